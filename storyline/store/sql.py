@@ -1,0 +1,369 @@
+"""The SQL both backends share. A backend supplies a DB-API connection and a dialect."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from ..codec import from_json, to_json
+from ..errors import Conflict, NotFound, StoreError
+from ..records import Article, Assignment, CopyLink, Entity, Reading, Story
+from .base import Override
+from .migrations import MIGRATIONS
+
+_ARTICLE_COLUMNS = (
+    "id", "external_id", "outlet", "url", "title", "author", "published",
+    "language", "text", "source", "ingested_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+    seq: str  # auto-increment primary key column type
+    blob: str
+    param: str  # "?" or "%s"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _dumps(record: Any) -> str:
+    return json.dumps(to_json(record), ensure_ascii=False, separators=(",", ":"))
+
+
+class SQLStore:
+    """Store protocol implemented once in portable SQL."""
+
+    dialect: Dialect
+
+    def __init__(self, url: str, conn: Any, dialect: Dialect) -> None:
+        self.url = url
+        self.dialect = dialect
+        self._conn = conn
+        self._lock = threading.RLock()  # one writer per process; the database serialises processes
+        self._migrate()
+
+    # ------------------------------------------------------------ plumbing
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.dialect.param == "?" else sql.replace("?", self.dialect.param)
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            try:
+                cur = self._conn.cursor()
+                cur.execute(self._sql(sql), tuple(params))
+                return cur
+            except Exception as exc:  # DB-API errors differ per driver
+                self._rollback()
+                raise StoreError(f"{type(exc).__name__}: {exc}", item=self.url) from exc
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._execute(sql, params).fetchall())
+
+    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> int:
+        """Run statements in one transaction; returns the summed rowcount."""
+        with self._lock:
+            changed = 0
+            try:
+                cur = self._conn.cursor()
+                for sql, params in statements:
+                    cur.execute(self._sql(sql), tuple(params))
+                    changed += max(cur.rowcount, 0)
+                self._conn.commit()
+            except Exception as exc:
+                self._rollback()
+                raise StoreError(f"write failed: {type(exc).__name__}: {exc}", item=self.url) from exc
+            return changed
+
+    def _rollback(self) -> None:
+        try:
+            self._conn.rollback()
+        except Exception:  # noqa: BLE001 - the connection may already be gone
+            pass
+
+    def _lock_migrations(self, cur: Any) -> None:
+        """Serialise concurrent migrators (a no-op where the database does it for us)."""
+
+    def _migrate(self) -> None:
+        d = self.dialect
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                self._lock_migrations(cur)
+                cur.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                cur.execute("SELECT version FROM schema_migrations")
+                done = {row[0] for row in cur.fetchall()}
+                for version, name, statements in MIGRATIONS:
+                    if version in done:
+                        continue
+                    for statement in statements:
+                        cur.execute(statement.format(seq=d.seq, blob=d.blob))
+                    self._after_migration(cur, version)
+                    cur.execute(
+                        self._sql("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+                        (version, name, datetime.now(UTC).isoformat()),
+                    )
+                self._conn.commit()
+            except Exception as exc:
+                self._rollback()
+                raise StoreError(f"migration failed: {exc}", item=self.url, hint="is this a storyline database?") from exc
+
+    def _after_migration(self, cur: Any, version: int) -> None:
+        """Dialect-specific extras after a migration (full-text index, ...)."""
+
+    def schema_version(self) -> int:
+        rows = self._rows("SELECT MAX(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ articles
+
+    def add_articles(self, articles: Iterable[Article]) -> tuple[list[str], list[str]]:
+        added: list[str] = []
+        present: list[str] = []
+        cols = ", ".join(_ARTICLE_COLUMNS)
+        marks = ", ".join("?" for _ in _ARTICLE_COLUMNS)
+        sql = self._sql(f"INSERT INTO articles ({cols}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING")
+        now = datetime.now(UTC)
+        with self._lock:
+            try:
+                cur = self._conn.cursor()
+                seen: set[str] = set()
+                for a in articles:
+                    if a.id in seen:
+                        present.append(a.id)
+                        continue
+                    seen.add(a.id)
+                    cur.execute(
+                        sql,
+                        (
+                            a.id, a.external_id, a.outlet, a.url, a.title, a.author, _iso(a.published),
+                            a.language, a.text, a.source, _iso(a.ingested_at or now),
+                        ),
+                    )  # fmt: skip
+                    (added if cur.rowcount == 1 else present).append(a.id)
+                self._conn.commit()
+            except Exception as exc:
+                self._rollback()
+                raise StoreError(f"could not store articles: {exc}", item=self.url) from exc
+        return added, present
+
+    @staticmethod
+    def _article(row: Sequence[Any]) -> Article:
+        values = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
+        values["published"] = _dt(values["published"])
+        values["ingested_at"] = _dt(values["ingested_at"])
+        return Article(**values)
+
+    def get_article(self, ref: str) -> Article:
+        cols = ", ".join(_ARTICLE_COLUMNS)
+        rows = self._rows(f"SELECT {cols} FROM articles WHERE id = ? OR external_id = ? ORDER BY seq LIMIT 2", (ref, ref))
+        if not rows and len(ref) >= 4:
+            rows = self._rows(f"SELECT {cols} FROM articles WHERE id LIKE ? ORDER BY seq LIMIT 2", (ref + "%",))
+        if not rows:
+            raise NotFound("no such article", item=ref, hint="`storyline articles` lists ids")
+        if len(rows) > 1 and rows[0][0] != ref:
+            raise NotFound("ambiguous article reference", item=ref, hint="give more characters of the id")
+        return self._article(rows[0])
+
+    def articles(self, *, ids: Sequence[str] | None = None, limit: int | None = None, offset: int = 0) -> list[Article]:
+        cols = ", ".join(_ARTICLE_COLUMNS)
+        if ids is not None:
+            out: list[Article] = []
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                out += [self._article(r) for r in self._rows(f"SELECT {cols} FROM articles WHERE id IN ({marks}) ORDER BY seq", chunk)]
+            order = {i: n for n, i in enumerate(ids)}
+            return sorted(out, key=lambda a: order[a.id])
+        sql = f"SELECT {cols} FROM articles ORDER BY seq"
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        return [self._article(r) for r in self._rows(sql, params)]
+
+    def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]:
+        cols = ", ".join(_ARTICLE_COLUMNS)
+        last = -1
+        while True:
+            rows = self._rows(f"SELECT seq, {cols} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch_size))
+            if not rows:
+                return
+            for row in rows:
+                yield self._article(row[1:])
+            last = rows[-1][0]
+
+    def count_articles(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM articles")[0][0])
+
+    # ------------------------------------------------------------ embeddings
+
+    def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        sql = (
+            "INSERT INTO embeddings (article_id, model, dim, vector) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (article_id, model) DO UPDATE SET dim = excluded.dim, vector = excluded.vector"
+        )
+        self._write(
+            (sql, (aid, model, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes())) for aid, v in vectors.items()
+        )
+
+    def get_embeddings(self, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for aid, blob in self._rows(
+                f"SELECT article_id, vector FROM embeddings WHERE model = ? AND article_id IN ({marks})", [model, *chunk]
+            ):
+                out[aid] = np.frombuffer(bytes(blob), dtype=np.float32).copy()
+        return out
+
+    # ------------------------------------------------------------ copies
+
+    def put_copies(self, links: Iterable[CopyLink]) -> None:
+        sql = (
+            "INSERT INTO copies (article_id, copy_of, payload) VALUES (?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET copy_of = excluded.copy_of, payload = excluded.payload"
+        )
+        self._write((sql, (link.article_id, link.copy_of, _dumps(link))) for link in links)
+
+    def copies(self) -> list[CopyLink]:
+        return [from_json(CopyLink, json.loads(p)) for (p,) in self._rows("SELECT payload FROM copies ORDER BY article_id")]
+
+    # ------------------------------------------------------------ readings
+
+    def put_readings(self, readings: Iterable[Reading]) -> None:
+        sql = (
+            "INSERT INTO readings (article_id, payload) VALUES (?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET payload = excluded.payload"
+        )
+        self._write((sql, (r.article_id, _dumps(r))) for r in readings)
+
+    def readings(self, ids: Sequence[str] | None = None) -> dict[str, Reading]:
+        if ids is None:
+            rows = self._rows("SELECT article_id, payload FROM readings")
+        else:
+            rows = []
+            ids = list(ids)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows += self._rows(f"SELECT article_id, payload FROM readings WHERE article_id IN ({marks})", chunk)
+        return {aid: from_json(Reading, json.loads(p)) for aid, p in rows}
+
+    # ------------------------------------------------------------ stories
+
+    def put_assignments(self, assignments: Iterable[Assignment]) -> None:
+        sql = (
+            "INSERT INTO assignments (article_id, story_id, payload) VALUES (?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, payload = excluded.payload"
+        )
+        self._write((sql, (a.article_id, a.story_id, _dumps(a))) for a in assignments)
+
+    def assignments(self) -> dict[str, Assignment]:
+        return {aid: from_json(Assignment, json.loads(p)) for aid, p in self._rows("SELECT article_id, payload FROM assignments")}
+
+    def save_stories(self, stories: Iterable[Story]) -> None:
+        sql = (
+            "INSERT INTO stories (id, redirect_to, last_published, payload) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET redirect_to = excluded.redirect_to, "
+            "last_published = excluded.last_published, payload = excluded.payload"
+        )
+        self._write((sql, (s.id, s.redirect_to, _iso(s.last_published), _dumps(s))) for s in stories)
+
+    def stories(self, *, include_merged: bool = False) -> list[Story]:
+        where = "" if include_merged else " WHERE redirect_to IS NULL"
+        rows = self._rows(f"SELECT payload FROM stories{where} ORDER BY last_published DESC, id")
+        return [from_json(Story, json.loads(p)) for (p,) in rows]
+
+    def get_story(self, ref: str) -> Story:
+        seen: set[str] = set()
+        while True:
+            rows = self._rows("SELECT id, payload FROM stories WHERE id = ?", (ref,))
+            if not rows and len(ref) >= 4:
+                rows = self._rows("SELECT id, payload FROM stories WHERE id LIKE ? LIMIT 2", (ref + "%",))
+                if len(rows) > 1:
+                    raise NotFound("ambiguous story reference", item=ref, hint="give more characters of the id")
+            if not rows:
+                raise NotFound("no such story", item=ref, hint="`storyline stories` lists ids")
+            story = from_json(Story, json.loads(rows[0][1]))
+            if not story.redirect_to:
+                return story
+            if story.id in seen:
+                raise Conflict("story redirects form a cycle", item=ref)
+            seen.add(story.id)
+            ref = story.redirect_to
+
+    # ------------------------------------------------------------ overrides
+
+    def add_override(self, kind: str, args: Sequence[str]) -> Override:
+        now = datetime.now(UTC)
+        self._write([("INSERT INTO overrides (kind, args, created_at) VALUES (?, ?, ?)", (kind, json.dumps(list(args)), now.isoformat()))])
+        return self.overrides()[-1]
+
+    def overrides(self) -> list[Override]:
+        return [
+            Override(int(i), k, tuple(json.loads(a)), datetime.fromisoformat(c))
+            for i, k, a, c in self._rows("SELECT id, kind, args, created_at FROM overrides ORDER BY id")
+        ]
+
+    # ------------------------------------------------------------ entities
+
+    def put_entities(self, entities: Iterable[Entity]) -> None:
+        sql = "INSERT INTO entities (id, name, label, payload) VALUES (?, ?, ?, ?)"
+        self._write([("DELETE FROM entities", ()), *((sql, (e.id, e.name, e.label, _dumps(e))) for e in entities)])
+
+    def entities(self) -> list[Entity]:
+        return [from_json(Entity, json.loads(p)) for (p,) in self._rows("SELECT payload FROM entities ORDER BY name, id")]
+
+    # ------------------------------------------------------------ story documents
+
+    def put_story_doc(self, story_id: str, kind: str, payload: Any) -> None:
+        sql = (
+            "INSERT INTO story_docs (story_id, kind, payload) VALUES (?, ?, ?) "
+            "ON CONFLICT (story_id, kind) DO UPDATE SET payload = excluded.payload"
+        )
+        self._write([(sql, (story_id, kind, json.dumps(to_json(payload), ensure_ascii=False)))])
+
+    def get_story_doc(self, story_id: str, kind: str) -> Any | None:
+        rows = self._rows("SELECT payload FROM story_docs WHERE story_id = ? AND kind = ?", (story_id, kind))
+        return json.loads(rows[0][0]) if rows else None
+
+    # ------------------------------------------------------------ search
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
+        """Portable fallback: case-insensitive substring match. Backends override with real full-text search."""
+        like = f"%{query.lower()}%"
+        rows = self._rows(
+            "SELECT id, title FROM articles WHERE LOWER(title) LIKE ? OR LOWER(text) LIKE ? ORDER BY seq LIMIT ?",
+            (like, like, limit),
+        )
+        return [(aid, title or "") for aid, title in rows]

@@ -1,0 +1,58 @@
+"""SQLite backend: one file, WAL journal, full-text search with FTS5."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from .sql import Dialect, SQLStore
+
+SQLITE = Dialect(name="sqlite", seq="INTEGER PRIMARY KEY AUTOINCREMENT", blob="BLOB", param="?")
+
+_FTS = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq')",
+    """CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END""",
+    """CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    END""",
+)
+
+
+class SQLiteStore(SQLStore):
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        if path.parent and not path.parent.exists():
+            raise StoreError("folder does not exist", item=str(path), hint="create it or choose another --db")
+        try:
+            conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open SQLite database: {exc}", item=str(path)) from exc
+        super().__init__(str(path), conn, SQLITE)
+
+    def _lock_migrations(self, cur: Any) -> None:
+        cur.execute("BEGIN IMMEDIATE")
+
+    def _after_migration(self, cur: Any, version: int) -> None:
+        if version == 1:
+            for statement in _FTS:
+                cur.execute(statement)
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
+        terms = re.findall(r"\w+", query)
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)
+        rows = self._rows(
+            "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 12) FROM articles_fts "
+            "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [(aid, snip) for aid, snip in rows]
