@@ -1,0 +1,1 @@
+"""Benchmarks and the quality gate. Run each as ``python -m bench.<name>``."""
