@@ -1,20 +1,29 @@
 """Run the pipeline in this process over stored articles that are not processed yet.
 
-The runner is the only place that talks to both the store and the stages:
-it loads the state stages need (copy index, embedding cache, story index),
-runs the :class:`~storyline.pipeline.Pipeline` batch by batch, and writes each
-batch's results back before the next, so an interrupted run loses at most one
-batch and a re-run picks up where it stopped.
+The runner is the only place that talks to both the store and the stages. A run
+has three phases per batch of articles, in arrival order:
+
+1. **pre** stages (``pre_stages``): cheap, stateful, model-free — copy detection,
+   so that near-verbatim copies are known before any model runs;
+2. **model** stages (``model_stages``): heavy and stateless — embedding and
+   reading. :meth:`run_models` runs them here; the Dask runner overrides it to
+   run them on workers, yielding batches back in order;
+3. **post** stages (``post_stages``): stateful, one writer — story assignment.
+
+Each batch's results are written back before the next batch's post phase, so an
+interrupted run loses at most the batches in flight and a re-run picks up the
+articles that no story holds yet. ``finish`` then saves stories, resolves
+entities store-wide and rebuilds the per-story analysis of touched stories.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..config import Settings
-from ..pipeline import Batch, Pipeline, StageTiming
+from ..pipeline import Batch, Pipeline, Stage, StageTiming
 from ..store import Store
 
 StageProgress = Callable[[str, int, int], None]
@@ -30,6 +39,7 @@ class ProcessReport:
     briefs: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
@@ -39,46 +49,77 @@ class ProcessReport:
             f"{self.briefs} briefs" + (f" [{stages}]" if stages else "")
         )
 
+    def add_timing(self, timing: StageTiming) -> None:
+        self.stage_seconds[timing.stage] = self.stage_seconds.get(timing.stage, 0.0) + timing.seconds
+
 
 class LocalRunner:
-    def __init__(self, store: Store, settings: Settings, *, embedder: object | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        embedder: object | None = None,
+        batch_size: int = 64,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.embedder = embedder
         self.batch_size = batch_size
+
+    # ------------------------------------------------------------ stages (wired as they land)
+
+    def pre_stages(self) -> list[Stage]:
+        """Cheap, model-free, stateful stages run in arrival order (copy detection)."""
+        return []
+
+    def model_stages(self) -> list[Stage]:
+        """Heavy, stateless stages (embedding, reading); safe to run on other processes or machines."""
+        return []
+
+    def post_stages(self) -> list[Stage]:
+        """Stateful single-writer stages (story assignment)."""
+        return []
+
+    # ------------------------------------------------------------ running
 
     def pending(self) -> list[str]:
         """Ids of stored articles that no story holds yet, in ingest order."""
         done = set(self.store.assignments())
         return [a.id for a in self.store.iter_articles() if a.id not in done]
 
+    def batches(self, ids: list[str]) -> Iterator[Batch]:
+        for start in range(0, len(ids), self.batch_size):
+            chunk = ids[start : start + self.batch_size]
+            yield Batch(articles=tuple(self.store.articles(ids=chunk)))
+
+    def run_models(self, batches: Iterable[Batch], models: Pipeline, report: ProcessReport) -> Iterator[Batch]:
+        """Run the model stages on each batch, yielding results in order. Overridden by the Dask runner."""
+        for batch in batches:
+            yield models.run(batch, on_stage=report.add_timing)
+
     def process(self, *, on_progress: StageProgress | None = None) -> ProcessReport:
         began = time.perf_counter()
         report = ProcessReport()
         pending = self.pending()
-        if not pending:
-            report.seconds = time.perf_counter() - began
-            return report
-        pipeline = self.build_pipeline()
+        if pending:
+            pre = Pipeline(self.pre_stages())
+            models = Pipeline(self.model_stages(), provided=("articles", *_fields(pre)))
+            post = Pipeline(self.post_stages(), provided=("articles", *_fields(pre), *_fields(models)))
 
-        def on_stage(timing: StageTiming) -> None:
-            report.stage_seconds[timing.stage] = report.stage_seconds.get(timing.stage, 0.0) + timing.seconds
+            def pre_batches() -> Iterator[Batch]:
+                for batch in self.batches(pending):
+                    yield pre.run(batch, on_stage=report.add_timing)
 
-        for start in range(0, len(pending), self.batch_size):
-            ids = pending[start : start + self.batch_size]
-            batch = pipeline.run(Batch(articles=tuple(self.store.articles(ids=ids))), on_stage=on_stage)
-            self.save(batch, report)
-            report.articles += len(ids)
-            if on_progress:
-                on_progress("processing", report.articles, len(pending))
+            for batch in self.run_models(pre_batches(), models, report):
+                batch = post.run(batch, on_stage=report.add_timing)
+                self.save(batch, report)
+                report.articles += len(batch.articles)
+                if on_progress:
+                    on_progress("processing", report.articles, len(pending))
         self.finish(report)
         report.seconds = time.perf_counter() - began
         return report
-
-    # The stages are wired in build_pipeline / save / finish as they land.
-
-    def build_pipeline(self) -> Pipeline:
-        return Pipeline([])
 
     def save(self, batch: Batch, report: ProcessReport) -> None:
         if batch.copies:
@@ -88,6 +129,12 @@ class LocalRunner:
             self.store.put_readings(batch.readings.values())
         if batch.assignments:
             self.store.put_assignments(batch.assignments.values())
+            report.touched.update(a.story_id for a in batch.assignments.values())
 
     def finish(self, report: ProcessReport) -> None:
+        report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
+
+
+def _fields(pipeline: Pipeline) -> set[str]:
+    return {name for stage in pipeline.stages for name in stage.provides}
