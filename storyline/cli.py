@@ -6,10 +6,11 @@ an exit code: 1 for storyline errors, 3 when a record is not found.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .config import Settings, load_settings
-from .errors import NotFound, StorylineError
+from .errors import ConfigError, NotFound, StorylineError
 from .records import Skipped
 from .store import Store, open_store
 
@@ -43,6 +44,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[str, typer.Option("--db", help="Database: a SQLite path or postgresql://... URL.", envvar="STORYLINE_DB")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="A storyline.toml settings file.")]
+RunnerOption = Annotated[str, typer.Option("--runner", help="local (this process) or dask (workers).")]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
+]
+WorkersOption = Annotated[int, typer.Option("--workers", help="Worker processes of the local Dask cluster.", min=1)]
 
 
 def _console(stderr: bool = False) -> Console:
@@ -91,54 +97,91 @@ def ingest(
     db: DbOption = "storyline.db",
     config: ConfigOption = None,
     process: Annotated[bool, typer.Option(help="Run the pipeline (copies, reading, stories, briefs) on new articles.")] = True,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Ingest articles (.txt .md .html .json .jsonl, RSS/Atom, URLs) and process what is new.
 
     Example: storyline ingest reports/ world.rss https://example.org/a.html
+
+    On a Dask cluster (reading, embedding and extraction on workers; without --scheduler a local cluster):
+    storyline ingest --runner dask --scheduler tcp://10.0.0.5:8786 reports/
     """
     from . import workflow
 
     settings = _settings(db, config)
     console = _console()
-    with _open(settings) as store, _progress(console) as progress:
-        task = progress.add_task("ingesting", total=None)
+    with _open(settings) as store, _runner(store, settings, runner, scheduler, workers) as run:
+        with _progress(console) as progress:
+            task = progress.add_task("ingesting", total=None)
 
-        def on_progress(done: int, total: int | None) -> None:
-            progress.update(task, completed=done, total=total)
+            def on_progress(done: int, total: int | None) -> None:
+                progress.update(task, completed=done, total=total)
 
-        def on_skip(item: Skipped) -> None:
-            progress.console.print(f"[yellow]skipped[/yellow] {item.source}: {item.reason}")
+            def on_skip(item: Skipped) -> None:
+                progress.console.print(f"[yellow]skipped[/yellow] {item.source}: {item.reason}")
 
-        summary = workflow.ingest(store, inputs, settings, on_progress=on_progress, on_skip=on_skip)
-    console.print(
-        f"[green]{len(summary.added)} added[/green], {len(summary.present)} already present, "
-        f"[yellow]{len(summary.skipped)} skipped[/yellow]"
-    )
-    for item in summary.skipped:
-        console.print(f"  skipped {item.source}: {item.reason}")
-    if process and summary.added:
-        _process(settings, console)
+            if hasattr(run, "ingest"):  # the Dask runner reads the inputs on its workers
+                summary = run.ingest(inputs, on_progress=on_progress, on_skip=on_skip)
+            else:
+                summary = workflow.ingest(store, inputs, settings, on_progress=on_progress, on_skip=on_skip)
+        console.print(
+            f"[green]{len(summary.added)} added[/green], {len(summary.present)} already present, "
+            f"[yellow]{len(summary.skipped)} skipped[/yellow]"
+        )
+        for item in summary.skipped:
+            console.print(f"  skipped {item.source}: {item.reason}")
+        if process and summary.added:
+            _run(run, console)
 
 
-def _process(settings: Settings, console: Console) -> None:
+@contextlib.contextmanager
+def _runner(store: Store, settings: Settings, kind: str, scheduler: str | None, workers: int) -> Iterator[Any]:
+    """The runner named by --runner, closed (its Dask cluster stopped) on the way out."""
     from .runners.local import LocalRunner
 
-    with _open(settings) as store, _progress(console) as progress:
+    if kind == "local":
+        if scheduler:
+            raise ConfigError("--scheduler needs --runner dask", item=scheduler)
+        yield LocalRunner(store, settings)
+    elif kind == "dask":
+        from .runners.dask import DaskRunner
+
+        with DaskRunner(store, settings, scheduler=scheduler, workers=workers) as dask_runner:
+            yield dask_runner
+    else:
+        raise ConfigError(f"unknown runner {kind!r}", hint="use --runner local or --runner dask")
+
+
+def _run(run: Any, console: Console) -> None:
+    with _progress(console) as progress:
         task = progress.add_task("processing", total=None)
 
         def on_progress(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        report = LocalRunner(store, settings).process(on_progress=on_progress)
+        report = run.process(on_progress=on_progress)
     console.print(report.summary())
+
+
+def _process(settings: Settings, console: Console, runner: str = "local", scheduler: str | None = None, workers: int = 2) -> None:
+    with _open(settings) as store, _runner(store, settings, runner, scheduler, workers) as run:
+        _run(run, console)
 
 
 @app.command()
 @handle_errors
-def process(db: DbOption = "storyline.db", config: ConfigOption = None) -> None:
+def process(
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+) -> None:
     """Run the pipeline over stored articles not yet processed (ingest does this by default)."""
     settings = _settings(db, config)
-    _process(settings, _console())
+    _process(settings, _console(), runner, scheduler, workers)
 
 
 @app.command()
@@ -214,6 +257,50 @@ def export(
             workflow.export(store, fmt, sys.stdout)
 
 
+# ---------------------------------------------------------------- watch (issue 7)
+
+
+@app.command()
+@handle_errors
+def watch(
+    feeds: Annotated[Path, typer.Argument(help="An OPML file, or a text file with one feed URL a line.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    interval: Annotated[float, typer.Option(help="Seconds between two polls of a feed.", min=1)] = 900.0,
+    min_host_delay: Annotated[float, typer.Option(help="Seconds between two requests to one host.", min=0)] = 2.0,
+    max_backoff: Annotated[float, typer.Option(help="Longest wait in seconds after failures.", min=1)] = 21600.0,
+    once: Annotated[bool, typer.Option("--once", help="Poll what is due once and exit (for cron and tests).")] = False,
+    process: Annotated[bool, typer.Option(help="Run the pipeline over new articles after each cycle.")] = True,
+) -> None:
+    """Poll RSS/Atom feeds (conditional GET, polite per host, backoff on errors); ingest and process what is new.
+
+    Safe to kill: feed state lives in the database, and a restart resumes without losing or duplicating.
+
+    Example: storyline watch feeds.opml --interval 600
+    """
+    from .watch import Watcher, WatchSettings, read_feed_list
+
+    settings = _settings(db, config)
+    console = _console()
+    urls = read_feed_list(feeds)
+    timing = WatchSettings(interval=interval, min_host_delay=min_host_delay, max_backoff=max(max_backoff, interval),
+                           process=process)  # fmt: skip
+    console.print(f"watching {len(urls)} feeds every {interval:g}s" + (" (one cycle)" if once else "; Ctrl-C stops"))
+    with _open(settings) as store:
+        watcher = Watcher(store, settings, urls, timing)
+
+        def on_cycle(report: Any) -> None:
+            for r in report.polled:
+                if r.error:
+                    console.print(f"[yellow]failed[/yellow] {r.url}: {r.error}")
+            console.print(report.summary())
+
+        try:
+            watcher.run(once=once, on_cycle=on_cycle)
+        except KeyboardInterrupt:
+            console.print("stopped; the next start resumes where this one left off")
+
+
 # ---------------------------------------------------------------- demo
 
 
@@ -235,6 +322,28 @@ def demo(
 # ---------------------------------------------------------------- briefs (issue 5)
 
 # ---------------------------------------------------------------- web (issue 6)
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 exposes it to the network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Serve the web UI and the JSON API (/api/v1; OpenAPI docs at /docs).
+
+    Ingest over HTTP needs an API token: set STORYLINE_API_TOKEN (or api_token in storyline.toml).
+    Example: storyline serve --port 8000 --db news.db
+    """
+    import uvicorn
+
+    from .web.app import create_app
+
+    settings = _settings(db, config)
+    _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:

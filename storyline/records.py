@@ -226,3 +226,165 @@ class Entity:
     label: str
     aliases: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------- outlets side by side (issue 5)
+
+FactStatus = Literal["agreed", "single-source", "contested"]
+ConflictKind = Literal["location", "date", "number", "title", "quote_wording", "quote_speaker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Evidence for a statement: a character span of one article's text."""
+
+    article_id: str
+    start: int
+    end: int
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactValue:
+    """One value a slot takes ("Portmere", "2026-03-18", "340000") and the articles that give it."""
+
+    value: str  # normalized, comparable form
+    text: str  # as one article writes it
+    article_ids: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A statement aligned across a story's articles, with its slots and its status.
+
+    ``kind`` is "event" (a sentence-level who-did-what), "role" (a person's title) or "quote".
+    """
+
+    id: str
+    story_id: str
+    kind: str
+    text: str  # the representative sentence, verbatim
+    status: FactStatus
+    who: tuple[str, ...] = ()  # canonical entity names
+    action: str | None = None
+    what: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    when: tuple[date, ...] = ()
+    how_many: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # independent origins among article_ids
+    citations: tuple[Citation, ...] = ()  # one span per article
+    conflict_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Outlets disagree on one slot: every value with the articles that give it (no verdict).
+
+    Not :class:`storyline.errors.Conflict` (a store error). ``update`` marks a figure that changes in
+    step with publication time (a rising toll): shown as an update, not counted as a disagreement.
+    """
+
+    id: str
+    story_id: str
+    kind: ConflictKind
+    subject: str
+    values: tuple[FactValue, ...]
+    fact_id: str | None = None
+    update: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WordChange:
+    """One word-level difference of a quote version against its group's reference version."""
+
+    op: Literal["replace", "delete", "insert"]
+    reference: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteVersion:
+    article_id: str
+    text: str
+    start: int
+    end: int
+    speaker: str | None  # canonical name across the story
+    outlet: str | None = None
+    changes: tuple[WordChange, ...] = ()
+    flags: tuple[str, ...] = ()  # "truncated", "speaker_differs"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One statement as quoted by different outlets."""
+
+    id: str
+    story_id: str
+    speaker: str | None  # the speaker most versions name
+    text: str  # the reference version (the longest most-quoted one)
+    versions: tuple[QuoteVersion, ...]
+    wording_differs: bool = False
+    speaker_differs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    date: date
+    granularity: str  # "day", "week", "month", "year"
+    text: str  # the sentence that dates the event, verbatim
+    article_ids: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    earlier: bool = False  # before the story's first publication: an event the articles refer back to
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """A sentence of a brief and the spans that must support every name, number, place and date in it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    section: str = "account"  # account, fact, conflict, quote, timeline
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSource:
+    article_id: str
+    outlet: str | None
+    title: str | None
+    url: str | None
+    published: datetime | None
+    copy_of: str | None = None  # article id or credited URL
+    copy_kind: str | None = None
+    origin: str = ""  # the independent origin this article counts towards
+
+
+@dataclass(frozen=True, slots=True)
+class BriefItem:
+    """A key fact, conflict value, quote version or timeline entry: a checked sentence plus its labels."""
+
+    sentence: BriefSentence
+    status: str | None = None  # fact status, conflict kind, quote flags, or timeline date
+    article_ids: tuple[str, ...] = ()
+    group: str | None = None  # conflict / quote group / fact id the item belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    story_id: str
+    title: str
+    account: tuple[BriefSentence, ...]
+    key_facts: tuple[BriefItem, ...]
+    conflicts: tuple[BriefItem, ...]
+    quotes: tuple[BriefItem, ...]
+    timeline: tuple[BriefItem, ...]
+    sources: tuple[BriefSource, ...]
+    independent_origins: int
+    updates: tuple[BriefItem, ...] = ()
+
+    def sentences(self) -> tuple[BriefSentence, ...]:
+        """Every checked sentence of the brief, in reading order."""
+        items = (*self.key_facts, *self.conflicts, *self.updates, *self.quotes, *self.timeline)
+        return (*self.account, *(i.sentence for i in items))

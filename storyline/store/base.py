@@ -28,6 +28,26 @@ class Override:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What ``storyline watch`` knows about one feed between polls; stored, so a restart resumes.
+
+    ``etag`` and ``last_modified`` are the server's validators, verbatim, sent back as ``If-None-Match`` and
+    ``If-Modified-Since``. ``failures`` counts consecutive failed polls (it sets the backoff); ``next_poll``
+    is when the feed is due again (``None``: at once).
+    """
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None
+    last_polled: datetime | None = None
+    last_status: int | None = None  # HTTP status of the last answer (304: not modified)
+    articles: int = 0  # articles this feed has added, in all
+
+
 class Store(Protocol):
     url: str
 
@@ -101,6 +121,15 @@ class Store(Protocol):
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
         """Full-text search over titles and text: (article id, snippet)."""
+        ...
+
+    # -- feed watching (storyline watch)
+    def feed_states(self) -> dict[str, FeedState]:
+        """Every stored feed state, by feed URL."""
+        ...
+
+    def put_feed_state(self, state: FeedState) -> None:
+        """Insert or replace the state of ``state.url``."""
         ...
 
 

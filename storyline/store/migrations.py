@@ -54,4 +54,21 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        2,
+        "feed state for storyline watch (conditional GET validators, schedule, failures)",
+        (
+            """CREATE TABLE feed_state (
+                url TEXT PRIMARY KEY,
+                etag TEXT,
+                last_modified TEXT,
+                next_poll TEXT,
+                failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                last_polled TEXT,
+                last_status INTEGER,
+                articles INTEGER NOT NULL DEFAULT 0
+            )""",
+        ),
+    ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -14,7 +15,7 @@ import numpy as np
 from ..codec import from_json, to_json
 from ..errors import Conflict, NotFound, StoreError
 from ..records import Article, Assignment, CopyLink, Entity, Reading, Story
-from .base import Override
+from .base import FeedState, Override
 from .migrations import MIGRATIONS
 
 _ARTICLE_COLUMNS = (
@@ -39,8 +40,30 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _sort_time(value: datetime | None) -> str | None:
+    """A fixed-width UTC timestamp for sort columns: its text order is time order on every backend and collation
+    (plain ISO strings in mixed time zones, or with and without microseconds, do not sort by time)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern matching ``prefix`` literally (``%`` and ``_`` in it are not wildcards); use with ESCAPE '\\'."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _dumps(record: Any) -> str:
     return json.dumps(to_json(record), ensure_ascii=False, separators=(",", ":"))
+
+
+def _by_key(records: Iterable[Any], key: str) -> list[Any]:
+    """Records sorted by their primary key (stable, so of two with one key the later still wins).
+
+    Writing rows in key order means two processes upserting overlapping rows lock them in the same order."""
+    return sorted(records, key=lambda r: getattr(r, key))
 
 
 class SQLStore:
@@ -48,8 +71,9 @@ class SQLStore:
 
     dialect: Dialect
 
-    def __init__(self, url: str, conn: Any, dialect: Dialect) -> None:
+    def __init__(self, url: str, conn: Any, dialect: Dialect, *, label: str | None = None) -> None:
         self.url = url
+        self._label = label or url  # names the store in errors; a backend passes the URL without its password
         self.dialect = dialect
         self._conn = conn
         self._lock = threading.RLock()  # one writer per process; the database serialises processes
@@ -58,7 +82,12 @@ class SQLStore:
     # ------------------------------------------------------------ plumbing
 
     def _sql(self, sql: str) -> str:
-        return sql if self.dialect.param == "?" else sql.replace("?", self.dialect.param)
+        """Our SQL uses ``?`` placeholders. For a ``%s`` driver (psycopg) a literal ``%`` must be doubled, or the
+        driver reads it as the start of a placeholder; every statement is run with a parameter tuple, so the
+        driver always undoes the doubling."""
+        if self.dialect.param == "?":
+            return sql
+        return sql.replace("%", "%%").replace("?", self.dialect.param)
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self._lock:
@@ -68,25 +97,29 @@ class SQLStore:
                 return cur
             except Exception as exc:  # DB-API errors differ per driver
                 self._rollback()
-                raise StoreError(f"{type(exc).__name__}: {exc}", item=self.url) from exc
+                raise StoreError(f"{type(exc).__name__}: {exc}", item=self._label) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return list(self._execute(sql, params).fetchall())
 
-    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> int:
-        """Run statements in one transaction; returns the summed rowcount."""
+    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]], *, lock: str | None = None) -> int:
+        """Run statements in one transaction; returns the summed rowcount. ``lock``: see :meth:`_lock_table`."""
         with self._lock:
             changed = 0
             try:
                 cur = self._conn.cursor()
-                for sql, params in statements:
-                    cur.execute(self._sql(sql), tuple(params))
+                if lock:
+                    self._lock_table(cur, lock)
+                # Runs of one statement go to executemany: psycopg then pipelines them (one round trip, not one
+                # per row) and sqlite3 reuses the prepared statement. Both sum the rowcount over the run.
+                for sql, run in itertools.groupby(statements, key=lambda statement: statement[0]):
+                    cur.executemany(self._sql(sql), [tuple(params) for _, params in run])
                     changed += max(cur.rowcount, 0)
                 self._conn.commit()
             except Exception as exc:
                 self._rollback()
-                raise StoreError(f"write failed: {type(exc).__name__}: {exc}", item=self.url) from exc
+                raise StoreError(f"write failed: {type(exc).__name__}: {exc}", item=self._label) from exc
             return changed
 
     def _rollback(self) -> None:
@@ -94,6 +127,10 @@ class SQLStore:
             self._conn.rollback()
         except Exception:  # noqa: BLE001 - the connection may already be gone
             pass
+
+    def _lock_table(self, cur: Any, table: str) -> None:
+        """Make writers of ``table`` take turns until the transaction ends, for writes that row locks cannot
+        keep apart (a no-op where the database lets one writer in at a time, as SQLite does)."""
 
     def _lock_migrations(self, cur: Any) -> None:
         """Serialise concurrent migrators (a no-op where the database does it for us)."""
@@ -123,7 +160,8 @@ class SQLStore:
                 self._conn.commit()
             except Exception as exc:
                 self._rollback()
-                raise StoreError(f"migration failed: {exc}", item=self.url, hint="is this a storyline database?") from exc
+                hint = "is this a storyline database?"
+                raise StoreError(f"migration failed: {exc}", item=self._label, hint=hint) from exc
 
     def _after_migration(self, cur: Any, version: int) -> None:
         """Dialect-specific extras after a migration (full-text index, ...)."""
@@ -154,6 +192,9 @@ class SQLStore:
         with self._lock:
             try:
                 cur = self._conn.cursor()
+                # Two processes adding overlapping batches in different orders would each wait for a row the
+                # other inserted (a deadlock PostgreSQL breaks by failing one); article writers take turns instead.
+                self._lock_table(cur, "articles")
                 seen: set[str] = set()
                 for a in articles:
                     if a.id in seen:
@@ -171,7 +212,7 @@ class SQLStore:
                 self._conn.commit()
             except Exception as exc:
                 self._rollback()
-                raise StoreError(f"could not store articles: {exc}", item=self.url) from exc
+                raise StoreError(f"could not store articles: {exc}", item=self._label) from exc
         return added, present
 
     @staticmethod
@@ -183,9 +224,15 @@ class SQLStore:
 
     def get_article(self, ref: str) -> Article:
         cols = ", ".join(_ARTICLE_COLUMNS)
-        rows = self._rows(f"SELECT {cols} FROM articles WHERE id = ? OR external_id = ? ORDER BY seq LIMIT 2", (ref, ref))
+        rows = self._rows(
+            f"SELECT {cols} FROM articles WHERE id = ? OR external_id = ? "
+            "ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, seq LIMIT 2",  # an exact id wins over external ids
+            (ref, ref, ref),
+        )
         if not rows and len(ref) >= 4:
-            rows = self._rows(f"SELECT {cols} FROM articles WHERE id LIKE ? ORDER BY seq LIMIT 2", (ref + "%",))
+            rows = self._rows(
+                f"SELECT {cols} FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 2", (_like_prefix(ref),)
+            )
         if not rows:
             raise NotFound("no such article", item=ref, hint="`storyline articles` lists ids")
         if len(rows) > 1 and rows[0][0] != ref:
@@ -231,7 +278,8 @@ class SQLStore:
             "ON CONFLICT (article_id, model) DO UPDATE SET dim = excluded.dim, vector = excluded.vector"
         )
         self._write(
-            (sql, (aid, model, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes())) for aid, v in vectors.items()
+            (sql, (aid, model, int(v.shape[-1]), np.asarray(v, dtype=np.float32).tobytes()))
+            for aid, v in sorted(vectors.items(), key=lambda kv: kv[0])  # key order: see add_articles
         )
 
     def get_embeddings(self, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -253,7 +301,7 @@ class SQLStore:
             "INSERT INTO copies (article_id, copy_of, payload) VALUES (?, ?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET copy_of = excluded.copy_of, payload = excluded.payload"
         )
-        self._write((sql, (link.article_id, link.copy_of, _dumps(link))) for link in links)
+        self._write((sql, (link.article_id, link.copy_of, _dumps(link))) for link in _by_key(links, "article_id"))
 
     def copies(self) -> list[CopyLink]:
         return [from_json(CopyLink, json.loads(p)) for (p,) in self._rows("SELECT payload FROM copies ORDER BY article_id")]
@@ -265,7 +313,7 @@ class SQLStore:
             "INSERT INTO readings (article_id, payload) VALUES (?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET payload = excluded.payload"
         )
-        self._write((sql, (r.article_id, _dumps(r))) for r in readings)
+        self._write((sql, (r.article_id, _dumps(r))) for r in _by_key(readings, "article_id"))
 
     def readings(self, ids: Sequence[str] | None = None) -> dict[str, Reading]:
         if ids is None:
@@ -286,7 +334,7 @@ class SQLStore:
             "INSERT INTO assignments (article_id, story_id, payload) VALUES (?, ?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, payload = excluded.payload"
         )
-        self._write((sql, (a.article_id, a.story_id, _dumps(a))) for a in assignments)
+        self._write((sql, (a.article_id, a.story_id, _dumps(a))) for a in _by_key(assignments, "article_id"))
 
     def assignments(self) -> dict[str, Assignment]:
         return {aid: from_json(Assignment, json.loads(p)) for aid, p in self._rows("SELECT article_id, payload FROM assignments")}
@@ -297,11 +345,14 @@ class SQLStore:
             "ON CONFLICT (id) DO UPDATE SET redirect_to = excluded.redirect_to, "
             "last_published = excluded.last_published, payload = excluded.payload"
         )
-        self._write((sql, (s.id, s.redirect_to, _iso(s.last_published), _dumps(s))) for s in stories)
+        self._write(
+            (sql, (s.id, s.redirect_to, _sort_time(s.last_published), _dumps(s))) for s in _by_key(stories, "id")
+        )
 
     def stories(self, *, include_merged: bool = False) -> list[Story]:
         where = "" if include_merged else " WHERE redirect_to IS NULL"
-        rows = self._rows(f"SELECT payload FROM stories{where} ORDER BY last_published DESC, id")
+        # Newest first, undated stories last (SQLite and PostgreSQL disagree on where NULLs go unless told).
+        rows = self._rows(f"SELECT payload FROM stories{where} ORDER BY last_published DESC NULLS LAST, id")
         return [from_json(Story, json.loads(p)) for (p,) in rows]
 
     def get_story(self, ref: str) -> Story:
@@ -309,7 +360,9 @@ class SQLStore:
         while True:
             rows = self._rows("SELECT id, payload FROM stories WHERE id = ?", (ref,))
             if not rows and len(ref) >= 4:
-                rows = self._rows("SELECT id, payload FROM stories WHERE id LIKE ? LIMIT 2", (ref + "%",))
+                rows = self._rows(
+                    "SELECT id, payload FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(ref),)
+                )
                 if len(rows) > 1:
                     raise NotFound("ambiguous story reference", item=ref, hint="give more characters of the id")
             if not rows:
@@ -326,8 +379,17 @@ class SQLStore:
 
     def add_override(self, kind: str, args: Sequence[str]) -> Override:
         now = datetime.now(UTC)
-        self._write([("INSERT INTO overrides (kind, args, created_at) VALUES (?, ?, ?)", (kind, json.dumps(list(args)), now.isoformat()))])
-        return self.overrides()[-1]
+        sql = self._sql("INSERT INTO overrides (kind, args, created_at) VALUES (?, ?, ?) RETURNING id")
+        with self._lock:
+            try:
+                cur = self._conn.cursor()
+                cur.execute(sql, (kind, json.dumps(list(args)), now.isoformat()))
+                (new_id,) = cur.fetchone()  # RETURNING, not "the last row": another process may add one meanwhile
+                self._conn.commit()
+            except Exception as exc:
+                self._rollback()
+                raise StoreError(f"could not store override: {exc}", item=self._label) from exc
+        return Override(int(new_id), kind, tuple(args), now)
 
     def overrides(self) -> list[Override]:
         return [
@@ -339,10 +401,13 @@ class SQLStore:
 
     def put_entities(self, entities: Iterable[Entity]) -> None:
         sql = "INSERT INTO entities (id, name, label, payload) VALUES (?, ?, ?, ?)"
-        self._write([("DELETE FROM entities", ()), *((sql, (e.id, e.name, e.label, _dumps(e))) for e in entities)])
+        # Locked: a second replacer's DELETE would not see the rows the first one inserts, and then collide with them.
+        statements = [("DELETE FROM entities", ()), *((sql, (e.id, e.name, e.label, _dumps(e))) for e in entities)]
+        self._write(statements, lock="entities")
 
     def entities(self) -> list[Entity]:
-        return [from_json(Entity, json.loads(p)) for (p,) in self._rows("SELECT payload FROM entities ORDER BY name, id")]
+        found = [from_json(Entity, json.loads(p)) for (p,) in self._rows("SELECT payload FROM entities")]
+        return sorted(found, key=lambda e: (e.name, e.id))  # in Python: SQL text order depends on the collation
 
     # ------------------------------------------------------------ story documents
 
@@ -361,9 +426,37 @@ class SQLStore:
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
         """Portable fallback: case-insensitive substring match. Backends override with real full-text search."""
-        like = f"%{query.lower()}%"
+        like = "%" + _like_prefix(query.lower())
         rows = self._rows(
-            "SELECT id, title FROM articles WHERE LOWER(title) LIKE ? OR LOWER(text) LIKE ? ORDER BY seq LIMIT ?",
+            "SELECT id, title FROM articles WHERE LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(text) LIKE ? ESCAPE '\\' "
+            "ORDER BY seq LIMIT ?",
             (like, like, limit),
         )
         return [(aid, title or "") for aid, title in rows]
+
+    # ------------------------------------------------------------ feed state (storyline watch)
+
+    _FEED_COLUMNS = (
+        "url", "etag", "last_modified", "next_poll", "failures", "last_error", "last_polled", "last_status", "articles",
+    )  # fmt: skip
+
+    def feed_states(self) -> dict[str, FeedState]:
+        rows = self._rows(f"SELECT {', '.join(self._FEED_COLUMNS)} FROM feed_state ORDER BY url")
+        out: dict[str, FeedState] = {}
+        for url, etag, modified, next_poll, failures, error, polled, status, articles in rows:
+            out[url] = FeedState(
+                url, etag, modified, _dt(next_poll), int(failures), error, _dt(polled),
+                None if status is None else int(status), int(articles),
+            )  # fmt: skip
+        return out
+
+    def put_feed_state(self, state: FeedState) -> None:
+        cols = self._FEED_COLUMNS
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:])
+        sql = (
+            f"INSERT INTO feed_state ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT (url) DO UPDATE SET {updates}"
+        )
+        s = state
+        self._write([(sql, (s.url, s.etag, s.last_modified, _iso(s.next_poll), s.failures, s.last_error,
+                            _iso(s.last_polled), s.last_status, s.articles))])  # fmt: skip

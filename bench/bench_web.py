@@ -1,0 +1,313 @@
+"""Web benchmark: page times with 10k stored articles, and 50 concurrent API clients on loopback.
+
+    .venv/bin/python -m bench.bench_web                 # 10k articles, 50 clients
+    .venv/bin/python -m bench.bench_web --articles 2000 --clients 20 --requests 10
+
+The store is synthetic (generated here, in a temporary folder): original filler text about
+fictional events, shaped like what the pipeline stores (stories, assignments, copies,
+readings, entities and the per-story documents the comparison stage writes). No dataset
+from ../shared is needed, and nothing is downloaded. The server listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from storyline.records import (
+    Amount,
+    Article,
+    Assignment,
+    CopyLink,
+    DateRef,
+    Entity,
+    LocalEntity,
+    Mention,
+    Quote,
+    Reading,
+    Story,
+)
+from storyline.store import Store, open_store
+
+OUTLETS = ("Harbor Ledger", "Valley Courier", "Northgate Post", "Riverside Daily", "Coastline Wire",
+           "Summit Herald", "Meadow Times", "Ironbridge News")  # fmt: skip
+PEOPLE = ("Mara Quell", "Tobin Farrow", "Ilse Varga", "Oren Pike", "Delia Strand", "Cass Morrow")
+PLACES = ("Port Avel", "Lindmoor", "Kestrel Bay", "Ostara", "Greyfield")
+WORDS = ("council", "bridge", "storm", "vote", "harbor", "budget", "ferry", "school", "market", "river",
+         "inquiry", "strike", "festival", "permit", "repairs", "tunnel", "grant", "ruling")  # fmt: skip
+
+
+def codeword(n: int) -> str:
+    """A made-up word unique to story ``n`` (so a search can match one story, as real searches mostly do)."""
+    syllables = ("ka", "lo", "mir", "ven", "tas", "por", "eli", "dun", "ra", "sef", "quo", "bel")
+    word = ""
+    n += len(syllables) ** 2
+    while n:
+        n, k = divmod(n, len(syllables))
+        word += syllables[k]
+    return word
+
+
+def _text(rng: random.Random, person: str, place: str, toll: int, day: date, code: str) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    """A filler report plus the spans a reader would find in it (offsets are exact)."""
+    parts: list[str] = []
+    spans: dict[str, list[tuple[int, int]]] = {"person": [], "place": [], "quote": [], "date": [], "amount": []}
+
+    def add(piece: str, kind: str | None = None) -> None:
+        start = sum(len(p) for p in parts)
+        parts.append(piece)
+        if kind:
+            spans[kind].append((start, start + len(piece)))
+
+    add(place, "place")
+    add(" — ")
+    add(person, "person")
+    add(" said on ")
+    add(day.strftime("%B %d"), "date")
+    add(" that ")
+    add(f"{toll} people", "amount")
+    add(" were affected by the " + rng.choice(WORDS) + f" near {code}. ")
+    add('"')
+    add(f"We will rebuild the {rng.choice(WORDS)} before winter", "quote")
+    add('", the official added. ')
+    for _ in range(rng.randint(25, 45)):
+        add(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + ". ")
+    return "".join(parts), spans
+
+
+def fill_store(store: Store, *, articles: int = 10_000, per_story: int = 10, seed: int = 7) -> list[str]:
+    """Generate ``articles`` synthetic articles in stories of about ``per_story``; returns the story ids."""
+    rng = random.Random(seed)
+    start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    all_articles: list[Article] = []
+    readings: list[Reading] = []
+    assignments: list[Assignment] = []
+    copies: list[CopyLink] = []
+    stories: list[Story] = []
+    entity_articles: dict[str, list[str]] = {p: [] for p in PEOPLE + PLACES}
+    n_stories = max(1, articles // per_story)
+    for s in range(n_stories):
+        person, place = rng.choice(PEOPLE), rng.choice(PLACES)
+        topic = f"{rng.choice(WORDS)} {rng.choice(WORDS)}"
+        story_id = f"s{s:07d}"
+        ids: list[str] = []
+        toll = rng.randint(3, 90)
+        day0 = start + timedelta(hours=s * 3)
+        for k in range(per_story):
+            n = s * per_story + k
+            if n >= articles:
+                break
+            outlet = OUTLETS[k % len(OUTLETS)]
+            published = day0 + timedelta(hours=k)
+            text, spans = _text(rng, person, place, toll + (k % 4 == 3), published.date(), codeword(s))
+            title = f"{place}: {topic} ({n})"
+            aid = Article.make_id(text, f"https://{outlet.lower().replace(' ', '')}.example/{n}")
+            all_articles.append(Article(id=aid, text=text, title=title, outlet=outlet, url=None, published=published,
+                                        source=f"synthetic#{n}", external_id=f"x{n}"))  # fmt: skip
+            ids.append(aid)
+            entity_articles[person].append(aid)
+            entity_articles[place].append(aid)
+            (ps, pe), (qs, qe), (ds, de), (ms, me) = (spans["person"][0], spans["quote"][0], spans["date"][0],
+                                                       spans["amount"][0])  # fmt: skip
+            readings.append(Reading(
+                article_id=aid,
+                entities=(LocalEntity(person, person, "PERSON"), LocalEntity(place, place, "GPE")),
+                mentions=(Mention(person, ps, pe, "PERSON", person),
+                          Mention(place, *spans["place"][0], "GPE", place)),
+                quotes=(Quote(text[qs:qe], qs, qe, person, ps, pe, "added"),),
+                dates=(DateRef(text[ds:de], ds, de, published.date()),),
+                amounts=(Amount(text[ms:me], ms, me, float(text[ms:me].split()[0]), "people", "affected"),),
+            ))  # fmt: skip
+            assignments.append(Assignment(aid, story_id, 0.8, k == 0, "synthetic"))
+            if k and k % 3 == 0:
+                copies.append(CopyLink(aid, "rewrite", 0.7, copy_of=ids[0], reason="synthetic"))
+        stories.append(Story(story_id, f"{place}: {topic}", tuple(ids), day0, day0 + timedelta(hours=len(ids)),
+                             independent_origins=max(1, len(ids) - len(ids) // 3)))  # fmt: skip
+    store.add_articles(all_articles)
+    store.put_readings(readings)
+    store.put_assignments(assignments)
+    store.put_copies(copies)
+    store.save_stories(stories)
+    store.put_entities(
+        Entity(f"e{n:04d}", name, "PERSON" if name in PEOPLE else "GPE", (name.split()[0],), tuple(ids))
+        for n, (name, ids) in enumerate(entity_articles.items())
+    )
+    by_id = {a.id: a for a in all_articles}
+    for story in stories:
+        fill_story_docs(store, story, [by_id[i] for i in story.article_ids])
+    return [s.id for s in stories]
+
+
+def fill_story_docs(store: Store, story: Story, articles: list[Article]) -> None:
+    """Per-story documents in the shape the comparison stage stores (see storyline/web/present.py)."""
+    tolls: dict[str, list[str]] = {}
+    for a in articles:
+        tolls.setdefault(a.text.split(" that ")[1].split(" people")[0], []).append(a.id)
+    status = "contested" if len(tolls) > 1 else ("agreed" if len(articles) > 1 else "single-source")
+    facts = [
+        {"id": f"{story.id}-toll", "label": "people affected", "status": status,
+         "values": [{"value": v, "article_ids": ids} for v, ids in tolls.items()]},
+        {"id": f"{story.id}-place", "label": "location", "status": "agreed",
+         "values": [{"value": articles[0].text.split(" — ")[0], "article_ids": [a.id for a in articles]}]},
+    ]  # fmt: skip
+    store.put_story_doc(story.id, "facts", facts)
+    store.put_story_doc(story.id, "conflicts", [f for f in facts if f["status"] == "contested"])
+    store.put_story_doc(story.id, "timeline", [
+        {"date": a.published.date().isoformat() if a.published else None, "label": a.title, "article_ids": [a.id]}
+        for a in articles[:5]
+    ])  # fmt: skip
+    store.put_story_doc(story.id, "brief", {"sentences": [
+        {"text": f"{len(articles)} reports cover {story.title}.", "citations": [a.id for a in articles[:2]]},
+    ]})  # fmt: skip
+
+
+# ---------------------------------------------------------------- measurements
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure_pages(db: str, story_ids: list[str], rounds: int) -> dict[str, list[float]]:
+    """In-process (ASGI, no network) timings of the pages and their API twins, in milliseconds.
+
+    The first request of each kind is timed too (cold templates), except that the
+    process is warmed with one unrelated request first.
+    """
+    from fastapi.testclient import TestClient
+
+    from storyline.config import Settings
+    from storyline.web.app import create_app
+
+    rng = random.Random(1)
+    n_stories = len(story_ids)
+    urls = {
+        "GET / (story list)": lambda n: "/" if n % 2 == 0 else f"/?page={1 + n % 20}",
+        "GET /stories/{id}": lambda n: f"/stories/{rng.choice(story_ids)}",
+        "GET /api/v1/stories": lambda n: f"/api/v1/stories?offset={n * 20 % max(1, n_stories)}&limit=20",
+        "GET /api/v1/stories/{id}": lambda n: f"/api/v1/stories/{rng.choice(story_ids)}",
+        "GET /?outlet=...&since=...": lambda n: "/?outlet=Meadow+Times&since=2026-03-20",
+        "GET /search?q=<one story>": lambda n: f"/search?q={codeword(rng.randrange(n_stories))}",
+        "GET /search?q=<most articles>": lambda n: "/search?q=harbor",
+    }
+    out: dict[str, list[float]] = {key: [] for key in urls}
+    with TestClient(create_app(Settings(db=db))) as client:
+        client.get("/healthz")
+        for n in range(rounds):
+            for key, make in urls.items():
+                url = make(n)
+                began = time.perf_counter()
+                r = client.get(url, headers={"accept": "text/html"})
+                out[key].append((time.perf_counter() - began) * 1000)
+                if r.status_code != 200:
+                    raise SystemExit(f"{url} answered {r.status_code}: {r.text[:300]}")
+    return out
+
+
+def measure_clients(db: str, story_ids: list[str], clients: int, requests: int) -> tuple[list[float], float, int]:
+    """``clients`` concurrent httpx clients against a uvicorn process on 127.0.0.1; latencies in ms.
+
+    The server runs in its own process (as ``storyline serve`` would), so the load generator
+    does not compete with it for the GIL. Each client sends ``requests`` requests one after the
+    other (closed loop, no think time): a mix of story lists, story details, article lists and
+    selective searches.
+    """
+    import httpx
+
+    port = _free_port()
+    env = dict(os.environ, STORYLINE_DB=db)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "storyline.web.app:app_from_env", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("uvicorn did not start within 60 s")
+            time.sleep(0.2)
+        latencies: list[float] = []
+        errors = 0
+
+        async def client(k: int) -> None:
+            nonlocal errors
+            rng = random.Random(k)
+            limits = httpx.Limits(max_connections=1)
+            async with httpx.AsyncClient(base_url=base, timeout=10.0, limits=limits) as http:
+                await http.get("/healthz")  # connect first: time requests, not TCP handshakes
+                for n in range(requests):
+                    sid = rng.choice(story_ids)
+                    url = rng.choice((
+                        f"/api/v1/stories/{sid}", "/api/v1/stories?limit=20",
+                        f"/api/v1/stories?offset={rng.randrange(len(story_ids))}&limit=20",
+                        f"/api/v1/articles?limit=20&offset={rng.randrange(10_000)}",
+                        f"/api/v1/search?q={codeword(rng.randrange(len(story_ids)))}",
+                    ))  # fmt: skip
+                    began = time.perf_counter()
+                    r = await http.get(url)
+                    latencies.append((time.perf_counter() - began) * 1000)
+                    errors += r.status_code != 200
+
+        async def run_all() -> float:
+            began = time.perf_counter()
+            await asyncio.wait_for(asyncio.gather(*(client(k) for k in range(clients))), timeout=300)
+            return time.perf_counter() - began
+
+        elapsed = asyncio.run(run_all())
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return latencies, elapsed, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument("--rounds", type=int, default=30, help="page timings per page")
+    args = parser.parse_args()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.db")
+        began = time.perf_counter()
+        store = open_store(db)
+        story_ids = fill_store(store, articles=args.articles)
+        count = store.count_articles()
+        store.close()
+        print(f"generated {count} articles in {len(story_ids)} stories in {time.perf_counter() - began:.1f}s")
+        for key, values in measure_pages(db, story_ids, args.rounds).items():
+            print(f"{key:32} n={len(values):3} median {statistics.median(values):6.1f} ms  "
+                  f"p95 {_pct(values, 95):6.1f} ms  max {max(values):6.1f} ms")  # fmt: skip
+        latencies, elapsed, errors = measure_clients(db, story_ids, args.clients, args.requests)
+        print(f"{args.clients} clients x {args.requests} requests on 127.0.0.1: {len(latencies)} requests in "
+              f"{elapsed:.1f}s ({len(latencies) / elapsed:.0f}/s), errors {errors}, median "
+              f"{statistics.median(latencies):.1f} ms, p95 {_pct(latencies, 95):.1f} ms, p99 {_pct(latencies, 99):.1f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

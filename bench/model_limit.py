@@ -1,0 +1,114 @@
+"""The throughput limit: the models alone (spaCy NER as ReadStage configures it + MiniLM article embedding).
+
+    python -m bench.model_limit --n 1000              # in this process, default threads
+    python -m bench.model_limit --n 1000 --procs 2    # also: 2 processes, one thread each, half the texts each
+
+No store, no runner, no pre/post stages: just ``storyline.read.nlp.parse`` over the article texts with the
+pipeline :class:`storyline.read.stage.ReadStage` loads (``senter`` + ``ner``) and ``MiniLMEmbedder.encode``
+over :func:`storyline.embed.article_text` (what :class:`storyline.embed.EmbedStage` embeds). The texts are the
+ECB+-based synthetic ~600-word articles of ``bench.synth``, as in ``bench.throughput``.
+
+The limit in articles/s is ``1 / (1/ner + 1/embed)``: both models must see every article, one after the other.
+With ``--procs`` the same is measured in that many processes at once (one thread each: the Dask layout), and
+the limit is the best of the two layouts, so end-to-end figures are compared with the best the models can do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import time
+from pathlib import Path
+
+from .datasets import skip_if_missing
+
+
+def _models(texts: list[str], embed_texts: list[str], threads: int | None) -> dict[str, float]:
+    """Seconds spent in each model over the texts (models loaded and warmed first, not timed)."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    from storyline.config import load_settings
+    from storyline.embed import MiniLMEmbedder
+    from storyline.read.nlp import load_nlp, parse
+    from storyline.read.stage import ReadStage
+
+    settings = load_settings(env={})
+    stage = ReadStage(settings)
+    nlp = load_nlp(stage.model)
+    embedder = MiniLMEmbedder(batch_size=settings.embed_batch_size)
+    embedder.warm_up()
+    list(parse(nlp, texts[:8], batch_size=stage.batch_size))  # warm caches
+    embedder.encode(embed_texts[:8])
+    t0 = time.perf_counter()
+    list(parse(nlp, texts, batch_size=stage.batch_size))
+    ner = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    embedder.encode(embed_texts)
+    embed = time.perf_counter() - t0
+    return {"ner": ner, "embed": embed}
+
+
+def _worker(args: tuple[list[str], list[str]]) -> dict[str, float]:
+    return _models(*args, threads=1)
+
+
+def measure(n: int, procs: int = 0, words: int = 600) -> dict[str, object]:
+    from storyline.embed import article_text
+
+    from .synth import synthetic_articles
+
+    articles = synthetic_articles(n, words=words)
+    texts = [a.text for a in articles]
+    embed_texts = [article_text(a) for a in articles]
+    one = _models(texts, embed_texts, threads=None)
+    ner_rate, embed_rate = n / one["ner"], n / one["embed"]
+    single = 1 / (1 / ner_rate + 1 / embed_rate)
+    figures: dict[str, object] = {
+        "articles": n,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "one_process": {
+            "ner_articles_per_s": round(ner_rate, 1),
+            "embed_articles_per_s": round(embed_rate, 1),
+            "limit_articles_per_s": round(single, 1),
+        },
+        "limit_articles_per_s": round(single, 1),
+    }
+    if procs > 1:
+        parts = [(texts[i::procs], embed_texts[i::procs]) for i in range(procs)]
+        with mp.get_context("spawn").Pool(procs) as pool:
+            t0 = time.perf_counter()
+            results = pool.map(_worker, parts)  # loading is not timed inside; the slowest worker sets the pace
+            wall = time.perf_counter() - t0
+        slowest = max(r["ner"] + r["embed"] for r in results)
+        parallel = n / slowest
+        figures[f"{procs}_processes"] = {
+            "limit_articles_per_s": round(parallel, 1),
+            "ner_seconds": [round(r["ner"], 1) for r in results],
+            "embed_seconds": [round(r["embed"], 1) for r in results],
+            "wall_seconds_with_loading": round(wall, 1),
+        }
+        figures["limit_articles_per_s"] = round(max(single, parallel), 1)
+    return figures
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--words", type=int, default=600)
+    parser.add_argument("--procs", type=int, default=0, help="also measure N processes with one thread each")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = measure(args.n, args.procs, args.words)
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+if __name__ == "__main__":
+    skip_if_missing(main)()

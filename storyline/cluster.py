@@ -1,0 +1,698 @@
+"""Online story clustering: each article joins an existing story or opens a new one, in arrival order.
+
+Nobody tells us how many stories there are. For a new article we
+
+1. look up its nearest already-clustered articles in an HNSW index (hnswlib), which keeps assignment fast
+   at a million articles; the stories of those neighbours are the candidates;
+2. score each candidate story by combining
+   - text similarity: cosine to the story centroid and to the closest members,
+   - shared named entities, weighted by rarity (a shared "Witkoff" says more than a shared "Trump"),
+   - event time: publication date, else a date in the lead ("Miami, FL - February 5th, 2026 -"); two
+     reports whose event days are months apart are different events however alike they read,
+   - event place: the story's event locations vs the article's ("Miami" vs "Washington");
+3. join the best story when its score clears ``threshold``, else found a new story.
+
+Features come from :class:`storyline.records.Reading` when the batch has one (the spaCy reading stage);
+without a reading we fall back to cheap text features: capitalised words as entities, a dateline place, and
+full dates in the lead (see :func:`text_features`). Both paths give :class:`ArticleFeatures`.
+
+Story ids are stable: the content hash of the founding article. :meth:`StoryIndex.consolidate` merges stories
+that turn out to be one (the later id gets ``redirect_to``); analyst overrides (``merge A B``, ``split STORY
+ARTICLE...``) are applied with :meth:`StoryIndex.apply_override` and are never undone by consolidation.
+Every decision keeps a short readable reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import hnswlib
+import numpy as np
+
+from .copies import independent_origins
+from .errors import Conflict, NotFound, StageError
+from .pipeline import Batch
+from .records import Article, Assignment, CopyLink, Reading, Story, content_id
+
+# ---------------------------------------------------------------- features
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What clustering knows about one article besides its vector."""
+
+    entities: frozenset[str] = frozenset()  # normalised names (lower case)
+    places: frozenset[str] = frozenset()  # event locations (lower case)
+    day: date | None = None  # best guess of the event day
+    day_source: str = ""  # "published" | "lead" | "reading"
+    terms: tuple[tuple[str, int], ...] = ()  # content words and their counts (the lexical TF-IDF side)
+
+
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH = r"(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATES = [
+    re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"),
+]
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2})(?:,\s*[A-Z][A-Za-z. ]{1,20})?,?\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]\s",
+    re.M,
+)
+_CAPS = re.compile(r"\b(?:[A-Z][a-z'\u2019]+|[A-Z]{2,}s?)(?:\s+(?:[A-Z][a-z'\u2019]+|[A-Z]{2,}))*\b")
+_CAP_STOP = frozenset(
+    """the a an in on at to of for from by with and but or if as it its he she they we i you his her their our this
+    that these those there here after before when while where what who why how then than also more most many some
+    all any both each few other such no not only own same so too very can will just should now mr mrs ms dr st
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow
+    said says according however meanwhile although though despite since until one two three four five read""".split()
+)
+LEAD_CHARS = 400  # dates and datelines this close to the start describe the event, not its background
+
+
+def _lead_day(text: str) -> date | None:
+    lead = text[:LEAD_CHARS]
+    found: list[tuple[int, date]] = []
+    for pattern in _DATES:
+        for m in pattern.finditer(lead):
+            g = m.groupdict()
+            try:
+                month = int(g["mo"]) if g.get("mo") else _MONTHS[g["m"].lower()]
+                found.append((m.start(), date(int(g["y"]), month, int(g["d"]))))
+            except (ValueError, KeyError):
+                continue
+    return min(found)[1] if found else None
+
+
+_TERM = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_TERM_STOP = frozenset(
+    """the and for with from that this these those was were are been being have has had will would could should
+    its his her their they them there here what when where which who whom whose while after before about into over
+    than then also more most said says say not but all any some such only other one two can may might just very
+    new year years time last first told according people percent week day""".split()
+)
+MAX_TERMS = 60  # per article: enough to tell events apart, small enough for a million articles
+
+
+def content_terms(text: str, limit: int = MAX_TERMS) -> tuple[tuple[str, int], ...]:
+    """The most frequent content words of ``text`` with their counts (lower case, no stop words)."""
+    counts = Counter(w for w in _TERM.findall(text.lower()) if w not in _TERM_STOP and w not in _CAP_STOP)
+    return tuple(counts.most_common(limit))
+
+
+def _published_day(article: Article) -> date | None:
+    return article.published.date() if isinstance(article.published, datetime) else None
+
+
+def text_features(article: Article) -> ArticleFeatures:
+    """Model-free fallback: capitalised words as entities, a dateline place, a full date in the lead."""
+    text = article.text
+    ents: set[str] = set()
+    for m in _CAPS.finditer(f"{article.title or ''}\n{text}"):
+        for word in m.group(0).split():
+            key = word.lower().strip("'\u2019").removesuffix("'s")
+            if len(key) > 2 and key not in _CAP_STOP:
+                ents.add(key)
+    places = set()
+    for m in _DATELINE.finditer(text[:LEAD_CHARS]):
+        name = m.group("place").strip().lower()
+        if name not in _CAP_STOP and len(name) > 2:
+            places.add(name)
+            break
+    day = _published_day(article)
+    source = "published" if day else ""
+    if day is None:
+        day = _lead_day(f"{article.title or ''}\n{text}")
+        source = "lead" if day else ""
+    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(f"{article.title or ''} {text}"))
+
+
+def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
+    """Features from the reading stage's output; dates and places fall back to the text when it found none."""
+    fallback = text_features(article)
+    ents: set[str] = set()
+    for ent in reading.entities:
+        if ent.label in ENTITY_LABELS:
+            name = ent.name.lower()
+            ents.add(name)
+            if ent.label == "PERSON" and " " in name:
+                ents.add(name.rsplit(" ", 1)[1])  # the surname alone, as most later mentions use it
+    if not reading.entities:
+        ents.update(m.entity.lower() for m in reading.mentions if m.label in ENTITY_LABELS)
+    places = {p.name.lower() for p in reading.places if p.event_location} or set(fallback.places)
+    day, source = _published_day(article), "published"
+    if day is None:
+        lead = [d for d in reading.dates if not d.relative and d.granularity == "day" and d.start < LEAD_CHARS]
+        if lead:
+            day, source = min(lead, key=lambda d: d.start).value, "reading"
+        elif reading.published_window:
+            lo, hi = reading.published_window
+            day, source = lo + (hi - lo) / 2, "reading"
+        else:
+            day, source = fallback.day, fallback.day_source
+    return ArticleFeatures(frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms)
+
+
+def features_for(article: Article, reading: Reading | None) -> ArticleFeatures:
+    return reading_features(article, reading) if reading is not None else text_features(article)
+
+
+# ---------------------------------------------------------------- settings and state
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Weights of the story score; tuned on ECB+ train/dev only (bench/bench_stories.py --tune)."""
+
+    threshold: float = 0.55  # join the best story when its score reaches this
+    w_centroid: float = 0.5  # text: weight of centroid cosine vs the mean of the closest members
+    w_lexical: float = 0.5  # weight of the TF-IDF cosine of content words to the story's term centroid
+    w_entities: float = 0.35  # bonus for shared rare entities (0..1 coverage)
+    entity_base: float = 0.2  # coverage expected by chance, subtracted before weighting
+    day_window: int = 14  # event days this far apart still agree
+    w_time: float = 0.35  # penalty when event days are far apart (scaled up to 1 at ``day_far``)
+    day_far: int = 90
+    w_place: float = 0.15  # penalty when the event places differ; half of it as bonus when they agree
+    neighbours: int = 20  # articles fetched from the ANN index per assignment
+    merge_threshold: float = 0.7  # consolidation merges two stories whose score reaches this
+    ef: int = 64  # hnswlib query breadth
+    m: int = 16  # hnswlib graph degree
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    founder: str
+    members: list[str] = field(default_factory=list)
+    centroid: np.ndarray | None = None  # sum of member vectors
+    entities: Counter[str] = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
+    days: list[date] = field(default_factory=list)
+    lex: dict[str, float] = field(default_factory=dict)  # sum of member TF-IDF vectors (pruned)
+    lex_norm2: float = 0.0
+    redirect_to: str | None = None
+    reason: str = ""
+
+
+def story_id_for(founder: str, salt: str = "") -> str:
+    """Stable story id: the content hash of the founding article id."""
+    return content_id(founder, salt or None, prefix="s")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    story_id: str
+    score: float
+    text: float
+    lexical: float
+    entities: float
+    time_penalty: float
+    place_term: float
+    closest: tuple[tuple[str, float], ...]
+    shared: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+class StoryIndex:
+    """All clustering state: stories, members, centroids, entity profiles and the ANN index of articles.
+
+    Rebuild it from the store with :meth:`rebuild` (assignments + embeddings + readings + overrides).
+    """
+
+    def __init__(self, dim: int, settings: ClusterSettings | None = None, *, capacity: int = 1024) -> None:
+        self.dim = dim
+        self.settings = settings or ClusterSettings()
+        self._ann = hnswlib.Index(space="ip", dim=dim)
+        self._ann.init_index(max_elements=max(capacity, 16), ef_construction=100, M=self.settings.m)
+        self._ann.set_ef(self.settings.ef)
+        self._labels: list[str] = []  # ANN label -> article id
+        self._label_of: dict[str, int] = {}
+        self.stories: dict[str, _Story] = {}
+        self.story_of: dict[str, str] = {}
+        self.features: dict[str, ArticleFeatures] = {}
+        self.assignments: dict[str, Assignment] = {}
+        self._df: Counter[str] = Counter()  # entity document frequency (for rarity weights)
+        self._tdf: Counter[str] = Counter()  # content-word document frequency (for TF-IDF)
+        self._apart: set[frozenset[str]] = set()  # story pairs an analyst split: never merged again
+        self.touched: set[str] = set()  # stories changed since the caller last saved them
+
+    # ------------------------------------------------------------ helpers
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def resolve(self, story_id: str) -> str:
+        """Follow merge redirects to the live story."""
+        seen = set()
+        while story_id in self.stories and self.stories[story_id].redirect_to and story_id not in seen:
+            seen.add(story_id)
+            story_id = self.stories[story_id].redirect_to  # type: ignore[assignment]
+        return story_id
+
+    def vector(self, article_id: str) -> np.ndarray:
+        return np.asarray(self._ann.get_items([self._label_of[article_id]])[0], dtype=np.float32)
+
+    def _idf(self, entity: str) -> float:
+        return math.log((len(self.story_of) + 1) / (self._df[entity] + 1)) + 1.0
+
+    def _lexical(self, feats: ArticleFeatures) -> dict[str, float]:
+        """The article's unit-length TF-IDF vector over its content words (idf as of now)."""
+        n = len(self.story_of) + 1
+        vec = {t: (1.0 + math.log(c)) * (math.log((n + 1) / (self._tdf[t] + 1)) + 1.0) for t, c in feats.terms}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def _count(self, feats: ArticleFeatures) -> None:
+        for ent in feats.entities:
+            self._df[ent] += 1
+        for term, _ in feats.terms:
+            self._tdf[term] += 1
+
+    def _add_to_ann(self, article_id: str, vector: np.ndarray) -> None:
+        label = len(self._labels)
+        if label >= self._ann.get_max_elements():
+            self._ann.resize_index(self._ann.get_max_elements() * 2)
+        self._ann.add_items(vector[None, :], [label])
+        self._labels.append(article_id)
+        self._label_of[article_id] = label
+
+    def _join(self, story: _Story, article_id: str, vector: np.ndarray, feats: ArticleFeatures) -> None:
+        story.members.append(article_id)
+        self._add_lex(story, self._lexical(feats))
+        story.centroid = vector.copy() if story.centroid is None else story.centroid + vector
+        story.entities.update(feats.entities)
+        story.places.update(feats.places)
+        if feats.day is not None:
+            story.days.append(feats.day)
+        self.story_of[article_id] = story.id
+        self.touched.add(story.id)
+
+    @staticmethod
+    def _add_lex(story: _Story, vec: Mapping[str, float], keep: int = 300) -> None:
+        lex = story.lex
+        for term, w in vec.items():
+            lex[term] = lex.get(term, 0.0) + w
+        if len(lex) > keep * 2:  # prune to the heaviest terms so big stories stay small
+            story.lex = lex = dict(sorted(lex.items(), key=lambda kv: -kv[1])[:keep])
+        story.lex_norm2 = sum(w * w for w in lex.values())
+
+    def _new_story(self, founder: str) -> _Story:
+        sid = story_id_for(founder)
+        n = 0
+        while sid in self.stories:  # a split may have used the founder's id already
+            n += 1
+            sid = story_id_for(founder, f"#{n}")
+        story = _Story(sid, founder)
+        self.stories[sid] = story
+        return story
+
+    # ------------------------------------------------------------ scoring
+
+    def _score(
+        self, vector: np.ndarray, feats: ArticleFeatures, story: _Story, closest: list[tuple[str, float]], avec: Mapping[str, float]
+    ) -> Candidate:
+        s = self.settings
+        assert story.centroid is not None
+        norm = float(np.linalg.norm(story.centroid)) or 1.0
+        cos_centroid = float(np.dot(vector, story.centroid)) / norm
+        top = sorted((sim for _, sim in closest), reverse=True)[:3]
+        cos_members = sum(top) / len(top) if top else cos_centroid
+        text = s.w_centroid * cos_centroid + (1 - s.w_centroid) * cos_members
+        lexical = 0.0
+        if story.lex_norm2 > 0 and avec:
+            lexical = sum(w * story.lex.get(t, 0.0) for t, w in avec.items()) / math.sqrt(story.lex_norm2)
+
+        # entities: rarity-weighted share of the article's entities that the story's members also name
+        n = len(story.members)
+        total = shared_mass = 0.0
+        shared: list[tuple[float, str]] = []
+        for ent in feats.entities:
+            weight = self._idf(ent)
+            total += weight
+            freq = story.entities.get(ent, 0)
+            if freq:
+                part = weight * min(1.0, 2.0 * freq / n)
+                shared_mass += part
+                shared.append((part, ent))
+        coverage = shared_mass / total if total else s.entity_base
+        ent_term = s.w_entities * (coverage - s.entity_base)
+
+        evidence: list[str] = []
+        time_pen = 0.0
+        if feats.day is not None and story.days:
+            lo, hi = min(story.days), max(story.days)
+            gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
+            if gap > s.day_window:
+                time_pen = s.w_time * min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
+                evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
+            else:
+                evidence.append(f"dates agree ({feats.day} vs {lo}..{hi})")
+        place_term = 0.0
+        if feats.places and story.places:
+            common = feats.places & set(story.places)
+            if common:
+                place_term = s.w_place / 2
+                evidence.append("same place: " + ", ".join(sorted(common)))
+            else:
+                place_term = -s.w_place
+                evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(p for p, _ in story.places.most_common(2))}")
+        score = text + s.w_lexical * lexical + ent_term - time_pen + place_term
+        names = tuple(e for _, e in sorted(shared, reverse=True)[:5])
+        return Candidate(story.id, score, text, lexical, coverage, time_pen, place_term, tuple(closest[:3]), names, tuple(evidence))
+
+    def candidates(self, vector: np.ndarray, feats: ArticleFeatures, *, exclude: str | None = None) -> list[Candidate]:
+        """Scored candidate stories for an article vector, best first."""
+        if not self._labels:
+            return []
+        k = min(self.settings.neighbours, len(self._labels))
+        labels, distances = self._ann.knn_query(vector[None, :], k=k)
+        by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for label, dist in zip(labels[0], distances[0], strict=True):
+            aid = self._labels[int(label)]
+            if aid == exclude or aid not in self.story_of:
+                continue
+            sid = self.resolve(self.story_of[aid])
+            by_story[sid].append((aid, round(1.0 - float(dist), 3)))
+        avec = self._lexical(feats)
+        scored = [self._score(vector, feats, self.stories[sid], close, avec) for sid, close in by_story.items()]
+        return sorted(scored, key=lambda c: -c.score)
+
+    # ------------------------------------------------------------ assignment
+
+    def assign(self, article_id: str, vector: np.ndarray, feats: ArticleFeatures) -> Assignment:
+        """Put one article into its story (or a new one) and index it. Idempotent per article id."""
+        if article_id in self.assignments:
+            return self.assignments[article_id]
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if vector.shape[0] != self.dim:
+            raise StageError("cluster", f"vector has {vector.shape[0]} dimensions, the index {self.dim}", item=article_id,
+                             hint="all vectors must come from one embedder; rebuild the index after changing it")  # fmt: skip
+        ranked = self.candidates(vector, feats)
+        best = ranked[0] if ranked else None
+        self._count(feats)
+        self.features[article_id] = feats
+        if best is not None and best.score >= self.settings.threshold:
+            story = self.stories[best.story_id]
+            reason = "joined: " + _describe(best)
+            assignment = Assignment(article_id, story.id, round(best.score, 3), False, reason)
+        else:
+            story = self._new_story(article_id)
+            reason = "new story: " + (f"best candidate {best.story_id} scored {best.score:.2f} < {self.settings.threshold:.2f} ({_describe(best)})"
+                                      if best else "first article")  # fmt: skip
+            story.reason = reason
+            assignment = Assignment(article_id, story.id, round(best.score, 3) if best else 0.0, True, reason)
+        self._join(story, article_id, vector, feats)
+        self._add_to_ann(article_id, vector)
+        self.assignments[article_id] = assignment
+        return assignment
+
+    def restore(self, assignment: Assignment, vector: np.ndarray, feats: ArticleFeatures) -> None:
+        """Re-add a stored assignment without re-deciding it (used by :meth:`rebuild`)."""
+        sid = assignment.story_id
+        story = self.stories.get(sid)
+        if story is None:
+            story = _Story(sid, assignment.article_id, reason=assignment.reason if assignment.new_story else "")
+            self.stories[sid] = story
+        self._count(feats)
+        self.features[assignment.article_id] = feats
+        self._join(story, assignment.article_id, np.asarray(vector, dtype=np.float32), feats)
+        self._add_to_ann(assignment.article_id, np.asarray(vector, dtype=np.float32))
+        self.assignments[assignment.article_id] = assignment
+
+    @classmethod
+    def rebuild(
+        cls,
+        assignments: Mapping[str, Assignment],
+        vectors: Mapping[str, np.ndarray],
+        features: Mapping[str, ArticleFeatures],
+        *,
+        stories: Iterable[Story] = (),
+        overrides: Iterable[tuple[str, Sequence[str]]] = (),
+        dim: int | None = None,
+        settings: ClusterSettings | None = None,
+    ) -> StoryIndex:
+        """The index as stored: assignments in order, merge redirects from saved stories, split pairs from overrides."""
+        if dim is None:
+            dim = next(iter(vectors.values())).shape[-1] if vectors else 384
+        index = cls(dim, settings, capacity=max(1024, len(assignments) + 1))
+        for aid, assignment in assignments.items():
+            if aid in vectors:
+                index.restore(assignment, vectors[aid], features.get(aid, ArticleFeatures()))
+        for story in stories:
+            live = index.stories.get(story.id)
+            if live is None:
+                live = _Story(story.id, story.article_ids[0] if story.article_ids else story.id)
+                index.stories[story.id] = live
+            live.redirect_to = story.redirect_to
+            live.reason = story.reason
+        for kind, args in overrides:
+            if kind == "split" and len(args) >= 2:
+                new = index.story_of.get(args[1])
+                if new:
+                    index._apart.add(frozenset({index.resolve(args[0]), new}))
+        index.touched.clear()
+        return index
+
+    # ------------------------------------------------------------ consolidation and overrides
+
+    def _story_score(self, a: _Story, b: _Story) -> Candidate:
+        """How well story ``b`` fits into story ``a`` (b's centroid and pooled features as one article)."""
+        assert b.centroid is not None
+        vec = b.centroid / (float(np.linalg.norm(b.centroid)) or 1.0)
+        feats = ArticleFeatures(
+            frozenset(e for e, c in b.entities.items() if c * 2 >= len(b.members)),
+            frozenset(p for p, _ in b.places.most_common(1)),
+            sorted(b.days)[len(b.days) // 2] if b.days else None,
+        )
+        norm = math.sqrt(b.lex_norm2) or 1.0
+        return self._score(vec, feats, a, [], {t: w / norm for t, w in b.lex.items()})
+
+    def consolidate(self, story_ids: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+        """Merge stories that turn out to be one; returns (kept, merged, reason) triples.
+
+        Only stories sharing ANN neighbours are compared. The older story (founded first) keeps its id; the
+        other gets ``redirect_to``. Stories an analyst split apart are never merged again.
+        """
+        merged: list[tuple[str, str, str]] = []
+        todo = list(story_ids) if story_ids is not None else [sid for sid, s in self.stories.items() if not s.redirect_to]
+        order = {aid: n for n, aid in enumerate(self._labels)}
+        for sid in todo:
+            sid = self.resolve(sid)
+            story = self.stories.get(sid)
+            if story is None or story.centroid is None:
+                continue
+            vec = story.centroid / (float(np.linalg.norm(story.centroid)) or 1.0)
+            for cand in self.candidates(vec, ArticleFeatures()):
+                other_id = self.resolve(cand.story_id)
+                if other_id == sid or frozenset({sid, other_id}) in self._apart:
+                    continue
+                a, b = self.stories[sid], self.stories[other_id]
+                fwd, back = self._story_score(a, b), self._story_score(b, a)
+                score = min(fwd.score, back.score)
+                if score < self.settings.merge_threshold:
+                    continue
+                keep, gone = (a, b) if order.get(a.founder, 0) <= order.get(b.founder, 0) else (b, a)
+                reason = f"consolidation merged {gone.id} into {keep.id}: " + _describe(fwd)
+                self._merge(keep, gone, reason)
+                merged.append((keep.id, gone.id, reason))
+                break
+        return merged
+
+    def _merge(self, keep: _Story, gone: _Story, reason: str) -> None:
+        for aid in gone.members:
+            keep.members.append(aid)
+            self.story_of[aid] = keep.id
+            old = self.assignments.get(aid)
+            if old is not None:
+                self.assignments[aid] = Assignment(aid, keep.id, old.score, False, f"{reason} (was: {old.reason})")
+        if gone.centroid is not None:
+            keep.centroid = gone.centroid.copy() if keep.centroid is None else keep.centroid + gone.centroid
+        keep.entities.update(gone.entities)
+        self._add_lex(keep, gone.lex)
+        keep.places.update(gone.places)
+        keep.days.extend(gone.days)
+        gone.members, gone.centroid = [], None
+        gone.entities, gone.places, gone.days = Counter(), Counter(), []
+        gone.lex, gone.lex_norm2 = {}, 0.0
+        gone.redirect_to = keep.id
+        gone.reason = reason
+        self._apart = {pair if gone.id not in pair else frozenset(keep.id if x == gone.id else x for x in pair) for pair in self._apart}
+        self.touched.update({keep.id, gone.id})
+
+    def merge(self, keep_id: str, gone_id: str, *, reason: str = "analyst merge") -> str:
+        """Merge story ``gone_id`` into ``keep_id`` (an analyst override). Returns the kept id."""
+        keep_id, gone_id = self.resolve(keep_id), self.resolve(gone_id)
+        for sid in (keep_id, gone_id):
+            if sid not in self.stories:
+                raise NotFound("no such story", item=sid, hint="`storyline stories` lists ids")
+        if keep_id == gone_id:
+            raise Conflict("cannot merge a story into itself", item=keep_id)
+        self._merge(self.stories[keep_id], self.stories[gone_id], f"{reason}: {gone_id} into {keep_id}")
+        return keep_id
+
+    def split(self, story_id: str, article_ids: Sequence[str], *, reason: str = "analyst split") -> str:
+        """Move ``article_ids`` out of ``story_id`` into a new story (an analyst override). Returns its id."""
+        story_id = self.resolve(story_id)
+        story = self.stories.get(story_id)
+        if story is None:
+            raise NotFound("no such story", item=story_id, hint="`storyline stories` lists ids")
+        moving = [a for a in dict.fromkeys(article_ids)]
+        strangers = [a for a in moving if self.story_of.get(a) != story_id]
+        if strangers:
+            raise Conflict(f"not members of {story_id}: {', '.join(strangers)}", item=story_id, hint="`storyline story ID` lists members")
+        if len(moving) == len(story.members):
+            raise Conflict("a split must leave at least one article behind", item=story_id)
+        new = self._new_story(moving[0])
+        new.reason = f"{reason} from {story_id}"
+        stay = [a for a in story.members if a not in set(moving)]
+        self._reset(story, stay)
+        self._reset(new, moving)
+        for aid in moving:
+            old = self.assignments.get(aid)
+            self.assignments[aid] = Assignment(aid, new.id, old.score if old else 1.0, aid == moving[0], f"{reason} from {story_id}")
+        self._apart.add(frozenset({story_id, new.id}))
+        return new.id
+
+    def _reset(self, story: _Story, members: Sequence[str]) -> None:
+        story.members, story.centroid = [], None
+        story.entities, story.places, story.days = Counter(), Counter(), []
+        story.lex, story.lex_norm2 = {}, 0.0
+        for aid in members:
+            self._join(story, aid, self.vector(aid), self.features.get(aid, ArticleFeatures()))
+
+    def apply_override(self, kind: str, args: Sequence[str]) -> None:
+        """Apply a stored analyst override: ``merge (A, B)`` or ``split (STORY, ARTICLE...)``. Idempotent."""
+        if kind == "merge" and len(args) == 2:
+            if self.resolve(args[0]) != self.resolve(args[1]):
+                self.merge(args[0], args[1])
+        elif kind == "split" and len(args) >= 2:
+            sid = self.resolve(args[0])
+            members = [a for a in args[1:] if self.story_of.get(a) == sid]
+            if members and len(members) < len(self.stories[sid].members):
+                self.split(sid, members)
+
+    # ------------------------------------------------------------ records
+
+    def members(self, story_id: str) -> list[str]:
+        return list(self.stories[self.resolve(story_id)].members)
+
+    def live_stories(self) -> list[str]:
+        return [sid for sid, s in self.stories.items() if not s.redirect_to and s.members]
+
+
+def _describe(c: Candidate) -> str:
+    bits = [f"score {c.score:.2f} (text {c.text:.2f}, words {c.lexical:.2f}"]
+    if c.closest:
+        bits[0] += "; closest " + ", ".join(f"{aid} {sim:.2f}" for aid, sim in c.closest)
+    bits[0] += ")"
+    if c.shared:
+        bits.append("shared entities: " + ", ".join(c.shared))
+    bits.extend(c.evidence)
+    return "; ".join(bits)
+
+
+def story_records(
+    index: StoryIndex,
+    articles: Mapping[str, Article],
+    links: Mapping[str, CopyLink] | None = None,
+    story_ids: Iterable[str] | None = None,
+) -> list[Story]:
+    """:class:`Story` records for saving (the touched stories by default, merged ones with ``redirect_to``).
+
+    ``articles`` must hold at least the members of those stories (for titles and dates).
+    """
+    links = links or {}
+    ids = list(story_ids) if story_ids is not None else sorted(index.touched)
+    out: list[Story] = []
+    for sid in ids:
+        st = index.stories.get(sid)
+        if st is None:
+            continue
+        if st.redirect_to or not st.members:
+            out.append(Story(sid, "", (), reason=st.reason, redirect_to=index.resolve(sid) if st.redirect_to else None))
+            continue
+        members = [a for a in st.members if a in articles]
+        dates = [articles[a].published for a in members if articles[a].published]
+        title = _title(index, st, articles)
+        shared = ", ".join(e for e, c in st.entities.most_common(4) if c > 1)
+        reason = st.reason or f"founded by {st.founder}"
+        if shared:
+            reason += f"; common entities: {shared}"
+        out.append(
+            Story(
+                sid, title, tuple(st.members), min(dates) if dates else None, max(dates) if dates else None,
+                independent_origins(st.members, links), reason,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _title(index: StoryIndex, story: _Story, articles: Mapping[str, Article]) -> str:
+    """The title of the member closest to the story centroid (the most typical report)."""
+    best, best_sim = None, -2.0
+    if story.centroid is not None:
+        for aid in story.members:
+            if aid in articles and articles[aid].title and aid in index._label_of:
+                sim = float(np.dot(index.vector(aid), story.centroid))
+                if sim > best_sim:
+                    best, best_sim = aid, sim
+    if best is None:
+        for aid in story.members:
+            if aid in articles:
+                return articles[aid].label
+        return story.id
+    return articles[best].title or articles[best].label
+
+
+class ClusterStage:
+    """Requires ``embeddings`` (and uses ``readings`` when present); provides ``assignments``.
+
+    Articles are assigned in batch order (the runner passes them in arrival order). The runner saves
+    ``batch.assignments`` with ``store.put_assignments`` and :func:`story_records` with ``store.save_stories``.
+    ``consolidate_every`` runs :meth:`StoryIndex.consolidate` over the touched stories after that many articles.
+    """
+
+    name = "cluster"
+    requires = ("embeddings",)
+    provides = ("assignments",)
+
+    def __init__(self, index: StoryIndex, *, consolidate_every: int = 0) -> None:
+        self.index = index
+        self.consolidate_every = consolidate_every
+        self._since = 0
+
+    def warm_up(self) -> None:
+        return None
+
+    def run(self, batch: Batch) -> Batch:
+        out: dict[str, Assignment] = dict(batch.assignments)
+        for article in batch.articles:
+            vector = batch.embeddings.get(article.id)
+            if vector is None:
+                raise StageError(self.name, "no embedding for this article", item=article.id, hint="run the embed stage first")
+            feats = features_for(article, batch.readings.get(article.id))
+            out[article.id] = self.index.assign(article.id, vector, feats)
+            self._since += 1
+            if self.consolidate_every and self._since >= self.consolidate_every:
+                self._since = 0
+                for _kept, gone, _ in self.index.consolidate(set(self.index.touched)):
+                    for aid in self.index.members(gone):
+                        out[aid] = self.index.assignments[aid]
+        return batch.replace(assignments=out)

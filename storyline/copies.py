@@ -1,0 +1,503 @@
+"""Copies and rewrites: which reports repeat another one, and which article is the origin.
+
+Two kinds of copy (see :class:`storyline.records.CopyLink`):
+
+* ``syndicated``: near-verbatim text (the same wire story under another headline or boilerplate). Found
+  model-free with MinHash LSH over word shingles (datasketch), then an exact check of each candidate:
+  Jaccard of the shingle sets, or containment (the copy holds the original plus boilerplate).
+* ``rewrite``: a paraphrase that credits its source, e.g. "Read the full article at <url>", "originally
+  published by <outlet>", "This article first appeared on <outlet>", or a wire credit "WASHINGTON (Reuters) -".
+  The credit names the origin; similarity (embedding cosine when the batch has vectors, else content-word
+  overlap) confirms an outlet-only credit and scores the link. An uncredited paraphrase counts only above a
+  high embedding similarity (``rewrite_uncredited``), because same-event reports by different outlets are
+  *not* copies.
+
+The origin is the credited article (a credited URL resolves to the stored article with that URL), else the
+earliest published one of a near-verbatim group. Everything except the optional uncredited-paraphrase check
+runs before any model, so later stages can skip copies.
+
+:class:`CopyIndex` holds the state across batches (rebuild it from stored articles and links);
+:class:`CopyStage` is the pipeline stage. :func:`copy_tree` and :func:`independent_origins` answer, for the
+members of a story, how the copies hang together and how many independent origins there are.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from .pipeline import Batch
+from .records import Article, CopyLink, normalize_text
+
+# ---------------------------------------------------------------- attribution lines
+
+_URL = r"(?P<url>https?://[^\s<>()\"']+)"
+_NAME = r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|of|the|and|&))*)"
+_CREDITS = [
+    re.compile(rf"\bread\s+(?:the\s+)?(?:full|original|complete|whole|entire)\s+(?:article|story|report|piece)\s+(?:at|on|in|from)\s+(?:{_URL}|{_NAME})", re.I),
+    re.compile(rf"\b(?:this\s+(?:article|story|report|piece)\s+)?(?:was\s+)?(?:originally|first)\s+(?:published|appeared|ran)\s+(?:by|at|on|in)\s+(?:{_URL}|{_NAME})", re.I),
+    re.compile(rf"\b(?:source|via|originally\s+from|reprinted\s+from|republished\s+from)\s*:?\s+{_URL}", re.I),
+]
+_WIRES = "Reuters|AP|Associated Press|AFP|Agence France-Presse|Bloomberg|UPI|dpa|Xinhua|PA|ANSA|EFE|Kyodo|Interfax|TASS"
+_WIRE = re.compile(rf"^[^\n]{{0,80}}?\((?P<name>{_WIRES})\)\s*[-\u2013\u2014:]", re.M)
+_TRAILING = ".,;:!?)]}'\""
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """An attribution line: the URL or outlet an article says it comes from."""
+
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    wire: bool = False
+
+
+def find_credit(text: str) -> Credit | None:
+    """The attribution line of ``text``, if any (an explicit URL beats an outlet name, which beats a wire credit)."""
+    found: list[Credit] = []
+    for pattern in _CREDITS:
+        for m in pattern.finditer(text):
+            url = m.groupdict().get("url")
+            name = m.groupdict().get("name")
+            if url:
+                found.append(Credit(m.group(0).strip(), url=url.rstrip(_TRAILING)))
+            elif name:
+                found.append(Credit(m.group(0).strip(), outlet=name.strip().rstrip(_TRAILING)))
+    m = _WIRE.search(text[:400])
+    if m:
+        found.append(Credit(m.group(0).strip(), outlet=m.group("name"), wire=True))
+    if not found:
+        return None
+    return sorted(found, key=lambda c: (c.url is None, c.wire))[0]
+
+
+def strip_credits(text: str) -> str:
+    """The text without attribution lines, so boilerplate does not count as shared content."""
+    lines = [ln for ln in text.splitlines() if not any(p.search(ln) for p in _CREDITS)]
+    return "\n".join(lines)
+
+
+def normalize_url(url: str) -> str:
+    """A comparable URL: lower-case scheme and host, no ``www.``, fragment, query or trailing slash."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip().lower()
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("https", host, path, "", ""))
+
+
+# ---------------------------------------------------------------- shingles and similarity
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset(
+    "the a an and or but of to in on at for with by from as is are was were be been being that this these those it its"
+    " he she they them his her their we our you your i not no said says will would could should has have had do does"
+    " did which who whom whose what when where while after before about into over than then there also more most".split()
+)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORDS.findall(normalize_text(text).lower())
+
+
+def shingle_hashes(text: str, size: int = 5, limit: int = 2000) -> np.ndarray:
+    """Sorted unique crc32 hashes of the word ``size``-grams of ``text`` (at most ``limit``, from the start)."""
+    words = words_of(strip_credits(text))
+    if len(words) < size:
+        grams = [" ".join(words)] if words else []
+    else:
+        grams = [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    hashes = np.fromiter((zlib.crc32(g.encode()) for g in grams[:limit]), dtype=np.uint32, count=min(len(grams), limit))
+    return np.unique(hashes)
+
+
+def content_hashes(text: str) -> np.ndarray:
+    """Sorted unique hashes of the content words (no stop words, 4+ letters): a model-free topic fingerprint."""
+    words = {w for w in words_of(strip_credits(text)) if len(w) > 3 and w not in _STOP and not w.isdigit()}
+    return np.unique(np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint32, count=len(words)))
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set) of two sorted hash arrays."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+
+
+def _identity(value: int) -> int:
+    return int(value)
+
+
+# ---------------------------------------------------------------- the index
+
+
+@dataclass(slots=True)
+class _Entry:
+    id: str
+    url: str | None
+    outlet: str | None
+    published: datetime | None
+    arrival: int
+    shingles: np.ndarray
+    content: np.ndarray
+    vector: np.ndarray | None
+
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+class CopyIndex:
+    """Everything needed to recognise copies of articles already seen (all batches so far).
+
+    Memory is about 10 KB per article (shingle and content-word hashes, the MinHash in the LSH tables,
+    the vector when one is given); rebuild with :meth:`build` from the stored articles and links.
+    """
+
+    def __init__(
+        self,
+        *,
+        num_perm: int = 128,
+        shingle: int = 5,
+        lsh_threshold: float = 0.3,
+        syndicated_jaccard: float = 0.6,
+        syndicated_containment: float = 0.8,
+        min_shingles: int = 8,
+        rewrite_similarity: float = 0.6,
+        rewrite_overlap: float = 0.3,
+        rewrite_uncredited: float | None = 0.95,
+    ) -> None:
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.syndicated_jaccard = syndicated_jaccard
+        self.syndicated_containment = syndicated_containment
+        self.min_shingles = min_shingles
+        self.rewrite_similarity = rewrite_similarity
+        self.rewrite_overlap = rewrite_overlap
+        self.rewrite_uncredited = rewrite_uncredited
+        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
+        self._entries: dict[str, _Entry] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_outlet: dict[str, list[str]] = defaultdict(list)
+        self._pending: dict[str, list[str]] = defaultdict(list)  # credited URL not stored yet -> crediting ids
+        self._vectors_ids: list[str] = []
+        self._vectors: list[np.ndarray] = []
+        self.links: dict[str, CopyLink] = {}
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls,
+        articles: Iterable[Article],
+        links: Iterable[CopyLink] = (),
+        vectors: Mapping[str, np.ndarray] | None = None,
+        **options: float | int | None,
+    ) -> CopyIndex:
+        """An index over stored ``articles`` with their stored ``links`` (no detection is re-run)."""
+        index = cls(**options)  # type: ignore[arg-type]
+        for article in articles:
+            index._remember(article, (vectors or {}).get(article.id))
+        for link in links:
+            index.links[link.article_id] = link
+            if link.copy_of is None and link.credited_url:
+                index._pending[normalize_url(link.credited_url)].append(link.article_id)
+        return index
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _minhash(self, shingles: np.ndarray) -> LeanMinHash:
+        mh = MinHash(num_perm=self.num_perm, hashfunc=_identity)
+        if len(shingles):
+            mh.update_batch(shingles.tolist())
+        return LeanMinHash(mh)
+
+    def _remember(self, article: Article, vector: np.ndarray | None) -> _Entry:
+        shingles = shingle_hashes(article.text, self.shingle)
+        entry = _Entry(
+            article.id,
+            normalize_url(article.url) if article.url else None,
+            article.outlet,
+            article.published,
+            len(self._entries),
+            shingles,
+            content_hashes(article.text),
+            None if vector is None else np.asarray(vector, dtype=np.float32),
+        )
+        self._entries[article.id] = entry
+        if len(shingles) >= self.min_shingles:
+            self._lsh.insert(article.id, self._minhash(shingles), check_duplication=False)
+        if entry.url:
+            self._by_url.setdefault(entry.url, article.id)
+        if article.outlet:
+            self._by_outlet[_outlet_key(article.outlet)].append(article.id)
+        return entry
+
+    # ------------------------------------------------------------ detection
+
+    def _similarity(self, a: _Entry, b: _Entry) -> tuple[float, str]:
+        """Cosine of the vectors when both exist, else content-word overlap."""
+        if a.vector is not None and b.vector is not None:
+            return float(np.dot(a.vector, b.vector)), "embedding cosine"
+        _, contained = overlap(a.content, b.content)
+        return contained, "content-word overlap"
+
+    def _similar_enough(self, score: float, how: str) -> bool:
+        return score >= (self.rewrite_similarity if how == "embedding cosine" else self.rewrite_overlap)
+
+    def _near_verbatim(self, entry: _Entry) -> tuple[str, float, float] | None:
+        """The best near-verbatim match already indexed: (id, jaccard, containment)."""
+        if len(entry.shingles) < self.min_shingles:
+            return None
+        best: tuple[str, float, float] | None = None
+        for other_id in self._lsh.query(self._minhash(entry.shingles)):
+            if other_id == entry.id:
+                continue
+            jac, con = overlap(entry.shingles, self._entries[other_id].shingles)
+            if jac >= self.syndicated_jaccard or con >= self.syndicated_containment:
+                key = (max(jac, con), -self._entries[other_id].arrival)
+                if best is None or key > (max(best[1], best[2]), -self._entries[best[0]].arrival):
+                    best = (other_id, jac, con)
+        return best
+
+    def _syndication_root(self, article_id: str) -> str:
+        """Follow syndicated links up to the article the near-verbatim group copies."""
+        seen = {article_id}
+        while True:
+            link = self.links.get(article_id)
+            if link is None or link.kind != "syndicated" or link.copy_of is None or link.copy_of in seen:
+                return article_id
+            article_id = link.copy_of
+            seen.add(article_id)
+
+    def _earlier(self, a: _Entry, b: _Entry) -> bool:
+        """Is ``a`` published before ``b``? Undated articles count as later; ties go to arrival order."""
+        pa, pb = a.published or _FAR_FUTURE, b.published or _FAR_FUTURE
+        if pa.tzinfo is None:
+            pa = pa.replace(tzinfo=UTC)
+        if pb.tzinfo is None:
+            pb = pb.replace(tzinfo=UTC)
+        return (pa, a.arrival) < (pb, b.arrival)
+
+    def add(self, article: Article, vector: np.ndarray | None = None) -> list[CopyLink]:
+        """Index ``article`` and return the links it creates or changes (its own and any re-rooted ones)."""
+        if article.id in self._entries:
+            return []
+        entry = self._remember(article, vector)
+        changed: list[CopyLink] = []
+        credit = find_credit(article.text)
+        near = self._near_verbatim(entry)
+
+        link = self._credited_link(entry, credit, near) if credit else None
+        if link is None and near is not None:
+            link, rerooted = self._syndicated_link(entry, near)
+            changed += rerooted
+        if link is None and self.rewrite_uncredited is not None and entry.vector is not None:
+            link = self._uncredited_rewrite(entry)
+        if link is not None:
+            self.links[entry.id] = link
+            changed.append(link)
+        # Articles that credited this article's URL before it arrived now point at it.
+        if entry.url and entry.url in self._pending:
+            for waiting in self._pending.pop(entry.url):
+                old = self.links.get(waiting)
+                if old is not None and old.copy_of is None and waiting != entry.id:
+                    new = replace(old, copy_of=entry.id, reason=old.reason + f"; {article.label} arrived later")
+                    self.links[waiting] = new
+                    changed.append(new)
+        return changed
+
+    def _credited_link(self, entry: _Entry, credit: Credit, near: tuple[str, float, float] | None) -> CopyLink | None:
+        if credit.url:
+            key = normalize_url(credit.url)
+            target = self._by_url.get(key)
+            if target == entry.id:  # an article crediting itself is not a copy
+                return None
+            if target is None:
+                self._pending[key].append(entry.id)
+                if near is not None:  # a near-verbatim twin is stored: hang under it, keep the credit
+                    root = self._syndication_root(near[0])
+                    return CopyLink(
+                        entry.id, "syndicated", round(max(near[1], near[2]), 3), root, credit.url,
+                        f"near-verbatim with {near[0]} (Jaccard {near[1]:.2f}, containment {near[2]:.2f}); credits {credit.url}",
+                    )  # fmt: skip
+                return CopyLink(entry.id, "rewrite", 0.0, None, credit.url, f'credits {credit.url} ("{credit.text}"), not stored')
+            return self._link_to(entry, target, credit)
+        if credit.outlet:
+            best: tuple[float, str, str] | None = None
+            for other in self._by_outlet.get(_outlet_key(credit.outlet), []):
+                if other == entry.id:
+                    continue
+                score, how = self._similarity(entry, self._entries[other])
+                if self._similar_enough(score, how) and (best is None or score > best[0]):
+                    best = (score, how, other)
+            if best is not None:
+                return self._link_to(entry, best[2], credit)
+        return None  # an outlet credit we cannot tie to a stored article: near-verbatim check decides
+
+    def _link_to(self, entry: _Entry, target: str, credit: Credit) -> CopyLink:
+        other = self._entries[target]
+        jac, con = overlap(entry.shingles, other.shingles)
+        if jac >= self.syndicated_jaccard or con >= self.syndicated_containment:
+            return CopyLink(
+                entry.id, "syndicated", round(max(jac, con), 3), target, credit.url,
+                f'near-verbatim (shingle Jaccard {jac:.2f}, containment {con:.2f}) and credits it ("{credit.text}")',
+            )  # fmt: skip
+        score, how = self._similarity(entry, other)
+        return CopyLink(entry.id, "rewrite", round(score, 3), target, credit.url, f'credits it ("{credit.text}"); {how} {score:.2f}')
+
+    def _syndicated_link(self, entry: _Entry, near: tuple[str, float, float]) -> tuple[CopyLink | None, list[CopyLink]]:
+        other_id, jac, con = near
+        root_id = self._syndication_root(other_id)
+        root = self._entries[root_id]
+        score = round(max(jac, con), 3)
+        evidence = f"shingle Jaccard {jac:.2f}, containment {con:.2f} with {other_id}"
+        root_link = self.links.get(root_id)
+        if root_link is not None or not self._earlier(entry, root):
+            return CopyLink(entry.id, "syndicated", score, root_id, None, f"near-verbatim ({evidence}); earliest is {root_id}"), []
+        # The new article is older than the group's origin: it becomes the origin; re-point the group.
+        rerooted = [CopyLink(root_id, "syndicated", score, entry.id, None, f"near-verbatim ({evidence}); {entry.id} was published earlier")]
+        for aid, link in list(self.links.items()):
+            if link.copy_of == root_id and link.kind == "syndicated":
+                rerooted.append(replace(link, copy_of=entry.id, reason=link.reason + f"; origin is now the earlier {entry.id}"))
+        for link in rerooted:
+            self.links[link.article_id] = link
+        return None, rerooted
+
+    def _uncredited_rewrite(self, entry: _Entry) -> CopyLink | None:
+        assert entry.vector is not None and self.rewrite_uncredited is not None
+        best: tuple[float, str] | None = None
+        for other in self._entries.values():
+            if other.id == entry.id or other.vector is None:
+                continue
+            score = float(np.dot(entry.vector, other.vector))
+            if score >= self.rewrite_uncredited and (best is None or score > best[0]):
+                best = (score, other.id)
+        if best is None:
+            return None
+        origin = self._syndication_root(best[1])
+        return CopyLink(entry.id, "rewrite", round(best[0], 3), origin, None, f"paraphrase without credit: embedding cosine {best[0]:.2f} with {best[1]}")
+
+
+def _outlet_key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    return {"associated press": "ap", "agence france presse": "afp"}.get(key, key.removeprefix("the "))
+
+
+class CopyStage:
+    """Provides ``copies``: one :class:`CopyLink` per batch article that copies another (plus re-rooted links).
+
+    Runs before the models (it needs only the text); when an earlier stage provided ``embeddings`` they score
+    rewrites. The runner saves ``batch.copies`` with ``store.put_copies(batch.copies.values())``.
+    """
+
+    name = "copies"
+    requires = ("articles",)
+    provides = ("copies",)
+
+    def __init__(self, index: CopyIndex) -> None:
+        self.index = index
+
+    def warm_up(self) -> None:
+        return None
+
+    def run(self, batch: Batch) -> Batch:
+        links: dict[str, CopyLink] = dict(batch.copies)
+        for article in batch.articles:
+            for link in self.index.add(article, batch.embeddings.get(article.id)):
+                links[link.article_id] = link
+        for article in batch.articles:  # report the current link even for articles seen in an earlier run
+            if article.id not in links and article.id in self.index.links:
+                links[article.id] = self.index.links[article.id]
+        return batch.replace(copies=links)
+
+
+# ---------------------------------------------------------------- trees and origins
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNode:
+    """One node of a story's copy tree: an article (or a credited URL not stored) and the copies under it."""
+
+    article_id: str | None
+    url: str | None = None
+    link: CopyLink | None = None
+    children: tuple[CopyNode, ...] = ()
+
+
+def _parent_in(article_id: str, members: set[str], links: Mapping[str, CopyLink]) -> str | None:
+    """The nearest ancestor of ``article_id`` inside ``members`` (following links through outsiders)."""
+    seen = {article_id}
+    link = links.get(article_id)
+    while link is not None and link.copy_of is not None and link.copy_of not in seen:
+        if link.copy_of in members:
+            return link.copy_of
+        seen.add(link.copy_of)
+        link = links.get(link.copy_of)
+    return None
+
+
+def origin_key(article_id: str, links: Mapping[str, CopyLink]) -> str:
+    """The ultimate origin of an article: the root article id, or ``url:<credited url>`` when that is not stored."""
+    seen = {article_id}
+    current = article_id
+    while True:
+        link = links.get(current)
+        if link is None:
+            return current
+        if link.copy_of is None:
+            return "url:" + normalize_url(link.credited_url) if link.credited_url else current
+        if link.copy_of in seen:
+            return current
+        seen.add(link.copy_of)
+        current = link.copy_of
+
+
+def copy_tree(article_ids: Sequence[str], links: Mapping[str, CopyLink]) -> list[CopyNode]:
+    """The copy forest of a set of articles: roots are members that copy no other member.
+
+    Copies whose origin is outside the set hang under a virtual root (``article_id=None``) naming the origin,
+    so two copies of the same outside report still show as one origin.
+    """
+    members = set(article_ids)
+    children: dict[str, list[str]] = defaultdict(list)
+    roots: list[str] = []
+    for aid in article_ids:
+        parent = _parent_in(aid, members, links)
+        (children[parent].append(aid) if parent else roots.append(aid))
+
+    def node(aid: str) -> CopyNode:
+        return CopyNode(aid, None, links.get(aid), tuple(node(c) for c in children.get(aid, [])))
+
+    forest: list[CopyNode] = []
+    outside: dict[str, list[str]] = defaultdict(list)
+    for aid in roots:
+        key = origin_key(aid, links)
+        if key == aid:
+            forest.append(node(aid))
+        else:
+            outside[key].append(aid)
+    for key, aids in outside.items():
+        url = key.removeprefix("url:") if key.startswith("url:") else None
+        forest.append(CopyNode(None if url else key, url, None, tuple(node(a) for a in aids)) if len(aids) > 1 or url else node(aids[0]))
+    return forest
+
+
+def independent_origins(article_ids: Sequence[str], links: Mapping[str, CopyLink]) -> int:
+    """How many independent origins the articles have: roots of the copy forest (copies never count twice)."""
+    return len(copy_tree(article_ids, links))

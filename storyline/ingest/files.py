@@ -1,0 +1,187 @@
+"""Plain-text and Markdown articles (``.txt``, ``.md``), and byte decoding for every file reader.
+
+A text file is one article. It may open with a front-matter block::
+
+    ---
+    title: Harbor council approves ferry terminal rebuild
+    outlet: The Calder Ledger
+    url: https://ledger.example/news/ferry
+    published: 2025-04-17T08:45:00+02:00
+    author: Mirela Ostrander
+    id: ledger-4471
+    ---
+    The Calder harbor council voted ...
+
+Front matter is read as simple ``key: value`` lines, not full YAML: news titles are
+full of colons ("Mayor: no new taxes"), which strict YAML rejects, and we need no
+nesting. Values may be wrapped in matching quotes. Known keys: title, outlet, url,
+published (or date), author, id (kept verbatim as ``external_id``), language (or lang).
+Other keys are ignored. Without front matter the first non-empty line is the title
+(Markdown ``#`` marks removed) when it is short and more text follows; otherwise the
+article has no title.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import charset_normalizer
+
+from ..config import Settings
+from ..errors import Skip
+from ..records import Article
+from .meta import Meta, clean, make_article, parse_date
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+
+_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAX_TITLE = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+
+
+def read_limited(path: Path, settings: Settings) -> bytes:
+    """The file's bytes, refusing files over ``settings.max_file_bytes`` before reading them."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise Skip(
+                f"file too large ({size} bytes, limit {settings.max_file_bytes})",
+                item=source,
+                hint="raise max_file_bytes in storyline.toml or split the file",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise Skip(f"cannot read file: {exc.strerror or exc}", item=source) from exc
+
+
+def decode_bytes(data: bytes, source: str, *, declared: str | None = None) -> str:
+    """Text from bytes: BOM, then UTF-8, then a declared charset, then charset_normalizer's guess.
+
+    ``declared`` is a charset named by the container (an HTTP header); for HTML a
+    ``<meta charset>`` in the first 2 KB counts too. NUL bytes without a BOM mean
+    binary data, and so does a decoding full of control characters: both are skipped
+    with a reason rather than passed on as mojibake.
+    """
+    if not data.strip():
+        raise Skip("empty file", item=source)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(encoding), source)
+            except UnicodeDecodeError as exc:
+                raise Skip(f"undecodable text: BOM says {encoding} but {exc.reason}", item=source) from exc
+    if b"\x00" in data:
+        raise Skip("binary file (contains NUL bytes)", item=source, hint="only text, HTML, JSON and feeds are read")
+    try:
+        return _check_text(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    candidates = [declared]
+    found = _META_CHARSET.search(data[:2048])
+    if found:
+        candidates.append(found.group(1).decode("ascii", "ignore"))
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            return _check_text(data.decode(name), source)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise Skip("undecodable text (no character encoding fits)", item=source, hint="save the file as UTF-8")
+    # Short Western texts fit several single-byte code pages about equally well (cp1257 reads
+    # "Ø" as "Ų"). Like browsers, fall back to windows-1252 unless another page is clearly better.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + 0.05:
+        best = western
+    return _check_text(str(best), source)
+
+
+def _check_text(text: str, source: str) -> str:
+    """Refuse decodings that are mostly control characters: those are binary files."""
+    if not text.strip():
+        raise Skip("empty file", item=source)
+    sample = text[:20_000]
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise Skip("binary or undecodable file (too many control characters)", item=source)
+    return text
+
+
+def split_front_matter(text: str, source: str) -> tuple[Meta, str, bool]:
+    """``(meta, body, had_front_matter)``; raises :class:`Skip` for an unclosed or malformed block."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return Meta(), text, False
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in {"---", "..."}), None)
+    if closing is None:
+        raise Skip("front matter opened with '---' on line 1 is never closed", item=source, hint="add a closing '---'")
+    values: dict[str, str] = {}
+    for number, line in enumerate(lines[1:closing], start=2):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, sep, value = stripped.partition(":")
+        if not sep or not key.strip() or " " in key.strip():
+            raise Skip(
+                f"front matter line {number} is not 'key: value'", item=source, hint="or remove the '---' block"
+            )
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip().lower()] = value
+    return _front_meta(values, source), "\n".join(lines[closing + 1 :]), True
+
+
+def _front_meta(values: dict[str, str], source: str) -> Meta:
+    raw_date = values.get("published") or values.get("date")
+    published = parse_date(raw_date)
+    if raw_date and published is None:
+        raise Skip(f"front matter 'published: {raw_date}' is not a date", item=source, hint="use 2025-04-17T08:45Z")
+    return Meta(
+        title=clean(values.get("title")),
+        outlet=clean(values.get("outlet")),
+        url=clean(values.get("url")),
+        author=clean(values.get("author")),
+        published=published,
+        language=clean(values.get("language") or values.get("lang")),
+        external_id=values.get("id") or None,
+    )
+
+
+def parse_text(data: bytes, source: str) -> Article:
+    """One article from the bytes of a ``.txt``/``.md`` file (see the module docstring)."""
+    text = decode_bytes(data, source).replace("\r\n", "\n").replace("\r", "\n")
+    meta, body, _ = split_front_matter(text, source)
+    if meta.title is None:  # no front matter, or one without a title: the first line may be it
+        title, rest = _title_line(body)
+        if title:
+            meta = Meta(title=title).over(meta)
+            body = rest
+    return make_article(body, meta, source=source)
+
+
+def _title_line(body: str) -> tuple[str | None, str]:
+    """The first non-empty line as a title when it is short and text follows it."""
+    stripped = body.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    title = first.strip().lstrip("#").strip()
+    if not title or len(title) > _MAX_TITLE or not rest.strip():
+        return None, body
+    return title, rest
+
+
+def read_text_file(path: Path, settings: Settings) -> Article:
+    """One article from a text or Markdown file; raises :class:`Skip` with the reason."""
+    return parse_text(read_limited(path, settings), str(path))

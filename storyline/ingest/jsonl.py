@@ -1,0 +1,164 @@
+"""Articles from JSON: ``.json`` (one object, or a list of objects) and ``.jsonl`` (one object a line).
+
+Record fields (all optional except a body): ``id`` (kept verbatim as a string in
+``external_id``), ``outlet``, ``url``, ``published``, ``title``, ``author``,
+``language``, and ``text`` or ``html`` (``text`` wins when both are given; ``html``
+goes through :mod:`storyline.ingest.html`, and the record's own fields beat what the
+page says). Unknown fields are ignored. JSON is machine-written, so a field of the
+wrong type or a ``published`` that is not a date skips the record with the reason
+rather than being guessed around.
+
+Sources: ``file.jsonl#<line>`` (1-based line), ``file.json#<n>`` (1-based position in a
+list), or the path itself for a single-object ``.json``. A bad record is a
+:class:`Skipped` for that record; the rest of the file goes on. ``.jsonl`` is read a
+line at a time, so ``max_file_bytes`` limits each line there, and the whole file for
+``.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..config import Settings
+from ..errors import Skip
+from ..records import Article, Skipped
+from .files import decode_bytes, read_limited
+from .html import article_from_html
+from .meta import Meta, make_article, parse_date
+
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_STRING_FIELDS = ("outlet", "url", "title", "author", "language", "text", "html")
+
+
+def parse_record(record: object, source: str) -> Article:
+    """One article from a decoded JSON value; raises :class:`Skip` naming the bad field."""
+    if not isinstance(record, dict):
+        raise Skip(f"record is a JSON {_kind(record)}, not an object", item=source)
+    for name in _STRING_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise Skip(f"field {name!r} must be a string, got {_kind(value)}", item=source)
+    raw_id = record.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, float))):
+        raise Skip(f"field 'id' must be a string or number, got {_kind(raw_id)}", item=source)
+    raw_date = record.get("published")
+    published = parse_date(raw_date)
+    if raw_date not in (None, "") and published is None:
+        raise Skip(f"field 'published' is not a date: {str(raw_date)[:60]!r}", item=source, hint="use ISO 8601")
+    meta = Meta(
+        title=record.get("title"),
+        outlet=record.get("outlet"),
+        url=record.get("url"),
+        author=record.get("author"),
+        published=published,
+        language=record.get("language"),
+        external_id=None if raw_id is None else str(raw_id),
+    )
+    text = record.get("text")
+    if text and text.strip():
+        return make_article(text, meta, source=source)
+    html = record.get("html")
+    if html and html.strip():
+        return article_from_html(html, source=source, url=meta.url, given=meta)
+    raise Skip("record has no 'text' or 'html'", item=source)
+
+
+def _kind(value: object) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
+
+
+def _one(record: object, source: str) -> Article | Skipped:
+    try:
+        return parse_record(record, source)
+    except Skip as exc:
+        return Skipped(source, exc.message)
+
+
+def parse_json(data: bytes, source: str) -> Iterator[Article | Skipped]:
+    """Articles from the bytes of a ``.json`` file (an object or a list of objects)."""
+    text = decode_bytes(data, source)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Skip(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", item=source) from exc
+    except RecursionError as exc:
+        raise Skip("not usable JSON: nested too deeply", item=source) from exc
+    if isinstance(value, list):
+        if not value:
+            raise Skip("JSON list is empty", item=source)
+        for number, record in enumerate(value, start=1):
+            yield _one(record, f"{source}#{number}")
+    else:
+        yield _one(value, source)
+
+
+def parse_jsonl(lines: Iterable[bytes], source: str, *, max_line_bytes: int) -> Iterator[Article | Skipped]:
+    """Articles from ``.jsonl`` lines; each malformed line becomes a :class:`Skipped` ``source#line``."""
+    seen = False
+    for number, raw in enumerate(lines, start=1):
+        where = f"{source}#{number}"
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        seen = True
+        if len(raw) > max_line_bytes:
+            yield Skipped(where, f"line too long ({len(raw)} bytes, limit {max_line_bytes})")
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield Skipped(where, f"line is not UTF-8: {exc.reason} at byte {exc.start}")
+            continue
+        except json.JSONDecodeError as exc:
+            yield Skipped(where, f"not valid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Skipped(where, "not usable JSON: nested too deeply")
+            continue
+        yield _one(value, where)
+    if not seen:
+        raise Skip("empty file", item=source)
+
+
+def read_json_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
+    """Articles from a ``.json`` file; raises :class:`Skip` when the file as a whole is unusable."""
+    return parse_json(read_limited(path, settings), str(path))
+
+
+def read_jsonl_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
+    """Articles from a ``.jsonl`` file, streamed a line at a time."""
+    source = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise Skip(f"cannot read file: {exc.strerror or exc}", item=source) from exc
+    with handle:
+        head = handle.read(8192)
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise Skip("binary file (contains NUL bytes)", item=source)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise Skip("JSON Lines must be UTF-8, this file is UTF-16", item=source, hint="re-save it as UTF-8")
+        handle.seek(0)
+        yield from parse_jsonl(_bounded_lines(handle, settings.max_file_bytes), source,
+                               max_line_bytes=settings.max_file_bytes)
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
+    """Lines, never holding more than ``limit + 1`` bytes of one: a longer line is cut (and then skipped)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # discard the rest of the over-long line
+                more = handle.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+        yield line

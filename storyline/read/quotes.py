@@ -1,0 +1,371 @@
+"""Direct quotations and who said them.
+
+Two independent steps:
+
+* :func:`scan_quotes` pairs quotation marks -- curly and straight -- into spans, following the
+  print convention that a quote running over several paragraphs leaves each paragraph open and
+  re-opens the next one. Pure string work, no model.
+* :func:`attribute` finds the speaker around each span: a speech cue ("said", "told",
+  "wrote", "according to", "stating", ...) in the text outside the quote -- after it ("..., said
+  Peskov." / "..., Peskov said.") or before it ("Mr. Lavrov noted, ..." / "He said he was ...") --
+  and the person next to the cue: a named mention, a pronoun resolved to the nearest compatible
+  person (a sentence's first person is its likely subject), or a noun phrase matching a role the
+  article gave someone ("the envoy said"). A quote with no cue of its own inherits the speaker of a
+  lead-in ending in a colon or of the quote paragraph right before it. A quote introduced as a
+  post on a social network gets ``kind="post"``.
+
+Quoted spans without any speaker that are at most a few words long are scare quotes or titles
+("the 'American Pie' star") and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import Mention, Quote, Role
+from .entities import antecedent
+
+OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
+SPEECH_VERBS = (
+    "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
+    "asserted|declared|explained|explains|argued|argues|insisted|insists|warned|warns|claimed|claims|posted|"
+    "tweeted|announced|confirmed|suggested|acknowledged|continued|recalled|commented|responded|replied|replying|"
+    "asked|asks|saying|writing|telling|admitted|conceded|urged|stressed|emphasized|emphasised|vowed|promised|"
+    "predicted|concluded|observed|described|called|quipped|wondered|cautioned|announcing|noting|voiced|"
+    "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
+    "branded|dubbed|joked|complained|boasted|pledged|messaged"
+)
+_CUE = re.compile(rf"\b(?:according to|(?:{SPEECH_VERBS}))\b(?!\s+(?:for|on|off|up)\b)", re.I)
+_POST = re.compile(
+    r"\b(?:post(?:ed)?|tweet(?:ed)?|Telegram|Twitter|X account|on X\b|social[- ]media|social network|Facebook|"
+    r"Instagram|Truth Social|Bluesky|Threads|Weibo|blog)\b",
+    re.I,
+)
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": None}
+_PRONOUN = re.compile(r"\b(he|she|He|She|they|They)\b")
+_NP_AFTER = re.compile(r"\s*(?:the|a|an|The|A|An)\s+((?:[\w'\u2019-]+\s+){0,4}?[\w'\u2019-]+?)(?=[\s,.;:!?]|$)")
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quotation: ``start:end`` is the inner text; ``open_at``/``close_at`` the marks."""
+
+    start: int
+    end: int
+    open_at: int
+    close_at: int  # index of the closing mark (== end), or end of the paragraph when unclosed
+
+
+def _straight_opens(text: str, i: int) -> bool:
+    """A straight double quote opens when it follows white space, start or an opening bracket/dash."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or before in "([{\u2014\u2013-:" or i == 0:
+        return not after.isspace()
+    return False
+
+
+def scan_quotes(text: str) -> list[QuoteSpan]:
+    """Quoted spans, curly or straight, including quotes carried over paragraph breaks."""
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    opener = ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and open_at is not None:
+            # paragraph break inside a quote: it continues if the next paragraph re-opens it
+            j = i
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] in (OPEN_CURLY, '"') and (text[j] == opener or opener == OPEN_CURLY and text[j] == '"'):
+                i = j + 1
+                continue
+            # unclosed: close at the paragraph end (broken markup) unless it is long prose
+            if i - open_at <= 1500:
+                spans.append(QuoteSpan(open_at + 1, i, open_at, i))
+            open_at = None
+            i += 1
+            continue
+        if open_at is None:
+            if ch == OPEN_CURLY or (ch == '"' and _straight_opens(text, i)):
+                open_at, opener = i, ch
+        elif (opener == OPEN_CURLY and ch == CLOSE_CURLY) or (opener == '"' and ch == '"'):
+            if i > open_at + 1:
+                spans.append(QuoteSpan(open_at + 1, i, open_at, i))
+            open_at = None
+        elif opener == OPEN_CURLY and ch == OPEN_CURLY:
+            open_at = i  # a stray opener: restart from the newer one
+        i += 1
+    if open_at is not None and n - open_at <= 1500:
+        spans.append(QuoteSpan(open_at + 1, n, open_at, n))
+    # trim white space inside the marks
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(QuoteSpan(start, end, s.open_at, s.close_at))
+    return out
+
+
+def quote_text(text: str, span: QuoteSpan) -> str:
+    """The verbatim quoted words: paragraph re-opening marks removed, paragraph breaks as one space."""
+    inner = text[span.start : span.end]
+    inner = re.sub(r"\s*\n\s*[\u201c\"]?", " ", inner)
+    return inner.strip()
+
+
+# ------------------------------------------------------------------ attribution
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    key: str | None
+    start: int | None
+    end: int | None
+    cue: str | None
+    post: bool = False
+
+
+def _sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= offset < e:
+            return i
+    # between sentences: the next one
+    for i, (s, _) in enumerate(sentences):
+        if s > offset:
+            return max(0, i - 1)
+    return max(0, len(sentences) - 1)
+
+
+def _paragraph(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end == -1 else end
+
+
+class Attributor:
+    """Speaker lookup for one article: its mentions, sentences, roles and gender hints."""
+
+    def __init__(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        mentions: Sequence[Mention],
+        roles: Sequence[Role] = (),
+        genders: dict[str, str] | None = None,
+        quotes: Sequence[QuoteSpan] = (),
+    ) -> None:
+        self.text = text
+        self.sentences = list(sentences) or [(0, len(text))]
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.genders = genders or {}
+        self.quoted = [(q.open_at, q.close_at + 1) for q in quotes]
+        self.role_heads: dict[str, set[str]] = {}
+        for role in roles:
+            words = _WORD.findall(role.title.lower())
+            core = words[: words.index("of")] if "of" in words else words
+            for w in core[-1:]:
+                self.role_heads.setdefault(w, set()).add(role.entity)
+
+    # -- helpers
+
+    def _in_quote(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.quoted)
+
+    def _persons(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start < end and not self._in_quote(m.start)]
+
+    def antecedent(self, offset: int, gender: str | None) -> Mention | None:
+        """The person a pronoun at ``offset`` means (:func:`entities.antecedent`), skipping names inside quotes."""
+        return antecedent(self.mentions, self.sentences, offset, gender=gender, genders=self.genders, skip=self._in_quote)
+
+    def _speaker_at(self, start: int, end: int, direction: str) -> Speaker | None:
+        """A speaker phrase starting at ``start`` (direction "after") or ending at ``end`` ("before")."""
+        window = self.text[start:end]
+        if direction == "after":
+            head = window.lstrip()
+            lead = start + len(window) - len(head)
+            for m in self.mentions:
+                if lead <= m.start <= lead + 4 and m.label in {"PERSON", "ORG", "GPE", "NORP"}:
+                    return Speaker(m.entity, m.start, m.end, None)
+            pm = re.match(r"(he|she|He|She)\b", head)
+            if pm:
+                ant = self.antecedent(lead, PRONOUNS[pm.group(1).lower()])
+                return Speaker(ant.entity if ant else None, lead, lead + len(pm.group(1)), None) if ant else None
+            nm = _NP_AFTER.match(window)
+            if nm:
+                return self._nominal(start + nm.start(1), start + nm.end(1))
+            return None
+        # before: the nearest person before the cue, else a pronoun, else an organisation
+        people = [m for m in self._persons(start, end) if m.label == "PERSON"]
+        pron = list(_PRONOUN.finditer(window))
+        last_person = people[-1] if people else None
+        last_pron = pron[-1] if pron else None
+        if last_pron and (last_person is None or start + last_pron.start() > last_person.end):
+            pos = start + last_pron.start()
+            ant = self.antecedent(pos, PRONOUNS.get(last_pron.group(1).lower()))
+            if ant:
+                return Speaker(ant.entity, pos, pos + len(last_pron.group(1)), None)
+        if last_person:
+            # the person nearest the cue, unless it sits in a relative clause of an earlier one
+            # ("Dmitriev, who met Witkoff last week, said ...")
+            chosen = last_person
+            for p in people[:-1]:
+                rel = re.match(r",\s+(?:who|whose|which)\b[^,]*,", self.text[p.end : end])
+                if rel and p.end + rel.end() <= end and last_person.start < p.end + rel.end():
+                    chosen = p
+                    break
+            return Speaker(chosen.entity, chosen.start, chosen.end, None)
+        orgs = [m for m in self._persons(start, end) if m.label in {"ORG", "GPE", "NORP"}]
+        nominal = self._nominal_before(start, end)
+        if nominal:
+            return nominal
+        if orgs:
+            return Speaker(orgs[-1].entity, orgs[-1].start, orgs[-1].end, None)
+        return None
+
+    def _nominal(self, start: int, end: int) -> Speaker | None:
+        words = _WORD.findall(self.text[start:end].lower())
+        for w in words[::-1]:
+            owners = self.role_heads.get(w)
+            if owners and len(owners) == 1:
+                return Speaker(next(iter(owners)), start, end, None)
+        return None
+
+    def _nominal_before(self, start: int, end: int) -> Speaker | None:
+        window = self.text[start:end]
+        for m in re.finditer(r"\b(?:the|The)\s+((?:[\w'\u2019-]+\s+){0,3}[\w'\u2019-]+)\s*$", window):
+            return self._nominal(start + m.start(1), start + m.end(1))
+        return None
+
+    # -- main entry
+
+    def speaker_for(self, q: QuoteSpan) -> Speaker:
+        text = self.text
+        si = _sentence_index(self.sentences, q.open_at)
+        ei = _sentence_index(self.sentences, max(q.open_at, q.close_at - 1))
+        frame_start = self.sentences[si][0]
+        frame_end = self.sentences[min(ei + 1, len(self.sentences) - 1)][1] if ei + 1 < len(self.sentences) else len(text)
+        # the frame ends at the end of the sentence holding the closing mark, or just after it
+        sent_end = self.sentences[ei][1]
+        frame_end = max(sent_end, q.close_at + 1)
+        if frame_end < len(text) and text[q.close_at + 1 : q.close_at + 3].strip()[:1] in {",", ""} and sent_end <= q.close_at + 1:
+            frame_end = self.sentences[min(ei + 1, len(self.sentences) - 1)][1]  # "...," said X. in the next "sentence"
+        para_s, para_e = _paragraph(text, q.close_at)
+        frame_end = min(frame_end, para_e) if para_e > q.close_at else frame_end
+        frame_start = max(frame_start, _paragraph(text, q.open_at)[0])
+        post = bool(_POST.search(text[frame_start:q.open_at] + text[q.close_at:frame_end]))
+
+        # 1. a cue right after the closing mark: ", said X" / ", X said" / ", according to X"
+        after = text[q.close_at + 1 : frame_end]
+        m = re.match(rf"\s*[,.]?\s*(?P<cue>according to|{SPEECH_VERBS})\b", after, re.I)
+        if m:
+            sp = self._speaker_at(q.close_at + 1 + m.end(), frame_end, "after")
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, m.group("cue").lower(), post)
+        m = re.match(rf"\s*,?\s*(?P<who>[^,.;!?\u201c\"]{{1,60}}?)\s+(?P<cue>{SPEECH_VERBS})\b", after, re.I)
+        closed = text[q.end - 1 : q.end] in {",", ".", "!", "?", "\u2014", "-"} or after.lstrip()[:1] in {",", "\u2014"}
+        if m and closed:
+            sp = self._speaker_at(q.close_at + 1, q.close_at + 1 + m.start("cue"), "before")
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, m.group("cue").lower(), post)
+
+        # 2. a cue before the opening mark in the same sentence: "X said, ..." / "X said he was ..."
+        before = text[frame_start : q.open_at]
+        cues = [c for c in _CUE.finditer(before) if not self._in_quote(frame_start + c.start())]
+        for cue in reversed(cues):
+            cue_at = frame_start + cue.start()
+            if cue.group().lower() == "according to":
+                sp = self._speaker_at(frame_start + cue.end(), q.open_at, "after")
+            else:
+                sp = self._speaker_at(frame_start, cue_at, "before")
+                if sp is None:  # "said Peskov, ..."
+                    sp = self._speaker_at(frame_start + cue.end(), q.open_at, "after")
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
+
+        # 3. a cue later in the sentence after other words: "..." the minister later told reporters
+        later = [c for c in _CUE.finditer(after) if not self._in_quote(q.close_at + 1 + c.start())]
+        for cue in later:
+            sp = self._speaker_at(q.close_at + 1, q.close_at + 1 + cue.start(), "before")
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
+
+        # 4. a lead-in ending with a colon in the previous sentence or paragraph
+        prev_text = text[max(0, frame_start - 400) : q.open_at].rstrip()
+        if prev_text.endswith(":") or before.rstrip().endswith(":"):
+            lead_end = frame_start + len(before.rstrip()) if before.strip() else frame_start - 1
+            lead_end = max(0, lead_end)
+            ls = self.sentences[_sentence_index(self.sentences, max(0, lead_end - 1))][0]
+            lead = text[ls:lead_end]
+            lead_post = bool(_POST.search(lead))
+            for cue in reversed(list(_CUE.finditer(lead))):
+                sp = self._speaker_at(ls, ls + cue.start(), "before")
+                if sp and sp.key:
+                    return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post or lead_post)
+            people = [p for p in self._persons(ls, lead_end) if p.label == "PERSON"]
+            if people:
+                return Speaker(people[0].entity, people[0].start, people[0].end, "colon", post or lead_post)
+        return Speaker(None, None, None, None, post)
+
+
+def _kind(text: str, q: QuoteSpan, sp: Speaker) -> str:
+    if sp.post:
+        return "post"
+    before = text[max(0, q.open_at - 30) : q.open_at].rstrip()
+    inner = text[q.start : q.end]
+    if before and before[-1].isalnum() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
+        return "partial"
+    if inner[:1].islower() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
+        return "partial"
+    return "direct"
+
+
+def find_quotes(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    mentions: Sequence[Mention],
+    roles: Sequence[Role] = (),
+    genders: dict[str, str] | None = None,
+    *,
+    min_words_unattributed: int = 5,
+) -> list[Quote]:
+    """Quotes with speakers; unattributed spans shorter than ``min_words_unattributed`` are dropped."""
+    spans = scan_quotes(text)
+    attributor = Attributor(text, sentences, mentions, roles, genders, spans)
+    out: list[Quote] = []
+    previous: Quote | None = None
+    for q in spans:
+        sp = attributor.speaker_for(q)
+        words = len(quote_text(text, q).split())
+        if sp.key is None and previous is not None and previous.speaker:
+            # a paragraph that opens with a quote, right after a paragraph quoting someone, is
+            # the same speaker going on (the usual layout of a long statement)
+            para_start = _paragraph(text, q.open_at)[0]
+            prev_para = _paragraph(text, max(0, para_start - 2))
+            if q.open_at == para_start and prev_para[0] <= previous.start <= prev_para[1]:
+                sp = Speaker(previous.speaker, previous.speaker_start, previous.speaker_end, previous.cue, previous.kind == "post")
+        if sp.key is None and words < min_words_unattributed:
+            continue
+        quote = Quote(
+            text=quote_text(text, q),
+            start=q.start,
+            end=q.end,
+            speaker=sp.key,
+            speaker_start=sp.start,
+            speaker_end=sp.end,
+            cue=("post" if sp.post and sp.cue in {None, "colon"} else sp.cue),
+            kind=_kind(text, q, sp),  # type: ignore[arg-type]
+        )
+        out.append(quote)
+        previous = quote
+    return out

@@ -1,0 +1,228 @@
+"""Titles and roles an article gives a person, as written.
+
+Four constructions cover most news copy, and all are found from the text around PERSON
+mentions, without a parser:
+
+* pre-modifiers: "Russian Foreign Minister Sergey V. Lavrov", "White House envoy Steve Witkoff",
+  "former President Donald Trump", and the head-of form "the head of Russia's sovereign wealth
+  fund Kirill Dmitriev";
+* appositions after the name: "Steve Witkoff, the White House envoy for the Middle East and
+  Russia," (coordinated roles "X and Y" are split when each side names a role);
+* appositions before the name: "The envoy, Kirill Dmitriev, ...";
+* copular relative clauses: "..., who serves as the White House envoy ...".
+
+A phrase counts as a role when its head is in :data:`ROLE_NOUNS` (a closed class in news
+writing: offices, jobs and relations such as "ally"), or -- for appositions after a name --
+when it opens with an article. Measured against the full parser this keeps the reader at
+NER+senter speed; the role lexicon is the price (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..records import Mention, Role
+
+ROLE_NOUNS = frozenset(
+    """president vice-president minister secretary envoy emissary spokesperson spokesman spokeswoman ambassador
+    chief head ceo cfo coo cto director chairman chairwoman chair chairperson leader advisor adviser aide official
+    officials negotiator representative governor mayor senator congressman congresswoman lawmaker legislator
+    chancellor king queen prince princess general commander founder co-founder executive analyst economist professor
+    lawyer attorney judge banker associate ally deputy manager officer member premier diplomat correspondent reporter
+    editor journalist actress actor singer star coach player owner partner investor strategist researcher scientist
+    teacher doctor nurse pilot captain colonel admiral sergeant lieutenant commissioner inspector prosecutor
+    counsel consultant candidate nominee rival predecessor successor confidant figure intermediary mediator
+    campaigner activist spokesperson-in-chief czar tsar boss heir monarch emir sheikh pope bishop cardinal rabbi imam
+    cleric dictator mogul billionaire entrepreneur tycoon president-elect governor-general ombudsman auditor
+    treasurer clerk registrar speaker whip marshal chief-of-staff staffer worker employee engineer architect author
+    writer novelist poet director-general secretary-general undersecretary envoy-designate administrator
+    superintendent sheriff warden fund-manager""".split()
+)
+MODIFIERS = frozenset(
+    """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming
+    newly appointed key close longtime long-time veteran assistant associate executive general managing principal
+    lead leading personal presidential national international economic regional state federal local junior
+    high-ranking high-level sitting retired fellow trusted""".split()
+)
+_CAP_STOP = frozenset(
+    """the a an in on at as by for from with and but or of to if when while after before during since until
+    yesterday today tomorrow monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december last this next meanwhile however also
+    unlike like according his her their its our my your said says""".split()
+)
+_VERBISH = frozenset(
+    """is was are were be been has have had will would said says told met meet meets with that who which whose
+    and or but not also did does do can could should may might must""".split()
+)
+_TOKEN = re.compile(r"\S+")
+_AGE = re.compile(r"^\d+-year-old\s+")
+
+
+def _clean_word(word: str) -> str:
+    return word.strip(",;:.!?()\"'\u201c\u201d\u2018\u2019").lower()
+
+
+def _is_role_word(word: str) -> bool:
+    w = _clean_word(word)
+    w = re.sub(r"['\u2019]s$", "", w)
+    return w in ROLE_NOUNS or (w.endswith("s") and w[:-1] in ROLE_NOUNS)
+
+
+def _has_role(phrase: str) -> bool:
+    return any(_is_role_word(w) for w in phrase.split())
+
+
+def _former(title: str) -> tuple[str, bool]:
+    m = re.match(r"(?:the\s+|a\s+|an\s+)?(?:\d+-year-old\s+)?(former|ex-|onetime|one-time)\s*", title, re.I)
+    if m:
+        return title[m.end() :].strip(), True
+    return title, False
+
+
+def _tokens_before(text: str, start: int, floor: int) -> list[tuple[int, int, str]]:
+    """Words before ``start`` back to ``floor``, nearest first, stopping at clause punctuation."""
+    out = []
+    for m in reversed(list(_TOKEN.finditer(text, floor, start))):
+        word = m.group()
+        if m.end() > start:
+            continue
+        if word[-1] in ",;:!?\u201c\u201d\"()" or (word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", word)):
+            break
+        out.append((m.start(), m.end(), word))
+        if len(out) >= 12:
+            break
+    return out
+
+
+def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | None:
+    """Span of a title right before a person's name ("Russian Foreign Minister" / "the head of X")."""
+    toks = _tokens_before(text, mention.start, floor)
+    if not toks:
+        return None
+    # (a) a run of title words ending at the name: role nouns, capitalised words, modifiers, "of"
+    run: list[tuple[int, int, str]] = []
+    for s, e, w in toks:
+        cw = _clean_word(w)
+        if _is_role_word(w) or cw in MODIFIERS or cw in {"of", "for"} and run:
+            run.append((s, e, w))
+        elif w[0].isupper() and cw not in _CAP_STOP:
+            run.append((s, e, w))
+        elif re.search(r"['\u2019]s$", w) and w[0].isupper():
+            run.append((s, e, w))
+        else:
+            break
+    while run and _clean_word(run[-1][2]) in {"of", "for"}:
+        run.pop()
+    # "envoy for former President Donald Trump": when the words nearest the name already hold a
+    # role, an "of"/"for" further left starts someone else's title; in "Secretary of State X" the
+    # nearest part ("State") holds none, so the "of" belongs to the title
+    for k, (_, _, w) in enumerate(run):
+        if _clean_word(w) in {"of", "for"}:
+            if any(_is_role_word(x) for _, _, x in run[:k]):
+                run = run[:k]
+            break
+    if run and any(_is_role_word(w) for _, _, w in run):
+        # the role noun must be in the run's last (nearest) three words, or the run is a plain name list
+        nearest = [w for _, _, w in run[:3]]
+        if any(_is_role_word(w) for w in nearest):
+            return run[-1][0], run[0][1]
+    # (b) "the head of Russia's sovereign wealth fund Kirill Dmitriev": role + of/for/to + complement
+    for k, (_, _, w) in enumerate(toks[:8]):
+        cw = _clean_word(w)
+        if cw in _VERBISH:
+            return None
+        if k >= 1 and cw in {"of", "for", "to", "at"} and k + 1 < len(toks) and _is_role_word(toks[k + 1][2]):
+            j = k + 1
+            while j + 1 < len(toks) and (_clean_word(toks[j + 1][2]) in MODIFIERS or _is_role_word(toks[j + 1][2])):
+                j += 1
+            prev = _clean_word(toks[j + 1][2]) if j + 1 < len(toks) else ""
+            if prev in {"the", "a", "an", ""} or j + 1 >= len(toks):
+                return toks[j][0], toks[0][1]
+            return None
+    return None
+
+
+_APPOS_AFTER = re.compile(
+    r",\s+(?P<title>(?:the|a|an|The|A|An|[Ff]ormer|[A-Z][\w.&'\u2019-]*)\s[^,;\u201c\u201d\"]{1,160}?)"
+    r"(?=,|;|(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\b[A-Z])\.\s|\.$|\s+who\b|\s+whose\b|\s+which\b|\s+said\b|\s+told\b|\s*\n|$|\s+(?:is|was|has|had|will)\b)"
+)
+_WHO_IS = re.compile(
+    r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
+)
+_APPOS_BEFORE = re.compile(
+    r"(?:^|[.;:]\s+|\n)(?P<det>The|the|A|a|His|Her|His|Their|Its)\s+(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
+)
+_CUT = re.compile(r"\s+(?:with|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
+
+
+def _split_coordinated(title: str) -> list[tuple[str, int]]:
+    """Split "chief of X and special envoy for Y" into its roles: (text, offset within title)."""
+    for m in re.finditer(r"\s+and\s+(?:(?:the|a|an)\s+)?", title):
+        left, right = title[: m.start()], title[m.end() :]
+        if _has_role(left) and _has_role(right) and not re.fullmatch(r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*", right):
+            return [(left, 0)] + [(t, m.end() + off) for t, off in _split_coordinated(right)]
+    return [(title, 0)]
+
+
+def _add(out: list[Role], text: str, entity: str, start: int, end: int) -> None:
+    raw = text[start:end]
+    lead = re.match(r"(?:the|a|an|The|A|An)\s+", raw)
+    if lead:
+        start += lead.end()
+    age = _AGE.match(text[start:end])
+    if age:
+        start += age.end()
+    title = text[start:end].rstrip(" ,.;")
+    end = start + len(title)
+    title, former = _former(title)
+    if former:
+        start = end - len(title)
+    if not title or len(title.split()) > 14 or not re.search(r"[A-Za-z]", title):
+        return
+    out.append(Role(entity=entity, title=title, start=start, end=end, former=former))
+
+
+def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]]) -> list[Role]:
+    """Roles of every PERSON mention, de-duplicated by (person, title)."""
+    out: list[Role] = []
+    starts = [s for s, _ in sentences] or [0]
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        floor = max([s for s in starts if s <= m.start] or [0])
+        floor = max(floor, text.rfind("\n", 0, m.start) + 1)
+        pre = premodifier(text, m, floor)
+        if pre:
+            _add(out, text, m.entity, *pre)
+        after = _APPOS_AFTER.match(text, m.end)
+        if after:
+            title = after.group("title")
+            title = _CUT.sub("", title)
+            starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
+            if (starts_det or _has_role(title.split()[0])) and _has_role(title):
+                base = after.start("title")
+                for part, off in _split_coordinated(title):
+                    if _has_role(part):
+                        _add(out, text, m.entity, base + off, base + off + len(part))
+            tail = after.end()
+        else:
+            tail = m.end
+        who = _WHO_IS.match(text, tail)
+        # "X, a close associate of Mr. Trump who serves as ..." describes X, not Mr. Trump
+        governed = re.search(r"\b(?:of|to|for|with|by)\s+$", text[max(0, m.start - 6) : m.start])
+        if who and not governed and _has_role(who.group("title")):
+            title = _CUT.sub("", who.group("title"))
+            _add(out, text, m.entity, who.start("title"), who.start("title") + len(title))
+        before = _APPOS_BEFORE.search(text[max(floor - 2, 0) : m.start])
+        if before and _has_role(before.group("title")) and len(before.group("title").split()) <= 8:
+            base = max(floor - 2, 0) + before.start("title")
+            _add(out, text, m.entity, base, base + len(before.group("title")))
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for r in out:
+        key = (r.entity, r.title.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return unique

@@ -1,0 +1,400 @@
+"""Run extraction and the model stages on a Dask cluster; keep everything stateful in this process.
+
+The same command works on one laptop and on a multi-node cluster::
+
+    storyline ingest --runner dask PATH...                          # LocalCluster, --workers processes
+    storyline ingest --runner dask --scheduler tcp://host:8786 PATH...
+
+What runs where, and why:
+
+* **extraction** (files and URLs into :class:`~storyline.records.Article`): the inputs are expanded here
+  (:func:`storyline.ingest.expand_inputs`), cut into parts, and each worker calls
+  :func:`storyline.ingest.read_inputs` on its part. Articles come back to this process, which is the only
+  writer: parts are stored in input order, so the store's ingest order is the one the local runner gives.
+  A part whose task fails (a crashed worker, a parser bug) becomes one ``Skipped`` per item, never an abort.
+* **pre stages** (copy detection) run here, in arrival order, before any model: copies are known first.
+* **model stages** (embedding, reading) run on the workers, one pre-processed batch per task, with a bounded
+  number of batches in flight. The models are loaded once per worker by :class:`ModelStagesPlugin` (a
+  ``distributed.WorkerPlugin``), from a picklable factory built out of the runner's :meth:`model_stages`;
+  workers that join later get it too.
+* **post stages** (story assignment) run only here, one batch at a time, in order: one writer for the story
+  index, so story ids and assignments are those the local runner computes on the same batches.
+
+Batches come back in submission order by default (``ordered=True``): a slow batch holds back the ones after it
+by at most the window, and in exchange the run is reproducible, identical to :class:`LocalRunner`'s. Pass
+``ordered=False`` to hand batches to the post stages as they arrive.
+
+Distributed workers need this package (and its model packages) installed, as the client has them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from distributed import WorkerPlugin
+
+from ..config import Settings
+from ..errors import ConfigError, PipelineError
+from ..pipeline import Batch, Pipeline, Stage, StageTiming
+from ..records import Article, IngestSummary, Skipped
+from ..store import Store
+from .local import LocalRunner, ProcessReport
+
+log = logging.getLogger(__name__)
+
+PLUGIN_NAME = "storyline-model-stages"
+
+StageFactory = Callable[[], Sequence[Stage]]
+
+
+# ---------------------------------------------------------------- what the workers hold
+
+
+@dataclass(frozen=True)
+class PickledStages:
+    """A picklable factory that hands out the stages it was built with (fresh copies on every worker).
+
+    Stages keep configuration in ``__init__`` and load models in ``warm_up()``, so un-warmed stages are small
+    and travel well; the worker warms them once.
+    """
+
+    stages: tuple[Stage, ...]
+
+    def __call__(self) -> Sequence[Stage]:
+        return self.stages
+
+
+@dataclass(frozen=True)
+class StagesFromSettings:
+    """A picklable spec for stages that do not pickle: the worker rebuilds them from the settings.
+
+    ``runner`` is a runner class whose ``model_stages()`` needs only its settings (and embedder), not the store.
+    """
+
+    runner: type[LocalRunner]
+    settings: Settings
+    embedder: object | None = None
+
+    def __call__(self) -> Sequence[Stage]:
+        return self.runner(None, self.settings, embedder=self.embedder).model_stages()  # type: ignore[arg-type]
+
+
+@dataclass
+class WorkerStats:
+    """What one worker's plugin did: how often it loaded the models, and how much it ran."""
+
+    loads: int = 0
+    batches: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+
+
+class ModelStagesPlugin(WorkerPlugin):  # type: ignore[misc]
+    """Holds the warmed model stages on one worker: built and warmed once in :meth:`setup`, used by every task.
+
+    No module-level state: the pipeline lives on this plugin instance, which the worker keeps in
+    ``worker.plugins[PLUGIN_NAME]``.
+    """
+
+    def __init__(self, factory: StageFactory, provided: Sequence[str]) -> None:
+        self.factory = factory
+        self.provided = tuple(provided)
+        self.pipeline: Pipeline | None = None
+        self.stats = WorkerStats()
+        self._lock: threading.Lock | None = None
+
+    def setup(self, worker: Any) -> None:
+        self._lock = threading.Lock()  # a worker may run tasks on several threads; the models are not shared
+        self.pipeline = Pipeline(list(self.factory()), provided=self.provided)
+        self.pipeline.warm_up()
+        self.stats.loads += 1
+
+    def teardown(self, worker: Any) -> None:
+        self.pipeline = None
+
+    def run(self, batch: Batch) -> tuple[Batch, list[StageTiming]]:
+        if self.pipeline is None or self._lock is None:
+            raise PipelineError("the model stages are not set up on this worker", hint="register the plugin first")
+        timings: list[StageTiming] = []
+        began = time.perf_counter()
+        with self._lock:
+            out = self.pipeline.run(batch, on_stage=timings.append)
+        self.stats.batches += 1
+        self.stats.articles += len(batch.articles)
+        self.stats.seconds += time.perf_counter() - began
+        return out, timings
+
+
+def _plugin(worker: Any, name: str) -> ModelStagesPlugin:
+    plugin = worker.plugins.get(name)
+    if plugin is None:
+        raise PipelineError(f"worker {worker.address} has no {name!r} plugin", hint="DaskRunner registers it; re-run")
+    return plugin  # type: ignore[no-any-return]
+
+
+def run_models_task(batch: Batch, plugin_name: str = PLUGIN_NAME) -> tuple[Batch, list[StageTiming]]:
+    """The task a worker runs for one batch: its plugin's warmed model stages."""
+    from distributed import get_worker
+
+    return _plugin(get_worker(), plugin_name).run(batch)
+
+
+def read_part_task(items: list[str], settings: Settings, allow_private: bool) -> list[Article | Skipped]:
+    """The task a worker runs for one part of the expanded inputs: every item read, failures as ``Skipped``."""
+    from ..ingest import read_inputs
+
+    return list(read_inputs(items, settings, allow_private=allow_private))
+
+
+def _worker_stats(dask_worker: Any, plugin_name: str = PLUGIN_NAME) -> WorkerStats | None:
+    plugin = dask_worker.plugins.get(plugin_name)
+    return plugin.stats if plugin is not None else None
+
+
+# ---------------------------------------------------------------- the runner
+
+
+class DaskRunner(LocalRunner):
+    """:class:`LocalRunner` with extraction and the model stages on Dask workers.
+
+    Use as a context manager (or call :meth:`close`): it starts a ``LocalCluster`` of ``workers`` processes
+    with one thread each when no ``scheduler`` address is given, and connects to that scheduler otherwise.
+    ``in_flight`` bounds the batches (and input parts) submitted and not yet consumed; by default two per worker.
+    ``part_size`` is the number of expanded inputs one extraction task reads (by default chosen from the count).
+    """
+
+    #: The task that reads one part of the inputs on a worker (a class attribute so a subclass can swap it).
+    read_task = staticmethod(read_part_task)
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        scheduler: str | None = None,
+        workers: int = 2,
+        embedder: object | None = None,
+        batch_size: int = 64,
+        in_flight: int | None = None,
+        ordered: bool = True,
+        part_size: int | None = None,
+    ) -> None:
+        super().__init__(store, settings, embedder=embedder, batch_size=batch_size)
+        if workers < 1:
+            raise ConfigError("--workers must be at least 1", item=str(workers))
+        self.scheduler = scheduler
+        self.workers = workers
+        self.in_flight = in_flight
+        self.ordered = ordered
+        self.part_size = part_size
+        self._client: Any = None
+        self._cluster: Any = None
+
+    # ------------------------------------------------------------ cluster
+
+    @property
+    def client(self) -> Any:
+        """The Dask client, started on first use."""
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler:
+                try:
+                    self._client = Client(self.scheduler, timeout="30s")
+                except OSError as exc:
+                    raise ConfigError(
+                        f"cannot reach the Dask scheduler: {exc}", item=self.scheduler,
+                        hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`, or drop --scheduler",
+                    ) from exc  # fmt: skip
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=":0", silence_logs=logging.WARNING,
+                )  # fmt: skip
+                self._client = Client(self._cluster)
+        return self._client
+
+    def worker_count(self) -> int:
+        return max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
+
+    def _window(self) -> int:
+        return self.in_flight or 2 * self.worker_count()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ extraction
+
+    def ingest(
+        self,
+        inputs: Sequence[str],
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        on_skip: Callable[[Skipped], None] | None = None,
+        allow_private: bool = True,
+    ) -> IngestSummary:
+        """Read ``inputs`` on the workers and store the articles here; the Dask twin of :func:`workflow.ingest`.
+
+        ``allow_private`` defaults to True as on the command line (its operator may ingest an intranet page).
+        """
+        from ..ingest import expand_inputs, read_inputs
+
+        added: list[str] = []
+        present: list[str] = []
+        skipped: list[Skipped] = []
+
+        def skip(item: Skipped) -> None:
+            skipped.append(item)
+            if on_skip:
+                on_skip(item)
+
+        # Inputs that name nothing (a missing path, an empty glob) say why here; reading them is instant.
+        for raw in inputs:
+            if not expand_inputs([raw]):
+                for item in read_inputs([raw], self.settings, allow_private=allow_private):
+                    if isinstance(item, Skipped):
+                        skip(item)
+        items = expand_inputs(inputs)
+        # Parts small enough to spread over every worker a few times, large enough to amortise a task's overhead.
+        size = self.part_size or max(1, min(32, math.ceil(len(items) / (4 * self.worker_count()))))
+        parts = [items[i : i + size] for i in range(0, len(items), size)]
+        done = 0
+        for part, future in self._submit(parts, lambda p: (self.read_task, p, self.settings, allow_private)):
+            try:
+                results = future.result()
+            except Exception as exc:  # noqa: BLE001 - the worker or the task died: every item of the part is skipped
+                reason = f"reading failed on a worker ({type(exc).__name__}: {exc})"
+                log.warning("part of %d inputs failed on a worker: %s", len(part), exc)
+                results = [Skipped(item, reason) for item in part]
+            articles = [r for r in results if isinstance(r, Article)]
+            for r in results:
+                if isinstance(r, Skipped):
+                    skip(r)
+            if articles:
+                new, old = self.store.add_articles(articles)
+                added.extend(new)
+                present.extend(old)
+            done += len(part)
+            if on_progress:
+                on_progress(done, len(items))
+        return IngestSummary(tuple(added), tuple(present), tuple(skipped))
+
+    # ------------------------------------------------------------ models
+
+    def model_factory(self) -> StageFactory:
+        """A picklable factory for the model stages each worker builds and warms once.
+
+        The stages of :meth:`model_stages` themselves when they pickle (un-warmed stages are small); otherwise
+        a :class:`StagesFromSettings` spec that rebuilds them on the worker. Override to send something else.
+        """
+        from distributed.protocol.pickle import dumps
+
+        stages = tuple(self.model_stages())
+        try:
+            dumps(stages)
+        except Exception as exc:  # noqa: BLE001 - whatever pickling raises, fall back to the spec
+            log.info("model stages do not pickle (%s); workers rebuild them from the settings", exc)
+            spec = StagesFromSettings(type(self), self.settings, self.embedder)
+            try:
+                dumps(spec)
+            except Exception as exc2:  # noqa: BLE001
+                raise PipelineError(
+                    f"the model stages cannot be sent to Dask workers: {exc2}",
+                    hint="make the stages picklable (load models in warm_up) or override DaskRunner.model_factory",
+                ) from exc2
+            return spec
+        return PickledStages(stages)
+
+    def run_models(self, batches: Iterable[Batch], models: Pipeline, report: ProcessReport) -> Iterator[Batch]:
+        """Each pre-processed batch to a worker; results back in order (or as they arrive, ``ordered=False``)."""
+        if not models.stages:  # nothing heavy to ship: skip the round trip
+            yield from batches
+            return
+        provided = ("articles", *sorted({f for f in Batch.FIELDS if f != "articles"}))
+        plugin = ModelStagesPlugin(self.model_factory(), provided)
+        self.client.register_plugin(plugin, name=PLUGIN_NAME)  # setup() loads the models on every worker, once
+        for _batch, future in self._submit(batches, lambda b: (run_models_task, b, PLUGIN_NAME)):
+            out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would
+            for timing in timings:
+                report.add_timing(timing)
+            yield out
+
+    def worker_stats(self) -> dict[str, WorkerStats]:
+        """Per worker address: model loads, batches, articles and seconds its plugin ran (for benchmarks)."""
+        found = self.client.run(_worker_stats)
+        return {addr: stats for addr, stats in found.items() if stats is not None}
+
+    # ------------------------------------------------------------ plumbing
+
+    def _submit(self, items: Iterable[Any], task: Callable[[Any], tuple[Any, ...]]) -> Iterator[tuple[Any, Any]]:
+        """Submit ``task(item)`` for each item with at most the window in flight; yield (item, done future).
+
+        Items are pulled lazily, so a generator upstream (the pre stages) runs while workers are busy.
+        """
+        from distributed import as_completed
+
+        client = self.client
+        window = self._window()
+        source = iter(items)
+        pending: deque[tuple[Any, Any]] = deque()
+
+        def submit_next() -> bool:
+            try:
+                item = next(source)
+            except StopIteration:
+                return False
+            fn, *args = task(item)
+            # pure=False: the same batch submitted twice (a re-run) is run again, not served from memory
+            pending.append((item, client.submit(fn, *args, pure=False)))
+            return True
+
+        while len(pending) < window and submit_next():
+            pass
+        if self.ordered:
+            while pending:
+                item, future = pending.popleft()
+                _wait(future)
+                yield item, future
+                future.release()
+                submit_next()
+            return
+        owner = {future.key: item for item, future in pending}
+        completed = as_completed([f for _, f in pending])
+        pending.clear()
+        for future in completed:
+            item = owner.pop(future.key)
+            yield item, future
+            future.release()
+            try:
+                nxt = next(source)
+            except StopIteration:
+                continue
+            fn, *args = task(nxt)
+            new = client.submit(fn, *args, pure=False)
+            owner[new.key] = nxt
+            completed.add(new)
+
+
+def _wait(future: Any) -> None:
+    """Block until ``future`` is done, whatever its outcome (the caller reads the result or the error)."""
+    from distributed import wait
+
+    wait([future])

@@ -1,0 +1,459 @@
+"""The versioned JSON API under ``/api/v1``.
+
+Read endpoints are open; ingest needs ``Authorization: Bearer <settings.api_token>`` and is
+disabled (403) when no token is configured. Every error has one shape,
+:meth:`storyline.errors.StorylineError.to_dict` (see :mod:`.app` for the status codes).
+"""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from ..codec import to_json
+from ..config import Settings
+from ..errors import InputError, Skip, StorylineError
+from ..records import Article, Skipped
+from ..store import Store
+from .index import ArticleMeta, StoryRow
+from .present import DocProblem, agreement_matrix, copy_tree
+from .service import MAX_LIMIT, StoryFilters, WebData
+
+# ---------------------------------------------------------------- errors the web layer adds
+
+
+class AuthError(StorylineError):
+    """The request has no valid API token (HTTP 401)."""
+
+
+class IngestDisabled(StorylineError):
+    """Ingest over HTTP is off because no API token is configured (HTTP 403)."""
+
+
+class TooLarge(InputError):
+    """The request body is larger than ``max_request_bytes`` (HTTP 413)."""
+
+
+# ---------------------------------------------------------------- response shapes
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="Exception class name, e.g. NotFound, InputError, AuthError")
+    message: str
+    item: str | None = None
+    hint: str | None = None
+    stage: str | None = None
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str
+    articles: int
+    outlets: list[str]
+    copies: int
+    independent_origins: int
+    first_published: datetime | None
+    last_published: datetime | None
+    reason: str = ""
+
+
+class StoryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[StoryOut]
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    published: datetime | None
+    url: str | None
+    external_id: str | None
+    story_id: str | None = None
+
+
+class ArticlePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[ArticleOut]
+
+
+class CopyNodeOut(BaseModel):
+    article_id: str
+    outlet: str | None
+    title: str | None
+    kind: str | None = Field(None, description="syndicated or rewrite; null for an original")
+    score: float | None = None
+    copy_of: str | None = None
+    credited_url: str | None = None
+    reason: str = ""
+    children: list[CopyNodeOut] = []
+
+
+class MatrixOut(BaseModel):
+    outlets: list[str]
+    rows: list[dict[str, Any]] = Field(description="one row per fact: label, status, conflict, and one cell per outlet")
+
+
+class StoryDetail(BaseModel):
+    story: StoryOut
+    articles: list[ArticleOut]
+    copy_tree: list[CopyNodeOut]
+    facts: list[dict[str, Any]] | None = Field(description="storyline.records.Fact as JSON; null when not computed")
+    conflicts: list[dict[str, Any]] | None
+    quote_groups: list[dict[str, Any]] | None
+    timeline: list[dict[str, Any]] | None
+    brief: dict[str, Any] | None
+    matrix: MatrixOut | None = Field(description="outlets side by side, derived from facts and conflicts")
+    missing: list[str] = Field(description="documents not computed yet for this story")
+    problems: dict[str, str] = Field(description="documents stored in an unexpected shape, and why")
+
+
+class ArticleDetail(BaseModel):
+    article: dict[str, Any] = Field(description="storyline.records.Article as JSON, with its text")
+    reading: dict[str, Any] | None = Field(description="storyline.records.Reading (character offsets into text)")
+    story_id: str | None
+    copy_link: dict[str, Any] | None = Field(description="storyline.records.CopyLink when this article is a copy")
+    copied_by: list[str]
+
+
+class EntityOut(BaseModel):
+    id: str
+    name: str
+    label: str
+    aliases: list[str]
+    articles: int
+
+
+class EntityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EntityOut]
+
+
+class RoleOut(BaseModel):
+    title: str
+    former: bool
+    outlet: str | None
+    published: datetime | None
+    article_id: str
+
+
+class EntityDetail(BaseModel):
+    entity: EntityOut
+    roles: list[RoleOut]
+    stories: list[StoryOut]
+    article_ids: list[str]
+
+
+class SearchHitOut(BaseModel):
+    article: ArticleOut
+    snippet: str = Field(description="matching text; the matched terms are between [ and ]")
+    story_id: str | None
+
+
+class SearchOut(BaseModel):
+    query: str
+    items: list[SearchHitOut]
+
+
+class IngestArticle(BaseModel):
+    """One article; the same fields as a record of a .json/.jsonl input file."""
+
+    text: str | None = Field(None, description="plain text body (text or html is required)")
+    html: str | None = Field(None, description="an HTML page; its main text is extracted")
+    id: str | None = Field(None, description="your id for it, kept as external_id")
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: str | None = Field(None, description="ISO 8601 date or time (naive means UTC)")
+    language: str | None = None
+
+
+class IngestArticles(BaseModel):
+    articles: list[IngestArticle] = Field(min_length=1, max_length=1000)
+
+
+class IngestUrls(BaseModel):
+    urls: list[str] = Field(min_length=1, max_length=100, description="http(s) pages or RSS/Atom feed URLs")
+
+
+class SkippedOut(BaseModel):
+    source: str
+    reason: str
+
+
+class IngestOut(BaseModel):
+    added: list[str]
+    present: list[str]
+    skipped: list[SkippedOut]
+    processing: bool = Field(description="true when a pipeline run over the new articles was started")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in ((400, "bad input"), (404, "not found"), (422, "invalid parameters"))
+}
+INGEST_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    401: {"model": ErrorOut, "description": "missing or wrong API token"},
+    403: {"model": ErrorOut, "description": "ingest is disabled (no API token configured)"},
+    413: {"model": ErrorOut, "description": "request body too large"},
+}
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def story_out(row: StoryRow) -> dict[str, Any]:
+    s = row.story
+    return {
+        "id": s.id, "title": s.title, "articles": row.articles, "outlets": list(row.outlets), "copies": row.copies,
+        "independent_origins": s.independent_origins, "first_published": s.first_published,
+        "last_published": s.last_published, "reason": s.reason,
+    }  # fmt: skip
+
+
+def article_out(a: ArticleMeta | Article, story_id: str | None = None) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+            "external_id": a.external_id, "story_id": story_id}  # fmt: skip
+
+
+def _doc_json(value: Any) -> Any:
+    return None if value is None or isinstance(value, DocProblem) else to_json(value)
+
+
+# ---------------------------------------------------------------- dependencies
+
+
+def get_data(request: Request) -> WebData:
+    return request.app.state.data  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+_bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
+
+
+def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Ingest needs the configured token; with none configured, ingest is off."""
+    expected = get_settings(request).api_token
+    if not expected:
+        raise IngestDisabled("ingest over HTTP is disabled", hint="set api_token (STORYLINE_API_TOKEN) on the server")
+    given = credentials.credentials if credentials else ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise AuthError("missing or wrong API token", hint="send the header Authorization: Bearer <token>")
+
+
+Data = Annotated[WebData, Depends(get_data)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
+
+
+# ---------------------------------------------------------------- routes
+
+
+def build_router(process: Callable[[Store, Settings], object] | None) -> APIRouter:
+    """The /api/v1 routes; ``process`` runs the pipeline after an ingest (None: never)."""
+    router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+    process_lock = threading.Lock()
+
+    @router.get("/stories", response_model=StoryPage, summary="Stories, latest activity first")
+    def list_stories(
+        data: Data,
+        since: Annotated[date | None, Query(description="stories active on or after this day")] = None,
+        until: Annotated[date | None, Query(description="stories that began on or before this day")] = None,
+        outlet: Annotated[str | None, Query(max_length=200)] = None,
+        entity: Annotated[str | None, Query(max_length=200, description="entity id, name or alias")] = None,
+        q: Annotated[str | None, Query(max_length=200, description="words in titles or text")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        filters = StoryFilters(since, until, outlet, entity, q)
+        total, rows = data.list_stories(filters, limit=limit, offset=offset)
+        return {"total": total, "limit": limit, "offset": offset, "items": [story_out(r) for r in rows]}
+
+    @router.get("/stories/{story_id}", response_model=StoryDetail, summary="One story with everything computed for it")
+    def get_story(story_id: str, data: Data) -> dict[str, Any]:
+        view = data.story(story_id)
+        row = view.row or StoryRow(view.story, tuple(sorted({a.outlet for a in view.articles if a.outlet})),
+                                   len(view.articles), len(view.links))  # fmt: skip
+        meta = {a.id: a for a in view.articles}
+
+        def node(n: Any) -> dict[str, Any]:
+            a, link = meta[n.article_id], n.link
+            return {
+                "article_id": a.id, "outlet": a.outlet, "title": a.title,
+                "kind": link.kind if link else None, "score": link.score if link else None,
+                "copy_of": link.copy_of if link else None, "credited_url": link.credited_url if link else None,
+                "reason": link.reason if link else "", "children": [node(c) for c in n.children],
+            }  # fmt: skip
+
+        docs = view.docs
+        facts, conflicts = docs["facts"], docs["conflicts"]
+        matrix = None
+        if isinstance(facts, list) or isinstance(conflicts, list):
+            m = agreement_matrix(facts if isinstance(facts, list) else [],
+                                 conflicts if isinstance(conflicts, list) else [], view.articles)  # fmt: skip
+            matrix = {"outlets": list(m.outlets), "rows": [to_json(r) for r in m.rows]}
+        return {
+            "story": story_out(row),
+            "articles": [article_out(a, view.story.id) for a in view.articles],
+            "copy_tree": [node(n) for n in copy_tree([a.id for a in view.articles], view.links)],
+            **{kind: _doc_json(value) for kind, value in docs.items()},
+            "matrix": matrix,
+            "missing": [k for k, v in docs.items() if v is None],
+            "problems": {k: v.reason for k, v in docs.items() if isinstance(v, DocProblem)},
+        }
+
+    @router.get("/articles", response_model=ArticlePage, summary="Articles in ingest order")
+    def list_articles(
+        data: Data, outlet: Annotated[str | None, Query(max_length=200)] = None, limit: Limit = 50, offset: Offset = 0
+    ) -> dict[str, Any]:
+        total, items = data.list_articles(limit=limit, offset=offset, outlet=outlet)
+        story_of = data.snap.story_of
+        return {"total": total, "limit": limit, "offset": offset,
+                "items": [article_out(a, story_of.get(a.id)) for a in items]}  # fmt: skip
+
+    @router.get("/articles/{article_id}", response_model=ArticleDetail, summary="One article with its reading")
+    def get_article(article_id: str, data: Data) -> dict[str, Any]:
+        view = data.article(article_id)
+        return {
+            "article": to_json(view.article),
+            "reading": to_json(view.reading) if view.reading else None,
+            "story_id": view.story.id if view.story else None,
+            "copy_link": to_json(view.link) if view.link else None,
+            "copied_by": [m.id for m in view.copied_by],
+        }
+
+    def entity_out(e: Any) -> dict[str, Any]:
+        return {"id": e.id, "name": e.name, "label": e.label, "aliases": list(e.aliases), "articles": len(e.article_ids)}
+
+    @router.get("/entities", response_model=EntityPage, summary="Entities, most reported first")
+    def list_entities(
+        data: Data,
+        q: Annotated[str | None, Query(max_length=200, description="part of a name or alias")] = None,
+        label: Annotated[str | None, Query(max_length=40, description="PERSON, ORG, GPE, ...")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        total, items = data.list_entities(q=q, label=label, limit=limit, offset=offset)
+        return {"total": total, "limit": limit, "offset": offset, "items": [entity_out(e) for e in items]}
+
+    @router.get("/entities/{entity_id}", response_model=EntityDetail, summary="An entity: roles by outlet and date, stories")
+    def get_entity(entity_id: str, data: Data) -> dict[str, Any]:
+        view = data.entity(entity_id)
+        return {
+            "entity": entity_out(view.entity),
+            "roles": [to_json(r) for r in view.roles],
+            "stories": [story_out(r) for r in view.stories],
+            "article_ids": list(view.entity.article_ids),
+        }
+
+    @router.get("/search", response_model=SearchOut, summary="Full-text search over titles and texts")
+    def search(
+        data: Data,
+        q: Annotated[str, Query(max_length=200, description="words to find")],
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    ) -> dict[str, Any]:
+        hits = data.search(q, limit=limit)
+        return {"query": q, "items": [{"article": article_out(h.article, h.story_id), "snippet": h.snippet,
+                                       "story_id": h.story_id} for h in hits]}  # fmt: skip
+
+    def start_processing(data: WebData, settings: Settings, background: BackgroundTasks, added: list[str]) -> bool:
+        if not (added and process):
+            return False
+
+        def run() -> None:
+            with process_lock:  # one pipeline run at a time per app
+                process(data.store, settings)
+                data.index.refresh_now()
+
+        background.add_task(run)
+        return True
+
+    def summary(data: WebData, added: list[str], present: list[str], skipped: list[Skipped], processing: bool) -> dict[str, Any]:
+        if added:
+            data.index.refresh_now()
+        return {"added": added, "present": present, "skipped": [to_json(s) for s in skipped], "processing": processing}
+
+    secured = [Depends(require_token)]
+
+    @router.post("/ingest/articles", response_model=IngestOut, responses=INGEST_ERRORS, dependencies=secured,
+                 summary="Store articles sent as JSON (token required)")  # fmt: skip
+    def ingest_articles(
+        body: IngestArticles,
+        data: Data,
+        request: Request,
+        background: BackgroundTasks,
+        run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
+    ) -> dict[str, Any]:
+        from ..ingest.jsonl import parse_record
+
+        settings = get_settings(request)
+        articles: list[Article] = []
+        skipped: list[Skipped] = []
+        for n, record in enumerate(body.articles, start=1):
+            source = f"api#{n}"
+            try:
+                articles.append(parse_record(record.model_dump(exclude_none=True), source))
+            except Skip as exc:
+                skipped.append(Skipped(source, exc.message))
+        added, present = data.store.add_articles(articles) if articles else ([], [])
+        processing = run_pipeline and start_processing(data, settings, background, added)
+        return summary(data, added, present, skipped, processing)
+
+    @router.post("/ingest/urls", response_model=IngestOut, responses=INGEST_ERRORS, dependencies=secured,
+                 summary="Fetch web pages or RSS/Atom feeds and store their articles (token required)")  # fmt: skip
+    def ingest_urls(
+        body: IngestUrls,
+        data: Data,
+        request: Request,
+        background: BackgroundTasks,
+        run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
+    ) -> dict[str, Any]:
+        """Only http(s) URLs; loopback, private and link-local addresses are refused (every redirect hop
+        and every resolved address is checked) unless the server sets ``allow_private_urls``."""
+        from .. import workflow
+        from ..errors import FetchError
+        from ..ingest.web import check_public_url, is_url
+
+        settings = get_settings(request)
+        bad = [u for u in body.urls if not is_url(u)]
+        if bad:  # anything else would be read as a local path by the library
+            raise InputError("not an http(s) URL", item=bad[0][:200], hint="send absolute http:// or https:// URLs")
+        allow = settings.allow_private_urls
+        urls: list[str] = []
+        refused: list[Skipped] = []
+        for url in dict.fromkeys(u.strip() for u in body.urls):
+            try:  # first hop here; the fetcher checks every hop (redirects) again with the same setting
+                check_public_url(url, allow)
+                urls.append(url)
+            except FetchError as exc:
+                refused.append(Skipped(url, exc.message))
+        extra = {"allow_private": allow} if "allow_private" in inspect.signature(workflow.ingest).parameters else {}
+        result = workflow.ingest(data.store, urls, settings, **extra) if urls else None
+        added = list(result.added) if result else []
+        present = list(result.present) if result else []
+        skipped = refused + (list(result.skipped) if result else [])
+        processing = run_pipeline and start_processing(data, settings, background, added)
+        return summary(data, added, present, skipped, processing)
+
+    return router

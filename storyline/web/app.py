@@ -1,0 +1,229 @@
+"""The FastAPI application: ``create_app(settings)`` builds one, with its own store.
+
+No module-level state: the store is opened when the app starts (lifespan) and kept on
+``app.state``; the settings are passed in. Errors anywhere become one JSON shape,
+:meth:`StorylineError.to_dict`, under ``/api`` (and an HTML page elsewhere):
+
+====================================  ======
+NotFound                              404
+InputError, FetchError, Skip          400
+invalid parameters (validation)       422  (error "InputError")
+AuthError (no / wrong token)          401
+IngestDisabled (no token configured)  403
+TooLarge (``max_request_bytes``)      413
+store Conflict                        409
+anything else                         500  (error "InternalError"; details in the log)
+====================================  ======
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..config import Settings
+from ..errors import Conflict, InputError, NotFound, StorylineError
+from ..store import Store, open_store
+from .api import AuthError, IngestDisabled, TooLarge, build_router
+from .index import StoreIndex
+from .service import WebData
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+ProcessFn = Callable[[Store, Settings], object]
+
+# Pages get a strict policy: no inline script, nothing from elsewhere. Even if some article
+# markup slipped through escaping, the browser would refuse to run it.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def status_for(exc: StorylineError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, TooLarge):
+        return 413
+    if isinstance(exc, AuthError):
+        return 401
+    if isinstance(exc, IngestDisabled):
+        return 403
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, InputError):
+        return 400
+    return 500
+
+
+def run_pipeline(store: Store, settings: Settings) -> object:
+    """The default after-ingest step: the local runner over unprocessed articles."""
+    from ..runners.local import LocalRunner
+
+    return LocalRunner(store, settings).process()
+
+
+def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) -> FastAPI:
+    """A new app over ``settings.db``. ``process`` runs after an ingest that added articles (None: never)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.db)
+        index = StoreIndex(store)
+        try:
+            index.refresh_now()
+            app.state.data = WebData(store, index)
+            yield
+        finally:
+            index.close()
+            store.close()
+
+    app = FastAPI(
+        title="storyline",
+        version="1",
+        summary="Self-hosted news intelligence: stories, outlets side by side, cited briefs.",
+        description=(
+            "Read endpoints are open. Ingest needs `Authorization: Bearer <api_token>`. "
+            "Every error is `{error, message, item, hint}`."
+        ),
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith(("/api", "/openapi")) or "text/html" not in request.headers.get("accept", "")
+
+    def error_response(request: Request, exc: StorylineError, status: int) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if wants_json(request) or not hasattr(request.app.state, "templates"):
+            return JSONResponse(exc.to_dict(), status_code=status, headers=headers)
+        return request.app.state.templates.TemplateResponse(
+            request, "error.html", {"error": exc, "status": status}, status_code=status, headers=headers
+        )
+
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, exc: StorylineError) -> Response:
+        status = status_for(exc)
+        if status == 500:
+            log.error("error serving %s: %s", request.url.path, exc)
+        return error_response(request, exc, status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = exc.errors()
+        first = problems[0] if problems else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in problems[:5])
+        error = InputError(message or "invalid request", item=where or None, hint="see /docs for the parameters")
+        return error_response(request, error, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        error: StorylineError
+        if isinstance(exc.__cause__, StorylineError):  # e.g. TooLarge raised while FastAPI read the body
+            return await storyline_error(request, exc.__cause__)
+        if exc.status_code == 404:
+            error = NotFound("no such page", item=request.url.path, hint="the API is under /api/v1; see /docs")
+        else:
+            error = StorylineError(str(exc.detail), item=request.url.path)
+        response = error_response(request, error, exc.status_code)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error serving %s", request.url.path)
+        error = StorylineError("internal server error", item=request.url.path, hint="the server log has the details")
+        body = error.to_dict() | {"error": "InternalError"}
+        return JSONResponse(body, status_code=500)
+
+    app.include_router(build_router(process))
+
+    from .views import build_views  # the pages share the app's templates and data
+
+    app.state.templates = build_views(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(LimitBody, max_bytes=settings.max_request_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory storyline.web.app:app_from_env`` (e.g. with ``--workers``): settings from
+    ``storyline.toml`` and ``STORYLINE_*`` variables."""
+    from ..config import load_settings
+
+    return create_app(load_settings())
+
+
+# ---------------------------------------------------------------- raw ASGI middleware
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class LimitBody:
+    """Refuse request bodies over ``max_bytes`` with 413, by Content-Length or while streaming.
+
+    Also adds security headers: pages get :data:`PAGE_CSP`; everything gets ``nosniff``.
+    Written as plain ASGI (not ``BaseHTTPMiddleware``) so it adds no per-request task.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        strict = not path.startswith(("/docs", "/openapi"))
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            too_large = TooLarge(
+                f"request body of {int(declared)} bytes is over the limit of {self.max_bytes}",
+                hint="send fewer articles per request",
+            )
+            await JSONResponse(too_large.to_dict(), status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise TooLarge(f"request body is over the limit of {self.max_bytes} bytes",
+                                   hint="send fewer articles per request")  # fmt: skip
+            return message
+
+        async def secure_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if strict:
+                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                    headers.append((b"referrer-policy", b"same-origin"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, limited_receive, secure_send)
+
+
+__all__ = ["app_from_env", "create_app"]

@@ -1,0 +1,357 @@
+"""Turn stored records and per-story documents into what the pages draw.
+
+Pure functions, no store and no HTML strings (except :func:`highlight`, which escapes
+every piece of article text it emits): the agreement matrix, word-level quote diffs,
+timeline geometry for the inline SVG, the copy tree and the article highlights.
+
+The per-story documents are written by the comparison stage (``storyline.compare`` /
+``storyline.brief``) as :func:`storyline.codec.to_json` of lists of
+:class:`~storyline.records.Fact`, :class:`~storyline.records.Conflict`,
+:class:`~storyline.records.QuoteGroup`, :class:`~storyline.records.TimelineEvent` and one
+:class:`~storyline.records.Brief`. A document that is absent is ``None`` here and the page
+says so; one that does not parse is reported as :class:`DocProblem` and shown raw.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from markupsafe import Markup, escape
+
+from ..codec import from_json
+from ..records import Article, Brief, Conflict, CopyLink, Fact, QuoteGroup, Reading, TimelineEvent
+
+T = TypeVar("T")
+
+DOC_KINDS = ("facts", "conflicts", "quote_groups", "timeline", "brief")
+DOC_TYPES: dict[str, type] = {
+    "facts": Fact, "conflicts": Conflict, "quote_groups": QuoteGroup, "timeline": TimelineEvent, "brief": Brief,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DocProblem:
+    """A stored document that does not have the expected shape."""
+
+    kind: str
+    reason: str
+    raw: Any
+
+
+def parse_doc(kind: str, payload: Any) -> Any:
+    """Records from a stored document: a list (or one :class:`Brief`), ``None`` when absent, else DocProblem."""
+    if payload is None:
+        return None
+    cls = DOC_TYPES[kind]
+    try:
+        if kind == "brief":
+            return from_json(cls, payload)
+        items = payload.get(kind, payload.get("items")) if isinstance(payload, dict) else payload
+        if not isinstance(items, list):
+            return DocProblem(kind, "expected a list", payload)
+        return [from_json(cls, item) for item in items]
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        return DocProblem(kind, f"{type(exc).__name__}: {exc}", payload)
+
+
+def outlet_name(article: Article | Any) -> str:
+    """The column a matrix puts an article in: its outlet, else its id."""
+    return article.outlet or f"({article.id[:8]})"
+
+
+# ---------------------------------------------------------------- agreement matrix
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    state: str  # "agree", "conflict", "update", "silent"
+    values: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    id: str
+    label: str
+    status: str  # agreed, single-source, contested, or a conflict kind
+    detail: str  # the slots in short ("where Portmere · when 2026-03-18")
+    cells: tuple[Cell, ...]
+    conflict: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    outlets: tuple[str, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+def _slots(fact: Fact) -> str:
+    bits = []
+    for name, values in (("who", fact.who), ("where", fact.where), ("when", tuple(d.isoformat() for d in fact.when)),
+                         ("how many", fact.how_many), ("role", fact.roles)):  # fmt: skip
+        if values:
+            bits.append(f"{name} {', '.join(values)}")
+    return " · ".join(bits)
+
+
+def _shorten(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], articles: Sequence[Article]) -> Matrix:
+    """Facts (rows) by outlets (columns): which outlet gives which value, conflicts marked.
+
+    A contested fact's cells show the value each outlet's articles give (from its conflicts);
+    an agreed fact's cells say whether the outlet carries it. Conflicts that belong to no
+    listed fact get rows of their own.
+    """
+    outlets = tuple(dict.fromkeys(outlet_name(a) for a in articles))
+    by_outlet: dict[str, set[str]] = {}
+    for a in articles:
+        by_outlet.setdefault(outlet_name(a), set()).add(a.id)
+    conflicts_by_id = {c.id: c for c in conflicts}
+    used: set[str] = set()
+
+    def conflict_cells(items: Sequence[Conflict]) -> tuple[Cell, ...]:
+        cells = []
+        for outlet in outlets:
+            mine = by_outlet[outlet]
+            values, ids = [], []
+            for c in items:
+                for v in c.values:
+                    hit = mine.intersection(v.article_ids)
+                    if hit:
+                        values.append(v.text or v.value)
+                        ids.extend(sorted(hit))
+            state = ("update" if all(c.update for c in items) else "conflict") if values else "silent"
+            cells.append(Cell(state, tuple(dict.fromkeys(values)), tuple(dict.fromkeys(ids))))
+        return tuple(cells)
+
+    rows: list[MatrixRow] = []
+    for fact in facts:
+        linked = [conflicts_by_id[i] for i in fact.conflict_ids if i in conflicts_by_id]
+        linked += [c for c in conflicts if c.fact_id == fact.id and c.id not in fact.conflict_ids]
+        used.update(c.id for c in linked)
+        if linked:
+            cells = conflict_cells(linked)
+        else:
+            summary = _slots(fact) or "reports it"
+            cells = tuple(
+                Cell("agree", (summary,), tuple(sorted(by_outlet[o].intersection(fact.article_ids))))
+                if by_outlet[o].intersection(fact.article_ids)
+                else Cell("silent")
+                for o in outlets
+            )
+        contested = any(c.state == "conflict" for c in cells)
+        rows.append(MatrixRow(fact.id, _shorten(fact.text), fact.status, _slots(fact), cells, contested))
+    for c in conflicts:
+        if c.id not in used:
+            cells = conflict_cells([c])
+            rows.append(MatrixRow(c.id, f"{c.kind.replace('_', ' ')}: {c.subject}", "update" if c.update else "contested",
+                                  "", cells, not c.update))  # fmt: skip
+    return Matrix(outlets, tuple(rows))
+
+
+# ---------------------------------------------------------------- quotes
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPiece:
+    op: str  # "equal", "insert" (only in this version), "delete" (only in the reference)
+    text: str
+
+
+_WORD = re.compile(r"\S+")
+
+
+def word_diff(reference: str, version: str) -> tuple[DiffPiece, ...]:
+    """Word-level differences of ``version`` against ``reference`` (difflib on word tokens)."""
+    a, b = _WORD.findall(reference), _WORD.findall(version)
+    pieces: list[DiffPiece] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(DiffPiece("equal", " ".join(a[i1:i2])))
+            continue
+        if op in ("replace", "delete"):
+            pieces.append(DiffPiece("delete", " ".join(a[i1:i2])))
+        if op in ("replace", "insert"):
+            pieces.append(DiffPiece("insert", " ".join(b[j1:j2])))
+    return tuple(pieces)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    x: float
+    y: float
+    day: date
+    label: str
+    text: str
+    article_ids: tuple[str, ...]
+    earlier: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineChart:
+    width: int
+    height: int
+    axis_y: float
+    points: tuple[TimelinePoint, ...]
+    ticks: tuple[tuple[float, str], ...]
+
+
+def timeline_chart(events: Sequence[TimelineEvent], *, width: int = 760, lane: int = 22) -> TimelineChart | None:
+    """Positions for an inline SVG: x by date, events of nearby dates stacked in lanes."""
+    if not events:
+        return None
+    ordered = sorted(events, key=lambda e: e.date)
+    first, last = ordered[0].date, ordered[-1].date
+    span = max((last - first).days, 1)
+    left, right = 40, width - 40
+    points: list[TimelinePoint] = []
+    lanes_end: list[float] = []
+    for e in ordered:
+        x = left + (right - left) * (e.date - first).days / span if last != first else (left + right) / 2
+        for n, end in enumerate(lanes_end):  # first lane whose last point is far enough left
+            if x - end >= 14:
+                lanes_end[n] = x
+                level = n
+                break
+        else:
+            lanes_end.append(x)
+            level = len(lanes_end) - 1
+        points.append(TimelinePoint(round(x, 1), 0.0, e.date, e.date.isoformat(), _shorten(e.text, 200),
+                                    e.article_ids, e.earlier))  # fmt: skip
+    height = 50 + lane * len(lanes_end)
+    axis_y = height - 28
+    placed, lanes_end = [], []
+    for p in points:  # second pass: now that the height is known, put lanes above the axis
+        for n, end in enumerate(lanes_end):
+            if p.x - end >= 14:
+                lanes_end[n] = p.x
+                level = n
+                break
+        else:
+            lanes_end.append(p.x)
+            level = len(lanes_end) - 1
+        placed.append(TimelinePoint(p.x, axis_y - 14 - level * lane, p.day, p.label, p.text, p.article_ids, p.earlier))
+    n_ticks = min(6, span + 1) if last != first else 1
+    ticks = []
+    for k in range(n_ticks):
+        frac = k / (n_ticks - 1) if n_ticks > 1 else 0.5
+        day = date.fromordinal(first.toordinal() + round(span * frac)) if last != first else first
+        ticks.append((round(left + (right - left) * frac, 1), day.isoformat()))
+    return TimelineChart(width, height, axis_y, tuple(placed), tuple(ticks))
+
+
+# ---------------------------------------------------------------- copy tree
+
+
+@dataclass(frozen=True)
+class CopyNode:
+    article_id: str
+    link: CopyLink | None
+    children: list[CopyNode] = field(default_factory=list)
+
+
+def copy_tree(article_ids: Sequence[str], links: dict[str, CopyLink]) -> list[CopyNode]:
+    """A forest: each article under the article it copies (roots are originals or copy sources elsewhere)."""
+    members = set(article_ids)
+    nodes = {aid: CopyNode(aid, links.get(aid)) for aid in article_ids}
+    roots: list[CopyNode] = []
+    for aid in article_ids:
+        node = nodes[aid]
+        parent = node.link.copy_of if node.link else None
+        if parent in members and parent != aid and not _creates_cycle(aid, parent, links, members):
+            nodes[parent].children.append(node)  # type: ignore[index]
+        else:
+            roots.append(node)
+    return roots
+
+
+def _creates_cycle(aid: str, parent: str | None, links: dict[str, CopyLink], members: set[str]) -> bool:
+    seen = {aid}
+    while parent in members:
+        if parent in seen:
+            return True
+        seen.add(parent)  # type: ignore[arg-type]
+        link = links.get(parent)  # type: ignore[arg-type]
+        parent = link.copy_of if link else None
+    return False
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is an http(s) URL (so ``javascript:`` and the like never become links)."""
+    if url and re.match(r"^https?://[^\s\"'<>]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+# ---------------------------------------------------------------- article highlights
+
+HIGHLIGHT_KINDS = ("entity", "quote", "date", "amount", "place", "role")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    note: str
+
+
+def reading_spans(reading: Reading | None, text_length: int) -> list[Span]:
+    """The highlightable spans of a reading; offsets outside the text are dropped."""
+    if reading is None:
+        return []
+    spans: list[Span] = []
+
+    def add(items: Iterable[Any], kind: str, note: Any) -> None:
+        for item in items:
+            if 0 <= item.start < item.end <= text_length:
+                spans.append(Span(item.start, item.end, kind, note(item)))
+
+    add(reading.mentions, "entity", lambda m: f"{m.label}: {m.entity}")
+    add(reading.quotes, "quote", lambda q: f"quote ({q.kind})" + (f" by {q.speaker}" if q.speaker else ""))
+    add(reading.dates, "date", lambda d: f"date {d.value.isoformat()} ({d.granularity})")
+    add(reading.amounts, "amount",
+        lambda m: f"amount {m.value:g}" + (f" {m.unit}" if m.unit else "") + (f" ({m.counts})" if m.counts else ""))
+    add(reading.places, "place", lambda p: f"place {p.name}" + (" (event location)" if p.event_location else ""))
+    add(reading.roles, "role", lambda r: f"role of {r.entity}" + (" (former)" if r.former else ""))
+    return spans
+
+
+def highlight(text: str, spans: Sequence[Span], *, anchor: int | None = None) -> Markup:
+    """Article text as HTML with ``<mark>`` around every span; every text piece is escaped.
+
+    Spans may overlap (a name inside a quote): the text is cut at every span boundary and
+    each piece gets the classes of all spans covering it, so the markup is always well nested.
+    Paragraph breaks become ``<br>``; ``anchor`` puts ``<span id="cited">`` at that offset.
+    """
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    starts: dict[int, list[Span]] = {}
+    for s in spans:
+        starts.setdefault(s.start, []).append(s)
+    active: list[Span] = []
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a == anchor:
+            out.append('<span id="cited"></span>')
+        active = [s for s in active if s.end > a] + starts.get(a, [])
+        piece = str(escape(text[a:b])).replace("\n", "<br>\n")
+        if active:
+            kinds = sorted({s.kind for s in active})
+            classes = " ".join(f"hl-{k}" for k in kinds)
+            title = "; ".join(dict.fromkeys(s.note for s in active))
+            out.append(f'<mark class="hl {classes}" data-kinds="{" ".join(kinds)}" title="{escape(title)}">{piece}</mark>')
+        else:
+            out.append(piece)
+    return Markup("".join(out))

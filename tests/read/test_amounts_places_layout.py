@@ -1,0 +1,49 @@
+"""Amounts, places and line zones (no model)."""
+
+from storyline.read.amounts import find_amounts
+from storyline.read.dates import date_spans
+from storyline.read.layout import classify_line, find_dateline, lines
+from storyline.read.places import find_places
+from storyline.records import Mention
+
+
+def amounts(text: str):
+    return [(a.text, a.value, a.unit, a.counts) for a in find_amounts(text, skip=date_spans(text))]
+
+
+def test_money_count_and_change() -> None:
+    assert amounts("Shippers reported $324 billion in losses.") == [("$324 billion", 324e9, "USD", "losses")]
+    assert amounts("The firm recalled 340,000 air fryers last month.") == [("340,000", 340000.0, None, "air fryers")]
+    assert amounts("By evening the death toll rose to 15.") == [("15", 15.0, None, "death toll")]
+    assert amounts("Fares rose 3.5% this year.") == [("3.5%", 3.5, "%", "Fares")]
+
+
+def test_dates_ages_and_years_are_not_amounts() -> None:
+    assert amounts("On March 18, 2026, a 49-year-old pilot flew a 30-day mission in 2025.") == []
+
+
+def test_line_zones() -> None:
+    assert classify_line("Harbour Chief Visits Portmere For Talks") == "headline"
+    assert classify_line("Ana Lind speaks in Portmere. HARBOR/Jon Smith/File photo") == "caption"
+    assert classify_line("Read the Full harbour.example Article at:") == "credit"
+    assert classify_line("The harbour reopened on Monday after the storm.") == "body"
+
+
+def test_dateline() -> None:
+    text = "PORTMERE, March 9 (HLN) \u2014 The harbour reopened on Monday.\n"
+    d = find_dateline(text, lines(text))
+    assert d is not None and d.place == "Portmere" and d.agency == "HLN"
+    assert text[d.end :].startswith("The harbour")
+    assert find_dateline("The harbour reopened - at last.\n", lines("The harbour reopened - at last.\n")) is None
+
+
+def test_event_location_versus_mentioned_place() -> None:
+    text = "Officials from Velmora held talks in Portmere on Monday about trade with Velmora."
+    mentions = [
+        Mention("Velmora", 15, 22, "GPE", "Velmora"),
+        Mention("Portmere", 37, 45, "GPE", "Portmere"),
+        Mention("Velmora", 73, 80, "GPE", "Velmora"),
+    ]
+    places = find_places(text, mentions, None)
+    assert [p.name for p in places if p.event_location] == ["Portmere"]
+    assert len(places) == 3

@@ -1,0 +1,77 @@
+"""Date resolution against the publication date (pure logic, no model)."""
+
+from datetime import date
+
+import pytest
+
+from storyline.read.dates import find_dates, infer_window
+
+THURSDAY = date(2026, 3, 19)
+
+
+def one(text: str, published: date | None = THURSDAY):
+    refs, _ = find_dates(text, published)
+    assert len(refs) == 1, refs
+    return refs[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The council voted on Wednesday to close the pier.", date(2026, 3, 18)),  # the day before
+        ("The council voted on Thursday to close the pier.", date(2026, 3, 19)),  # same weekday = that day
+        ("The council voted on Friday to close the pier.", date(2026, 3, 13)),  # most recent Friday
+        ("The council will vote on Friday.", date(2026, 3, 20)),  # looking ahead
+        ("The vote is expected to take place on Monday.", date(2026, 3, 23)),
+        ("The ferry sank yesterday.", date(2026, 3, 18)),
+        ("The mayor spoke last Thursday.", date(2026, 3, 12)),
+        ("The bridge reopened on March 18.", date(2026, 3, 18)),
+        ("The bridge reopened on 2 March.", date(2026, 3, 2)),
+        ("The port closed on December 30.", date(2025, 12, 30)),  # closest such date is last year
+        ("The port closed on March 18, 2024.", date(2024, 3, 18)),
+        ("The port closed on Feb. 5th, 2026.", date(2026, 2, 5)),
+        ("Three days ago the dock flooded.", date(2026, 3, 16)),
+    ],
+)
+def test_day_resolution(sentence: str, expected: date) -> None:
+    ref = one(sentence)
+    assert ref.value == expected
+    assert ref.granularity == "day"
+
+
+def test_spans_resolve_to_their_first_day() -> None:
+    assert one("Fishermen protested last week.").value == date(2026, 3, 9)
+    assert one("Fishermen protested earlier this month.").value == date(2026, 3, 1)
+    assert one("Fishermen protested earlier this month.").granularity == "month"
+    assert one("Prices rose last year.").value == date(2025, 1, 1)
+    assert one("The strike began in February 2022.").value == date(2022, 2, 1)
+
+
+def test_offsets_and_text_are_verbatim() -> None:
+    text = "The harbour master said on Wednesday that the quay was safe."
+    ref = one(text)
+    assert text[ref.start : ref.end] == ref.text == "on Wednesday"
+    assert ref.relative and not ref.inferred
+
+
+def test_undated_article_gets_an_inferred_window() -> None:
+    text = "The storm hit on March 3, 2026. On Wednesday the ferries resumed."
+    refs, window = find_dates(text, None)
+    assert window == (date(2026, 3, 3), date(2026, 3, 10))
+    wednesday = next(r for r in refs if "Wednesday" in r.text)
+    # resolved against the window start, Tuesday 3 March: the Wednesday before it
+    assert wednesday.text == "On Wednesday"
+    assert wednesday.inferred and wednesday.value == date(2026, 2, 25)
+    absolute = next(r for r in refs if "March 3" in r.text)
+    assert not absolute.inferred
+
+
+def test_no_dates_no_window() -> None:
+    refs, window = find_dates("The ferries resumed on Wednesday.", None)
+    assert refs == [] and window is None
+    assert infer_window("Nothing dated here.") is None
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    refs, _ = find_dates("The mayor may resign. He may 5 times refuse.", THURSDAY)
+    assert refs == []

@@ -1,0 +1,98 @@
+"""Quote scanning and speaker attribution on hand-written fictional text (no model)."""
+
+from storyline.read.entities import gender_hints, resolve_local
+from storyline.read.layout import lines
+from storyline.read.entities import clean_mentions
+from storyline.read.quotes import find_quotes, scan_quotes
+from storyline.read.roles import find_roles
+
+from .helpers import ents, sentences
+
+
+def read(text: str, **labels: str):
+    raw = clean_mentions(text, ents(text, **labels), lines(text))
+    _, mentions = resolve_local(text, raw)
+    sents = sentences(text)
+    roles = find_roles(text, mentions, sents)
+    return find_quotes(text, sents, mentions, roles, gender_hints(mentions))
+
+
+def test_scan_curly_straight_and_offsets() -> None:
+    text = 'She said \u201cthe tide is high.\u201d He said "the pier is closed."'
+    spans = scan_quotes(text)
+    assert [text[s.start : s.end] for s in spans] == ["the tide is high.", "the pier is closed."]
+
+
+def test_scan_paragraph_spanning_quote() -> None:
+    text = "\u201cThe first paragraph ends open.\n\u201cThe second one closes,\u201d Ana Lind said."
+    spans = scan_quotes(text)
+    assert len(spans) == 1
+    assert text[spans[0].start : spans[0].end].startswith("The first") and text[spans[0].end] == "\u201d"
+
+
+def test_said_x_and_x_said() -> None:
+    text = (
+        "Portmere's harbour reopened. \u201cWe expect full traffic by noon,\u201d said Ana Lind, the port director.\n"
+        "\u201cThe cranes are safe,\u201d Tomas Berg said."
+    )
+    quotes = read(text, Ana_Lind="PERSON", Tomas_Berg="PERSON", Portmere="GPE")
+    assert [(q.speaker, q.cue) for q in quotes] == [("Ana Lind", "said"), ("Tomas Berg", "said")]
+    q = quotes[0]
+    assert text[q.start : q.end] == q.text == "We expect full traffic by noon,"
+
+
+def test_according_to_and_lead_in_verb() -> None:
+    text = (
+        "Mayor Ana Lind told reporters: \u201cNobody was hurt in the blaze at the depot.\u201d "
+        "The fire was contained, according to Tomas Berg, who added \u201cthe depot will reopen next week after repairs.\u201d"
+    )
+    quotes = read(text, Ana_Lind="PERSON", Tomas_Berg="PERSON")
+    assert [q.speaker for q in quotes] == ["Ana Lind", "Tomas Berg"]
+
+
+def test_pronoun_resolves_to_nearest_compatible_person() -> None:
+    text = (
+        "Ms. Ana Lind met Mr. Tomas Berg at the dock. Mr. Berg left early.\n"
+        "She said the meeting was \u201ca useful first step toward a deal.\u201d"
+    )
+    quotes = read(text, Ana_Lind="PERSON", Tomas_Berg="PERSON", Berg="PERSON")
+    assert quotes[0].speaker == "Ana Lind"
+    assert quotes[0].kind == "partial"
+
+
+def test_partial_quote_inside_sentence() -> None:
+    text = "Tomas Berg said he was \u201cdeeply worried\u201d about the levee."
+    quotes = read(text, Tomas_Berg="PERSON")
+    assert len(quotes) == 1 and quotes[0].kind == "partial" and quotes[0].speaker == "Tomas Berg"
+
+
+def test_social_post_attributed_to_its_author() -> None:
+    text = (
+        "Ana Lind answered the rumours in a post on her social media account, stating:\n"
+        "\u201cMaybe. The harbour deal is not dead yet.\u201d"
+    )
+    quotes = read(text, Ana_Lind="PERSON")
+    assert quotes[0].speaker == "Ana Lind" and quotes[0].kind == "post"
+
+
+def test_unattributed_scare_quotes_are_dropped() -> None:
+    text = 'The so-called "river tax" was debated at length by the council of Portmere.'
+    assert read(text, Portmere="GPE") == []
+
+
+def test_continuation_paragraph_keeps_speaker() -> None:
+    text = (
+        "\u201cThe levee held through the night,\u201d said Tomas Berg.\n"
+        "\u201cWe will inspect every metre of it again tomorrow morning.\u201d"
+    )
+    quotes = read(text, Tomas_Berg="PERSON")
+    assert [q.speaker for q in quotes] == ["Tomas Berg", "Tomas Berg"]
+
+
+def test_nominal_speaker_via_role() -> None:
+    text = (
+        "The port director, Ana Lind, inspected the quay.\n"
+        "\u201cThe quay can take the new ferries,\u201d the director said."
+    )
+    quotes = read(text, Ana_Lind="PERSON")
+    assert quotes[0].speaker == "Ana Lind"

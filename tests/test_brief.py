@@ -1,0 +1,125 @@
+"""Briefs: every sentence cited and checked, an unsupported sentence fails, three formats, escaping."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from storyline.brief import CitationChecker, build_brief, check_brief, render_brief, sentence_claims
+from storyline.codec import from_json
+from storyline.compare import analyse_story
+from storyline.embed import FakeEmbedder
+from storyline.errors import InputError, StageError
+from storyline.records import Brief, BriefSentence, Citation
+
+from .side_by_side import ReadingBuilder, article, cannery_story
+
+
+@pytest.fixture()
+def analysis():
+    return analyse_story(*cannery_story(), FakeEmbedder())
+
+
+def _sentence_span(analysis, aid, needle):
+    text = analysis.articles[aid].text
+    start = text.index(needle)
+    end = text.index(".", start) + 1
+    return Citation(aid, start, end)
+
+
+def test_claims_are_read_from_the_sentence_text():
+    claims = sentence_claims("On 2026-03-17 Dana Morrow said 1,200 workers in Portmere left on Tuesday, March 17.")
+    assert claims.names == ("Dana Morrow", "Portmere")
+    assert [n for n, _ in claims.numbers] == [1200.0]
+    assert claims.weekdays == (1,) and claims.month_days == ((3, 17),)
+    assert [d.isoformat() for d in claims.dates] == ["2026-03-17"]
+
+
+def test_checker_fails_an_unsupported_sentence(analysis):
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    cite = _sentence_span(analysis, "a-ledger", "A fire at")
+    good = BriefSentence("A fire in Portmere killed 12 people on Tuesday.", (cite,))
+    assert checker.problems(good) == []
+    bad = BriefSentence("A fire in Eastvale killed 45 people on Wednesday.", (cite,))
+    problems = " ".join(checker.problems(bad))
+    assert "Eastvale" in problems and "45" in problems and "Wednesday" in problems
+    with pytest.raises(StageError) as err:
+        checker.check(bad, item="s-cannery")
+    assert "A fire in Eastvale killed 45 people on Wednesday." in str(err.value)
+    assert err.value.stage == "brief"
+
+
+def test_each_cited_span_must_support_the_sentence(analysis):
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    ledger = _sentence_span(analysis, "a-ledger", "A fire at")
+    wire = _sentence_span(analysis, "a-wire", "A fire at")
+    sentence = BriefSentence("A fire in Portmere killed 12 people on Tuesday.", (ledger, wire))
+    problems = checker.problems(sentence)
+    assert problems and all(p.startswith("a-wire") for p in problems)
+    assert checker.problems(BriefSentence("No citation here.", ())) == ["no citation"]
+
+
+def test_aliases_and_resolved_dates_support_a_sentence(analysis):
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    quote_span = _sentence_span(analysis, "a-wire", '"We did')  # names only "Morrow"
+    assert checker.problems(BriefSentence("Dana Morrow spoke.", (quote_span,))) == []
+    wire = _sentence_span(analysis, "a-wire", "A fire at")  # "on Wednesday" resolved to 2026-03-18
+    assert checker.problems(BriefSentence("It happened on 2026-03-18.", (wire,))) == []
+    assert checker.problems(BriefSentence("It happened on 2026-03-17.", (wire,)))
+
+
+def test_build_brief_every_sentence_cited_and_checked(analysis):
+    brief = build_brief(analysis)
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert brief.sentences()
+    for s in brief.sentences():
+        assert s.citations and checker.problems(s) == []
+        for c in s.citations:
+            assert 0 <= c.start < c.end <= len(analysis.articles[c.article_id].text)
+    # the account uses agreed facts only, each backed by two independent origins
+    agreed = {f.text for f in analysis.facts if f.status == "agreed"}
+    for s in brief.account:
+        assert s.text in agreed
+        assert len({analysis.origins[c.article_id] for c in s.citations}) >= 2
+    kinds = {i.status for i in brief.conflicts}
+    assert {"date", "location", "number", "title"} <= kinds
+    assert brief.independent_origins == 2
+    copy = next(s for s in brief.sources if s.article_id == "a-copy")
+    assert copy.copy_of == "a-ledger" and copy.origin == "a-ledger"
+
+
+def test_a_tampered_brief_fails_the_check(analysis):
+    brief = build_brief(analysis)
+    cite = brief.account[0].citations[0] if brief.account else brief.key_facts[0].sentence.citations[0]
+    bad = dataclasses.replace(brief, account=(BriefSentence("Ninety firefighters from Eastvale came.", (cite,)),))
+    with pytest.raises(StageError, match="Ninety firefighters from Eastvale came"):
+        check_brief(bad, CitationChecker(analysis.articles, analysis.readings, analysis.entities))
+
+
+def test_render_markdown_json_and_html(analysis):
+    md = render_brief(analysis, "md")
+    assert md.startswith("# Cannery fire") and "## Conflicts" in md and "a-ledger:" in md
+    doc = json.loads(render_brief(analysis, "json"))
+    assert doc["story_id"] == "s-cannery" and doc["independent_origins"] == 2
+    rebuilt = from_json(Brief, doc)
+    assert rebuilt == build_brief(analysis)
+    html = render_brief(rebuilt, "html")
+    assert html.startswith("<!doctype html>") and "Cannery fire" in html and "<link" not in html
+    with pytest.raises(InputError):
+        render_brief(analysis, "pdf")
+
+
+def test_html_escapes_article_text():
+    evil = 'The mayor said "<script>alert(1)</script> stays closed" on Friday in Lowmarsh.'
+    a = article("x1", "Evil <b>Outlet</b>", evil, datetime(2026, 5, 4, tzinfo=timezone.utc), url="javascript:alert(2)")
+    reading = ReadingBuilder(a).entity("Lowmarsh", "GPE").quote("<script>alert(1)</script> stays closed", None).build()
+    from storyline.records import Story
+
+    story = Story("s-x", "A <i>title</i>", ("x1",))
+    html = render_brief(analyse_story(story, {"x1": a}, {"x1": reading}, {}, FakeEmbedder()), "html")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<i>title" not in html and "<b>Outlet" not in html
+    assert "javascript:" not in html

@@ -1,0 +1,181 @@
+"""Online story clustering with hand-written fictional articles and the fake embedder."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pytest
+
+from storyline.cluster import (
+    ArticleFeatures,
+    ClusterStage,
+    StoryIndex,
+    features_for,
+    story_id_for,
+    story_records,
+    text_features,
+)
+from storyline.copies import CopyIndex
+from storyline.embed import FakeEmbedder
+from storyline.errors import Conflict, PipelineError, StageError
+from storyline.pipeline import Batch, Pipeline
+from storyline.records import Article, LocalEntity, Place, Reading
+
+EMB = FakeEmbedder(dim=96)
+
+# Two visits by the same (fictional) envoy: same people and vocabulary, different place and month.
+VISIT_A = [
+    ("Envoy Halvard Brenn arrives in Corvale for trade talks", "Corvale, - Halvard Brenn, the envoy of the Ostmark trade ministry, arrived in Corvale on Tuesday for talks with finance minister Adela Runge about tariffs and the grain corridor."),
+    ("Brenn and Runge open Corvale talks on grain tariffs", "Halvard Brenn met Adela Runge in Corvale on Tuesday; the Ostmark envoy said the grain corridor and tariffs topped the agenda of the talks."),
+    ("Ostmark envoy in Corvale: tariff talks continue", "Talks between Ostmark envoy Halvard Brenn and minister Adela Runge continued in Corvale, with both sides calling the tariff discussion about the grain corridor constructive."),
+]
+VISIT_B = [
+    ("Envoy Halvard Brenn arrives in Lindqvist for trade talks", "Lindqvist, - Halvard Brenn, the envoy of the Ostmark trade ministry, arrived in Lindqvist on Monday for talks with finance minister Adela Runge about tariffs and the grain corridor."),
+    ("Brenn back for talks with Runge, this time in Lindqvist", "Lindqvist, - Ostmark envoy Halvard Brenn returned for talks with Adela Runge, meeting in Lindqvist about tariffs and the grain corridor."),
+]
+BRIDGE = [
+    ("Harbor bridge closes for repairs", "The Eastbrook harbor bridge closed on Monday for six weeks of repairs to its cables; ferries will run extra crossings, the port authority said."),
+    ("Eastbrook bridge shut, extra ferries added", "Repairs to the cables of the Eastbrook harbor bridge began on Monday and the port authority added ferry crossings for six weeks."),
+]
+
+
+def make(aid: str, title: str, text: str, published: datetime | None) -> Article:
+    return Article(id=aid, title=title, text=text, published=published)
+
+
+def corpus() -> list[Article]:
+    april = datetime(2025, 4, 2, 9, tzinfo=UTC)
+    february = datetime(2026, 2, 5, 9, tzinfo=UTC)
+    arts = [make(f"a{i}", t, x, april) for i, (t, x) in enumerate(VISIT_A)]
+    arts += [make(f"b{i}", t, x, february) for i, (t, x) in enumerate(VISIT_B)]
+    arts += [make(f"c{i}", t, x, april) for i, (t, x) in enumerate(BRIDGE)]
+    order = [0, 3, 5, 1, 4, 6, 2]  # interleaved arrival
+    return [arts[i] for i in order]
+
+
+def run(arts: list[Article], index: StoryIndex | None = None) -> tuple[StoryIndex, Batch]:
+    index = index or StoryIndex(EMB.dim)
+    vectors = {a.id: v for a, v in zip(arts, EMB.encode([f"{a.title}. {a.text}" for a in arts]), strict=True)}
+    batch = Batch(articles=tuple(arts), embeddings=vectors)
+    return index, Pipeline([ClusterStage(index)], provided=("articles", "embeddings")).run(batch)
+
+
+def groups(index: StoryIndex) -> list[list[str]]:
+    return sorted(sorted(index.members(s)) for s in index.live_stories())
+
+
+def test_same_kind_events_in_different_places_and_months_stay_apart() -> None:
+    index, out = run(corpus())
+    assert groups(index) == [["a0", "a1", "a2"], ["b0", "b1"], ["c0", "c1"]]
+    # stable ids: the content hash of the founding article
+    assert out.assignments["a0"].story_id == story_id_for("a0")
+    assert out.assignments["a1"].story_id == story_id_for("a0") and not out.assignments["a1"].new_story
+    # the decision explains itself
+    b0 = out.assignments["b0"]
+    assert b0.new_story and "days from the story" in b0.reason
+    a1 = out.assignments["a1"]
+    assert "closest a0" in a1.reason and "brenn" in a1.reason and "dates agree" in a1.reason
+
+
+def test_time_and_place_are_what_keeps_the_visits_apart() -> None:
+    arts = [a for a in corpus() if a.id[0] in "ab"]
+    undated = [Article(id=a.id, title=a.title, text=a.text.replace("Corvale", "Lindqvist")) for a in arts]
+    index, _ = run(undated)
+    assert groups(index) == [sorted(a.id for a in arts)]  # without dates and places they are one story
+
+
+def test_text_features_fallback() -> None:
+    art = Article(id="x", title="Brenn in Corvale", text="Corvale, Ostmark - On February 5th, 2026 the envoy met Adela Runge. He said talks went well.")
+    f = text_features(art)
+    assert {"brenn", "corvale", "adela", "runge"} <= f.entities and "he" not in f.entities
+    assert f.places == {"corvale"}
+    assert f.day == date(2026, 2, 5) and f.day_source == "lead"
+
+
+def test_reading_features_prefer_the_reading() -> None:
+    art = Article(id="x", text="Talks went on.", published=datetime(2025, 4, 2, tzinfo=UTC))
+    reading = Reading(
+        "x",
+        entities=(LocalEntity("halvard brenn", "Halvard Brenn", "PERSON"), LocalEntity("q", "Tuesday", "DATE")),
+        places=(Place("Corvale", 0, 7, "Corvale", event_location=True), Place("Ostmark", 0, 7, "Ostmark")),
+    )
+    f = features_for(art, reading)
+    assert f.entities == {"halvard brenn", "brenn"} and f.places == {"corvale"}
+    assert f.day == date(2025, 4, 2) and f.day_source == "published"
+
+
+def test_records_reasons_and_origins() -> None:
+    arts = corpus()
+    index, _ = run(arts)
+    copies = CopyIndex()
+    for a in arts:
+        copies.add(a)
+    by_id = {a.id: a for a in arts}
+    records = {s.id: s for s in story_records(index, by_id, copies.links)}
+    story = records[story_id_for("a0")]
+    assert set(story.article_ids) == {"a0", "a1", "a2"}
+    assert story.independent_origins == 3
+    assert story.first_published == datetime(2025, 4, 2, 9, tzinfo=UTC)
+    assert story.title in {t for t, _ in VISIT_A}
+    assert "brenn" in story.reason
+
+
+def test_analyst_merge_and_split_are_kept_by_later_runs() -> None:
+    arts = corpus()
+    index, _ = run(arts[:5])
+    a, b = story_id_for("a0"), story_id_for("b0")
+    index.merge(a, b)
+    assert index.resolve(b) == a and set(index.members(a)) >= {"a0", "b0"}
+    with pytest.raises(Conflict):
+        index.merge(a, b)
+    merged = {s.id: s for s in story_records(index, {x.id: x for x in arts})}
+    assert merged[b].redirect_to == a and merged[a].article_ids
+    new_id = index.split(a, ["b0", "b1"])
+    assert sorted(index.members(new_id)) == ["b0", "b1"] and "b0" not in index.members(a)
+    assert index.consolidate() == [] or all({k, g} != {a, new_id} for k, g, _ in index.consolidate())
+    # later arrivals still land by similarity; consolidation never undoes the split
+    run(arts[5:], index)
+    assert index.resolve(new_id) == new_id and index.resolve(a) == a
+    with pytest.raises(Conflict):
+        index.split(a, ["c0"])
+
+
+def test_rebuild_from_stored_state_gives_the_same_answers() -> None:
+    arts = corpus()
+    index, out = run(arts[:5])
+    vectors = dict(out.embeddings)
+    feats = {a.id: features_for(a, None) for a in arts[:5]}
+    rebuilt = StoryIndex.rebuild(dict(out.assignments), vectors, feats, dim=EMB.dim)
+    assert groups(rebuilt) == groups(index)
+    tail = arts[5:]
+    _, fresh_out = run(tail, index)
+    _, rebuilt_out = run(tail, rebuilt)
+    assert {k: v.story_id for k, v in fresh_out.assignments.items() if k in {a.id for a in tail}} == {
+        k: v.story_id for k, v in rebuilt_out.assignments.items() if k in {a.id for a in tail}
+    }
+
+
+def test_consolidation_merges_fragments_under_the_older_id() -> None:
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    same = ArticleFeatures(frozenset({"brenn", "corvale"}))
+    index.assign("x1", v, same)
+    index.settings = type(index.settings)(threshold=2.0)  # force a second story for the same event
+    index.assign("x2", v, same)
+    assert len(index.live_stories()) == 2
+    index.settings = type(index.settings)()
+    merged = index.consolidate()
+    assert [(k, g) for k, g, _ in merged] == [(story_id_for("x1"), story_id_for("x2"))]
+    assert index.assignments["x2"].story_id == story_id_for("x1") and "consolidation" in index.assignments["x2"].reason
+
+
+def test_stage_wiring_and_errors() -> None:
+    index = StoryIndex(EMB.dim)
+    with pytest.raises(PipelineError):
+        Pipeline([ClusterStage(index)])  # nothing provides embeddings
+    batch = Batch(articles=(make("z", "t", "text", None),))
+    with pytest.raises(StageError, match="no embedding"):
+        Pipeline([ClusterStage(index)], provided=("articles", "embeddings")).run(batch)
+    with pytest.raises(StageError, match="dimensions"):
+        index.assign("z", np.ones(3, dtype=np.float32), ArticleFeatures())

@@ -1,0 +1,201 @@
+"""Outlets side by side: origins, cross-article entities, alignment, statuses, conflicts, quotes, timeline."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timezone
+
+import pytest
+
+from storyline.compare import analyse_story, independent_origins, join_entities, numbers_agree
+from storyline.embed import FakeEmbedder
+from storyline.records import CopyLink, LocalEntity, Reading, Story
+
+from .side_by_side import LEDGER, ReadingBuilder, article, cannery_story
+
+UTC = timezone.utc
+
+
+def _analyse(story, articles, readings, copies):
+    return analyse_story(story, articles, readings, copies, FakeEmbedder())
+
+
+def _conflict(analysis, kind):
+    found = [c for c in analysis.conflicts if c.kind == kind and not c.update]
+    assert len(found) == 1, [(c.kind, c.subject) for c in analysis.conflicts]
+    return {v.value: set(v.article_ids) for v in found[0].values}
+
+
+def test_copies_share_their_origin_and_do_not_count_as_independent():
+    story, articles, readings, copies = cannery_story()
+    origins = independent_origins(story.article_ids, articles, copies)
+    assert origins["a-copy"] == origins["a-ledger"] == "a-ledger"
+    assert origins["a-wire"] == "a-wire"
+    analysis = _analyse(story, articles, readings, copies)
+    assert analysis.independent_origins == 2
+
+
+def test_credited_url_resolves_to_the_story_article_with_that_url():
+    story, articles, readings, _ = cannery_story()
+    link = CopyLink("a-wire", "rewrite", 0.8, credited_url=articles["a-ledger"].url.upper() + "/")
+    origins = independent_origins(story.article_ids, articles, {"a-wire": link})
+    assert origins["a-wire"] == "a-ledger"
+    outside = CopyLink("a-wire", "rewrite", 0.8, credited_url="https://elsewhere.example/story")
+    assert independent_origins(["a-wire"], articles, {"a-wire": outside})["a-wire"].startswith("url:")
+
+
+def test_each_conflict_kind_lists_values_with_their_outlets():
+    analysis = _analyse(*cannery_story())
+    assert _conflict(analysis, "date") == {"2026-03-17": {"a-ledger", "a-copy"}, "2026-03-18": {"a-wire"}}
+    assert _conflict(analysis, "location") == {"portmere": {"a-ledger", "a-copy"}, "eastvale": {"a-wire"}}
+    assert _conflict(analysis, "number") == {"340": {"a-ledger", "a-copy"}, "430": {"a-wire"}}
+    assert _conflict(analysis, "title") == {"fire chief": {"a-ledger", "a-copy"}, "former fire chief": {"a-wire"}}
+
+
+def test_statuses_agreed_needs_two_independent_origins():
+    story, articles, readings, copies = cannery_story()
+    analysis = _analyse(story, articles, readings, copies)
+    blaze = next(f for f in analysis.facts if f.kind == "event" and "six hours" in f.text)
+    # the sentence states Morrow's title, which the outlets dispute
+    assert blaze.status == "contested"
+    fire = next(f for f in analysis.facts if f.kind == "event" and "killed 12" in f.text)
+    assert fire.status == "contested" and set(fire.article_ids) == {"a-ledger", "a-copy", "a-wire"}
+    # the origin and its syndicated copy alone: one origin, so nothing is agreed
+    two = dataclasses.replace(story, article_ids=("a-ledger", "a-copy"))
+    alone = _analyse(two, articles, readings, copies)
+    assert alone.conflicts == ()
+    assert {f.status for f in alone.facts} == {"single-source"}
+    # the same pair without the copy link: two independent origins agree
+    free = _analyse(two, articles, readings, {})
+    assert {f.status for f in free.facts if f.kind == "event"} == {"agreed"}
+
+
+def test_quote_versions_show_word_differences_and_truncation():
+    analysis = _analyse(*cannery_story())
+    (group,) = analysis.quote_groups
+    assert group.speaker == "Dana Morrow"
+    wire = next(v for v in group.versions if v.article_id == "a-wire")
+    assert "truncated" in wire.flags
+    assert [(c.op, c.reference) for c in wire.changes] == [("delete", "on the upper floor")]
+    assert not group.wording_differs  # a cut is not a rewording
+    assert not [c for c in analysis.conflicts if c.kind.startswith("quote")]
+
+
+def _two_outlets(text_a: str, text_b: str, build_a, build_b, *, days_apart: int = 0):
+    a = article("a1", "North Post", text_a, datetime(2026, 5, 4, 8, tzinfo=UTC))
+    b = article("b1", "South Herald", text_b, datetime(2026, 5, 4 + days_apart, 18, tzinfo=UTC))
+    readings = {"a1": build_a(ReadingBuilder(a)).build(), "b1": build_b(ReadingBuilder(b)).build()}
+    return Story("s2", "two outlets", ("a1", "b1")), {"a1": a, "b1": b}, readings, {}
+
+
+def test_reworded_quote_and_other_speaker_are_contested():
+    text_a = 'Mayor Ilse Varga said: "The bridge will reopen before the harvest festival begins."'
+    text_b = 'Councillor Tomas Brink said: "The bridge will reopen before the autumn festival begins."'
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Ilse Varga", "PERSON").quote("The bridge will reopen before the harvest festival begins.", "Ilse Varga", "Ilse Varga"),
+        lambda r: r.entity("Tomas Brink", "PERSON").quote("The bridge will reopen before the autumn festival begins.", "Tomas Brink", "Tomas Brink"),
+    )  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    (group,) = analysis.quote_groups
+    assert group.wording_differs and group.speaker_differs
+    assert any("speaker_differs" in v.flags for v in group.versions)
+    assert _conflict(analysis, "quote_speaker") == {"ilse varga": {"a1"}, "tomas brink": {"b1"}}
+    wording = _conflict(analysis, "quote_wording")
+    assert len(wording) == 2
+    changes = {c.version for v in group.versions for c in v.changes}
+    assert changes & {"harvest", "autumn"}
+
+
+def test_rounding_is_tolerated():
+    assert numbers_agree(338_512, 340_000) and numbers_agree(324e9, 324.2e9)
+    assert not numbers_agree(340_000, 430_000) and not numbers_agree(12, 15)
+
+
+TOLL_A = "Floods in Lowmarsh killed 12 people, the regional office said."
+TOLL_B = "The death toll from floods in Lowmarsh rose to 15 people, the regional office said."
+
+
+def _toll(days_apart: int, text_b: str = TOLL_B):
+    return _two_outlets(
+        TOLL_A, text_b,
+        lambda r: r.entity("Lowmarsh", "GPE").amount("12 people", 12, "dead"),
+        lambda r: r.entity("Lowmarsh", "GPE").amount("15 people", 15, "dead"),
+        days_apart=days_apart,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("days_apart", [0, 1])
+def test_a_rising_toll_is_an_update_when_the_dates_show_it(days_apart):
+    analysis = _analyse(*_toll(days_apart))
+    assert [c.kind for c in analysis.conflicts if not c.update] == []
+    (update,) = [c for c in analysis.conflicts if c.update]
+    assert update.kind == "number"
+    assert {v.value for v in update.values} == {"12", "15"}
+    assert all(f.status != "contested" for f in analysis.facts)
+
+
+def test_different_figures_the_same_day_without_a_cue_are_contested():
+    plain = "Floods in Lowmarsh killed 15 people, the regional office said."
+    analysis = _analyse(*_toll(0, plain))
+    (conflict,) = analysis.conflicts
+    assert conflict.kind == "number" and not conflict.update
+    assert {v.value: v.article_ids for v in conflict.values} == {"12": ("a1",), "15": ("b1",)}
+    # the same sentences, the larger figure published first: a disagreement, whatever the cue says
+    story, arts, reads, copies = _toll(0)
+    swapped = {"a1": dataclasses.replace(arts["a1"], published=arts["b1"].published),
+               "b1": dataclasses.replace(arts["b1"], published=arts["a1"].published)}  # fmt: skip
+    again = _analyse(story, swapped, reads, copies)
+    assert [c.kind for c in again.conflicts if not c.update] == ["number"]
+
+
+def test_identical_independent_reports_raise_no_conflict():
+    story, articles, readings, _ = cannery_story()
+    two = dataclasses.replace(story, article_ids=("a-ledger", "a-copy"))
+    analysis = _analyse(two, articles, readings, {})
+    assert analysis.conflicts == ()
+    assert all(f.status == "agreed" for f in analysis.facts)
+
+
+def test_entities_join_across_articles_by_name_initials_and_surname():
+    def reading(aid, *ents):
+        return Reading(aid, entities=tuple(LocalEntity(n, n, label, aliases) for n, label, aliases in ents))
+
+    index = join_entities({
+        "x": reading("x", ("Sergey V. Lavrov", "PERSON", ()), ("Harbor Authority", "ORG", ("HPA",))),
+        "y": reading("y", ("Sergey Lavrov", "PERSON", ()), ("HPA", "ORG", ())),
+        "z": reading("z", ("Lavrov", "PERSON", ("Mr. Lavrov",))),
+    })  # fmt: skip
+    keys = {index.key_of[(a, n)] for a, n in (("x", "Sergey V. Lavrov"), ("y", "Sergey Lavrov"), ("z", "Lavrov"))}
+    assert len(keys) == 1
+    assert index.key_of[("x", "Harbor Authority")] == index.key_of[("y", "HPA")]
+    assert index.name(keys.pop()) == "Sergey V. Lavrov"
+
+
+def test_timeline_dates_with_sources_and_earlier_events():
+    analysis = _analyse(*cannery_story())
+    days = {(e.date, e.granularity): e for e in analysis.timeline}
+    assert set(days[(date(2026, 3, 17), "day")].article_ids) == {"a-ledger", "a-copy"}
+    assert days[(date(2026, 3, 17), "day")].earlier  # the day before the first report
+    assert not days[(date(2026, 3, 18), "day")].earlier
+    assert set(days[(date(2026, 3, 1), "month")].article_ids) == {"a-ledger", "a-copy", "a-wire"}
+    for event in analysis.timeline:
+        for c in event.citations:
+            assert analysis.articles[c.article_id].text[c.start : c.end] == event.text or c.article_id != event.article_ids[0]
+
+
+def test_documents_are_json_ready():
+    import json
+
+    docs = _analyse(*cannery_story()).documents()
+    assert set(docs) == {"facts", "conflicts", "quote_groups", "timeline"}
+    json.dumps(docs)
+
+
+@pytest.mark.parametrize("missing", ["a-wire"])
+def test_an_article_without_reading_is_tolerated(missing):
+    story, articles, readings, copies = cannery_story()
+    readings = {k: v for k, v in readings.items() if k != missing}
+    analysis = _analyse(story, articles, readings, copies)
+    assert analysis.conflicts == () or all(missing not in v.article_ids for c in analysis.conflicts for v in c.values)
+    assert LEDGER in articles["a-ledger"].text

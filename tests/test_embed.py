@@ -1,0 +1,85 @@
+"""Embedders and the embed stage (the real MiniLM only in the ``models`` test)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from storyline.embed import EmbedStage, Embedder, FakeEmbedder, MiniLMEmbedder, article_text
+from storyline.pipeline import Batch, Pipeline
+from storyline.records import Article
+
+
+def _article(aid: str, text: str, title: str | None = None) -> Article:
+    return Article(id=aid, text=text, title=title)
+
+
+class CountingEmbedder(FakeEmbedder):
+    """A fake that remembers how many texts it was asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=32)
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        return super().encode(texts)
+
+
+def test_fake_embedder_is_deterministic_normalised_and_lexical() -> None:
+    a, b = FakeEmbedder(dim=48), FakeEmbedder(dim=48)
+    texts = ["harbor crane collapses in Portmere", "crane collapse at Portmere harbor", "budget vote in the senate"]
+    va, vb = a.encode(texts), b.encode(texts)
+    assert isinstance(a, Embedder)
+    assert va.dtype == np.float32 and va.shape == (3, 48)
+    np.testing.assert_allclose(va, vb)
+    np.testing.assert_allclose(np.linalg.norm(va, axis=1), 1.0, rtol=1e-5)
+    assert va[0] @ va[1] > va[0] @ va[2] + 0.3
+
+
+def test_article_text_is_title_then_first_words() -> None:
+    art = _article("a1", " ".join(f"w{i}" for i in range(500)), title="Big news")
+    text = article_text(art, words=10)
+    assert text.startswith("Big news. w0 w1")
+    assert text.split()[-1] == "w9"
+
+
+def test_embed_stage_encodes_only_missing_articles() -> None:
+    embedder = CountingEmbedder()
+    cached_vec = embedder.encode(["cached text"])[0]
+    embedder.encoded.clear()
+    stage = EmbedStage(embedder, {"a1": cached_vec}, words=50)
+    batch = Batch(articles=(_article("a1", "cached text"), _article("a2", "fresh text about ferries")))
+    out = Pipeline([stage]).run(batch)
+    assert set(out.embeddings) == {"a1", "a2"}
+    np.testing.assert_allclose(out.embeddings["a1"], cached_vec)
+    assert embedder.encoded == ["fresh text about ferries"]
+    assert set(stage.fresh(out)) == {"a2"}
+    # a second run of the same batch encodes nothing new
+    Pipeline([stage]).run(batch)
+    assert embedder.encoded == ["fresh text about ferries"]
+
+
+def test_minilm_rejects_bad_settings() -> None:
+    with pytest.raises(Exception, match="positive"):
+        MiniLMEmbedder(words=0)
+
+
+@pytest.mark.models
+def test_minilm_embeds_paraphrases_close() -> None:
+    embedder = MiniLMEmbedder(batch_size=4, words=200)
+    texts = [
+        "A crane collapsed at the Portmere container harbor on Tuesday, injuring two dock workers.",
+        "Two dockers were hurt when a harbor crane fell over in Portmere on Tuesday.",
+        "The city council approved next year's library budget after a long debate.",
+        "",
+    ]
+    vectors = embedder.encode(texts)
+    assert vectors.shape == (4, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, rtol=1e-4)
+    assert vectors[0] @ vectors[1] > 0.6
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+    chunked = MiniLMEmbedder(words=8, chunks=2).encode(texts[:1])
+    assert chunked.shape == (1, 384) and abs(float(np.linalg.norm(chunked)) - 1.0) < 1e-4

@@ -1,0 +1,387 @@
+"""The JSON API in-process (FastAPI TestClient) over a store filled by hand."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.store import open_store
+from storyline.web.app import create_app
+
+from .conftest import TOKEN, Corpus, make_settings
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ERROR_KEYS = {"error", "message", "item", "hint"}
+
+
+def assert_error(response, status: int, error: str) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert ERROR_KEYS <= set(body), body
+    assert body["error"] == error, body
+    return body  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- stories
+
+
+def test_story_list_counts_order_and_pagination(client: TestClient, corpus: Corpus) -> None:
+    body = client.get("/api/v1/stories").json()
+    assert body["total"] == 2
+    first, second = body["items"]
+    assert first["id"] == corpus.other.id  # latest activity first (21 March before 19 March)
+    assert second["id"] == corpus.story.id
+    assert second["articles"] == 4
+    assert second["copies"] == 1
+    assert second["outlets"] == sorted({"Harbor Ledger", "Valley Courier", "Northgate Post", "Coastline Wire"})
+    assert second["last_published"].startswith("2026-03-19")
+    page = client.get("/api/v1/stories", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == 2 and [s["id"] for s in page["items"]] == [corpus.story.id]
+    assert client.get("/api/v1/stories", params={"offset": 5}).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"outlet": "northgate post"}, {"fire"}),
+        ({"outlet": "Riverside Daily"}, {"budget"}),
+        ({"outlet": "Nobody Weekly"}, set()),
+        ({"entity": "ent-calloway"}, {"fire"}),
+        ({"entity": "calloway"}, {"fire"}),  # by alias
+        ({"entity": "Lindmoor"}, {"fire", "budget"}),
+        ({"since": "2026-03-20"}, {"budget"}),
+        ({"until": "2026-03-18"}, {"fire"}),
+        ({"since": "2026-03-19", "until": "2026-03-19"}, {"fire"}),
+        ({"q": "passengers"}, {"fire"}),  # full-text hit in an article
+        ({"q": "bridge budget"}, {"budget"}),
+        ({"q": "zeppelin"}, set()),
+    ],
+)
+def test_story_filters(client: TestClient, corpus: Corpus, params: dict[str, str], expected: set[str]) -> None:
+    names = {corpus.story.id: "fire", corpus.other.id: "budget"}
+    body = client.get("/api/v1/stories", params=params).json()
+    assert {names[s["id"]] for s in body["items"]} == expected
+    assert body["total"] == len(expected)
+
+
+def test_story_filter_errors_have_the_one_shape(client: TestClient) -> None:
+    assert_error(client.get("/api/v1/stories", params={"entity": "nobody"}), 404, "NotFound")
+    assert_error(client.get("/api/v1/stories", params={"since": "2026-03-21", "until": "2026-03-01"}), 400, "InputError")
+    body = assert_error(client.get("/api/v1/stories", params={"limit": 0}), 422, "InputError")
+    assert "limit" in (body["item"] or "")
+    assert_error(client.get("/api/v1/stories", params={"since": "yesterday-ish"}), 422, "InputError")
+
+
+def test_one_story_has_everything(client: TestClient, corpus: Corpus) -> None:
+    body = client.get(f"/api/v1/stories/{corpus.story.id}").json()
+    a = corpus.articles
+    assert body["story"]["title"] == "Ferry fire at Portmere"
+    assert [x["id"] for x in body["articles"]] == list(corpus.story.article_ids)
+    assert body["missing"] == [] and body["problems"] == {}
+    # copy tree: the wire copy sits under the ledger original
+    roots = {n["article_id"]: n for n in body["copy_tree"]}
+    assert a["wire"].id not in roots
+    assert [c["article_id"] for c in roots[a["ledger"].id]["children"]] == [a["wire"].id]
+    assert roots[a["ledger"].id]["children"][0]["kind"] == "syndicated"
+    # documents as stored
+    assert {f["id"] for f in body["facts"]} == {"f-injured", "f-date", "f-inspection"}
+    assert {c["id"] for c in body["conflicts"]} == {"cf-toll", "cf-place"}
+    assert body["quote_groups"][0]["versions"][1]["outlet"] == "Valley Courier"
+    assert [e["date"] for e in body["timeline"]] == ["2026-01-15", "2026-03-18"]
+    assert body["brief"]["independent_origins"] == 3
+    # matrix: which outlet gives which value
+    matrix = body["matrix"]
+    col = {o: n for n, o in enumerate(matrix["outlets"])}
+    rows = {r["id"]: r for r in matrix["rows"]}
+    toll = rows["f-injured"]
+    assert toll["conflict"] is True
+    assert toll["cells"][col["Northgate Post"]]["values"] == ["Fifteen people"]
+    assert toll["cells"][col["Harbor Ledger"]]["values"] == ["12 people"]
+    assert toll["cells"][col["Northgate Post"]]["state"] == "conflict"
+    assert rows["f-date"]["conflict"] is False
+    assert rows["f-inspection"]["cells"][col["Valley Courier"]]["state"] == "silent"
+    assert rows["cf-place"]["cells"][col["Northgate Post"]]["values"] == ["Lindmoor"]  # a conflict without a fact
+
+
+def test_story_without_documents_says_so(client: TestClient, corpus: Corpus) -> None:
+    body = client.get(f"/api/v1/stories/{corpus.other.id}").json()
+    assert body["missing"] == ["facts", "conflicts", "quote_groups", "timeline", "brief"]
+    assert body["facts"] is None and body["brief"] is None and body["matrix"] is None
+    assert len(body["articles"]) == 2
+
+
+def test_malformed_document_is_reported_not_fatal(filled: tuple[str, Corpus]) -> None:
+    db, corpus = filled
+    store = open_store(db)
+    store.put_story_doc(corpus.other.id, "facts", {"unexpected": True})
+    store.put_story_doc(corpus.other.id, "timeline", [{"date": "not a date"}])
+    store.close()
+    with TestClient(create_app(make_settings(db), process=None)) as c:
+        body = c.get(f"/api/v1/stories/{corpus.other.id}").json()
+        assert set(body["problems"]) == {"facts", "timeline"}
+        assert body["facts"] is None
+        page = c.get(f"/stories/{corpus.other.id}")
+        assert page.status_code == 200 and "could not be read" in page.text
+
+
+def test_story_by_prefix_and_not_found(client: TestClient, corpus: Corpus) -> None:
+    assert client.get(f"/api/v1/stories/{corpus.story.id[:6]}").json()["story"]["id"] == corpus.story.id
+    body = assert_error(client.get("/api/v1/stories/nope-nope"), 404, "NotFound")
+    assert body["item"] == "nope-nope" and body["hint"]
+
+
+# ---------------------------------------------------------------- articles, entities, search
+
+
+def test_articles_list_and_one_with_reading(client: TestClient, corpus: Corpus) -> None:
+    body = client.get("/api/v1/articles", params={"limit": 2}).json()
+    assert body["total"] == 6 and len(body["items"]) == 2
+    assert body["items"][0]["story_id"] == corpus.story.id
+    assert client.get("/api/v1/articles", params={"outlet": "harbor ledger"}).json()["total"] == 2
+    post = corpus.articles["post"]
+    one = client.get(f"/api/v1/articles/{post.id}").json()
+    assert one["article"]["text"] == post.text
+    assert one["story_id"] == corpus.story.id
+    amount = one["reading"]["amounts"][0]
+    assert post.text[amount["start"] : amount["end"]] == "Fifteen people"
+    by_external = client.get("/api/v1/articles/ext-wire").json()
+    assert by_external["copy_link"]["copy_of"] == corpus.articles["ledger"].id
+    assert client.get(f"/api/v1/articles/{corpus.articles['ledger'].id}").json()["copied_by"] == [corpus.articles["wire"].id]
+    assert_error(client.get("/api/v1/articles/zzzzzzzz"), 404, "NotFound")
+
+
+def test_entities(client: TestClient, corpus: Corpus) -> None:
+    body = client.get("/api/v1/entities").json()
+    assert [e["id"] for e in body["items"]] == ["ent-calloway", "ent-lindmoor"]  # most reported first
+    assert client.get("/api/v1/entities", params={"label": "GPE"}).json()["total"] == 1
+    assert client.get("/api/v1/entities", params={"q": "callo"}).json()["items"][0]["name"] == "Ines Calloway"
+    one = client.get("/api/v1/entities/ent-calloway").json()
+    roles = {(r["outlet"], r["title"]) for r in one["roles"]}
+    assert ("Northgate Post", "Port director") in roles
+    assert ("Harbor Ledger", "harbour master") in roles
+    assert [s["id"] for s in one["stories"]] == [corpus.story.id]
+    assert client.get("/api/v1/entities/Calloway").json()["entity"]["id"] == "ent-calloway"
+    assert_error(client.get("/api/v1/entities/nobody"), 404, "NotFound")
+
+
+def test_search_uses_full_text_index(client: TestClient, corpus: Corpus) -> None:
+    body = client.get("/api/v1/search", params={"q": "hospital"}).json()
+    assert [h["article"]["id"] for h in body["items"]] == [corpus.articles["post"].id]
+    assert "[" in body["items"][0]["snippet"]
+    assert body["items"][0]["story_id"] == corpus.story.id
+    assert client.get("/api/v1/search", params={"q": '"); DROP TABLE articles; --'}).status_code == 200
+    assert client.get("/api/v1/search", params={"q": "   "}).json()["items"] == []
+    assert_error(client.get("/api/v1/search"), 422, "InputError")
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    assert_error(client.get("/api/v1/nothing-here"), 404, "NotFound")
+    response = client.delete("/api/v1/stories")
+    assert response.status_code == 405 and ERROR_KEYS <= set(response.json())
+
+
+def test_internal_errors_keep_the_shape(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = client.app.state.data  # type: ignore[attr-defined]
+
+    def boom(ref: str) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(data, "story", boom)
+    body = assert_error(client.get("/api/v1/stories/x"), 500, "InternalError")
+    assert "secret" not in json.dumps(body)
+
+
+def test_two_apps_keep_their_own_stores(filled: tuple[str, Corpus], tmp_path: Path) -> None:
+    empty = str(tmp_path / "empty.db")
+    with TestClient(create_app(make_settings(filled[0]), process=None)) as full, \
+         TestClient(create_app(make_settings(empty), process=None)) as blank:  # fmt: skip
+        assert full.get("/api/v1/stories").json()["total"] == 2
+        assert blank.get("/api/v1/stories").json()["total"] == 0
+
+
+# ---------------------------------------------------------------- ingest: token, size, records
+
+
+RECORD = {"text": "Greyfield opened its new library on Saturday after two years of work.", "title": "Library opens",
+          "outlet": "Meadow Times", "published": "2026-03-22T10:00:00Z", "id": "mt-1"}  # fmt: skip
+
+
+def test_ingest_needs_the_token(client: TestClient) -> None:
+    body = {"articles": [RECORD]}
+    assert_error(client.post("/api/v1/ingest/articles", json=body), 401, "AuthError")
+    response = client.post("/api/v1/ingest/articles", json=body, headers={"Authorization": "Bearer wrong"})
+    assert_error(response, 401, "AuthError")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert_error(client.post("/api/v1/ingest/urls", json={"urls": ["https://example.org/"]}), 401, "AuthError")
+
+
+def test_ingest_is_disabled_without_a_configured_token(filled: tuple[str, Corpus]) -> None:
+    with TestClient(create_app(make_settings(filled[0]), process=None)) as c:
+        response = c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH)
+        assert_error(response, 403, "IngestDisabled")
+
+
+def test_ingest_articles_adds_then_counts_present(client: TestClient) -> None:
+    bad = {"text": "Some words.", "published": "not a date at all"}
+    response = client.post("/api/v1/ingest/articles", json={"articles": [RECORD, bad]}, headers=AUTH,
+                           params={"process": "false"})  # fmt: skip
+    body = response.json()
+    assert response.status_code == 200, body
+    assert len(body["added"]) == 1 and body["present"] == [] and body["processing"] is False
+    assert body["skipped"][0]["source"] == "api#2" and "published" in body["skipped"][0]["reason"]
+    article = client.get(f"/api/v1/articles/{body['added'][0]}").json()["article"]
+    assert article["external_id"] == "mt-1" and article["outlet"] == "Meadow Times"
+    assert client.get("/api/v1/articles").json()["total"] == 7  # the index was refreshed at once
+    again = client.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()
+    assert again["added"] == [] and again["present"] == body["added"]
+    assert client.get("/api/v1/search", params={"q": "library"}).json()["items"][0]["article"]["id"] == body["added"][0]
+
+
+def test_ingest_runs_the_pipeline_hook(filled: tuple[str, Corpus]) -> None:
+    calls: list[int] = []
+
+    def process(store, settings) -> None:  # type: ignore[no-untyped-def]
+        calls.append(store.count_articles())
+
+    app = create_app(make_settings(filled[0], api_token=TOKEN), process=process)
+    with TestClient(app) as c:
+        body = c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()
+        assert body["processing"] is True
+        assert c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()["processing"] is False
+    assert calls == [7]  # once, after the article was stored; not for the repeat
+
+
+def test_ingest_validation_errors(client: TestClient) -> None:
+    assert_error(client.post("/api/v1/ingest/articles", json={"articles": []}, headers=AUTH), 422, "InputError")
+    assert_error(client.post("/api/v1/ingest/articles", content=b"{not json", headers=AUTH | {"content-type": "application/json"}),
+                 422, "InputError")  # fmt: skip
+    body = client.post("/api/v1/ingest/articles", json={"articles": [{"title": "no body"}]}, headers=AUTH).json()
+    assert body["added"] == [] and "no 'text'" in body["skipped"][0]["reason"]
+
+
+def test_request_size_limit(client: TestClient) -> None:
+    big = {"articles": [dict(RECORD, text="word " * 5000)]}  # > max_request_bytes=20_000
+    body = assert_error(client.post("/api/v1/ingest/articles", json=big, headers=AUTH), 413, "TooLarge")
+    assert "20000" in body["message"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while streaming
+        yield b'{"articles": [{"text": "'
+        for _ in range(50):
+            yield b"x" * 1000
+        yield b'"}]}'
+
+    streamed = client.post("/api/v1/ingest/articles", content=chunks(), headers=AUTH | {"content-type": "application/json"})
+    assert_error(streamed, 413, "TooLarge")
+    assert client.get("/api/v1/articles").json()["total"] == 6
+
+
+# ---------------------------------------------------------------- ingest: URLs and the SSRF guard
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.hits.append(self.path)
+        status, headers, body = self.routes.get(self.path, (404, {}, b"missing"))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server() -> Iterator[tuple[str, type[_Pages]]]:
+    handler = type("Pages", (_Pages,), {"routes": {}, "hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+PAGE = (b"<html><head><title>Dock strike ends</title></head><body><article><h1>Dock strike ends</h1>"
+        b"<p>The dock workers of Port Avel returned to work on Tuesday after a nine-day strike over night shifts.</p>"
+        b"<p>Union leader Brannock Hale said the new rota would be reviewed in the autumn by both sides.</p>"
+        b"</article></body></html>")  # fmt: skip
+
+
+def test_urls_must_be_http(client: TestClient) -> None:
+    for url in ("/etc/passwd", "file:///etc/passwd", "ftp://example.org/x", "tests"):
+        assert_error(client.post("/api/v1/ingest/urls", json={"urls": [url]}, headers=AUTH), 400, "InputError")
+
+
+def test_loopback_and_private_addresses_are_refused(
+    client: TestClient, local_server: tuple[str, type[_Pages]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, pages = local_server
+    pages.routes["/a"] = (200, {"Content-Type": "text/html"}, PAGE)
+    real = socket.getaddrinfo
+
+    def fake_dns(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        answers = {"intranet.example": "10.1.2.3", "metadata.example": "169.254.169.254", "sneaky.example": "127.0.0.1"}
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 80))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns)
+    urls = [f"{base}/a", "http://localhost/", "http://[::1]/", "http://intranet.example/x",
+            "http://metadata.example/latest/meta-data", "http://sneaky.example/"]  # fmt: skip
+    body = client.post("/api/v1/ingest/urls", json={"urls": urls}, headers=AUTH).json()
+    assert body["added"] == []
+    assert {s["source"] for s in body["skipped"]} == set(urls)
+    assert all("refused" in s["reason"] or "non-public" in s["reason"] for s in body["skipped"]), body
+    assert pages.hits == []  # nothing was sent to the local server
+
+
+def test_redirect_hops_are_checked(
+    client: TestClient, local_server: tuple[str, type[_Pages]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first hop is let through (as if public); its redirect to loopback must still be refused."""
+    import storyline.ingest.web as web
+
+    base, pages = local_server
+    target = base.replace("127.0.0.1", "localhost") + "/secret"
+    pages.routes["/start"] = (302, {"Location": target}, b"")
+    pages.routes["/secret"] = (200, {"Content-Type": "text/html"}, PAGE)
+    real_check = web.check_public_url
+
+    def check(url: str, allow_private: bool = False) -> None:
+        if url == f"{base}/start":
+            return  # pretend this one is a public server
+        real_check(url, allow_private)
+
+    monkeypatch.setattr(web, "check_public_url", check)
+    import storyline.web.api  # noqa: F401 - the API imports check_public_url at call time from storyline.ingest.web
+
+    body = client.post("/api/v1/ingest/urls", json={"urls": [f"{base}/start"]}, headers=AUTH).json()
+    assert body["added"] == []
+    assert "refused" in body["skipped"][0]["reason"] or "non-public" in body["skipped"][0]["reason"]
+    assert pages.hits == ["/start"]  # the redirect target was never requested
+
+
+def test_private_urls_when_the_operator_allows_them(filled: tuple[str, Corpus], local_server: tuple[str, type[_Pages]]) -> None:
+    base, pages = local_server
+    pages.routes["/page"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
+    app = create_app(make_settings(filled[0], api_token=TOKEN, allow_private_urls=True), process=None)
+    with TestClient(app) as c:
+        body = c.post("/api/v1/ingest/urls", json={"urls": [f"{base}/page"]}, headers=AUTH).json()
+        assert len(body["added"]) == 1, body
+        article = c.get(f"/api/v1/articles/{body['added'][0]}").json()["article"]
+        assert "nine-day strike" in article["text"]

@@ -1,0 +1,176 @@
+"""End to end in real headless Chromium (Debian's ``chromium``, driven by Playwright's Python package).
+
+The app runs under uvicorn on 127.0.0.1 (a free port) in a thread. Screenshots go to
+``$STORYLINE_SCREENSHOTS`` when set, else to a pytest temporary folder.
+
+Skipped only when /usr/bin/chromium is absent *and* ``STORYLINE_REQUIRE_BROWSER`` is not set
+(CI sets it, and installs the browser with ``scripts/browser.sh``); Playwright never downloads
+a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.store import open_store
+from storyline.web.app import create_app
+
+from .conftest import Corpus, _fill, make_settings
+
+CHROMIUM = Path(os.environ.get("STORYLINE_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("STORYLINE_REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing and STORYLINE_REQUIRE_BROWSER is set: run bash scripts/browser.sh")
+    pytest.skip(f"{CHROMIUM} is not installed (bash scripts/browser.sh installs it); set STORYLINE_REQUIRE_BROWSER to fail instead")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Corpus]]:
+    import uvicorn
+
+    db = str(tmp_path_factory.mktemp("browser") / "web.db")
+    store = open_store(db)
+    corpus = _fill(store)
+    store.close()
+    port = _free_port()
+    config = uvicorn.Config(create_app(make_settings(db), process=None), host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False)  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", corpus
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("STORYLINE_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    pg.dialogs = []  # type: ignore[attr-defined]
+    pg.console = []  # type: ignore[attr-defined]
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.console.append(m.text))  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.console.append(f"pageerror {e}"))  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def test_story_list_story_matrix_conflict_and_search(page: Any, site: tuple[str, Corpus], shots: Path) -> None:
+    base, corpus = site
+    page.goto(base + "/")
+    rows = page.locator('[data-testid="story-list"] tbody tr')
+    assert rows.count() == 2
+    assert "Ferry fire at Portmere" in rows.nth(1).inner_text()
+    page.screenshot(path=str(shots / "stories.png"), full_page=True)
+
+    page.get_by_role("link", name="Ferry fire at Portmere").click()
+    page.wait_for_url(f"**/stories/{corpus.story.id}")
+    assert page.locator('[data-testid="story-title"]').inner_text() == "Ferry fire at Portmere"
+
+    matrix = page.locator('[data-testid="matrix"]')
+    assert matrix.is_visible()
+    headers = matrix.locator("thead th").all_inner_texts()
+    assert {"Harbor Ledger", "Valley Courier", "Northgate Post", "Coastline Wire"} <= set(headers)
+    conflict_rows = matrix.locator("tbody tr.conflict")
+    assert conflict_rows.count() == 2
+    toll = conflict_rows.filter(has_text="injuring 12 people")
+    post_cell = toll.locator('td[data-outlet="Northgate Post"]')
+    assert post_cell.inner_text().strip() == "Fifteen people"
+    ledger_cell = toll.locator('td[data-outlet="Harbor Ledger"]')
+    assert ledger_cell.inner_text().strip() == "12 people"
+    # the conflict is highlighted: a coloured cell, unlike a silent one
+    colour = post_cell.evaluate("e => getComputedStyle(e).backgroundColor")
+    silent = matrix.locator("td.c-silent").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", silent)
+    assert page.locator('[data-testid="conflicts"] li.conflict-item').count() == 2
+    assert page.locator(".diff ins").first.inner_text() == "all passengers"
+    assert page.locator('svg[data-testid="timeline"] circle').count() == 2
+    tree = page.locator('[data-testid="copy-tree"]')
+    assert "Coastline Wire" in tree.locator("li ul li").first.inner_text()
+    page.screenshot(path=str(shots / "story.png"), full_page=True)
+
+    page.get_by_role("searchbox", name="Search articles").fill("hospital")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_url("**/search?q=hospital")
+    results = page.locator('[data-testid="search-results"] li')
+    assert results.count() == 1
+    assert "Fifteen injured" in results.first.inner_text() or "15 injured" in results.first.inner_text()
+    assert results.first.locator("mark").first.inner_text().lower() == "hospital"
+    page.screenshot(path=str(shots / "search.png"), full_page=True)
+
+    results.first.get_by_role("link").first.click()
+    marks = page.locator('[data-testid="article-text"] mark')
+    assert marks.count() >= 4
+    page.screenshot(path=str(shots / "article.png"), full_page=True)
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_article_payloads_render_inert(page: Any, site: tuple[str, Corpus], shots: Path) -> None:
+    base, corpus = site
+    xss = corpus.articles["xss"]
+    for path in (f"/articles/{xss.id}", f"/stories/{corpus.other.id}", "/", "/search?q=notice"):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("() => window.__pwned === undefined"), path
+        assert page.locator("script").count() == 0, path  # the pages have no scripts of their own either
+        assert page.locator("img").count() == 0, path
+        assert page.locator('a[href^="javascript"]').count() == 0, path
+    page.goto(base + f"/articles/{xss.id}")
+    text = page.locator('[data-testid="article-text"]').inner_text()
+    assert "<script>window.__pwned = 2; alert('x')</script>" in text  # shown as text
+    assert '<img src=x onerror="alert(3)">' in text
+    assert 'onerror="window.__pwned=1"' in page.locator('[data-testid="article-title"]').inner_text()
+    page.screenshot(path=str(shots / "xss-article.png"), full_page=True)
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert not [m for m in page.console if "pwned" in m or "alert" in m], page.console  # type: ignore[attr-defined]

@@ -1,0 +1,157 @@
+"""The HTML pages in-process, and the pure helpers that draw them."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.records import CopyLink, TimelineEvent
+from storyline.web.present import Span, copy_tree, highlight, safe_href, timeline_chart, word_diff
+
+from .conftest import XSS_TEXT, XSS_TITLE, Corpus
+
+HTML = {"accept": "text/html"}
+
+
+def test_story_list_page(client: TestClient, corpus: Corpus) -> None:
+    page = client.get("/", headers=HTML)
+    assert page.status_code == 200
+    assert "Ferry fire at Portmere" in page.text and "Lindmoor bridge budget" in page.text
+    assert f'href="/stories/{corpus.story.id}"' in page.text
+    assert "2026-03-19 08:00" in page.text  # latest activity of the fire story
+    assert "content-security-policy" in page.headers
+    filtered = client.get("/", params={"outlet": "Riverside Daily"}, headers=HTML).text
+    assert "Lindmoor bridge budget" in filtered and "Ferry fire at Portmere" not in filtered
+
+
+def test_story_page_shows_matrix_conflicts_quotes_timeline_and_copies(client: TestClient, corpus: Corpus) -> None:
+    page = client.get(f"/stories/{corpus.story.id}", headers=HTML).text
+    matrix = page[page.index('data-testid="matrix"') : page.index("</table>", page.index('data-testid="matrix"'))]
+    assert matrix.count('<tr class="conflict"') == 2  # the toll and the place
+    assert 'data-outlet="Northgate Post">' in matrix and "Fifteen people" in matrix
+    assert "c-conflict" in matrix and "c-agree" in matrix and "c-silent" in matrix
+    assert "<del>every passenger</del>" in page and "<ins>all passengers</ins>" in page
+    assert '<svg class="timeline"' in page and page.count("<circle") == 2
+    tree = page[page.index('data-testid="copy-tree"') :]
+    assert re.search(r"Harbor Ledger</a>.*?<ul>\s*<li>\s*<a href=\"/articles/[0-9a-z]+\">Coastline Wire", tree, re.S)
+    assert "A fire on the ferry Alder Grace injured at least 12 people" in page
+    ledger = corpus.articles["ledger"]
+    start = ledger.text.index("injuring 12 people")
+    assert f"/articles/{ledger.id}?cite={start}-{start + len('injuring 12 people')}#cited" in page
+
+
+def test_story_page_without_documents(client: TestClient, corpus: Corpus) -> None:
+    page = client.get(f"/stories/{corpus.other.id}", headers=HTML)
+    assert page.status_code == 200
+    for kind in ("brief", "facts", "conflicts", "quote_groups", "timeline"):
+        assert f'data-testid="missing-{kind}"' in page.text
+
+
+def test_article_page_highlights_from_offsets(client: TestClient, corpus: Corpus) -> None:
+    post = corpus.articles["post"]
+    page = client.get(f"/articles/{post.id}", headers=HTML).text
+    assert re.search(r'<mark class="hl hl-amount"[^>]*>Fifteen people</mark>', page)
+    assert re.search(r'<mark class="hl hl-entity"[^>]*>Ines Calloway</mark>', page)
+    assert re.search(r'<mark class="hl hl-date"[^>]*>March 18</mark>', page)
+    assert re.search(r'<mark class="hl hl-role"[^>]*>Port director</mark>', page)
+    cited = client.get(f"/articles/{post.id}", params={"cite": "0-8"}, headers=HTML).text
+    assert '<span id="cited"></span><mark class="hl hl-cite hl-place"' in cited
+
+
+def test_script_payloads_are_shown_as_text(client: TestClient, corpus: Corpus) -> None:
+    page = client.get(f"/articles/{corpus.articles['xss'].id}", headers=HTML).text
+    assert "<script>window" not in page and "<img src=x" not in page and 'href="javascript' not in page
+    assert html.escape("<script>window.__pwned = 2;", quote=False) in page
+    assert "onerror=&#34;alert(3)&#34;" in page or "onerror=&quot;alert(3)&quot;" in page
+    assert html.escape(XSS_TITLE).replace("&quot;", "&#34;") in page or html.escape(XSS_TITLE) in page
+    listing = client.get("/", headers=HTML).text
+    assert "<img src=x" not in listing
+    hits = client.get("/search", params={"q": "notice"}, headers=HTML).text
+    assert "<script>" not in hits and "<img src=x" not in hits
+
+
+def test_entity_and_search_pages(client: TestClient, corpus: Corpus) -> None:
+    page = client.get("/entities/ent-calloway", headers=HTML).text
+    assert "Port director" in page and "Northgate Post" in page and "Ferry fire at Portmere" in page
+    assert "Ines Calloway" in client.get("/entities", headers=HTML).text
+    hits = client.get("/search", params={"q": "hospital"}, headers=HTML).text
+    assert 'data-testid="search-results"' in hits and "<mark>hospital</mark>" in hits
+    assert 'data-testid="no-results"' in client.get("/search", params={"q": "zeppelin"}, headers=HTML).text
+
+
+def test_page_errors_are_html(client: TestClient) -> None:
+    page = client.get("/stories/does-not-exist", headers=HTML)
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "no such story" in page.text
+    assert client.get("/articles/x", params={"cite": "<script>"}, headers=HTML).status_code == 422
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab <>&\"'\n/=é")), max_size=60),
+    raw=st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70), st.sampled_from(["entity", "quote", "date"])),
+                 max_size=6),
+)  # fmt: skip
+def test_highlight_is_escaped_and_keeps_the_text(text: str, raw: list[tuple[int, int, str]]) -> None:
+    spans = [Span(s, e, k, f"<{k}>") for s, e, k in raw if 0 <= s < e <= len(text)]
+    out = str(highlight(text, spans))
+    assert "<script" not in out
+    stripped = re.sub(r"<br>\n", "\n", out)
+    stripped = re.sub(r"</?(mark|span)[^>]*>", "", stripped)
+    assert "<" not in stripped.replace("&lt;", "")
+    assert html.unescape(stripped) == text
+    assert out.count("<mark") == out.count("</mark>")
+
+
+def test_word_diff() -> None:
+    pieces = word_diff("we evacuated every passenger quickly", "we evacuated all passengers quickly")
+    assert [(p.op, p.text) for p in pieces] == [
+        ("equal", "we evacuated"), ("delete", "every passenger"), ("insert", "all passengers"), ("equal", "quickly"),
+    ]  # fmt: skip
+    assert [p.op for p in word_diff("same words", "same words")] == ["equal"]
+
+
+def test_timeline_chart_positions() -> None:
+    events = [TimelineEvent(date(2026, 3, d), "day", f"event {d}", ("a",), ()) for d in (1, 11, 11, 21)]
+    chart = timeline_chart(events)
+    assert chart is not None
+    xs = [p.x for p in chart.points]
+    assert xs[0] == 40 and xs[-1] == chart.width - 40 and xs[1] == xs[2] == (40 + chart.width - 40) / 2
+    assert chart.points[1].y != chart.points[2].y  # same day: stacked, not drawn on top of each other
+    assert all(p.y < chart.axis_y for p in chart.points)
+    assert timeline_chart([]) is None
+
+
+def test_copy_tree_nests_and_survives_cycles() -> None:
+    links = {"b": CopyLink("b", "rewrite", 0.8, copy_of="a"), "c": CopyLink("c", "syndicated", 0.9, copy_of="b"),
+             "x": CopyLink("x", "rewrite", 0.5, copy_of="y"), "y": CopyLink("y", "rewrite", 0.5, copy_of="x")}  # fmt: skip
+    roots = copy_tree(["a", "b", "c", "x", "y"], links)
+    a = next(r for r in roots if r.article_id == "a")
+    assert a.children[0].article_id == "b" and a.children[0].children[0].article_id == "c"
+    seen: list[str] = []
+
+    def walk(nodes) -> None:  # type: ignore[no-untyped-def]
+        for n in nodes:
+            seen.append(n.article_id)
+            walk(n.children)
+
+    walk(roots)
+    assert sorted(seen) == ["a", "b", "c", "x", "y"]  # every article once, the x<->y cycle broken
+
+
+def test_safe_href() -> None:
+    assert safe_href("https://news.example/a?b=1") == "https://news.example/a?b=1"
+    for bad in ("javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", 'https://x" onmouseover="y', None):
+        assert safe_href(bad) is None
+
+
+def test_xss_fixture_really_carries_payloads() -> None:
+    assert "<script>" in XSS_TEXT and "onerror=" in XSS_TEXT and "onerror=" in XSS_TITLE
