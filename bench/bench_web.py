@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -221,13 +222,30 @@ def measure_pages(db: str, story_ids: list[str], rounds: int) -> dict[str, list[
     return out
 
 
-def measure_clients(db: str, story_ids: list[str], clients: int, requests: int) -> tuple[list[float], float, int]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc), so figures can be read apart from machine load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class LoadResult:
+    latencies: list[float]
+    elapsed: float
+    errors: int
+    server_cpu: float  # seconds, during the timed phase
+    client_cpu: float
+
+
+def measure_clients(db: str, story_ids: list[str], clients: int, requests: int, pace_ms: float = 0) -> LoadResult:
     """``clients`` concurrent httpx clients against a uvicorn process on 127.0.0.1; latencies in ms.
 
     The server runs in its own process (as ``storyline serve`` would), so the load generator
     does not compete with it for the GIL. Each client sends ``requests`` requests one after the
-    other (closed loop, no think time): a mix of story lists, story details, article lists and
-    selective searches.
+    other: with ``pace_ms`` 0 as fast as it can (closed loop: this measures saturation, where
+    latency is clients / throughput), else one request every ``pace_ms`` (a steady offered load of
+    clients * 1000 / pace_ms requests per second). The mix: story lists, story details, article
+    lists and selective full-text searches.
     """
     import httpx
 
@@ -253,35 +271,46 @@ def measure_clients(db: str, story_ids: list[str], clients: int, requests: int) 
         latencies: list[float] = []
         errors = 0
 
-        async def client(k: int) -> None:
+        async def client(k: int, http: httpx.AsyncClient) -> None:
             nonlocal errors
             rng = random.Random(k)
-            limits = httpx.Limits(max_connections=1)
-            async with httpx.AsyncClient(base_url=base, timeout=10.0, limits=limits) as http:
-                await http.get("/healthz")  # connect first: time requests, not TCP handshakes
-                for n in range(requests):
-                    sid = rng.choice(story_ids)
-                    url = rng.choice((
-                        f"/api/v1/stories/{sid}", "/api/v1/stories?limit=20",
-                        f"/api/v1/stories?offset={rng.randrange(len(story_ids))}&limit=20",
-                        f"/api/v1/articles?limit=20&offset={rng.randrange(10_000)}",
-                        f"/api/v1/search?q={codeword(rng.randrange(len(story_ids)))}",
-                    ))  # fmt: skip
-                    began = time.perf_counter()
-                    r = await http.get(url)
-                    latencies.append((time.perf_counter() - began) * 1000)
-                    errors += r.status_code != 200
+            if pace_ms:
+                await asyncio.sleep(rng.random() * pace_ms / 1000)  # spread the clients' start
+            for _ in range(requests):
+                sid = rng.choice(story_ids)
+                url = rng.choice((
+                    f"/api/v1/stories/{sid}", "/api/v1/stories?limit=20",
+                    f"/api/v1/stories?offset={rng.randrange(len(story_ids))}&limit=20",
+                    f"/api/v1/articles?limit=20&offset={rng.randrange(10_000)}",
+                    f"/api/v1/search?q={codeword(rng.randrange(len(story_ids)))}",
+                ))  # fmt: skip
+                began = time.perf_counter()
+                r = await http.get(url)
+                took = time.perf_counter() - began
+                latencies.append(took * 1000)
+                errors += r.status_code != 200
+                if pace_ms:
+                    await asyncio.sleep(max(0.0, pace_ms / 1000 - took))
 
-        async def run_all() -> float:
+        async def run_all() -> tuple[float, float, float]:
+            # One client = one connection. Connect all first (and build their SSL contexts, which
+            # httpx does even for http), so the timed phase measures requests only.
+            https = [httpx.AsyncClient(base_url=base, timeout=10.0, limits=httpx.Limits(max_connections=1))
+                     for _ in range(clients)]  # fmt: skip
+            await asyncio.gather(*(h.get("/healthz") for h in https))
+            server0, client0 = _cpu_seconds(server.pid), time.process_time()
             began = time.perf_counter()
-            await asyncio.wait_for(asyncio.gather(*(client(k) for k in range(clients))), timeout=300)
-            return time.perf_counter() - began
+            await asyncio.wait_for(asyncio.gather(*(client(k, h) for k, h in enumerate(https))), timeout=300)
+            elapsed = time.perf_counter() - began
+            cpu = (_cpu_seconds(server.pid) - server0, time.process_time() - client0)
+            await asyncio.gather(*(h.aclose() for h in https))
+            return elapsed, *cpu
 
-        elapsed = asyncio.run(run_all())
+        elapsed, server_cpu, client_cpu = asyncio.run(run_all())
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return latencies, elapsed, errors
+    return LoadResult(latencies, elapsed, errors, server_cpu, client_cpu)
 
 
 def main() -> None:
@@ -290,6 +319,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
     parser.add_argument("--rounds", type=int, default=30, help="page timings per page")
+    parser.add_argument("--pace-ms", type=float, default=(0.0, 250.0), nargs="+",
+                        help="load runs: 0 = closed loop, else each client starts a request every PACE ms")  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -303,10 +334,19 @@ def main() -> None:
         for key, values in measure_pages(db, story_ids, args.rounds).items():
             print(f"{key:32} n={len(values):3} median {statistics.median(values):6.1f} ms  "
                   f"p95 {_pct(values, 95):6.1f} ms  max {max(values):6.1f} ms")  # fmt: skip
-        latencies, elapsed, errors = measure_clients(db, story_ids, args.clients, args.requests)
-        print(f"{args.clients} clients x {args.requests} requests on 127.0.0.1: {len(latencies)} requests in "
-              f"{elapsed:.1f}s ({len(latencies) / elapsed:.0f}/s), errors {errors}, median "
-              f"{statistics.median(latencies):.1f} ms, p95 {_pct(latencies, 95):.1f} ms, p99 {_pct(latencies, 99):.1f} ms")  # fmt: skip
+        for pace in args.pace_ms:
+            report_load(measure_clients(db, story_ids, args.clients, args.requests, pace), args, pace)
+
+
+def report_load(r: LoadResult, args: argparse.Namespace, pace: float) -> None:
+    n = len(r.latencies)
+    mode = "closed loop" if not pace else f"one request per client every {pace:g} ms"
+    print(f"{args.clients} clients x {args.requests} requests on 127.0.0.1, {mode}: {n} requests in {r.elapsed:.1f}s "
+          f"({n / r.elapsed:.0f}/s), errors {r.errors}, median {statistics.median(r.latencies):.1f} ms, "
+          f"p95 {_pct(r.latencies, 95):.1f} ms, p99 {_pct(r.latencies, 99):.1f} ms")  # fmt: skip
+    print(f"  CPU per request: server {1000 * r.server_cpu / n:.2f} ms, load generator {1000 * r.client_cpu / n:.2f} ms; "
+          f"the two processes got {100 * (r.server_cpu + r.client_cpu) / r.elapsed:.0f}% of one core "
+          f"(load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")  # fmt: skip
 
 
 if __name__ == "__main__":

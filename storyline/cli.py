@@ -125,7 +125,9 @@ def ingest(
             if hasattr(run, "ingest"):  # the Dask runner reads the inputs on its workers
                 summary = run.ingest(inputs, on_progress=on_progress, on_skip=on_skip)
             else:
-                summary = workflow.ingest(store, inputs, settings, on_progress=on_progress, on_skip=on_skip)
+                summary = workflow.ingest(
+                    store, inputs, settings, on_progress=on_progress, on_skip=on_skip, allow_private=True
+                )
         console.print(
             f"[green]{len(summary.added)} added[/green], {len(summary.present)} already present, "
             f"[yellow]{len(summary.skipped)} skipped[/yellow]"

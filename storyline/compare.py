@@ -613,14 +613,16 @@ class Comparer:
         embedder: Any,
         *,
         align_threshold: float = 0.55,
-        conflict_threshold: float = 0.6,
+        conflict_cosine: float = 0.75,
+        figure_cosine: float = 0.6,
         strong_cosine: float = 0.85,
         quote_cosine: float = 0.7,
         quote_paraphrase: float = 0.3,
     ) -> None:
         self.embedder = embedder
         self.align_threshold = align_threshold
-        self.conflict_threshold = conflict_threshold
+        self.conflict_cosine = conflict_cosine
+        self.figure_cosine = figure_cosine
         self._score = np.zeros((0, 0), dtype=np.float32)
         self.strong_cosine = strong_cosine
         self.quote_cosine = quote_cosine
@@ -782,10 +784,12 @@ class Comparer:
         subject = _clip(rep.text)
         pairs = [
             (a, b) for i, a in enumerate(members) for b in members[i + 1 :]
-            if a.article_id != b.article_id and self._score[a.order, b.order] >= self.conflict_threshold
+            if a.article_id != b.article_id and self._cos[a.order, b.order] >= self.figure_cosine
         ]  # fmt: skip
         if not pairs:
             return out
+        # a date or a place is compared only between sentences that say nearly the same thing
+        close = [(a, b) for a, b in pairs if self._cos[a.order, b.order] >= self.conflict_cosine]
 
         def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
             if _UPDATE_CUES.search(s.text):
@@ -799,13 +803,13 @@ class Comparer:
                 if p.event_location or p.evidence in ("dateline", "in-phrase")
             }
 
-        out += self._pairwise(story, fact_id, "date", f"date: {subject}", pairs, days, lambda a, b: a == b)
-        out += self._pairwise(story, fact_id, "location", f"location: {subject}", pairs, where, _places_agree)
+        out += self._pairwise(story, fact_id, "date", f"date: {subject}", close, days, lambda a, b: a == b)
+        out += self._pairwise(story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
 
         # how many: amounts counting the same thing, and figures a word-level diff lines up
         found: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
         for a, b in pairs:
-            for key, rows in _number_pairs(a, b):
+            for key, rows in _number_pairs(a, b, keyed=self._cos[a.order, b.order] >= self.conflict_cosine):
                 found[key].extend(rows)
         for key, rows in found.items():
             per_article: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
@@ -917,7 +921,17 @@ class Comparer:
         arts: Mapping[str, Article],
         sentences: list[_Sentence],
     ) -> list[Conflict]:
-        """The event location each article gives (its first ``event_location`` place)."""
+        """The event location each article gives (its first ``event_location`` place).
+
+        Two articles disagree only when neither names the other's location anywhere: an article that says
+        "the talks in Caldwick ... tougher than those in Portmere" knows both places, and a reader that
+        picked the wrong one as the event location should not produce a conflict.
+        """
+        named: dict[str, set[str]] = {
+            aid: {_place_key(p.name) for p in reads[aid].places}
+            | {" ".join(_norm_name(m.text)) for m in reads[aid].mentions if m.label in ("GPE", "LOC", "FAC")}
+            for aid in ids
+        }
         rows = []
         for aid in ids:
             places = sorted((p for p in reads[aid].places if p.event_location), key=lambda p: p.start)
@@ -927,11 +941,17 @@ class Comparer:
             sent = _sentence_at(sentences, aid, p.start) or _Sentence(aid, p.start, p.end, p.text, [], set(), [], [], [], [])
             rows.append((sent, _place_key(p.name), p.name, p.start, p.end))
         keys = [(r[0].article_id, r[1]) for r in rows]
-        clash = any(
-            not _places_agree(ka, kb) for i, (aa, ka) in enumerate(keys) for ab, kb in keys[i + 1 :] if aa != ab
-        )
-        if not clash:
+        involved = set()
+        for i, (aa, ka) in enumerate(keys):
+            for ab, kb in keys[i + 1 :]:
+                if aa == ab or _places_agree(ka, kb):
+                    continue
+                if any(_places_agree(ka, x) for x in named[ab]) or any(_places_agree(kb, x) for x in named[aa]):
+                    continue
+                involved |= {aa, ab}
+        if not involved:
             return []
+        rows = [r for r in rows if r[0].article_id in involved]
         return [self._conflict(story, None, "location", "where it happened", rows, _places_agree)]
 
     # ------------------------------------------------------------ titles and roles
@@ -1086,7 +1106,7 @@ class Comparer:
                 flags.append("truncated")
             if (
                 majority and speakers[n] and speakers[n] != majority
-                and ents.label_of.get(speakers[n], "PERSON") == ents.label_of.get(majority, "PERSON") == "PERSON"
+                and _speaker_label(ents, speakers[n]) == _speaker_label(ents, majority) == "PERSON"
             ):  # fmt: skip
                 flags.append("speaker_differs")
             versions.append(
@@ -1099,7 +1119,7 @@ class Comparer:
                 short = min(len(toks[i]), len(toks[j]))
                 if short and _matched(toks[i], toks[j]) < 0.9 * short:
                     wording = True
-        people = {k for k in named if ents.label_of.get(k, "PERSON") == "PERSON"}
+        people = {k for k in named if _speaker_label(ents, k) == "PERSON"}
         speaker_differs = len(people) > 1  # a company "saying" its chief's words is not another speaker
         gid = content_id(story.id, "quote", *sorted(f"{aid}:{q.start}" for aid, q in quotes), prefix="q")
         return QuoteGroup(
@@ -1235,11 +1255,14 @@ def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int
     return out
 
 
-def _number_pairs(a: _Sentence, b: _Sentence) -> list[tuple[str, list[tuple[_Sentence, float, str, int, int]]]]:
+def _number_pairs(
+    a: _Sentence, b: _Sentence, *, keyed: bool = True, min_block: int = 3
+) -> list[tuple[str, list[tuple[_Sentence, float, str, int, int]]]]:
     """Figures two aligned sentences give in the same place: by the amount's counted thing, or by word diff.
 
     The diff lines the words up with every number stemmed to '#', so "injuring 12 others" and "injured 15"
-    pair 12 with 15 under the context word "injur". Years are left to the date checks.
+    pair 12 with 15 under the context word "injur"; the matched run around the figures must be at least
+    ``min_block`` words long. ``keyed``: also pair amounts by what they count. Years are left to the dates.
     """
     out: list[tuple[str, list[tuple[_Sentence, float, str, int, int]]]] = []
     keyed_a = defaultdict(list)
@@ -1249,11 +1272,13 @@ def _number_pairs(a: _Sentence, b: _Sentence) -> list[tuple[str, list[tuple[_Sen
             key = _counts_key(amount)
             if key:
                 keyed[key].append((s, amount.value, amount.text, amount.start, amount.end))
-    for key in keyed_a.keys() & keyed_b.keys():
+    for key in keyed_a.keys() & keyed_b.keys() if keyed else ():
         out.append((key, keyed_a[key] + keyed_b[key]))
     ta, tb = _tokens_with_numbers(a), _tokens_with_numbers(b)
     sm = difflib.SequenceMatcher(None, [t[0] for t in ta], [t[0] for t in tb], autojunk=False)
     for block in sm.get_matching_blocks():
+        if block.size < min_block:
+            continue
         for k in range(block.size):
             x, y = ta[block.a + k], tb[block.b + k]
             if x[1] is None or y[1] is None or (1900 <= x[1] <= 2100 and 1900 <= y[1] <= 2100):
@@ -1285,6 +1310,18 @@ def _window(s: _Sentence, start: int, end: int) -> str:
     left = s.text[: start - s.start].split()[-1:]
     right = s.text[end - s.start :].split()[:1]
     return " ".join([*left, s.text[start - s.start : end - s.start], *right]).strip(" ,.;:")
+
+
+def _speaker_label(ents: EntityIndex, key: str) -> str:
+    """A speaker's type; a one-word "person" that starts an organisation's name ("Brennard" of "Brennard
+    Chemicals") is read as that organisation, a common NER slip when a company "says" something."""
+    label = ents.label_of.get(key, "PERSON")
+    name = (ents.name(key) or key).lower()
+    if label == "PERSON" and " " not in name:
+        for other, other_label in ents.label_of.items():
+            if other_label == "ORG" and (ents.name(other) or "").lower().startswith(name + " "):
+                return "ORG"
+    return label
 
 
 def _month_end(day: date) -> date:
@@ -1332,21 +1369,41 @@ def _sentence_around(article: Article, reading: Reading, start: int, end: int) -
 
 
 def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
-    """One conflict per kind and value partition (sentence- and story-level checks often find the same).
-
-    Returns the kept conflicts and a map from every conflict id to the id kept in its place.
+    """One conflict per disagreement: sentence- and story-level checks, and different context words for the
+    same figures, often find the same one. Same kind and same articles, or a number conflict with the same
+    values, merge (articles and spans united). Returns the kept conflicts and a map old id -> kept id.
     """
-    seen: dict[tuple[Any, ...], Conflict] = {}
     kept: list[Conflict] = []
     alias: dict[str, str] = {}
     for c in conflicts:
-        key = (c.kind, frozenset(frozenset(v.article_ids) for v in c.values))
-        if key in seen:
-            alias[c.id] = seen[key].id
+        parts = frozenset(frozenset(v.article_ids) for v in c.values)
+        values = frozenset(v.value for v in c.values)
+        match = next(
+            (
+                n for n, k in enumerate(kept)
+                if k.kind == c.kind and k.update == c.update
+                and (parts == frozenset(frozenset(v.article_ids) for v in k.values)
+                     or (c.kind == "number" and values == frozenset(v.value for v in k.values)))
+            ),
+            None,
+        )  # fmt: skip
+        if match is None:
+            alias[c.id] = c.id
+            kept.append(c)
             continue
-        seen[key] = c
-        alias[c.id] = c.id
-        kept.append(c)
+        k = kept[match]
+        alias[c.id] = k.id
+        merged = []
+        for v in k.values:
+            other = next((o for o in c.values if o.value == v.value), None)
+            if other is not None:
+                v = replace(
+                    v,
+                    article_ids=tuple(dict.fromkeys((*v.article_ids, *other.article_ids))),
+                    citations=tuple(dict.fromkeys((*v.citations, *other.citations))),
+                )
+            merged.append(v)
+        kept[match] = replace(k, values=tuple(merged))
     return kept, alias
 
 

@@ -30,12 +30,15 @@ def ingest(
     *,
     on_progress: ProgressFn | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    allow_private: bool | None = None,
     chunk: int = 200,
 ) -> IngestSummary:
     """Read every input and store the articles; already-stored articles are counted, not duplicated.
 
     A bad item becomes a :class:`Skipped` with its reason; the rest of the batch goes on, and
     articles read before a failure are already committed in chunks of ``chunk``.
+    ``allow_private`` lets URLs reach loopback/private addresses (the CLI trusts its operator;
+    the web API never passes it); ``None`` means ``settings.allow_private_urls``.
     """
     from .ingest import read_inputs
 
@@ -51,7 +54,7 @@ def ingest(
             present.extend(old)
             pending.clear()
 
-    for item in read_inputs(list(inputs), settings, on_progress=on_progress):
+    for item in read_inputs(list(inputs), settings, on_progress=on_progress, allow_private=allow_private):
         if isinstance(item, Skipped):
             skipped.append(item)
             if on_skip:

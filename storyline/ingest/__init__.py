@@ -6,16 +6,13 @@ URL and :func:`read_item` one expanded item.
 
 Dispatch, on the scheme or the file extension (case-insensitive):
 
-=====================  ================================================================
-``http://``/``https://``  fetched (:mod:`.web`); an HTML page is one article, a feed many
-``.txt`` ``.md``        one article, optional front matter (:mod:`.files`); a ``.txt``
-                       that is a URL list is expanded instead (below)
-``.html`` ``.htm``      one article, main text by trafilatura (:mod:`.html`)
-``.json`` ``.jsonl``    one article per record (:mod:`.jsonl`)
-``.rss`` ``.atom``      one article per entry (:mod:`.feeds`)
-``.xml``                read as a feed
-``.urls``               a URL list (below)
-=====================  ================================================================
+- ``http://`` / ``https://``: fetched (:mod:`.web`); an HTML page is one article, a feed many
+- ``.txt``, ``.md``, ``.markdown``: one article with optional front matter (:mod:`.files`),
+  unless the ``.txt`` is a URL list (below)
+- ``.html``, ``.htm``, ``.xhtml``: one article, main text by trafilatura (:mod:`.html`)
+- ``.json``, ``.jsonl``, ``.ndjson``: one article per record (:mod:`.jsonl`)
+- ``.rss``, ``.atom``, ``.xml``: one article per feed entry (:mod:`.feeds`)
+- ``.urls``: a URL list (below)
 
 **URL lists.** A ``.urls`` file is always a URL list; a ``.txt`` file is one when it is
 at most 1 MB of UTF-8 and *every* line that is not blank or a ``#`` comment is a single
@@ -25,8 +22,9 @@ A ``.txt`` with any prose line is an article, never a list.
 
 **Directories** are walked recursively in sorted order; hidden files and folders and
 files with other extensions are passed over silently (a named file with an unknown
-extension is skipped with a reason). **Globs** (``*``, ``?``, ``[``, ``**``) are expanded
-with :func:`glob.glob` when no file has that literal name. Duplicates are read once.
+extension is skipped with a reason, and so is a directory with no readable file).
+**Globs** (``*``, ``?``, ``[``, ``**``) are expanded with :func:`glob.glob` when no file
+has that literal name. Duplicates are read once.
 
 Every item yields :class:`Article` records or a :class:`Skipped` with the reason; one
 item's failure never stops the batch. ``published`` is always timezone-aware: a feed,
@@ -110,7 +108,10 @@ def _plan(inputs: Sequence[str]) -> list[str | Skipped]:
         else:
             path = Path(item).expanduser()
             if path.is_dir():
-                for found in _walk(path):
+                files = _walk(path)
+                if not files:
+                    add(Skipped(item, "directory has no readable files (" + " ".join(sorted(SUPPORTED_SUFFIXES)) + ")"))
+                for found in files:
                     _add_file(found, add)
             elif path.exists():
                 _add_file(path, add)

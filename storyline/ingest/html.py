@@ -52,9 +52,9 @@ _PRUNE = (
     "[contains(@class, 'caption') or contains(@class, 'credit')]"
 )
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-_MAX_TREE = 100_000
+_MAX_TREE = 100_000  # elements; a page bigger than this is not a news article
 # Fewer words than this is a menu or an error page, not a report (even a brief has a sentence or two).
-MIN_WORDS = 15  # elements; a page bigger than this is not a news article
+MIN_WORDS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,8 @@ def extract_html(
     size = int(tree.xpath("count(//*)"))  # counted in C: iterating would build a Python proxy per element
     if size > _MAX_TREE:
         raise Skip(f"HTML page too complex ({size} elements, limit {_MAX_TREE})", item=source)
-    meta = _metadata(tree, url)  # first: trafilatura prunes the tree it is given
     try:
+        meta = _metadata(tree, url)  # first: trafilatura prunes the tree it is given
         doc = trafilatura.bare_extraction(
             tree,
             url=url,

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ..codec import to_json
@@ -239,8 +240,18 @@ def _doc_json(value: Any) -> Any:
 # ---------------------------------------------------------------- dependencies
 
 
-def get_data(request: Request) -> WebData:
+# Dependencies and quick endpoints are ``async def``: FastAPI runs a plain ``def`` in a worker
+# thread, and that hop costs about as much CPU as answering from the index. Store reads that
+# can take long (full-text search, entity roles, ingest) stay plain ``def`` or go through
+# ``run_in_threadpool``, so they never stall the event loop.
+
+
+def data_of(request: Request) -> WebData:
     return request.app.state.data  # type: ignore[no-any-return]
+
+
+async def get_data(request: Request) -> WebData:
+    return data_of(request)
 
 
 def get_settings(request: Request) -> Settings:
@@ -250,7 +261,7 @@ def get_settings(request: Request) -> Settings:
 _bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
 
 
-def require_token(
+async def require_token(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
     """Ingest needs the configured token; with none configured, ingest is off."""
@@ -276,7 +287,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
     process_lock = threading.Lock()
 
     @router.get("/stories", response_model=StoryPage, summary="Stories, latest activity first")
-    def list_stories(
+    async def list_stories(
         data: Data,
         since: Annotated[date | None, Query(description="stories active on or after this day")] = None,
         until: Annotated[date | None, Query(description="stories that began on or before this day")] = None,
@@ -287,11 +298,14 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         offset: Offset = 0,
     ) -> dict[str, Any]:
         filters = StoryFilters(since, until, outlet, entity, q)
-        total, rows = data.list_stories(filters, limit=limit, offset=offset)
+        if q and q.strip():  # full-text search: off the event loop
+            total, rows = await run_in_threadpool(data.list_stories, filters, limit=limit, offset=offset)
+        else:
+            total, rows = data.list_stories(filters, limit=limit, offset=offset)
         return {"total": total, "limit": limit, "offset": offset, "items": [story_out(r) for r in rows]}
 
     @router.get("/stories/{story_id}", response_model=StoryDetail, summary="One story with everything computed for it")
-    def get_story(story_id: str, data: Data) -> dict[str, Any]:
+    async def get_story(story_id: str, data: Data) -> dict[str, Any]:
         view = data.story(story_id)
         row = view.row or StoryRow(view.story, tuple(sorted({a.outlet for a in view.articles if a.outlet})),
                                    len(view.articles), len(view.links))  # fmt: skip
@@ -324,7 +338,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         }
 
     @router.get("/articles", response_model=ArticlePage, summary="Articles in ingest order")
-    def list_articles(
+    async def list_articles(
         data: Data, outlet: Annotated[str | None, Query(max_length=200)] = None, limit: Limit = 50, offset: Offset = 0
     ) -> dict[str, Any]:
         total, items = data.list_articles(limit=limit, offset=offset, outlet=outlet)
@@ -333,7 +347,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
                 "items": [article_out(a, story_of.get(a.id)) for a in items]}  # fmt: skip
 
     @router.get("/articles/{article_id}", response_model=ArticleDetail, summary="One article with its reading")
-    def get_article(article_id: str, data: Data) -> dict[str, Any]:
+    async def get_article(article_id: str, data: Data) -> dict[str, Any]:
         view = data.article(article_id)
         return {
             "article": to_json(view.article),
@@ -347,7 +361,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         return {"id": e.id, "name": e.name, "label": e.label, "aliases": list(e.aliases), "articles": len(e.article_ids)}
 
     @router.get("/entities", response_model=EntityPage, summary="Entities, most reported first")
-    def list_entities(
+    async def list_entities(
         data: Data,
         q: Annotated[str | None, Query(max_length=200, description="part of a name or alias")] = None,
         label: Annotated[str | None, Query(max_length=40, description="PERSON, ORG, GPE, ...")] = None,

@@ -79,13 +79,17 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.db)
-        index = StoreIndex(store)
+        # The index reads through a connection of its own, so a background rebuild never
+        # holds the lock that requests wait on (SQLite in WAL mode reads concurrently).
+        index_store = open_store(settings.db)
+        index = StoreIndex(index_store)
         try:
             index.refresh_now()
             app.state.data = WebData(store, index)
             yield
         finally:
             index.close()
+            index_store.close()
             store.close()
 
     app = FastAPI(

@@ -127,6 +127,7 @@ class StoreIndex:
         self._snapshot = Snapshot()
         self._lock = threading.Lock()  # guards the fields below
         self._building = False
+        self._thread: threading.Thread | None = None
         self._checked = 0.0
         self._version: object = None
         self._watch = self._open_watch(store)
@@ -163,7 +164,10 @@ class StoreIndex:
                     version = self._signature()
                     if version != self._version and not self._building:
                         self._building = True
-                        threading.Thread(target=self._rebuild, args=(version,), name="storyline-index", daemon=True).start()
+                        self._thread = threading.Thread(
+                            target=self._rebuild, args=(version,), name="storyline-index", daemon=True
+                        )
+                        self._thread.start()
         return self._snapshot
 
     def refresh_now(self) -> Snapshot:
@@ -187,6 +191,10 @@ class StoreIndex:
                 self._building = False
 
     def close(self) -> None:
+        """Stop watching; waits briefly for a rebuild in flight so it does not outlive its store."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
         with self._lock:
             if self._watch is not None:
                 self._watch.close()

@@ -18,10 +18,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .api import get_data
+from .api import data_of as get_data
 from .app import HERE
 from .present import (
     HIGHLIGHT_KINDS,
@@ -79,7 +80,7 @@ def build_views(app: FastAPI) -> Jinja2Templates:
         return templates.TemplateResponse(request, name, context)
 
     @router.get("/")
-    def story_list(
+    async def story_list(
         request: Request,
         since: date | None = None,
         until: date | None = None,
@@ -90,7 +91,11 @@ def build_views(app: FastAPI) -> Jinja2Templates:
     ) -> HTMLResponse:
         data = get_data(request)
         filters = StoryFilters(since, until, outlet or None, entity or None, q or None)
-        total, rows = data.list_stories(filters, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+        offset = (page_no - 1) * PAGE_SIZE
+        if filters.q:  # full-text search: off the event loop
+            total, rows = await run_in_threadpool(data.list_stories, filters, limit=PAGE_SIZE, offset=offset)
+        else:
+            total, rows = data.list_stories(filters, limit=PAGE_SIZE, offset=offset)
         params = {k: v for k, v in (("since", since), ("until", until), ("outlet", outlet), ("entity", entity),
                                     ("q", q)) if v}  # fmt: skip
         pages = max(1, -(-total // PAGE_SIZE))
@@ -101,7 +106,7 @@ def build_views(app: FastAPI) -> Jinja2Templates:
                     articles_total=len(data.snap.articles))  # fmt: skip
 
     @router.get("/stories/{story_id}")
-    def story_page(request: Request, story_id: str) -> HTMLResponse:
+    async def story_page(request: Request, story_id: str) -> HTMLResponse:
         data = get_data(request)
         view = data.story(story_id)
         docs = view.docs
@@ -124,7 +129,7 @@ def build_views(app: FastAPI) -> Jinja2Templates:
         )  # fmt: skip
 
     @router.get("/articles/{article_id}")
-    def article_page(
+    async def article_page(
         request: Request,
         article_id: str,
         cite: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$", description="a cited span start-end")] = None,

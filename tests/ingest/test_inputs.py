@@ -85,6 +85,13 @@ def test_bad_url_list_line_and_missing_inputs_are_skipped(tmp_path: Path, settin
     assert "malformed URL" in reasons["http://[::1"]
 
 
+def test_empty_directory_says_so(tmp_path: Path, settings: Settings) -> None:
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    assert expand_inputs([str(tmp_path)]) == []
+    (skipped,) = read_inputs([str(tmp_path)], settings)
+    assert isinstance(skipped, Skipped) and "no readable files" in skipped.reason
+
+
 def test_read_inputs_mixed_corpus_with_progress(corpus: Path, settings: Settings) -> None:
     progress: list[tuple[int, int | None]] = []
     results = list(read_inputs([str(corpus)], settings, on_progress=lambda d, t: progress.append((d, t))))

@@ -569,11 +569,11 @@ def test_concurrent_entity_replacements_never_mix(store_url: str) -> None:
 def test_concurrent_upserts_of_the_same_rows_in_opposite_orders(store_url: str) -> None:
     open_store(store_url).close()
     numbers = list(range(200))
-    _run_together([(_upsert_many, store_url, numbers, 4), (_upsert_many, store_url, numbers[::-1], 4)])
+    _run_together([(_upsert_many, store_url, numbers, 10), (_upsert_many, store_url, numbers[::-1], 10)])
     store = open_store(store_url)
     try:
         ids = [f"a{n:08d}" for n in numbers]
         assert len(store.readings()) == len(store.assignments()) == len(store.get_embeddings("m", ids)) == 200
-        assert {r.sentences for r in store.readings().values()} == {((0, 3),)}  # both writers' last round
+        assert {r.sentences for r in store.readings().values()} == {((0, 9),)}  # both writers' last round
     finally:
         store.close()
