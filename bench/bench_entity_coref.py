@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ PRONOUNS = {
     "itself": None, "who": None, "whom": None, "whose": None, "we": None, "us": None, "our": None,
     "i": None, "me": None, "my": None, "you": None, "your": None, "which": None, "that": None,
 }  # fmt: skip
+INDEFINITE = {"a", "an", "some", "any", "another", "several", "many", "few", "no", "each", "every", "one", "two", "three", "four", "five"}
+COPULA = re.compile(r"\s*,?\s*(?:who\s+)?(?:was\s+|is\s+|has been\s+)?(?:identified|named|later identified|identified by police)\s+as\s*|\s*,\s*", re.I)
 LEADING = {"in", "on", "at", "to", "from", "into", "near", "around", "across", "of", "for", "by", "inside", "outside", "the", "a", "an"}
 
 
@@ -68,6 +71,8 @@ class Item:
     head: str  # lower-cased head lemma
     kind: str  # "name" | "pronoun" | "nominal"
     gold: str
+    det: str = ""  # the determiner or quantifier the mention opened with ("the", "a", "two", ...)
+    plural: bool = False
 
 
 def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-def]
@@ -81,8 +86,18 @@ def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-d
             if span is None:
                 continue
             toks = list(span)
-            while len(toks) > 1 and (toks[0].lower_ in LEADING or toks[0].is_punct):
+            det = ""
+            while len(toks) > 1 and (toks[0].lower_ in LEADING or toks[0].is_punct or toks[0].pos_ in {"DET", "NUM"}):
+                if toks[0].pos_ in {"DET", "NUM"} or toks[0].lower_ in {"the", "a", "an"}:
+                    det = det or toks[0].lower_
                 toks = toks[1:]
+            if not det:  # gold spans often leave the article out: "the [woman]"
+                k = toks[0].i - 1
+                while k >= 0 and sp[k].pos_ in {"ADJ", "NUM", "DET"} and sp[k].i >= toks[0].i - 4:
+                    if sp[k].pos_ in {"DET"} or sp[k].like_num:
+                        det = sp[k].lower_
+                        break
+                    k -= 1
             sub = sp[toks[0].i : toks[-1].i + 1]
             root = sub.root
             text = sub.text.lower()
@@ -95,7 +110,7 @@ def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-d
             gold = m.cluster or f"{doc.doc_id}:{m.m_id}:single"
             items.append(
                 Item(f"{doc.doc_id}:{m.m_id}", doc.doc_id, sub.start_char, sub.end_char, coarse(m.tag),
-                     (root.lemma_ or root.text).lower(), kind, gold)
+                     (root.lemma_ or root.text).lower(), kind, gold, det, root.tag_ in {"NNS", "NNPS"})
             )
     return items
 
@@ -129,7 +144,9 @@ def baseline(items: list[Item], typed: bool = False) -> list[set[str]]:
 
 
 def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tuple[int, int]]], *, appositions: bool = True,
-         pronoun_window: int = 2, names_first: bool = True, unresolved_by_lemma: bool = True) -> list[set[str]]:
+         pronoun_window: int = 2, names_first: bool = True, unresolved_by_lemma: bool = True,
+         indefinite_alone: bool = False, copula: bool = False, salience: bool = False,
+         pronoun_salience: bool = False, salience_ratio: float = 2.0) -> list[set[str]]:
     uf = Union()
     for it in items:
         uf.find(it.uid)
@@ -158,10 +175,54 @@ def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tup
         for uid, key in local_key.items():
             if key in members:
                 uf.union(f"E:{ent.id}", uid)
-    # 2. common nouns: same head lemma and coarse type
+    # 2. common nouns: same head lemma and coarse type; an indefinite or counted noun phrase
+    #    ("a friend", "two men") introduces someone new, so it does not join by lemma
     for it in items:
         if it.kind == "nominal":
+            if indefinite_alone and (it.det in INDEFINITE or it.det.isdigit() or (it.plural and not it.det)):
+                continue
             uf.union(f"N:{it.label}:{it.head}", it.uid)
+    # 2b. "the woman, identified as Raj Chohan" / "the driver was named as X"
+    if copula:
+        for its in by_doc.values():
+            ordered = sorted(its, key=lambda i: i.start)
+            for i, a in enumerate(ordered):
+                if a.kind != "nominal":
+                    continue
+                for b in ordered[i + 1 : i + 3]:
+                    gap = texts[a.doc][a.end : b.start]
+                    if b.kind == "name" and b.label == a.label and COPULA.fullmatch(gap):
+                        uf.union(a.uid, b.uid)
+                        break
+    # 2c. a definite person noun joins the document's protagonist: the name mentioned clearly
+    #     more often than any other person (news is written around one)
+    protagonist: dict[str, str] = {}
+    for doc, its in by_doc.items():
+        counts: dict[str, int] = defaultdict(int)
+        for it in its:
+            if it.kind == "name" and it.label == "PERSON" and it.uid in local_key:
+                counts[local_key[it.uid]] += 1
+        ranked = sorted(counts, key=lambda k: -counts[k])
+        if ranked and (len(ranked) == 1 or counts[ranked[0]] >= salience_ratio * counts[ranked[1]]):
+            protagonist[doc] = next(u for u, k in local_key.items() if k == ranked[0])
+    if False:
+        for doc, its in by_doc.items():
+            counts: dict[str, int] = defaultdict(int)
+            for it in its:
+                if it.kind == "name" and it.label == "PERSON" and it.uid in local_key:
+                    counts[local_key[it.uid]] += 1
+            if not counts:
+                continue
+            ranked = sorted(counts, key=lambda k: -counts[k])
+            if len(ranked) > 1 and counts[ranked[0]] < 2 * counts[ranked[1]]:
+                continue  # no clear protagonist
+    if salience:
+        for doc, its in by_doc.items():
+            if doc not in protagonist:
+                continue
+            for it in its:
+                if it.kind == "nominal" and it.label == "PERSON" and it.det == "the" and not it.plural:
+                    uf.union(protagonist[doc], it.uid)
     # 3. a common noun right beside a name is that name ("rep Jack Ketsoyan", "Reid, the actress")
     if appositions:
         for its in by_doc.values():
@@ -190,6 +251,8 @@ def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tup
                     ant = antecedent(anything, sentences[doc], it.start, labels=labels, window=pronoun_window)
             if ant is not None:
                 uf.union(ant.entity, it.uid)
+            elif pronoun_salience and it.label == "PERSON" and doc in protagonist and word in PRONOUNS and PRONOUNS[word]:
+                uf.union(protagonist[doc], it.uid)
             elif unresolved_by_lemma:
                 uf.union(f"P:{it.label}:{it.head}", it.uid)
     groups: dict[str, set[str]] = defaultdict(set)

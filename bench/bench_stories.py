@@ -137,11 +137,10 @@ def _fmt(s: Mapping[str, float]) -> str:
 
 
 GRID = {
-    "threshold": [0.45, 0.5, 0.55, 0.6, 0.65],
+    "threshold": [0.6, 0.7, 0.8, 0.9, 1.0],
     "w_entities": [0.2, 0.35, 0.5],
     "w_time": [0.0, 0.35],
-    "w_centroid": [0.6],
-    "w_lexical": [0.0, 0.5, 1.0],
+    "w_lexical": [0.5, 1.0],
 }
 
 
@@ -163,15 +162,67 @@ def tune(mode: str, words: int, chunks: int) -> ClusterSettings:
     return dataclasses.replace(ClusterSettings(), **dict(zip(keys, results[0][3], strict=True)))
 
 
+WEIGHTS = ("w_centroid", "w_closest", "w_lexical", "w_entities", "w_time", "w_place")
+
+
+def oracle_pairs(split: str, mode: str, words: int, chunks: int) -> tuple[np.ndarray, np.ndarray]:
+    """(article, candidate story) evidence rows from a run that always assigns the gold story; label = same event."""
+    from storyline.records import Assignment
+
+    docs, arts = ecb_articles(split)  # type: ignore[arg-type]
+    vectors, _ = cached_embeddings(arts, words=words, chunks=chunks)
+    feats = features(arts, mode)
+    gold = {d.doc_id: d.subtopic for d in docs}
+    index = StoryIndex(len(next(iter(vectors.values()))), ClusterSettings(neighbours=30))
+    rows, labels = [], []
+    for a in shuffled(arts):
+        for c in index.candidates(vectors[a.id], feats[a.id]):
+            rows.append([c.text, c.nearest, c.lexical, c.entities, -c.time_gap, c.place])
+            labels.append(int(c.story_id == "gold:" + gold[a.id]))
+        index.restore(Assignment(a.id, "gold:" + gold[a.id], 1.0, False, ""), vectors[a.id], feats[a.id])
+    return np.array(rows), np.array(labels)
+
+
+def learn(mode: str, words: int, chunks: int) -> ClusterSettings:
+    """Fit the score weights by logistic regression on train; choose the threshold online on train+dev."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = oracle_pairs("train", mode, words, chunks)
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    coef = lr.coef_[0] / lr.coef_[0][0]  # scale so the centroid cosine has weight 1
+    base = dataclasses.replace(ClusterSettings(), **{k: round(float(v), 3) for k, v in zip(WEIGHTS, coef, strict=True)})
+    print("fitted weights:", {k: getattr(base, k) for k in WEIGHTS}, "intercept threshold", -lr.intercept_[0] / lr.coef_[0][0])
+    tr_docs, tr_arts = ecb_articles("train")
+    dv_docs, dv_arts = ecb_articles("dev")
+    vectors, _ = cached_embeddings(tr_arts + dv_arts, words=words, chunks=chunks)
+    feats = features(tr_arts + dv_arts, mode)
+    best = None
+    for t in np.arange(0.5, 2.51, 0.05):
+        st = dataclasses.replace(base, threshold=round(float(t), 3))
+        tr = evaluate(tr_docs, tr_arts, vectors, feats, st)
+        dv = evaluate(dv_docs, dv_arts, vectors, feats, st)
+        row = ((tr["b3_f1"] + dv["b3_f1"]) / 2, tr["b3_f1"], dv["b3_f1"], st.threshold)
+        print(f"  threshold {row[3]:.2f}: train {row[1]:.3f} dev {row[2]:.3f}")
+        if best is None or row > best:
+            best = row
+    assert best is not None
+    print(f"best threshold {best[3]}: train {best[1]:.3f} dev {best[2]:.3f}")
+    return dataclasses.replace(base, threshold=best[3])
+
+
 def main() -> dict[str, object]:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--learn", action="store_true")
     ap.add_argument("--features", choices=["spacy", "text"], default="spacy")
     ap.add_argument("--words", type=int, default=DEFAULT_WORDS)
     ap.add_argument("--chunks", type=int, default=DEFAULT_CHUNKS)
     ap.add_argument("--no-consolidate", action="store_true")
     args = ap.parse_args()
-    if args.tune:
+    if args.learn:
+        settings = learn(args.features, args.words, args.chunks)
+        print("best:", settings)
+    elif args.tune:
         settings = tune(args.features, args.words, args.chunks)
         print("best:", settings)
     else:

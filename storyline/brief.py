@@ -325,7 +325,8 @@ class BriefBuilder:
         agreed.sort(key=lambda f: (-len(set(f.origins)), _position(f)))
         out = []
         for fact in agreed:
-            sentence = self._supported(_tidy(fact.text), fact.citations)
+            # only the outlets whose sentence closely paraphrases this one vouch for it as written
+            sentence = self._supported(_tidy(fact.text), analysis.close.get(fact.id, fact.citations))
             if sentence is None:
                 continue
             if len({analysis.origins[c.article_id] for c in sentence.citations}) < 2:

@@ -179,19 +179,22 @@ def features_for(article: Article, reading: Reading | None) -> ArticleFeatures:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    """Weights of the story score; tuned on ECB+ train/dev only (bench/bench_stories.py --tune)."""
+    """The story score is a linear model over the evidence; an article joins its best story when the score
+    reaches ``threshold``. Weights were fitted by logistic regression on ECB+ *train* and the threshold chosen
+    on train+dev (``python -m bench.bench_stories --learn``); test topics were never used.
+    """
 
-    threshold: float = 0.55  # join the best story when its score reaches this
-    w_centroid: float = 0.5  # text: weight of centroid cosine vs the mean of the closest members
-    w_lexical: float = 0.5  # weight of the TF-IDF cosine of content words to the story's term centroid
-    w_entities: float = 0.35  # bonus for shared rare entities (0..1 coverage)
-    entity_base: float = 0.2  # coverage expected by chance, subtracted before weighting
+    threshold: float = 0.55
+    w_centroid: float = 1.0  # cosine of the article vector to the story centroid
+    w_closest: float = 0.0  # cosine to the closest member (from the ANN neighbours)
+    w_lexical: float = 0.5  # TF-IDF cosine of content words to the story's term centroid
+    w_entities: float = 0.35  # rarity-weighted share of the article's entities the story also names (0..1)
+    w_time: float = 0.35  # penalty, scaled 0..1 from ``day_window`` to ``day_far`` days between event days
+    w_place: float = 0.15  # penalty when event places differ (half of it as a bonus when they agree)
     day_window: int = 14  # event days this far apart still agree
-    w_time: float = 0.35  # penalty when event days are far apart (scaled up to 1 at ``day_far``)
     day_far: int = 90
-    w_place: float = 0.15  # penalty when the event places differ; half of it as bonus when they agree
     neighbours: int = 20  # articles fetched from the ANN index per assignment
-    merge_threshold: float = 0.7  # consolidation merges two stories whose score reaches this
+    merge_threshold: float = 0.7  # consolidation merges two stories whose score (both ways) reaches this
     ef: int = 64  # hnswlib query breadth
     m: int = 16  # hnswlib graph degree
 
@@ -220,11 +223,12 @@ def story_id_for(founder: str, salt: str = "") -> str:
 class Candidate:
     story_id: str
     score: float
-    text: float
+    text: float  # cosine to the centroid
+    nearest: float  # cosine to the closest member
     lexical: float
-    entities: float
-    time_penalty: float
-    place_term: float
+    entities: float  # coverage 0..1
+    time_gap: float  # 0 (agree or unknown) .. 1 (``day_far`` apart or more)
+    place: float  # -1 different, 0 unknown, 0.5 same
     closest: tuple[tuple[str, float], ...]
     shared: tuple[str, ...]
     evidence: tuple[str, ...]
@@ -332,9 +336,7 @@ class StoryIndex:
         assert story.centroid is not None
         norm = float(np.linalg.norm(story.centroid)) or 1.0
         cos_centroid = float(np.dot(vector, story.centroid)) / norm
-        top = sorted((sim for _, sim in closest), reverse=True)[:3]
-        cos_members = sum(top) / len(top) if top else cos_centroid
-        text = s.w_centroid * cos_centroid + (1 - s.w_centroid) * cos_members
+        nearest = max((sim for _, sim in closest), default=cos_centroid)
         lexical = 0.0
         if story.lex_norm2 > 0 and avec:
             lexical = sum(w * story.lex.get(t, 0.0) for t, w in avec.items()) / math.sqrt(story.lex_norm2)
@@ -351,16 +353,15 @@ class StoryIndex:
                 part = weight * min(1.0, 2.0 * freq / n)
                 shared_mass += part
                 shared.append((part, ent))
-        coverage = shared_mass / total if total else s.entity_base
-        ent_term = s.w_entities * (coverage - s.entity_base)
+        coverage = shared_mass / total if total else 0.0
 
         evidence: list[str] = []
-        time_pen = 0.0
+        time_gap = 0.0
         if feats.day is not None and story.days:
             lo, hi = min(story.days), max(story.days)
             gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
             if gap > s.day_window:
-                time_pen = s.w_time * min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
+                time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
             else:
                 evidence.append(f"dates agree ({feats.day} vs {lo}..{hi})")
@@ -368,14 +369,19 @@ class StoryIndex:
         if feats.places and story.places:
             common = feats.places & set(story.places)
             if common:
-                place_term = s.w_place / 2
+                place_term = 0.5
                 evidence.append("same place: " + ", ".join(sorted(common)))
             else:
-                place_term = -s.w_place
+                place_term = -1.0
                 evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(p for p, _ in story.places.most_common(2))}")
-        score = text + s.w_lexical * lexical + ent_term - time_pen + place_term
+        score = (
+            s.w_centroid * cos_centroid + s.w_closest * nearest + s.w_lexical * lexical + s.w_entities * coverage
+            - s.w_time * time_gap + s.w_place * place_term
+        )  # fmt: skip
         names = tuple(e for _, e in sorted(shared, reverse=True)[:5])
-        return Candidate(story.id, score, text, lexical, coverage, time_pen, place_term, tuple(closest[:3]), names, tuple(evidence))
+        return Candidate(
+            story.id, score, cos_centroid, nearest, lexical, coverage, time_gap, place_term, tuple(closest[:3]), names, tuple(evidence)
+        )
 
     def candidates(self, vector: np.ndarray, feats: ArticleFeatures, *, exclude: str | None = None) -> list[Candidate]:
         """Scored candidate stories for an article vector, best first."""
@@ -598,7 +604,7 @@ class StoryIndex:
 
 
 def _describe(c: Candidate) -> str:
-    bits = [f"score {c.score:.2f} (text {c.text:.2f}, words {c.lexical:.2f}"]
+    bits = [f"score {c.score:.2f} (text {c.text:.2f}, words {c.lexical:.2f}, entities {c.entities:.2f}"]
     if c.closest:
         bits[0] += "; closest " + ", ".join(f"{aid} {sim:.2f}" for aid, sim in c.closest)
     bits[0] += ")"

@@ -443,6 +443,8 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
     d_starts = [d.start for d in dates]
     out = []
     for n, (s, e) in enumerate(sentence_spans(article, reading)):
+        if s < dateline < e:
+            s = dateline  # the dateline says where and when the report was filed, not what happened
         text = article.text[s:e]
         if len(text) < 20:
             continue
@@ -585,6 +587,8 @@ class StoryAnalysis:
     conflicts: tuple[Conflict, ...]
     quote_groups: tuple[QuoteGroup, ...]
     timeline: tuple[TimelineEvent, ...]
+    # fact id -> citations of the aligned sentences that closely paraphrase the representative one
+    close: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
 
     @property
     def independent_origins(self) -> int:
@@ -646,6 +650,7 @@ class Comparer:
         ents = resolve_entities(reads)
         self._citation_outlets = {i: arts[i].outlet for i in ids}
         self._speaker_spans: dict[tuple[str, int], tuple[int, int]] = {}
+        self._close: dict[str, tuple[Citation, ...]] = {}
 
         sentences = [s for i in ids for s in _sentences_of(arts[i], reads[i], ents)]
         clusters = self._align(sentences)
@@ -671,7 +676,8 @@ class Comparer:
         facts = [_with_status(f, alias, disputed) for f in facts]
         timeline = self._timeline(ids, arts, reads)
         return StoryAnalysis(
-            story, arts, reads, links, origins, ents, tuple(facts), tuple(conflicts), tuple(groups), tuple(timeline)
+            story, arts, reads, links, origins, ents, tuple(facts), tuple(conflicts), tuple(groups), tuple(timeline),
+            self._close,
         )
 
     # ------------------------------------------------------------ alignment
@@ -752,6 +758,11 @@ class Comparer:
         conflicts: list[Conflict] = []
         if len({m.article_id for m in members}) >= 2:
             conflicts += self._slot_conflicts(story, fact_id, members, arts, rep)
+        self._close[fact_id] = tuple(
+            self._cite(m.article_id, m.start, m.end)
+            for m in members
+            if m is rep or self._cos[rep.order, m.order] >= self.conflict_cosine
+        )
         fact = Fact(
             id=fact_id,
             story_id=story.id,
@@ -1417,10 +1428,14 @@ def _attach_story_conflicts(facts: list[Fact], conflicts: list[Conflict]) -> Non
         if fact.kind != "event":
             continue
         cited = {(c.article_id, c.start) for c in fact.citations}
+        spans = [(c.article_id, c.start, c.end) for c in fact.citations]
         extra = [
             c.id for c in conflicts
-            if c.kind in ("location", "date", "number", "title")
-            and any((ci.article_id, ci.start) in cited for v in c.values for ci in v.citations)
+            if (c.kind in ("location", "date", "number", "title")
+                and any((ci.article_id, ci.start) in cited for v in c.values for ci in v.citations))
+            or (c.kind.startswith("quote")
+                and any(a == ci.article_id and s <= ci.start < e for v in c.values for ci in v.citations
+                        for a, s, e in spans))
         ]  # fmt: skip
         if extra:
             facts[n] = replace(fact, conflict_ids=tuple(dict.fromkeys((*fact.conflict_ids, *extra))))

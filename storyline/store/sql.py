@@ -182,37 +182,53 @@ class SQLStore:
 
     # ------------------------------------------------------------ articles
 
+    _INSERT_CHUNK = 200  # articles per INSERT statement (11 parameters each; SQLite allows 32766)
+
     def add_articles(self, articles: Iterable[Article]) -> tuple[list[str], list[str]]:
-        added: list[str] = []
-        present: list[str] = []
+        batch = list(articles)
+        first: dict[str, Article] = {}
+        for a in batch:
+            first.setdefault(a.id, a)
+        unique = list(first.values())  # the first occurrence of each id, in input order
         cols = ", ".join(_ARTICLE_COLUMNS)
-        marks = ", ".join("?" for _ in _ARTICLE_COLUMNS)
-        sql = self._sql(f"INSERT INTO articles ({cols}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING")
+        row = "(" + ", ".join("?" for _ in _ARTICLE_COLUMNS) + ")"
         now = datetime.now(UTC)
+        new: set[str] = set()
         with self._lock:
             try:
                 cur = self._conn.cursor()
                 # Two processes adding overlapping batches in different orders would each wait for a row the
                 # other inserted (a deadlock PostgreSQL breaks by failing one); article writers take turns instead.
                 self._lock_table(cur, "articles")
-                seen: set[str] = set()
-                for a in articles:
-                    if a.id in seen:
-                        present.append(a.id)
-                        continue
-                    seen.add(a.id)
-                    cur.execute(
-                        sql,
-                        (
+                # Many rows per statement (one round trip to a server per chunk, not per article); RETURNING
+                # names the rows actually inserted, ON CONFLICT skips those already stored. Rows get their seq
+                # in VALUES order, so ingest order is kept.
+                for start in range(0, len(unique), self._INSERT_CHUNK):
+                    chunk = unique[start : start + self._INSERT_CHUNK]
+                    params = [
+                        value
+                        for a in chunk
+                        for value in (
                             a.id, a.external_id, a.outlet, a.url, a.title, a.author, _iso(a.published),
                             a.language, a.text, a.source, _iso(a.ingested_at or now),
-                        ),
-                    )  # fmt: skip
-                    (added if cur.rowcount == 1 else present).append(a.id)
+                        )
+                    ]  # fmt: skip
+                    values = ", ".join(row for _ in chunk)
+                    sql = f"INSERT INTO articles ({cols}) VALUES {values} ON CONFLICT (id) DO NOTHING RETURNING id"
+                    cur.execute(self._sql(sql), params)
+                    new.update(aid for (aid,) in cur.fetchall())
                 self._conn.commit()
             except Exception as exc:
                 self._rollback()
                 raise StoreError(f"could not store articles: {exc}", item=self._label) from exc
+        added: list[str] = []
+        present: list[str] = []
+        for a in batch:  # in input order; a repeat within the batch counts as present
+            if a.id in new:
+                added.append(a.id)
+                new.discard(a.id)
+            else:
+                present.append(a.id)
         return added, present
 
     @staticmethod

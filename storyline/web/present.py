@@ -216,40 +216,29 @@ def timeline_chart(events: Sequence[TimelineEvent], *, width: int = 760, lane: i
     first, last = ordered[0].date, ordered[-1].date
     span = max((last - first).days, 1)
     left, right = 40, width - 40
-    points: list[TimelinePoint] = []
-    lanes_end: list[float] = []
+    placed: list[tuple[float, int, TimelineEvent]] = []
+    lanes_end: list[float] = []  # x of the last point in each lane
     for e in ordered:
         x = left + (right - left) * (e.date - first).days / span if last != first else (left + right) / 2
-        for n, end in enumerate(lanes_end):  # first lane whose last point is far enough left
-            if x - end >= 14:
-                lanes_end[n] = x
-                level = n
-                break
-        else:
+        level = next((n for n, end in enumerate(lanes_end) if x - end >= 14), len(lanes_end))
+        if level == len(lanes_end):
             lanes_end.append(x)
-            level = len(lanes_end) - 1
-        points.append(TimelinePoint(round(x, 1), 0.0, e.date, e.date.isoformat(), _shorten(e.text, 200),
-                                    e.article_ids, e.earlier))  # fmt: skip
+        lanes_end[level] = x
+        placed.append((round(x, 1), level, e))
     height = 50 + lane * len(lanes_end)
     axis_y = height - 28
-    placed, lanes_end = [], []
-    for p in points:  # second pass: now that the height is known, put lanes above the axis
-        for n, end in enumerate(lanes_end):
-            if p.x - end >= 14:
-                lanes_end[n] = p.x
-                level = n
-                break
-        else:
-            lanes_end.append(p.x)
-            level = len(lanes_end) - 1
-        placed.append(TimelinePoint(p.x, axis_y - 14 - level * lane, p.day, p.label, p.text, p.article_ids, p.earlier))
+    points = tuple(
+        TimelinePoint(x, axis_y - 14 - level * lane, e.date, e.date.isoformat(), _shorten(e.text, 200),
+                      e.article_ids, e.earlier)  # fmt: skip
+        for x, level, e in placed
+    )
     n_ticks = min(6, span + 1) if last != first else 1
     ticks = []
     for k in range(n_ticks):
         frac = k / (n_ticks - 1) if n_ticks > 1 else 0.5
         day = date.fromordinal(first.toordinal() + round(span * frac)) if last != first else first
         ticks.append((round(left + (right - left) * frac, 1), day.isoformat()))
-    return TimelineChart(width, height, axis_y, tuple(placed), tuple(ticks))
+    return TimelineChart(width, height, axis_y, points, tuple(ticks))
 
 
 # ---------------------------------------------------------------- copy tree

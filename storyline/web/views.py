@@ -145,8 +145,12 @@ def build_views(app: FastAPI) -> Jinja2Templates:
             if 0 <= start < end <= len(text):
                 spans.append(Span(start, end, "cite", "the span a brief or fact cites"))
                 anchor = start
+        entity_ids: dict[str, str] = {}  # link a local entity to its store-wide page when there is one
+        for e in data.snap.entities:
+            for name in (*e.aliases, e.name):
+                entity_ids[name.lower()] = e.id
         return page(request, "article.html", view=view, a=view.article, body=highlight(text, spans, anchor=anchor),
-                    counts=counts, reading=view.reading)  # fmt: skip
+                    counts=counts, reading=view.reading, entity_ids=entity_ids)  # fmt: skip
 
     @router.get("/entities")
     def entity_list(

@@ -72,7 +72,18 @@ def test_add_reports_added_then_present(store: Store) -> None:
 
 
 def test_same_article_twice_is_stored_once(store: Store) -> None:
-    assert store.add_articles([art(1), art(1)]) == (["a00000001"], ["a00000001"])
+    assert store.add_articles([art(3), art(1), art(3, title="Again"), art(2)]) == (
+        ["a00000003", "a00000001", "a00000002"],
+        ["a00000003"],
+    )
+    assert ids_of(store.articles()) == ["a00000003", "a00000001", "a00000002"]  # first occurrence, input order
+    assert store.get_article("a00000003").title == "Harbour report 3"
+    assert store.add_articles([art(4), art(4)]) == (["a00000004"], ["a00000004"])
+    assert store.count_articles() == 4
+
+
+def test_a_stored_article_is_not_overwritten(store: Store) -> None:
+    assert store.add_articles([art(1)]) == (["a00000001"], [])
     # The id is a content hash: a second ingest of that id is the same report and does not overwrite it.
     assert store.add_articles([art(1, title="Edited")]) == ([], ["a00000001"])
     assert store.count_articles() == 1
@@ -156,9 +167,12 @@ def test_iter_articles_is_lazy(store: Store) -> None:
 
 
 def test_lookups_longer_than_one_chunk(store: Store) -> None:
-    """articles(ids=), readings(ids=) and get_embeddings() split long id lists (500 per query)."""
+    """add_articles() inserts in chunks; articles(ids=), readings(ids=), get_embeddings() query 500 ids at a time."""
     many = [art(n, text=f"t{n}") for n in range(1100)]
-    store.add_articles(many)
+    store.add_articles([many[250]])
+    added, present = store.add_articles([*many, many[0]])  # inserted in several statements
+    assert (len(added), present) == (1099, [many[250].id, many[0].id])
+    assert ids_of(store.articles()) == [many[250].id] + [a.id for a in many if a is not many[250]]
     wanted = [a.id for a in reversed(many)]
     assert ids_of(store.articles(ids=wanted)) == wanted
     store.put_embeddings("m", {a.id: np.full(4, n, dtype=np.float32) for n, a in enumerate(many)})

@@ -367,8 +367,7 @@ def test_redirect_hops_are_checked(
             return  # pretend this one is a public server
         real_check(url, allow_private)
 
-    monkeypatch.setattr(web, "check_public_url", check)
-    import storyline.web.api  # noqa: F401 - the API imports check_public_url at call time from storyline.ingest.web
+    monkeypatch.setattr(web, "check_public_url", check)  # the API and the fetcher look it up at call time
 
     body = client.post("/api/v1/ingest/urls", json={"urls": [f"{base}/start"]}, headers=AUTH).json()
     assert body["added"] == []

@@ -1,0 +1,39 @@
+"""`storyline serve` builds the app for the given database and hands it to uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from storyline.cli import app
+
+
+def test_serve_runs_uvicorn_with_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(application: Any, **kwargs: Any) -> None:
+        seen["app"], seen["kwargs"] = application, kwargs
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    db = tmp_path / "serve.db"
+    result = CliRunner().invoke(app, ["serve", "--port", "8123", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert isinstance(seen["app"], FastAPI)
+    assert seen["kwargs"]["host"] == "127.0.0.1" and seen["kwargs"]["port"] == 8123
+    with TestClient(seen["app"]) as client:  # the app serves the database it was given
+        assert client.get("/api/v1/stories").json()["total"] == 0
+    assert db.exists()
+
+
+def test_serve_help_names_the_options() -> None:
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--db"):
+        assert option in result.output
