@@ -321,16 +321,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="page timings per page")
     parser.add_argument("--pace-ms", type=float, default=(0.0, 250.0), nargs="+",
                         help="load runs: 0 = closed loop, else each client starts a request every PACE ms")  # fmt: skip
+    parser.add_argument("--db", help="keep the generated store in this SQLite file (reused when it exists)")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "bench.db")
+        db = args.db or str(Path(tmp) / "bench.db")
         began = time.perf_counter()
         store = open_store(db)
-        story_ids = fill_store(store, articles=args.articles)
+        if store.count_articles() == 0:
+            fill_store(store, articles=args.articles)
+        story_ids = [s.id for s in store.stories()]
         count = store.count_articles()
         store.close()
-        print(f"generated {count} articles in {len(story_ids)} stories in {time.perf_counter() - began:.1f}s")
+        print(f"store: {count} articles in {len(story_ids)} stories, ready in {time.perf_counter() - began:.1f}s")
         for key, values in measure_pages(db, story_ids, args.rounds).items():
             print(f"{key:32} n={len(values):3} median {statistics.median(values):6.1f} ms  "
                   f"p95 {_pct(values, 95):6.1f} ms  max {max(values):6.1f} ms")  # fmt: skip

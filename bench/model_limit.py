@@ -11,6 +11,10 @@ ECB+-based synthetic ~600-word articles of ``bench.synth``, as in ``bench.throug
 The limit in articles/s is ``1 / (1/ner + 1/embed)``: both models must see every article, one after the other.
 With ``--procs`` the same is measured in that many processes at once (one thread each: the Dask layout), and
 the limit is the best of the two layouts, so end-to-end figures are compared with the best the models can do.
+
+On a machine shared with other work, wall-clock rates swing with the load. So the models' CPU time per article
+is recorded too (``cpu_ms_per_article``, the cheaper layout), with ``idle_limit_articles_per_s`` = cores / that:
+the limit on an idle machine. ``bench.throughput`` records its CPU time the same way.
 """
 
 from __future__ import annotations
@@ -43,13 +47,13 @@ def _models(texts: list[str], embed_texts: list[str], threads: int | None) -> di
     embedder.warm_up()
     list(parse(nlp, texts[:8], batch_size=stage.batch_size))  # warm caches
     embedder.encode(embed_texts[:8])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     list(parse(nlp, texts, batch_size=stage.batch_size))
-    ner = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    ner, ner_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     embedder.encode(embed_texts)
-    embed = time.perf_counter() - t0
-    return {"ner": ner, "embed": embed}
+    embed, embed_cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"ner": ner, "embed": embed, "ner_cpu": ner_cpu, "embed_cpu": embed_cpu}
 
 
 def _worker(args: tuple[list[str], list[str]]) -> dict[str, float]:
@@ -78,6 +82,8 @@ def measure(n: int, procs: int = 0, words: int = 600) -> dict[str, object]:
         },
         "limit_articles_per_s": round(single, 1),
     }
+    cpu_per_article = (one["ner_cpu"] + one["embed_cpu"]) / n
+    figures["one_process"]["cpu_ms_per_article"] = round(1000 * cpu_per_article, 1)  # type: ignore[index]
     if procs > 1:
         parts = [(texts[i::procs], embed_texts[i::procs]) for i in range(procs)]
         with mp.get_context("spawn").Pool(procs) as pool:
@@ -92,7 +98,15 @@ def measure(n: int, procs: int = 0, words: int = 600) -> dict[str, object]:
             "embed_seconds": [round(r["embed"], 1) for r in results],
             "wall_seconds_with_loading": round(wall, 1),
         }
+        cpu_per_article = min(cpu_per_article, sum(r["ner_cpu"] + r["embed_cpu"] for r in results) / n)
+        figures[f"{procs}_processes"]["cpu_ms_per_article"] = round(  # type: ignore[index]
+            1000 * sum(r["ner_cpu"] + r["embed_cpu"] for r in results) / n, 1
+        )
         figures["limit_articles_per_s"] = round(max(single, parallel), 1)
+    # Load-independent: the CPU time the models need per article, and what that gives on every core of an idle
+    # machine. On a shared machine the wall-clock limit above understates it; compare CPU time with CPU time.
+    figures["cpu_ms_per_article"] = round(1000 * cpu_per_article, 1)
+    figures["idle_limit_articles_per_s"] = round((os.cpu_count() or 1) / cpu_per_article, 1)
     return figures
 
 

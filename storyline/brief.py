@@ -50,10 +50,14 @@ if TYPE_CHECKING:  # the store is only used by write_story_docs, which the runne
 __all__ = [
     "CitationChecker",
     "analyse_and_store",
+    "brief_context",
+    "brief_for",
     "build_brief",
     "check_brief",
     "render_brief",
     "sentence_claims",
+    "stored_brief",
+    "write_brief_files",
 ]
 
 STAGE = "brief"
@@ -441,7 +445,7 @@ def render_brief(subject: StoryAnalysis | Brief, fmt: str = "md") -> str:
     brief = subject if isinstance(subject, Brief) else build_brief(subject)
     if fmt == "json":
         return json.dumps(to_json(brief), ensure_ascii=False, indent=2) + "\n"
-    view = _view(brief)
+    view = brief_context(brief)
     if fmt == "md":
         return _markdown(view)
     return _html(view)
@@ -451,8 +455,11 @@ def _cite_label(c: Citation) -> str:
     return f"{c.outlet or c.article_id[:10]} {c.article_id[:10]}:{c.start}-{c.end}"
 
 
-def _view(brief: Brief) -> dict[str, Any]:
-    """The brief arranged for templates: conflicts and quotes grouped, copy tree nested."""
+def brief_context(brief: Brief) -> dict[str, Any]:
+    """The template context for ``templates/brief.html.j2``: conflicts and quotes grouped, copy tree nested.
+
+    The web UI renders the same template with ``env.get_template("brief.html.j2").render(**brief_context(b))``.
+    """
 
     def grouped(items: Sequence[BriefItem]) -> list[dict[str, Any]]:
         groups: dict[str | None, list[BriefItem]] = {}
@@ -497,23 +504,28 @@ def _md_cites(sentence: BriefSentence) -> str:
     return " " + " ".join(f"[{_cite_label(c)}]" for c in sentence.citations)
 
 
+def _md(text: str) -> str:
+    """Article text in Markdown: angle brackets escaped so a renderer never meets raw HTML from a source."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _markdown(view: dict[str, Any]) -> str:
     b: Brief = view["brief"]
-    out = [f"# {b.title}", "", f"Story `{b.story_id}` · {len(b.sources)} articles · {b.independent_origins} independent origins", ""]
+    out = [f"# {_md(b.title)}", "", f"Story `{b.story_id}` · {len(b.sources)} articles · {b.independent_origins} independent origins", ""]
     out += ["## Account", ""]
     if b.account:
-        out += [f"{s.text}{_md_cites(s)}" for s in b.account]
+        out += [f"{_md(s.text)}{_md_cites(s)}" for s in b.account]
     else:
         out.append("_No fact is yet reported by two independent origins._")
     out += ["", "## Key facts", ""]
-    out += [f"- **{i.status}** — {i.sentence.text}{_md_cites(i.sentence)}" for i in b.key_facts]
+    out += [f"- **{i.status}** — {_md(i.sentence.text)}{_md_cites(i.sentence)}" for i in b.key_facts]
     for heading, groups in (("Conflicts", view["conflict_groups"]), ("Updates", view["update_groups"])):
         out += ["", f"## {heading}", ""]
         if not groups:
             out.append("_None found._")
         for g in groups:
             out.append(f"- **{g['kind']}**")
-            out += [f"  - {i.sentence.text}{_md_cites(i.sentence)}" for i in g["items"]]
+            out += [f"  - {_md(i.sentence.text)}{_md_cites(i.sentence)}" for i in g["items"]]
     out += ["", "## Quote versions", ""]
     if not view["quote_groups"]:
         out.append("_None found._")
@@ -521,17 +533,17 @@ def _markdown(view: dict[str, Any]) -> str:
         out.append(f"- Quote {n}")
         for i in g["items"]:
             flags = f" _({i.status})_" if i.status else ""
-            out.append(f"  - {i.sentence.text}{flags}{_md_cites(i.sentence)}")
+            out.append(f"  - {_md(i.sentence.text)}{flags}{_md_cites(i.sentence)}")
     out += ["", "## Timeline", ""]
     out += [
-        f"- {i.sentence.text}{' _(earlier)_' if i.group == 'earlier' else ''}{_md_cites(i.sentence)}" for i in b.timeline
+        f"- {_md(i.sentence.text)}{' _(earlier)_' if i.group == 'earlier' else ''}{_md_cites(i.sentence)}" for i in b.timeline
     ] or ["_No dated events._"]
     out += ["", "## Sources", ""]
     for depth, s in view["source_rows"]:
         pad = "  " * depth
         kind = f" ({s.copy_kind} copy)" if s.copy_kind else ""
         when = s.published.date().isoformat() if s.published else "undated"
-        out.append(f"{pad}- `{s.article_id[:10]}` {s.outlet or '—'}: {s.title or '(untitled)'}, {when}{kind}")
+        out.append(f"{pad}- `{s.article_id[:10]}` {_md(s.outlet or '—')}: {_md(s.title or '(untitled)')}, {when}{kind}")
     return "\n".join(out) + "\n"
 
 
@@ -558,9 +570,9 @@ def analyse_and_store(store: Store, story_id: str, embedder: Any) -> Brief:
     readings = store.readings(list(story.article_ids))
     copies = {c.article_id: c for c in store.copies() if c.article_id in articles}
     analysis = analyse_story(story, articles, readings, copies, embedder)
-    brief = build_brief(analysis)
     for kind, payload in analysis.documents().items():
         store.put_story_doc(story.id, kind, payload)
+    brief = build_brief(analysis)  # raises StageError naming an unsupported sentence; the facts stay stored
     store.put_story_doc(story.id, "brief", to_json(brief))
     return brief
 
@@ -571,3 +583,41 @@ def stored_brief(store: Store, story_id: str) -> Brief | None:
 
     payload = store.get_story_doc(story_id, "brief")
     return None if payload is None else from_json(Brief, payload)
+
+
+def brief_for(store: Store, story_ref: str, *, embedder: Any = None, refresh: bool = False) -> Brief:
+    """The stored brief of a story (by id or prefix), built and stored first when missing or ``refresh``.
+
+    ``embedder`` defaults to MiniLM (loaded only when a brief has to be built).
+    """
+    story = store.get_story(story_ref)
+    if not refresh:
+        stored = stored_brief(store, story.id)
+        if stored is not None:
+            return stored
+    if embedder is None:
+        from .embed import MiniLMEmbedder
+
+        embedder = MiniLMEmbedder()
+    return analyse_and_store(store, story.id, embedder)
+
+
+def write_brief_files(
+    store: Store, out_dir: Any, *, formats: Sequence[str] = FORMATS, embedder: Any = None
+) -> list[Any]:
+    """Write every live story's brief as ``<out_dir>/<story id>.<md|html|json>``; returns the paths.
+
+    What ``storyline demo`` calls after processing; stories without a stored brief are analysed first.
+    """
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for story in store.stories():
+        brief = brief_for(store, story.id, embedder=embedder)
+        for fmt in formats:
+            path = out / f"{story.id}.{fmt}"
+            path.write_text(render_brief(brief, fmt), encoding="utf-8")
+            paths.append(path)
+    return paths

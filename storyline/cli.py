@@ -323,6 +323,33 @@ def demo(
 
 # ---------------------------------------------------------------- briefs (issue 5)
 
+
+@app.command()
+@handle_errors
+def brief(
+    story: Annotated[str, typer.Argument(help="Story id or unique id prefix.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    refresh: Annotated[bool, typer.Option(help="Rebuild the brief from the stored articles instead of reusing it.")] = False,
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """A story's brief: agreed account, key facts, conflicts, quote versions, timeline, sources; every sentence cited.
+
+    Example: storyline brief 3fa2 --format html -o brief.html
+    """
+    from .brief import brief_for, render_brief
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        text = render_brief(brief_for(store, story, refresh=refresh), fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        _console(True).print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
 # ---------------------------------------------------------------- web (issue 6)
 
 

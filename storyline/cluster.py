@@ -194,7 +194,7 @@ class ClusterSettings:
     day_window: int = 14  # event days this far apart still agree
     day_far: int = 90
     neighbours: int = 20  # articles fetched from the ANN index per assignment
-    merge_threshold: float = 0.7  # consolidation merges two stories whose score (both ways) reaches this
+    merge_margin: float = 0.1  # consolidation merges two stories whose score (both ways) reaches threshold + this
     ef: int = 64  # hnswlib query breadth
     m: int = 16  # hnswlib graph degree
 
@@ -512,7 +512,7 @@ class StoryIndex:
                 a, b = self.stories[sid], self.stories[other_id]
                 fwd, back = self._story_score(a, b), self._story_score(b, a)
                 score = min(fwd.score, back.score)
-                if score < self.settings.merge_threshold:
+                if score < self.settings.threshold + self.settings.merge_margin:
                     continue
                 keep, gone = (a, b) if order.get(a.founder, 0) <= order.get(b.founder, 0) else (b, a)
                 reason = f"consolidation merged {gone.id} into {keep.id}: " + _describe(fwd)

@@ -60,6 +60,7 @@ from .records import (
 )
 
 __all__ = [
+    "CachingEmbedder",
     "Comparer",
     "EntityIndex",
     "StoryAnalysis",
@@ -605,11 +606,17 @@ class StoryAnalysis:
 
 
 class Comparer:
-    """Builds a :class:`StoryAnalysis`. Thresholds live here, with the reasons for their defaults.
+    """Builds a :class:`StoryAnalysis`. Thresholds live here; defaults set on the demo corpus (MiniLM).
 
-    ``align_threshold``: combined similarity (0.75 x sentence cosine + 0.25 x entity Jaccard) above which two
-    sentences of different articles state the same fact. ``quote_paraphrase``: word ratio above which two
-    quotes of the same speaker count as one statement when their embeddings are also close.
+    - ``align_threshold``: combined similarity (0.75 x sentence cosine + 0.25 x entity Jaccard) above which two
+      sentences of different articles are aligned as one fact (they must also share an entity, or reach
+      ``strong_cosine``).
+    - ``conflict_cosine``: a date or place is compared only between aligned sentences this close (same-topic
+      sentences about *different* moments, "walked off on Monday" / "returned to work yesterday", score ~0.7).
+    - ``figure_cosine``: figures are compared between looser pairs, since the word-level diff that pairs them
+      ("injuring 12 others" / "injured 15") is itself the evidence.
+    - ``quote_cosine`` / ``quote_paraphrase``: a reworded quote of the same speaker joins a group when the
+      embeddings are this close and this share of words still matches.
     """
 
     def __init__(
@@ -695,7 +702,7 @@ class Comparer:
         for n, sent in enumerate(sentences):
             sent.order = n
         masked = [re.sub(r"\d", "0", s.text) for s in sentences]
-        vectors = np.asarray(self.embedder.encode(masked), dtype=np.float32)
+        vectors = _encode_unique(self.embedder, masked)
         cos = vectors @ vectors.T
         keys = sorted({k for s in sentences for k in s.entities})
         col = {k: n for n, k in enumerate(keys)}
@@ -788,8 +795,9 @@ class Comparer:
     ) -> list[Conflict]:
         """Dates, places and figures that aligned sentences of different articles give differently.
 
-        Only pairs scoring above ``conflict_threshold`` are compared (a group can chain looser pairs), and a
-        sentence that reports a change ("the toll rose to six on Wednesday") is not compared on its date.
+        Pairs are compared directly (a group can chain looser pairs): dates and places above
+        ``conflict_cosine``, figures above ``figure_cosine``; a sentence that reports a change ("the toll rose to
+        six on Wednesday") is not compared on its date.
         """
         out: list[Conflict] = []
         subject = _clip(rep.text)
@@ -1048,7 +1056,7 @@ class Comparer:
             return []
         toks = [[w.lower() for w in _words(q.text)] for _, q in quotes]
         speakers = [ents.resolve(aid, q.speaker) or (q.speaker or None) for aid, q in quotes]
-        vectors = np.asarray(self.embedder.encode([q.text for _, q in quotes]), dtype=np.float32)
+        vectors = _encode_unique(self.embedder, [q.text for _, q in quotes])
         parent = list(range(len(quotes)))
 
         def find(i: int) -> int:
@@ -1321,6 +1329,45 @@ def _window(s: _Sentence, start: int, end: int) -> str:
     left = s.text[: start - s.start].split()[-1:]
     right = s.text[end - s.start :].split()[:1]
     return " ".join([*left, s.text[start - s.start : end - s.start], *right]).strip(" ,.;:")
+
+
+class CachingEmbedder:
+    """Wraps an :class:`~storyline.embed.Embedder` and remembers sentence vectors (up to ``max_items``).
+
+    A story is re-analysed each time an article joins it; without a cache every earlier article's sentences
+    would be encoded again. Keyed by the text itself, so a changed sentence is always encoded afresh.
+    """
+
+    def __init__(self, embedder: Any, *, max_items: int = 200_000) -> None:
+        self.embedder = embedder
+        self.name = getattr(embedder, "name", "embedder")
+        self.dim = getattr(embedder, "dim", 0)
+        self.max_items = max_items
+        self._cache: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            vectors = np.asarray(self.embedder.encode(todo), dtype=np.float32)
+            if len(self._cache) + len(todo) > self.max_items:
+                self._cache.clear()  # simple and bounded; a story's own texts are re-encoded at most once more
+            self._cache.update(zip(todo, vectors, strict=True))
+            if any(t not in self._cache for t in texts):  # cleared above and texts exceed the bound
+                return np.asarray(self.embedder.encode(list(texts)), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+def _encode_unique(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """Encode each distinct text once (syndicated copies repeat whole articles)."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(embedder.encode(unique), dtype=np.float32)
+    row = {t: n for n, t in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
 
 
 def _speaker_label(ents: EntityIndex, key: str) -> str:

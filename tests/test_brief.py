@@ -123,3 +123,44 @@ def test_html_escapes_article_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<i>title" not in html and "<b>Outlet" not in html
     assert "javascript:" not in html
+
+
+def test_analyse_and_store_writes_the_story_documents_and_the_cli_reads_them(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.brief import analyse_and_store, brief_for, write_brief_files
+    from storyline.cli import app
+    from storyline.records import Assignment
+    from storyline.store import open_store
+
+    story, articles, readings, copies = cannery_story()
+    db = tmp_path / "t.db"
+    with open_store(str(db)) as store:
+        store.add_articles(articles.values())
+        store.put_readings(readings.values())
+        store.put_copies(copies.values())
+        store.put_assignments(Assignment(a, story.id, 1.0, False, "test") for a in story.article_ids)
+        store.save_stories([story])
+        brief = analyse_and_store(store, story.id, FakeEmbedder())
+        for kind in ("facts", "conflicts", "quote_groups", "timeline", "brief"):
+            assert store.get_story_doc(story.id, kind), kind
+        assert {c["kind"] for c in store.get_story_doc(story.id, "conflicts")} >= {"date", "location", "title"}
+        assert brief_for(store, story.id[:6]) == brief  # the stored one, found by prefix
+        paths = write_brief_files(store, tmp_path / "briefs", embedder=FakeEmbedder())
+        assert sorted(p.name for p in paths) == [f"{story.id}.{f}" for f in ("html", "json", "md")]
+    out = tmp_path / "b.json"
+    result = CliRunner().invoke(app, ["brief", story.id, "--format", "json", "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text("utf-8"))["story_id"] == story.id
+    missing = CliRunner().invoke(app, ["brief", "nope-nope", "--db", str(db)])
+    assert missing.exit_code == 3
+
+
+def test_markdown_escapes_markup_from_articles():
+    evil = 'The mayor said "<img src=x onerror=alert(1)> stays closed" on Friday in Lowmarsh.'
+    a = article("x1", "Outlet", evil, datetime(2026, 5, 4, tzinfo=timezone.utc))
+    reading = ReadingBuilder(a).entity("Lowmarsh", "GPE").build()
+    from storyline.records import Story
+
+    md = render_brief(analyse_story(Story("s-x", "<b>t</b>", ("x1",)), {"x1": a}, {"x1": reading}, {}, FakeEmbedder()), "md")
+    assert "<img" not in md and "<b>" not in md and "&lt;img" in md

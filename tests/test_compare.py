@@ -199,3 +199,62 @@ def test_an_article_without_reading_is_tolerated(missing):
     analysis = _analyse(story, articles, readings, copies)
     assert analysis.conflicts == () or all(missing not in v.article_ids for c in analysis.conflicts for v in c.values)
     assert LEDGER in articles["a-ledger"].text
+
+
+@pytest.mark.parametrize(
+    ("title_a", "title_b", "contested"),
+    [
+        ("Harbor Board envoy", "Port Council envoy for the Northern Isles", True),  # different employers
+        ("Harbor Board envoy", "Harbor Board envoy for the Northern Isles", False),  # one says more
+        ("HB chair", "board's chair", False),  # an acronym against a generic description
+        ("Harbor Board chair", "HB chair", False),  # acronym of the employer
+        ("plant manager", "safety director", True),  # one job each, and they differ
+        ("fire chief", "police chief", True),
+        ("envoy", "former envoy", True),
+    ],
+)
+def test_titles_compare_employer_rank_and_job(title_a, title_b, contested):
+    text_a = f"Mira Holt, {title_a}, visited the docks on Monday."
+    text_b = f"Mira Holt, {title_b}, visited the docks on Monday."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_a, former=title_a.startswith("former")),
+        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_b, former=title_b.startswith("former")),
+    )  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    titles = [c for c in analysis.conflicts if c.kind == "title"]
+    assert bool(titles) is contested
+    if contested:
+        assert {v.article_ids for v in titles[0].values} == {("a1",), ("b1",)}
+
+
+def test_a_changed_figure_is_found_by_lining_up_the_words():
+    # the reader found no amounts at all: the word-level diff still pairs 12 with 15
+    text_a = "The storm flooded the harbor district, injuring 12 residents and closing the ferry for a day."
+    text_b = "The storm flooded the harbor district, injuring 15 residents and closing the ferry for a day."
+    story, arts, reads, copies = _two_outlets(text_a, text_b, lambda r: r.entity("Harbor", "ORG", "harbor"),
+                                              lambda r: r.entity("Harbor", "ORG", "harbor"))  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    (conflict,) = analysis.conflicts
+    assert conflict.kind == "number" and {v.value for v in conflict.values} == {"12", "15"}
+    assert {v.text for v in conflict.values} == {"injuring 12 residents", "injuring 15 residents"}
+
+
+def test_caching_embedder_encodes_each_text_once():
+    from storyline.compare import CachingEmbedder
+
+    class Counting(FakeEmbedder):
+        calls: list[int] = []
+
+        def encode(self, texts):
+            self.calls.append(len(texts))
+            return super().encode(texts)
+
+    inner = Counting()
+    cached = CachingEmbedder(inner, max_items=10)
+    first = cached.encode(["a harbor", "a ferry", "a harbor"])
+    again = cached.encode(["a ferry", "a harbor"])
+    assert inner.calls == [2]
+    assert (first[1] == again[0]).all() and (first[0] == first[2]).all()
+    big = cached.encode([f"text {n}" for n in range(12)])  # more than the cache holds
+    assert big.shape == (12, inner.dim)

@@ -105,10 +105,10 @@ class Meta:
 
 
 def clean(value: object) -> str | None:
-    """A stripped string, or ``None`` for empty / non-string values."""
+    """A stripped string without NUL characters (PostgreSQL refuses them), or ``None`` when empty."""
     if not isinstance(value, str):
         return None
-    value = " ".join(value.split())
+    value = " ".join(value.replace("\x00", "").split())
     return value or None
 
 

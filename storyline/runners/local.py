@@ -134,6 +134,33 @@ class LocalRunner:
     def finish(self, report: ProcessReport) -> None:
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
+        self.write_story_docs(report)
+
+    def write_story_docs(self, report: ProcessReport) -> None:
+        """Issue 5: facts, conflicts, quote groups, timeline and a checked brief for every touched story."""
+        if not report.touched:
+            return
+        from ..brief import analyse_and_store
+        from ..compare import CachingEmbedder
+        from ..embed import MiniLMEmbedder
+
+        began = time.perf_counter()
+        if getattr(self, "_sentence_embedder", None) is None:  # one sentence cache per runner
+            base = self.embedder if self.embedder is not None else MiniLMEmbedder(batch_size=self.settings.embed_batch_size)
+            self._sentence_embedder = CachingEmbedder(base)
+        embedder = self._sentence_embedder
+        from ..errors import NotFound
+
+        live = set()
+        for touched in report.touched:
+            try:
+                live.add(self.store.get_story(touched).id)  # follows merge redirects
+            except NotFound:  # stories must be saved before finish() reaches this step
+                continue
+        for story_id in sorted(live):
+            analyse_and_store(self.store, story_id, embedder)
+            report.briefs += 1
+        report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
 
 
 def _fields(pipeline: Pipeline) -> set[str]:

@@ -8,7 +8,7 @@ disabled (403) when no token is configured. Every error has one shape,
 from __future__ import annotations
 
 import hmac
-import inspect
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -23,10 +23,13 @@ from ..codec import to_json
 from ..config import Settings
 from ..errors import InputError, Skip, StorylineError
 from ..records import Article, Skipped
-from ..store import Store
+from ..store import Store, open_store
 from .index import ArticleMeta, StoryRow
-from .present import DocProblem, agreement_matrix, copy_tree
+from ..copies import copy_tree
+from .present import DocProblem, agreement_matrix
 from .service import MAX_LIMIT, StoryFilters, WebData
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- errors the web layer adds
 
@@ -91,7 +94,9 @@ class ArticlePage(BaseModel):
 
 
 class CopyNodeOut(BaseModel):
-    article_id: str
+    article_id: str | None = Field(description="null for a credited source that is not stored")
+    url: str | None = Field(None, description="the credited URL of a source that is not stored")
+    in_story: bool = Field(True, description="false for an origin outside this story")
     outlet: str | None
     title: str | None
     kind: str | None = Field(None, description="syndicated or rewrite; null for an original")
@@ -312,9 +317,10 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         meta = {a.id: a for a in view.articles}
 
         def node(n: Any) -> dict[str, Any]:
-            a, link = meta[n.article_id], n.link
+            a, link = meta.get(n.article_id or ""), n.link
             return {
-                "article_id": a.id, "outlet": a.outlet, "title": a.title,
+                "article_id": n.article_id, "url": n.url, "in_story": a is not None,
+                "outlet": a.outlet if a else None, "title": a.title if a else None,
                 "kind": link.kind if link else None, "score": link.score if link else None,
                 "copy_of": link.copy_of if link else None, "credited_url": link.credited_url if link else None,
                 "reason": link.reason if link else "", "children": [node(c) for c in n.children],
@@ -330,7 +336,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         return {
             "story": story_out(row),
             "articles": [article_out(a, view.story.id) for a in view.articles],
-            "copy_tree": [node(n) for n in copy_tree([a.id for a in view.articles], view.links)],
+            "copy_tree": [node(n) for n in copy_tree([a.id for a in view.articles], data.snap.copies)],
             **{kind: _doc_json(value) for kind, value in docs.items()},
             "matrix": matrix,
             "missing": [k for k, v in docs.items() if v is None],
@@ -397,7 +403,16 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
 
         def run() -> None:
             with process_lock:  # one pipeline run at a time per app
-                process(data.store, settings)
+                # A connection of its own: the run's long write transactions do not hold the
+                # lock that page and API requests take on the app's store.
+                try:
+                    store = open_store(settings.db)
+                    try:
+                        process(store, settings)
+                    finally:
+                        store.close()
+                except Exception:  # noqa: BLE001 - the articles are stored; `storyline process` can finish the job
+                    log.exception("pipeline run after an HTTP ingest failed; run `storyline process` to retry")
                 data.index.refresh_now()
 
         background.add_task(run)
@@ -462,8 +477,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
                 urls.append(url)
             except FetchError as exc:
                 refused.append(Skipped(url, exc.message))
-        extra = {"allow_private": allow} if "allow_private" in inspect.signature(workflow.ingest).parameters else {}
-        result = workflow.ingest(data.store, urls, settings, **extra) if urls else None
+        result = workflow.ingest(data.store, urls, settings, allow_private=allow) if urls else None
         added = list(result.added) if result else []
         present = list(result.present) if result else []
         skipped = refused + (list(result.skipped) if result else [])

@@ -2,7 +2,8 @@
 
 Pure functions, no store and no HTML strings (except :func:`highlight`, which escapes
 every piece of article text it emits): the agreement matrix, word-level quote diffs,
-timeline geometry for the inline SVG, the copy tree and the article highlights.
+timeline geometry for the inline SVG and the article highlights. (The copy tree comes from
+:func:`storyline.copies.copy_tree`.)
 
 The per-story documents are written by the comparison stage (``storyline.compare`` /
 ``storyline.brief``) as :func:`storyline.codec.to_json` of lists of
@@ -17,14 +18,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
 
 from ..codec import from_json
-from ..records import Article, Brief, Conflict, CopyLink, Fact, QuoteGroup, Reading, TimelineEvent
+from ..records import Article, Brief, Conflict, Fact, QuoteGroup, Reading, TimelineEvent
 
 T = TypeVar("T")
 
@@ -241,40 +242,7 @@ def timeline_chart(events: Sequence[TimelineEvent], *, width: int = 760, lane: i
     return TimelineChart(width, height, axis_y, points, tuple(ticks))
 
 
-# ---------------------------------------------------------------- copy tree
-
-
-@dataclass(frozen=True)
-class CopyNode:
-    article_id: str
-    link: CopyLink | None
-    children: list[CopyNode] = field(default_factory=list)
-
-
-def copy_tree(article_ids: Sequence[str], links: dict[str, CopyLink]) -> list[CopyNode]:
-    """A forest: each article under the article it copies (roots are originals or copy sources elsewhere)."""
-    members = set(article_ids)
-    nodes = {aid: CopyNode(aid, links.get(aid)) for aid in article_ids}
-    roots: list[CopyNode] = []
-    for aid in article_ids:
-        node = nodes[aid]
-        parent = node.link.copy_of if node.link else None
-        if parent in members and parent != aid and not _creates_cycle(aid, parent, links, members):
-            nodes[parent].children.append(node)  # type: ignore[index]
-        else:
-            roots.append(node)
-    return roots
-
-
-def _creates_cycle(aid: str, parent: str | None, links: dict[str, CopyLink], members: set[str]) -> bool:
-    seen = {aid}
-    while parent in members:
-        if parent in seen:
-            return True
-        seen.add(parent)  # type: ignore[arg-type]
-        link = links.get(parent)  # type: ignore[arg-type]
-        parent = link.copy_of if link else None
-    return False
+# ---------------------------------------------------------------- links
 
 
 def safe_href(url: str | None) -> str | None:

@@ -18,9 +18,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
+
+from ..copies import copy_tree
+from ..errors import InputError
 
 from .api import data_of as get_data
 from .app import HERE
@@ -29,7 +32,6 @@ from .present import (
     DocProblem,
     Span,
     agreement_matrix,
-    copy_tree,
     highlight,
     outlet_name,
     reading_spans,
@@ -48,6 +50,15 @@ def _when(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if isinstance(value, datetime):
         return value.strftime(fmt)
     return value.isoformat()
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"not a date: {value[:40]!r}", item=name, hint="use YYYY-MM-DD") from exc
 
 
 def _snippet(text: str) -> Markup:
@@ -82,15 +93,16 @@ def build_views(app: FastAPI) -> Jinja2Templates:
     @router.get("/")
     async def story_list(
         request: Request,
-        since: date | None = None,
-        until: date | None = None,
+        since: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD; empty means any")] = None,
+        until: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD; empty means any")] = None,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
         entity: Annotated[str | None, Query(max_length=200)] = None,
         q: Annotated[str | None, Query(max_length=200)] = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> HTMLResponse:
         data = get_data(request)
-        filters = StoryFilters(since, until, outlet or None, entity or None, q or None)
+        # The filter form sends every field, empty ones as "": those mean "any".
+        filters = StoryFilters(_day(since, "since"), _day(until, "until"), outlet or None, entity or None, q or None)
         offset = (page_no - 1) * PAGE_SIZE
         if filters.q:  # full-text search: off the event loop
             total, rows = await run_in_threadpool(data.list_stories, filters, limit=PAGE_SIZE, offset=offset)
@@ -123,7 +135,7 @@ def build_views(app: FastAPI) -> Jinja2Templates:
             request, "story.html", view=view, story=view.story, articles=articles, docs=docs, matrix=matrix,
             conflicts=conflicts, quotes=quotes, quote_diffs=quote_diffs, timeline=timeline,
             chart=timeline_chart(timeline) if timeline else None, brief=docs["brief"],
-            tree=copy_tree([a.id for a in view.articles], view.links),
+            tree=copy_tree([a.id for a in view.articles], data.snap.copies),  # all links: chains run through other stories
             problems={k: v for k, v in docs.items() if isinstance(v, DocProblem)},
             number={a.id: n for n, a in enumerate(view.articles, start=1)},
         )  # fmt: skip

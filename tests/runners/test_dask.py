@@ -315,3 +315,34 @@ def test_unordered_mode_processes_every_batch(tmp_path: Path, cluster: str) -> N
         assert set(store.readings()) == set(store.assignments()) == {a.id for a in store.articles()}
     finally:
         store.close()
+
+
+class Unpicklable(SentenceReader):
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.lock = threading.Lock()  # a lock does not pickle
+
+
+class UnpicklableStages(DaskRunner):
+    def model_stages(self):  # noqa: ANN201
+        return [Unpicklable()]
+
+
+def test_stages_that_do_not_pickle_are_rebuilt_from_settings(tmp_path: Path) -> None:
+    from distributed.protocol.pickle import dumps, loads
+
+    from storyline.runners.dask import PickledStages, StagesFromSettings
+
+    db = str(tmp_path / "x.db")
+    store = open_store(db)
+    try:
+        settings = load_settings(db=db, env={})
+        factory = UnpicklableStages(store, settings).model_factory()
+        assert isinstance(factory, StagesFromSettings) and factory.settings == settings
+        rebuilt = loads(dumps(factory))()  # what a worker's plugin does in setup()
+        assert [type(s).__name__ for s in rebuilt] == ["Unpicklable"]
+        assert isinstance(DaskTest(store, settings).model_factory(), PickledStages)
+    finally:
+        store.close()

@@ -162,7 +162,10 @@ def _fill(store: Store) -> Corpus:
         [Assignment(a[k].id, story.id, 0.9, k == "ledger", "hand") for k in fire]
         + [Assignment(a[k].id, other.id, 0.9, k == "budget", "hand") for k in ("budget", "xss")]
     )
-    store.put_copies([CopyLink(a["wire"].id, "syndicated", 0.97, copy_of=a["ledger"].id, reason="same text")])
+    store.put_copies([
+        CopyLink(a["wire"].id, "syndicated", 0.97, copy_of=a["ledger"].id, reason="same text"),
+        CopyLink(a["budget"].id, "rewrite", 0.6, credited_url="https://wire.example/bridge-budget", reason="credits a wire"),
+    ])  # fmt: skip
     entity = Entity("ent-calloway", "Ines Calloway", "PERSON", ("Calloway",), tuple(a[k].id for k in fire))
     store.put_entities([entity, Entity("ent-lindmoor", "Lindmoor", "GPE", (), (a["post"].id, a["budget"].id))])
 

@@ -113,6 +113,9 @@ def test_one_story_has_everything(client: TestClient, corpus: Corpus) -> None:
 def test_story_without_documents_says_so(client: TestClient, corpus: Corpus) -> None:
     body = client.get(f"/api/v1/stories/{corpus.other.id}").json()
     assert body["missing"] == ["facts", "conflicts", "quote_groups", "timeline", "brief"]
+    credited = next(n for n in body["copy_tree"] if n["article_id"] is None)  # a source that is not stored
+    assert credited["url"] == "https://wire.example/bridge-budget" and credited["in_story"] is False
+    assert [c["article_id"] for c in credited["children"]] == [corpus.articles["budget"].id]
     assert body["facts"] is None and body["brief"] is None and body["matrix"] is None
     assert len(body["articles"]) == 2
 

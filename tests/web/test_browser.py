@@ -114,6 +114,13 @@ def test_story_list_story_matrix_conflict_and_search(page: Any, site: tuple[str,
     assert "Ferry fire at Portmere" in rows.nth(1).inner_text()
     page.screenshot(path=str(shots / "stories.png"), full_page=True)
 
+    page.locator('select[name="outlet"]').select_option("Riverside Daily")  # the filter form, empty dates and all
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/?*outlet=Riverside+Daily*")
+    assert page.locator('[data-testid="story-list"] tbody tr').count() == 1
+    assert "Lindmoor bridge budget" in page.locator('[data-testid="story-list"]').inner_text()
+    page.goto(base + "/")
+
     page.get_by_role("link", name="Ferry fire at Portmere").click()
     page.wait_for_url(f"**/stories/{corpus.story.id}")
     assert page.locator('[data-testid="story-title"]').inner_text() == "Ferry fire at Portmere"

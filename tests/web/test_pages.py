@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.records import CopyLink, TimelineEvent
-from storyline.web.present import Span, copy_tree, highlight, safe_href, timeline_chart, word_diff
+from storyline.records import TimelineEvent
+from storyline.web.present import Span, highlight, safe_href, timeline_chart, word_diff
 
 from .conftest import XSS_TEXT, XSS_TITLE, Corpus
 
@@ -27,6 +27,13 @@ def test_story_list_page(client: TestClient, corpus: Corpus) -> None:
     assert "content-security-policy" in page.headers
     filtered = client.get("/", params={"outlet": "Riverside Daily"}, headers=HTML).text
     assert "Lindmoor bridge budget" in filtered and "Ferry fire at Portmere" not in filtered
+    # the filter form sends empty fields: they mean "any", not an error
+    empty = client.get("/", params={"q": "", "outlet": "", "entity": "", "since": "", "until": ""}, headers=HTML)
+    assert empty.status_code == 200 and "Ferry fire at Portmere" in empty.text
+    dated = client.get("/", params={"since": "2026-03-20", "until": ""}, headers=HTML).text
+    assert "Lindmoor bridge budget" in dated and "Ferry fire at Portmere" not in dated
+    bad = client.get("/", params={"since": "soon"}, headers=HTML)
+    assert bad.status_code == 400 and "not a date" in bad.text
 
 
 def test_story_page_shows_matrix_conflicts_quotes_timeline_and_copies(client: TestClient, corpus: Corpus) -> None:
@@ -50,6 +57,7 @@ def test_story_page_without_documents(client: TestClient, corpus: Corpus) -> Non
     assert page.status_code == 200
     for kind in ("brief", "facts", "conflicts", "quote_groups", "timeline"):
         assert f'data-testid="missing-{kind}"' in page.text
+    assert "credited source, not stored" in page.text and 'href="https://wire.example/bridge-budget"' in page.text
 
 
 def test_article_page_highlights_from_offsets(client: TestClient, corpus: Corpus) -> None:
@@ -128,23 +136,6 @@ def test_timeline_chart_positions() -> None:
     assert chart.points[1].y != chart.points[2].y  # same day: stacked, not drawn on top of each other
     assert all(p.y < chart.axis_y for p in chart.points)
     assert timeline_chart([]) is None
-
-
-def test_copy_tree_nests_and_survives_cycles() -> None:
-    links = {"b": CopyLink("b", "rewrite", 0.8, copy_of="a"), "c": CopyLink("c", "syndicated", 0.9, copy_of="b"),
-             "x": CopyLink("x", "rewrite", 0.5, copy_of="y"), "y": CopyLink("y", "rewrite", 0.5, copy_of="x")}  # fmt: skip
-    roots = copy_tree(["a", "b", "c", "x", "y"], links)
-    a = next(r for r in roots if r.article_id == "a")
-    assert a.children[0].article_id == "b" and a.children[0].children[0].article_id == "c"
-    seen: list[str] = []
-
-    def walk(nodes) -> None:  # type: ignore[no-untyped-def]
-        for n in nodes:
-            seen.append(n.article_id)
-            walk(n.children)
-
-    walk(roots)
-    assert sorted(seen) == ["a", "b", "c", "x", "y"]  # every article once, the x<->y cycle broken
 
 
 def test_safe_href() -> None:
