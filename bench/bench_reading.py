@@ -13,7 +13,8 @@ Quality (storyline/demo/ground_truth.json, see docs/dev/ground_truth.md):
   name or one of its aliases.
 - dates: every ground-truth date expression, found in the same article by overlapping text
   (case-insensitive), must resolve to the stated day; accuracy = right / all truth rows (a miss
-  is wrong). Date precision (predicted expressions that match a truth row) is reported too.
+  is wrong). A period expression ("last week", "earlier this month") resolves to its period
+  (first day + granularity) and is right when the stated day lies inside it. Date precision (predicted expressions that match a truth row) is reported too.
 - amounts (value), event locations, roles (person + title) are reported without floors.
 
 Throughput: ReadStage over ECB+ texts on this machine (2 cores), articles/s and peak RSS.
@@ -42,6 +43,20 @@ DEMO = Path(__file__).resolve().parents[1] / "storyline" / "demo"
 
 def _norm(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.casefold()).strip()
+
+
+def _covers(ref, value: str) -> bool:  # type: ignore[no-untyped-def]
+    """A day-level ref must give the day; a week/month/year ref ("last week") must contain it."""
+    from datetime import date, timedelta
+
+    day = date.fromisoformat(value)
+    if ref.granularity == "day":
+        return ref.value == day
+    if ref.granularity == "week":
+        return ref.value <= day < ref.value + timedelta(days=7)
+    if ref.granularity == "month":
+        return (ref.value.year, ref.value.month) == (day.year, day.month)
+    return ref.value.year == day.year
 
 
 def load_demo() -> tuple[list[Article], dict]:
@@ -126,7 +141,7 @@ def quality(articles: list[Article], truth: dict, stage: ReadStage | None = None
         tn = _norm(d["text"])
         cands = [r for r in refs if _norm(r.text) == tn] or [r for r in refs if tn in _norm(r.text) or _norm(r.text) in tn]
         cands = [r for r in cands if (d["url"], r.start) not in used] or cands
-        ok = next((r for r in cands if r.value.isoformat() == d["value"]), None)
+        ok = next((r for r in cands if _covers(r, d["value"])), None)
         if ok:
             right += 1
             used.add((d["url"], ok.start))

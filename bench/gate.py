@@ -43,6 +43,34 @@ def _cached(fn: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
 
 ROWS: list[Row] = []
 
+# -- issue 4: reading (bench/bench_reading.py, bench/bench_entity_coref.py; figures in docs/benchmarks.md)
+
+
+@_cached
+def _reading_demo() -> dict[str, Any]:
+    from .bench_reading import demo_quality
+
+    return demo_quality()
+
+
+@_cached
+def _entity_coref_test() -> dict[str, Any]:
+    from .bench_entity_coref import evaluate
+
+    return evaluate("test")
+
+
+ROWS += [
+    Row("reading.quote_precision", 0.95, lambda: _reading_demo()["quote_precision"]),
+    Row("reading.quote_recall", 0.90, lambda: _reading_demo()["quote_recall"]),
+    Row("reading.quote_speaker_accuracy", 0.95, lambda: _reading_demo()["quote_speaker_accuracy"]),
+    Row("reading.date_accuracy", 0.95, lambda: _reading_demo()["date_accuracy"]),
+    # ECB+ test, CoNLL F1 points above the head-lemma baseline. Issue 4 asks for +5; measured +1.8
+    # (see docs/benchmarks.md), so this row guards against regression, not the target.
+    Row("reading.ecb_entity_conll_margin", 1.5, lambda: _entity_coref_test()["margin_conll_f1"]),
+    Row("reading.ecb_entity_conll_f1", 59.5, lambda: _entity_coref_test()["ours_conll_f1"]),
+]
+
 
 def main(argv: list[str]) -> int:
     prefix = argv[0] if argv else ""

@@ -84,6 +84,8 @@ def measure(n: int, procs: int = 0, words: int = 600) -> dict[str, object]:
     }
     cpu_per_article = (one["ner_cpu"] + one["embed_cpu"]) / n
     figures["one_process"]["cpu_ms_per_article"] = round(1000 * cpu_per_article, 1)  # type: ignore[index]
+    figures["one_process"]["ner_cpu_ms_per_article"] = round(1000 * one["ner_cpu"] / n, 1)  # type: ignore[index]
+    figures["one_process"]["embed_cpu_ms_per_article"] = round(1000 * one["embed_cpu"] / n, 1)  # type: ignore[index]
     if procs > 1:
         parts = [(texts[i::procs], embed_texts[i::procs]) for i in range(procs)]
         with mp.get_context("spawn").Pool(procs) as pool:
@@ -99,6 +101,10 @@ def measure(n: int, procs: int = 0, words: int = 600) -> dict[str, object]:
             "wall_seconds_with_loading": round(wall, 1),
         }
         cpu_per_article = min(cpu_per_article, sum(r["ner_cpu"] + r["embed_cpu"] for r in results) / n)
+        for key in ("ner", "embed"):
+            figures[f"{procs}_processes"][f"{key}_cpu_ms_per_article"] = round(  # type: ignore[index]
+                1000 * sum(r[f"{key}_cpu"] for r in results) / n, 1
+            )
         figures[f"{procs}_processes"]["cpu_ms_per_article"] = round(  # type: ignore[index]
             1000 * sum(r["ner_cpu"] + r["embed_cpu"] for r in results) / n, 1
         )

@@ -22,5 +22,5 @@ if [[ $EUID -ne 0 ]]; then
 fi
 echo "browser.sh: installing chromium with apt-get" >&2
 $SUDO apt-get update -q >&2
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium >&2
 "$CHROMIUM" --version >&2

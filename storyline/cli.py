@@ -228,7 +228,7 @@ def show(
         text = a.text if full or len(a.text) < 1200 else a.text[:1200] + " …"
         console.print()
         console.print(text, markup=False)
-        # --- reading (issue 4) --- show_reading(console, store, a)
+        show_reading(console, store, a)  # issue 4
         # --- stories (issue 3) ---
         assignment = store.assignments().get(a.id)
         if assignment:
@@ -320,6 +320,138 @@ def demo(
 # ---------------------------------------------------------------- stories (issue 3)
 
 # ---------------------------------------------------------------- entities (issue 4)
+
+
+def show_reading(console: Console, store: Store, article: Any) -> None:
+    """What the reader found in one article (used by ``show``)."""
+    reading = store.readings([article.id]).get(article.id)
+    if reading is None:
+        console.print("\n[dim]not read yet: run `storyline process`[/dim]")
+        return
+    text = article.text
+    console.print("\n[bold]entities[/bold]")
+    counts: dict[str, int] = {}
+    for m in reading.mentions:
+        counts[m.entity] = counts.get(m.entity, 0) + 1
+    for e in sorted(reading.entities, key=lambda e: -counts.get(e.key, 0)):
+        aliases = f" (also {', '.join(e.aliases)})" if e.aliases else ""
+        console.print(f"  {e.label:7} {e.name}{aliases} ×{counts.get(e.key, 0)}", markup=False)
+    if reading.roles:
+        console.print("[bold]roles[/bold]")
+        for r in reading.roles:
+            console.print(f"  {r.entity}: {'former ' if r.former else ''}{r.title} [{r.start}:{r.end}]", markup=False)
+    if reading.quotes:
+        console.print("[bold]quotes[/bold]")
+        for q in reading.quotes:
+            console.print(f"  {q.speaker or '?'} ({q.kind}, {q.cue or 'no cue'}) [{q.start}:{q.end}]: “{q.text}”", markup=False)
+    if reading.dates:
+        console.print("[bold]dates[/bold]" + (" (inferred publication window)" if reading.published_window else ""))
+        for d in reading.dates:
+            flag = " inferred" if d.inferred else ""
+            console.print(f"  {d.text!r} -> {d.value.isoformat()} ({d.granularity}{flag}) [{d.start}:{d.end}]", markup=False)
+    if reading.amounts:
+        console.print("[bold]amounts[/bold]")
+        for x in reading.amounts:
+            console.print(f"  {text[x.start:x.end]!r} = {x.value:g}{' ' + x.unit if x.unit else ''}"
+                          f"{' of ' + x.counts if x.counts else ''} [{x.start}:{x.end}]", markup=False)
+    if reading.places:
+        events = sorted({p.name for p in reading.places if p.event_location})
+        others = sorted({p.name for p in reading.places if not p.event_location} - set(events))
+        console.print("[bold]places[/bold]")
+        console.print(f"  event: {', '.join(events) or '—'}; mentioned: {', '.join(others) or '—'}", markup=False)
+
+
+@app.command()
+@handle_errors
+def entities(
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    label: Annotated[str | None, typer.Option(help="Only this label (PERSON, ORG, GPE, ...).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows, most reported first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
+) -> None:
+    """List the store-wide entities, most reported first."""
+    from .codec import to_json
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        rows = [e for e in store.entities() if not label or e.label == label.upper()]
+    rows.sort(key=lambda e: (-len(e.article_ids), e.name.casefold()))
+    rows = rows[:limit]
+    if as_json:
+        for e in rows:
+            sys.stdout.write(json.dumps(to_json(e), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(rows)} entities")
+    for col in ("id", "label", "name", "aliases", "articles"):
+        table.add_column(col, overflow="fold")
+    for e in rows:
+        table.add_row(e.id, e.label, e.name, ", ".join(e.aliases[:6]), str(len(e.article_ids)))
+    _console().print(table)
+
+
+@app.command()
+@handle_errors
+def entity(
+    name: Annotated[str, typer.Argument(help="Entity id, id prefix, name or alias.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """One entity: aliases, roles by outlet and date, and the articles that mention it."""
+    from .read.catalog import entity_profile
+
+    settings = _settings(db, config)
+    console = _console()
+    with _open(settings) as store:
+        profile = entity_profile(store, name)
+        e = profile.entity
+        console.print(f"[bold]{e.name}[/bold] ({e.label}) {e.id}")
+        console.print(f"  aliases   {', '.join(e.aliases) or '—'}", markup=False)
+        console.print(f"  mentions  {profile.mentions} in {len(e.article_ids)} articles; quoted {profile.quotes} times")
+        if profile.roles:
+            console.print("[bold]roles[/bold]")
+            for r in profile.roles:
+                when = r.published.date().isoformat() if r.published else "undated"
+                console.print(f"  {when}  {r.outlet or '—'}: {'former ' if r.former else ''}{r.title}", markup=False)
+        console.print("[bold]articles[/bold]")
+        for a in store.articles(ids=list(e.article_ids)):
+            when = a.published.date().isoformat() if a.published else "undated"
+            console.print(f"  {a.id}  {when}  {a.outlet or '—'}: {a.title or '(untitled)'}", markup=False)
+
+
+@app.command("entity-merge")
+@handle_errors
+def entity_merge(
+    keep: Annotated[str, typer.Argument(help="The entity to keep (id, name or alias).")],
+    other: Annotated[str, typer.Argument(help="The entity folded into it.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Merge two entities; the decision is stored and survives re-runs."""
+    from .read.catalog import merge_entities
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        e = merge_entities(store, keep, other)
+    _console().print(f"merged into {e.id} {e.name} (aliases: {', '.join(e.aliases)})", markup=False)
+
+
+@app.command("entity-rename")
+@handle_errors
+def entity_rename(
+    ref: Annotated[str, typer.Argument(help="Entity id, name or alias.")],
+    name: Annotated[str, typer.Argument(help="The new canonical name.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Rename an entity; the old name stays an alias and the decision survives re-runs."""
+    from .read.catalog import rename_entity
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        e = rename_entity(store, ref, name)
+    _console().print(f"{e.id} is now {e.name}", markup=False)
+
 
 # ---------------------------------------------------------------- briefs (issue 5)
 

@@ -256,11 +256,17 @@ class StoryIndex:
         self._tdf: Counter[str] = Counter()  # content-word document frequency (for TF-IDF)
         self._apart: set[frozenset[str]] = set()  # story pairs an analyst split: never merged again
         self.touched: set[str] = set()  # stories changed since the caller last saved them
+        self._changed: set[str] = set()  # article ids whose assignment changed since the last take_changed()
 
     # ------------------------------------------------------------ helpers
 
     def __len__(self) -> int:
         return len(self.story_of)
+
+    def take_changed(self) -> set[str]:
+        """Article ids whose assignment was made or changed since the last call (what to save)."""
+        changed, self._changed = self._changed, set()
+        return changed
 
     def resolve(self, story_id: str) -> str:
         """Follow merge redirects to the live story."""
@@ -427,6 +433,7 @@ class StoryIndex:
         self._join(story, article_id, vector, feats)
         self._add_to_ann(article_id, vector)
         self.assignments[article_id] = assignment
+        self._changed.add(article_id)
         return assignment
 
     def restore(self, assignment: Assignment, vector: np.ndarray, feats: ArticleFeatures) -> None:
@@ -468,12 +475,14 @@ class StoryIndex:
                 index.stories[story.id] = live
             live.redirect_to = story.redirect_to
             live.reason = story.reason
-        for kind, args in overrides:
-            if kind == "split" and len(args) >= 2:
-                new = index.story_of.get(args[1])
-                if new:
-                    index._apart.add(frozenset({index.resolve(args[0]), new}))
         index.touched.clear()
+        for kind, args in overrides:  # idempotent: already-applied overrides change nothing
+            try:
+                index.apply_override(kind, args)
+            except (NotFound, Conflict):
+                continue  # the stories it named are gone; nothing to keep apart or together
+            if kind == "split" and len(args) >= 2 and args[1] in index.story_of:
+                index._apart.add(frozenset({index.resolve(args[0]), index.resolve(index.story_of[args[1]])}))
         return index
 
     # ------------------------------------------------------------ consolidation and overrides
@@ -528,6 +537,7 @@ class StoryIndex:
             old = self.assignments.get(aid)
             if old is not None:
                 self.assignments[aid] = Assignment(aid, keep.id, old.score, False, f"{reason} (was: {old.reason})")
+                self._changed.add(aid)
         if gone.centroid is not None:
             keep.centroid = gone.centroid.copy() if keep.centroid is None else keep.centroid + gone.centroid
         keep.entities.update(gone.entities)
@@ -573,6 +583,7 @@ class StoryIndex:
         for aid in moving:
             old = self.assignments.get(aid)
             self.assignments[aid] = Assignment(aid, new.id, old.score if old else 1.0, aid == moving[0], f"{reason} from {story_id}")
+            self._changed.add(aid)
         self._apart.add(frozenset({story_id, new.id}))
         return new.id
 
@@ -590,6 +601,8 @@ class StoryIndex:
                 self.merge(args[0], args[1])
         elif kind == "split" and len(args) >= 2:
             sid = self.resolve(args[0])
+            if sid not in self.stories:
+                return
             members = [a for a in args[1:] if self.story_of.get(a) == sid]
             if members and len(members) < len(self.stories[sid].members):
                 self.split(sid, members)

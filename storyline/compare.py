@@ -89,6 +89,7 @@ _CHANGING = frozenset(
     "hospitalized hospitalised arrested infected fatalities rescued".split()
 )
 _UPDATE_CUES = re.compile(r"\b(rose|risen|rising|climbed|increased|grew|grown|jumped|now|updated|reached|mounted)\b", re.I)
+_CHANGE_VERBS = re.compile(r"\b(rose|risen|climbed|increased|grew|grown|jumped|mounted)\b", re.I)
 _VERB_STOP = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
 
 
@@ -456,8 +457,7 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
             _within(places, p_starts, s, e), _within(dates, d_starts, s, e),
             _within(amounts, a_starts, s, e), _within(roles, r_starts, s, e), n,
         )  # fmt: skip
-        if sent.mentions or sent.dates or sent.amounts or sent.places:
-            out.append(sent)
+        out.append(sent)  # slot-less sentences still align (and a swapped, unknown place name leaves none)
     return out
 
 
@@ -626,7 +626,7 @@ class Comparer:
         align_threshold: float = 0.55,
         conflict_cosine: float = 0.75,
         figure_cosine: float = 0.6,
-        strong_cosine: float = 0.85,
+        strong_cosine: float = 0.75,
         quote_cosine: float = 0.7,
         quote_paraphrase: float = 0.3,
     ) -> None:
@@ -811,7 +811,7 @@ class Comparer:
         close = [(a, b) for a, b in pairs if self._cos[a.order, b.order] >= self.conflict_cosine]
 
         def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
-            if _UPDATE_CUES.search(s.text):
+            if _CHANGE_VERBS.search(s.text):
                 return {}
             return {d.value.isoformat(): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day"}
 
@@ -824,6 +824,10 @@ class Comparer:
 
         out += self._pairwise(story, fact_id, "date", f"date: {subject}", close, days, lambda a, b: a == b)
         out += self._pairwise(story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
+        if not any(c.kind == "location" for c in out):
+            rows = [row for a, b in close for row in _place_swaps(a, b)]
+            if rows:
+                out.append(self._conflict(story, fact_id, "location", f"location: {subject}", rows, _places_agree))
 
         # how many: amounts counting the same thing, and figures a word-level diff lines up
         found: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
@@ -1136,7 +1140,7 @@ class Comparer:
                 if quotes[i][0] == quotes[j][0]:
                     continue
                 short = min(len(toks[i]), len(toks[j]))
-                if short and _matched(toks[i], toks[j]) < 0.9 * short:
+                if short and _matched(toks[i], toks[j]) < short:  # a word differs, beyond a cut
                     wording = True
         people = {k for k in named if _speaker_label(ents, k) == "PERSON"}
         speaker_differs = len(people) > 1  # a company "saying" its chief's words is not another speaker
@@ -1310,6 +1314,39 @@ def _number_pairs(
                 [(a, x[1], _window(a, x[2], x[3]), x[2], x[3]), (b, y[1], _window(b, y[2], y[3]), y[2], y[3])],
             ))  # fmt: skip
     return out
+
+
+_CAP_RUN = re.compile(r"^(?:[A-Z][\w'.\-]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'.\-]*)*$")
+
+
+def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, int, int]]:
+    """Places two near-identical sentences swap: a word-level diff replaces a place in one by a proper name.
+
+    The reader may not know a place name at all ("in Brightwater"), so only one side needs to be a known
+    place (a Place, or a GPE/LOC/FAC mention); the other side must be a capitalized name.
+    """
+    def spans(s: _Sentence) -> list[tuple[int, int]]:
+        return [(p.start, p.end) for p in s.places] + [
+            (m.start, m.end) for m in s.mentions if m.label in ("GPE", "LOC", "FAC")
+        ]
+
+    wa = [(m.group(), a.start + m.start(), a.start + m.end()) for m in re.finditer(r"[\w'.\-]+", a.text)]
+    wb = [(m.group(), b.start + m.start(), b.start + m.end()) for m in re.finditer(r"[\w'.\-]+", b.text)]
+    sm = difflib.SequenceMatcher(None, [w[0] for w in wa], [w[0] for w in wb], autojunk=False)
+    known_a, known_b = spans(a), spans(b)
+    rows = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
+            continue
+        sa, ea, sb, eb = wa[i1][1], wa[i2 - 1][2], wb[j1][1], wb[j2 - 1][2]
+        ta, tb = a.text[sa - a.start : ea - a.start], b.text[sb - b.start : eb - b.start]
+        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
+            continue
+        hit_a = any(s < ea and sa < e for s, e in known_a)
+        hit_b = any(s < eb and sb < e for s, e in known_b)
+        if hit_a or hit_b:
+            rows += [(a, _place_key(ta), ta, sa, ea), (b, _place_key(tb), tb, sb, eb)]
+    return rows
 
 
 def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:

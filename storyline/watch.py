@@ -186,6 +186,7 @@ class Watcher:
         self._last_request: dict[str, float] = {}
         self._host_lock = threading.Lock()
         self._resumed = False
+        self._runner: Any = None
 
     # ------------------------------------------------------------ politeness
 
@@ -332,13 +333,15 @@ class Watcher:
         return FeedResult(url, 200, tuple(added), len(present), tuple(skipped))
 
     def _process(self) -> int:
-        if self.runner is None:
-            from .runners.local import LocalRunner
+        # One runner for the watcher's life: it keeps its loaded models from one cycle to the next.
+        if self._runner is None:
+            if self.runner is None:
+                from .runners.local import LocalRunner
 
-            runner: Any = LocalRunner(self.store, self.settings)
-        else:
-            runner = self.runner(self.store, self.settings)
-        return int(runner.process().articles)
+                self._runner = LocalRunner(self.store, self.settings)
+            else:
+                self._runner = self.runner(self.store, self.settings)
+        return int(self._runner.process().articles)
 
     # ------------------------------------------------------------ the loop
 

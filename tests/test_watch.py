@@ -244,9 +244,12 @@ def test_new_articles_are_processed_and_leftovers_on_start(tmp_path: Path, serve
     url = server.put("/p.rss", rss(3, [entry(3, n) for n in range(2)]))
     calls: list[int] = []
 
+    made: list[object] = []
+
     class Recorder:
         def __init__(self, store, settings) -> None:  # noqa: ANN001
             self.store = store
+            made.append(self)
 
         def process(self):  # noqa: ANN201
             calls.append(self.store.count_articles())
@@ -259,6 +262,10 @@ def test_new_articles_are_processed_and_leftovers_on_start(tmp_path: Path, serve
     clock.t += timedelta(seconds=601)
     w.cycle()  # 304: nothing new, nothing to process
     assert calls == [2]
+    server.put("/p.rss", rss(3, [entry(3, n) for n in range(3)]), version=2)
+    clock.t += timedelta(seconds=601)
+    assert w.cycle().processed == 3 and calls == [2, 3]
+    assert len(made) == 1  # one runner (and its loaded models) for the watcher's life
 
 
 def test_feed_lists(tmp_path: Path) -> None:

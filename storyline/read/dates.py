@@ -231,6 +231,7 @@ def find_dates(
     *,
     skip: list[tuple[int, int]] | None = None,
     infer_from: list[tuple[int, int]] | None = None,
+    found: list[_Found] | None = None,
 ) -> tuple[list[DateRef], tuple[date, date] | None]:
     """Dated expressions in ``text`` and, when ``published`` is absent, the inferred publication window.
 
@@ -238,7 +239,7 @@ def find_dates(
     inside ``infer_from`` spans (default: everywhere) date an undated article: a caption's "File
     photo" date says nothing about when the article was written.
     """
-    every = find_expressions(text)
+    every = find_expressions(text) if found is None else found
     found = [f for f in every if not any(s <= f.start < e for s, e in (skip or []))]
     window = None
     ref = published

@@ -138,6 +138,25 @@ def _is_junk(surface: str, label: str) -> bool:
     return False
 
 
+def _strip_title(text: str, start: int, end: int) -> int:
+    """Start of the name inside a PERSON span that took in a title ("Mayor Colm Ashby", "CPSB chair Dana Whitlow").
+
+    Everything up to the last role word or title modifier goes; the title is read as a role by
+    :mod:`storyline.read.roles`. At least one word of the name is kept.
+    """
+    from .roles import MODIFIERS, ROLE_NOUNS
+
+    words = list(re.finditer(r"\S+", text[start:end]))
+    cut = None
+    for i, w in enumerate(words[:-1]):
+        token = w.group().strip(",").lower()
+        if token in ROLE_NOUNS or token in MODIFIERS:
+            cut = i
+    if cut is None:
+        return start
+    return start + words[cut + 1].start()
+
+
 def _split_lines(text: str, ents: Iterable[RawEnt]) -> Iterator[RawEnt]:
     """A span the model ran across a line break ("FEDERATION\n\nKirill Dmitriev") becomes one per line."""
     for ent in ents:
@@ -213,6 +232,10 @@ def clean_mentions(text: str, ents: Iterable[RawEnt], layout: list[Line], *, ski
         if _is_junk(surface, ent.label):
             continue
         if ent.label == "PERSON":
+            start = _strip_title(text, start, end)
+            surface = text[start:end]
+            if _is_junk(surface, ent.label):
+                continue
             before = _HONORIFIC_BEFORE.search(text, max(0, start - 6), start)
             if before:
                 start = before.start()
@@ -324,6 +347,16 @@ def resolve_local(text: str, ents: Sequence[RawEnt]) -> tuple[tuple[LocalEntity,
         if keys and len(keys) == 1:
             groups.union(by_key[next(iter(keys))][0], i)
 
+    # a lone word that starts a multi-word organisation's name is its short form ("Kestrel" for
+    # "Kestrel Home Appliances"), whatever label the model gave it, unless it is a person's surname
+    org_first: dict[str, set[int]] = defaultdict(set)
+    for i, f in enumerate(folded):
+        if ents[i].label == "ORG" and len(f.split()) >= 2:
+            org_first[f.split()[0]].add(groups.find(i))
+    for i, f in enumerate(folded):
+        if len(f.split()) == 1 and f in org_first and len(org_first[f]) == 1 and f not in by_last and ents[i].label in {"ORG", "PERSON"}:
+            groups.union(next(iter(org_first[f])), i)
+
     # acronyms: defined in the text, or the initials of another multi-word mention
     for long, short in acronym_pairs(text):
         lf, sf = fold(long), fold(short)
@@ -349,12 +382,14 @@ def resolve_local(text: str, ents: Sequence[RawEnt]) -> tuple[tuple[LocalEntity,
         labels = Counter(ents[i].label for i in members)
         if any(ents[i].label == "PERSON" and person_key(surfaces[i]) for i in members):
             label = "PERSON"
+        elif any(ents[i].label == "ORG" and len(folded[i].split()) >= 2 for i in members):
+            label = "ORG"
         else:
             label = max(labels, key=lambda lab: (labels[lab], lab == "PERSON", lab == "ORG"))
         names = [_display(surfaces[i]) for i in members]
         count = Counter(names)
         # canonical: the most complete form (most words, not an acronym), then the most frequent
-        name = max(count, key=lambda n: (not _ACRONYM_WORD.match(n), len(n.split()), count[n], -names.index(n)))
+        name = max(count, key=lambda n: (not _ACRONYM_WORD.match(n), len(n.split()), not n.isupper(), count[n], -names.index(n)))
         aliases = sorted({s for i in members for s in (_display(surfaces[i]), surfaces[i]) if s != name})
         key = name if name not in used else f"{name} ({label})"
         used.add(key)

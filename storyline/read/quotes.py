@@ -175,6 +175,17 @@ class Attributor:
             core = words[: words.index("of")] if "of" in words else words
             for w in core[-1:]:
                 self.role_heads.setdefault(w, set()).add(role.entity)
+        # "the mayor", "the envoy": a definite noun naming the role of exactly one person in the
+        # article stands for that person (antecedents, speakers)
+        labels = {m.entity: m.label for m in mentions}
+        nominals = []
+        for nm in re.finditer(r"\b(?:the|The)\s+((?:[\w'\u2019-]+\s+){0,2}?([\w-]+))\b", text):
+            owners = self.role_heads.get(nm.group(2).lower())
+            if owners and len(owners) == 1:
+                key = next(iter(owners))
+                if labels.get(key) == "PERSON" and not any(m.start <= nm.start(1) < m.end for m in self.mentions):
+                    nominals.append(Mention(nm.group(), nm.start(), nm.end(), "PERSON", key))
+        self.mentions = sorted([*self.mentions, *nominals], key=lambda m: m.start)
 
     # -- helpers
 
@@ -183,6 +194,10 @@ class Attributor:
 
     def _persons(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start < end and not self._in_quote(m.start)]
+
+    def _subjects(self, start: int, end: int) -> list[Mention]:
+        """Mentions that can be a speaker: not inside a quote, not a possessive ("Brennard's chief")."""
+        return [m for m in self._persons(start, end) if not re.match(r"['\u2019]s\b", self.text[m.end : m.end + 3])]
 
     def antecedent(self, offset: int, gender: str | None) -> Mention | None:
         """The person a pronoun at ``offset`` means (:func:`entities.antecedent`), skipping names inside quotes."""
@@ -194,6 +209,11 @@ class Attributor:
         if direction == "after":
             head = window.lstrip()
             lead = start + len(window) - len(head)
+            # "said Kestrel spokesperson Priya Okonta": the first person in the phrase after the cue
+            clause_end = lead + (re.search(r"[,.;:!?\n\u201c\u201d\"]|\s(?:who|which|and|but)\s|$", head).start())
+            for m in self.mentions:
+                if lead <= m.start < clause_end and m.label == "PERSON":
+                    return Speaker(m.entity, m.start, m.end, None)
             for m in self.mentions:
                 if lead <= m.start <= lead + 4 and m.label in {"PERSON", "ORG", "GPE", "NORP"}:
                     return Speaker(m.entity, m.start, m.end, None)
@@ -206,7 +226,7 @@ class Attributor:
                 return self._nominal(start + nm.start(1), start + nm.end(1))
             return None
         # before: the nearest person before the cue, else a pronoun, else an organisation
-        people = [m for m in self._persons(start, end) if m.label == "PERSON"]
+        people = [m for m in self._subjects(start, end) if m.label == "PERSON"]
         pron = list(_PRONOUN.finditer(window))
         last_person = people[-1] if people else None
         last_pron = pron[-1] if pron else None
@@ -225,7 +245,7 @@ class Attributor:
                     chosen = p
                     break
             return Speaker(chosen.entity, chosen.start, chosen.end, None)
-        orgs = [m for m in self._persons(start, end) if m.label in {"ORG", "GPE", "NORP"}]
+        orgs = [m for m in self._subjects(start, end) if m.label in {"ORG", "GPE", "NORP"}]
         nominal = self._nominal_before(start, end)
         if nominal:
             return nominal
@@ -348,11 +368,14 @@ def find_quotes(
         sp = attributor.speaker_for(q)
         words = len(quote_text(text, q).split())
         if sp.key is None and previous is not None and previous.speaker:
-            # a paragraph that opens with a quote, right after a paragraph quoting someone, is
-            # the same speaker going on (the usual layout of a long statement)
+            # the same speaker going on: a paragraph that opens with a quote right after a
+            # paragraph quoting someone (the layout of a long statement), or a second quote in
+            # the same paragraph with no other person named in between
             para_start = _paragraph(text, q.open_at)[0]
             prev_para = _paragraph(text, max(0, para_start - 2))
-            if q.open_at == para_start and prev_para[0] <= previous.start <= prev_para[1]:
+            same_para = para_start <= previous.start
+            others = [m for m in mentions if previous.end < m.start < q.open_at and m.label == "PERSON" and m.entity != previous.speaker]
+            if (q.open_at == para_start and prev_para[0] <= previous.start <= prev_para[1]) or (same_para and not others):
                 sp = Speaker(previous.speaker, previous.speaker_start, previous.speaker_end, previous.cue, previous.kind == "post")
         if sp.key is None and words < min_words_unattributed:
             continue

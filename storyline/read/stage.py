@@ -17,7 +17,7 @@ from ..pipeline import Batch
 from ..records import Article, Reading
 from . import layout as layout_mod
 from .amounts import find_amounts
-from .dates import date_spans, find_dates
+from .dates import find_dates, find_expressions
 from .entities import clean_mentions, gender_hints, resolve_local
 from .nlp import Parsed, load_nlp, parse
 from .places import find_places
@@ -45,8 +45,9 @@ def read_article(article: Article, parsed: Parsed) -> Reading:
     quotes = find_quotes(text, sentences, mentions, roles, gender_hints(mentions))
     published: date | None = article.published.date() if article.published else None
     non_body = [(ln.start, ln.end) for ln in lines if ln.zone != "body"]
-    dates, window = find_dates(text, published, skip=non_body, infer_from=body)
-    amounts = find_amounts(text, skip=date_spans(text) + non_body)
+    expressions = find_expressions(text)
+    dates, window = find_dates(text, published, skip=non_body, infer_from=body, found=expressions)
+    amounts = find_amounts(text, skip=[(f.start, f.end) for f in expressions] + non_body)
     places = find_places(text, mentions, dateline)
     return Reading(
         article_id=article.id,

@@ -299,15 +299,16 @@ class DaskRunner(LocalRunner):
 
     # ------------------------------------------------------------ models
 
-    def model_factory(self) -> StageFactory:
+    def model_factory(self, stages: Sequence[Stage] | None = None) -> StageFactory:
         """A picklable factory for the model stages each worker builds and warms once.
 
-        The stages of :meth:`model_stages` themselves when they pickle (un-warmed stages are small); otherwise
-        a :class:`StagesFromSettings` spec that rebuilds them on the worker. Override to send something else.
+        The stages (by default those of :meth:`model_stages`) themselves when they pickle (un-warmed stages are
+        small); otherwise a :class:`StagesFromSettings` spec that rebuilds them on the worker. Override to send
+        something else.
         """
         from distributed.protocol.pickle import dumps
 
-        stages = tuple(self.model_stages())
+        stages = tuple(self.model_stages() if stages is None else stages)
         try:
             dumps(stages)
         except Exception as exc:  # noqa: BLE001 - whatever pickling raises, fall back to the spec
@@ -329,7 +330,7 @@ class DaskRunner(LocalRunner):
             yield from batches
             return
         provided = ("articles", *sorted({f for f in Batch.FIELDS if f != "articles"}))
-        plugin = ModelStagesPlugin(self.model_factory(), provided)
+        plugin = ModelStagesPlugin(self.model_factory(models.stages), provided)  # never warmed here: small
         self.client.register_plugin(plugin, name=PLUGIN_NAME)  # setup() loads the models on every worker, once
         for _batch, future in self._submit(batches, lambda b: (run_models_task, b, PLUGIN_NAME)):
             out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would

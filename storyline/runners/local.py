@@ -75,7 +75,11 @@ class LocalRunner:
 
     def model_stages(self) -> list[Stage]:
         """Heavy, stateless stages (embedding, reading); safe to run on other processes or machines."""
-        return []
+        from ..read.stage import ReadStage  # issue 4
+
+        if getattr(self, "_read_stage", None) is None:  # one spaCy load per runner
+            self._read_stage = ReadStage(self.settings)
+        return [self._read_stage]
 
     def post_stages(self) -> list[Stage]:
         """Stateful single-writer stages (story assignment)."""
@@ -134,6 +138,10 @@ class LocalRunner:
     def finish(self, report: ProcessReport) -> None:
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
+        if report.articles:  # issue 4: entities are resolved over every stored reading
+            from ..read.catalog import refresh_entities
+
+            report.entities = len(refresh_entities(self.store))
         self.write_story_docs(report)
 
     def write_story_docs(self, report: ProcessReport) -> None:

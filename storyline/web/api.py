@@ -263,21 +263,6 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-_bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
-
-
-async def require_token(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """Ingest needs the configured token; with none configured, ingest is off."""
-    expected = get_settings(request).api_token
-    if not expected:
-        raise IngestDisabled("ingest over HTTP is disabled", hint="set api_token (STORYLINE_API_TOKEN) on the server")
-    given = credentials.credentials if credentials else ""
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise AuthError("missing or wrong API token", hint="send the header Authorization: Bearer <token>")
-
-
 Data = Annotated[WebData, Depends(get_data)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
@@ -290,6 +275,19 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
     """The /api/v1 routes; ``process`` runs the pipeline after an ingest (None: never)."""
     router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
     process_lock = threading.Lock()
+    bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
+
+    async def require_token(
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008 - FastAPI idiom
+    ) -> None:
+        """Ingest needs the configured token; with none configured, ingest is off."""
+        expected = get_settings(request).api_token
+        if not expected:
+            raise IngestDisabled("ingest over HTTP is disabled", hint="set api_token (STORYLINE_API_TOKEN) on the server")
+        given = credentials.credentials if credentials else ""
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise AuthError("missing or wrong API token", hint="send the header Authorization: Bearer <token>")
 
     @router.get("/stories", response_model=StoryPage, summary="Stories, latest activity first")
     async def list_stories(

@@ -70,19 +70,24 @@ def outlet_name(article: Article | Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    state: str  # "agree", "conflict", "update", "silent"
+    state: str  # "agree", "conflict", "update", "novalue" (carries the fact, not this detail), "silent"
     values: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
-    id: str
-    label: str
-    status: str  # agreed, single-source, contested, or a conflict kind
-    detail: str  # the slots in short ("where Portmere · when 2026-03-18")
+    """One line of the matrix: a fact, or one disputed point of a fact (then ``fact_id`` names the fact)."""
+
+    id: str  # the fact id, or the conflict id for a disputed point
+    fact_id: str | None
+    label: str  # the fact's sentence, shortened (the template shows it on the fact's first row)
+    status: str  # agreed, single-source, contested (or "update")
+    point: str  # what the cells compare: "number: people injured", or the agreed slots in short
     cells: tuple[Cell, ...]
     conflict: bool
+    first: bool = True  # first row of its fact
+    span: int = 1  # rows its fact spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +110,16 @@ def _shorten(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], articles: Sequence[Article]) -> Matrix:
-    """Facts (rows) by outlets (columns): which outlet gives which value, conflicts marked.
+def _point(c: Conflict) -> str:
+    return _shorten(f"{c.kind.replace('_', ' ')}: {c.subject.removeprefix(c.kind + ': ')}", 70)
 
-    A contested fact's cells show the value each outlet's articles give (from its conflicts);
-    an agreed fact's cells say whether the outlet carries it. Conflicts that belong to no
-    listed fact get rows of their own.
+
+def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], articles: Sequence[Article]) -> Matrix:
+    """Facts by outlets: which outlet gives which value, with the disputed points marked.
+
+    A fact without conflicts is one row whose cells say whether each outlet carries it. A
+    contested fact gets one row per disputed point (its conflicts), each cell showing the value
+    that outlet's articles give. Conflicts that belong to no listed fact get rows of their own.
     """
     outlets = tuple(dict.fromkeys(outlet_name(a) for a in articles))
     by_outlet: dict[str, set[str]] = {}
@@ -119,19 +128,22 @@ def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], artic
     conflicts_by_id = {c.id: c for c in conflicts}
     used: set[str] = set()
 
-    def conflict_cells(items: Sequence[Conflict]) -> tuple[Cell, ...]:
+    def conflict_cells(c: Conflict, carriers: Iterable[str] = ()) -> tuple[Cell, ...]:
+        carrying = set(carriers)
         cells = []
         for outlet in outlets:
             mine = by_outlet[outlet]
             values, ids = [], []
-            for c in items:
-                for v in c.values:
-                    hit = mine.intersection(v.article_ids)
-                    if hit:
-                        values.append(v.text or v.value)
-                        ids.extend(sorted(hit))
-            state = ("update" if all(c.update for c in items) else "conflict") if values else "silent"
-            cells.append(Cell(state, tuple(dict.fromkeys(values)), tuple(dict.fromkeys(ids))))
+            for v in c.values:
+                hit = mine.intersection(v.article_ids)
+                if hit:
+                    values.append(v.text or v.value)
+                    ids.extend(sorted(hit))
+            if values:
+                cells.append(Cell("update" if c.update else "conflict", tuple(dict.fromkeys(values)),
+                                  tuple(dict.fromkeys(ids))))  # fmt: skip
+            else:
+                cells.append(Cell("novalue" if mine & carrying else "silent"))
         return tuple(cells)
 
     rows: list[MatrixRow] = []
@@ -139,23 +151,23 @@ def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], artic
         linked = [conflicts_by_id[i] for i in fact.conflict_ids if i in conflicts_by_id]
         linked += [c for c in conflicts if c.fact_id == fact.id and c.id not in fact.conflict_ids]
         used.update(c.id for c in linked)
-        if linked:
-            cells = conflict_cells(linked)
-        else:
-            summary = _slots(fact) or "reports it"
+        label = _shorten(fact.text)
+        if not linked:
             cells = tuple(
-                Cell("agree", (summary,), tuple(sorted(by_outlet[o].intersection(fact.article_ids))))
+                Cell("agree", (_slots(fact) or "reports it",), tuple(sorted(by_outlet[o].intersection(fact.article_ids))))
                 if by_outlet[o].intersection(fact.article_ids)
                 else Cell("silent")
                 for o in outlets
             )
-        contested = any(c.state == "conflict" for c in cells)
-        rows.append(MatrixRow(fact.id, _shorten(fact.text), fact.status, _slots(fact), cells, contested))
+            rows.append(MatrixRow(fact.id, fact.id, label, fact.status, _slots(fact), cells, False))
+            continue
+        for n, c in enumerate(linked):
+            rows.append(MatrixRow(c.id, fact.id, label, fact.status, _point(c), conflict_cells(c, fact.article_ids),
+                                  not c.update, first=n == 0, span=len(linked)))  # fmt: skip
     for c in conflicts:
         if c.id not in used:
-            cells = conflict_cells([c])
-            rows.append(MatrixRow(c.id, f"{c.kind.replace('_', ' ')}: {c.subject}", "update" if c.update else "contested",
-                                  "", cells, not c.update))  # fmt: skip
+            rows.append(MatrixRow(c.id, None, _point(c), "update" if c.update else "contested", _point(c),
+                                  conflict_cells(c), not c.update))  # fmt: skip
     return Matrix(outlets, tuple(rows))
 
 

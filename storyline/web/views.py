@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ..copies import copy_tree
-from ..errors import InputError
+from ..errors import InputError, NotFound
 
 from .api import data_of as get_data
 from .app import HERE
@@ -77,8 +77,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(when=_when, day=lambda v: _when(v, "%Y-%m-%d"), snippet=_snippet, href=safe_href,
-                       short=lambda s, n=10: (s or "")[:n])  # fmt: skip
+    env.filters.update(when=_when, day=lambda v: _when(v, "%Y-%m-%d"), snippet=_snippet, href=safe_href)
     env.globals.update(outlet_name=outlet_name)
     return Jinja2Templates(env=env)
 
@@ -104,10 +103,14 @@ def build_views(app: FastAPI) -> Jinja2Templates:
         # The filter form sends every field, empty ones as "": those mean "any".
         filters = StoryFilters(_day(since, "since"), _day(until, "until"), outlet or None, entity or None, q or None)
         offset = (page_no - 1) * PAGE_SIZE
-        if filters.q:  # full-text search: off the event loop
-            total, rows = await run_in_threadpool(data.list_stories, filters, limit=PAGE_SIZE, offset=offset)
-        else:
-            total, rows = data.list_stories(filters, limit=PAGE_SIZE, offset=offset)
+        notice = None
+        try:
+            if filters.q:  # full-text search: off the event loop
+                total, rows = await run_in_threadpool(data.list_stories, filters, limit=PAGE_SIZE, offset=offset)
+            else:
+                total, rows = data.list_stories(filters, limit=PAGE_SIZE, offset=offset)
+        except NotFound as exc:  # an unknown entity in the filter form: say so on the list, not as an error page
+            total, rows, notice = 0, [], f"{exc.message}: {exc.item}"
         params = {k: v for k, v in (("since", since), ("until", until), ("outlet", outlet), ("entity", entity),
                                     ("q", q)) if v}  # fmt: skip
         pages = max(1, -(-total // PAGE_SIZE))
@@ -115,7 +118,7 @@ def build_views(app: FastAPI) -> Jinja2Templates:
         return page(request, "stories.html", rows=rows, total=total, filters=filters, outlets=data.snap.outlets,
                     page_no=page_no, pages=pages, prev=link(page_no - 1) if page_no > 1 else None,
                     next=link(page_no + 1) if page_no < pages else None,
-                    articles_total=len(data.snap.articles))  # fmt: skip
+                    articles_total=len(data.snap.articles), notice=notice)  # fmt: skip
 
     @router.get("/stories/{story_id}")
     async def story_page(request: Request, story_id: str) -> HTMLResponse:

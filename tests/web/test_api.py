@@ -100,14 +100,16 @@ def test_one_story_has_everything(client: TestClient, corpus: Corpus) -> None:
     matrix = body["matrix"]
     col = {o: n for n, o in enumerate(matrix["outlets"])}
     rows = {r["id"]: r for r in matrix["rows"]}
-    toll = rows["f-injured"]
-    assert toll["conflict"] is True
+    toll = rows["cf-toll"]  # the disputed point of fact f-injured
+    assert toll["conflict"] is True and toll["fact_id"] == "f-injured" and toll["point"].startswith("number")
     assert toll["cells"][col["Northgate Post"]]["values"] == ["Fifteen people"]
     assert toll["cells"][col["Harbor Ledger"]]["values"] == ["12 people"]
     assert toll["cells"][col["Northgate Post"]]["state"] == "conflict"
     assert rows["f-date"]["conflict"] is False
     assert rows["f-inspection"]["cells"][col["Valley Courier"]]["state"] == "silent"
     assert rows["cf-place"]["cells"][col["Northgate Post"]]["values"] == ["Lindmoor"]  # a conflict without a fact
+    assert rows["cf-place"]["cells"][col["Coastline Wire"]]["state"] == "silent"
+    assert "f-injured" not in rows  # a contested fact shows as its disputed points
 
 
 def test_story_without_documents_says_so(client: TestClient, corpus: Corpus) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.records import TimelineEvent
-from storyline.web.present import Span, highlight, safe_href, timeline_chart, word_diff
+from storyline.web.present import Span, agreement_matrix, highlight, safe_href, timeline_chart, word_diff
 
 from .conftest import XSS_TEXT, XSS_TITLE, Corpus
 
@@ -32,6 +32,8 @@ def test_story_list_page(client: TestClient, corpus: Corpus) -> None:
     assert empty.status_code == 200 and "Ferry fire at Portmere" in empty.text
     dated = client.get("/", params={"since": "2026-03-20", "until": ""}, headers=HTML).text
     assert "Lindmoor bridge budget" in dated and "Ferry fire at Portmere" not in dated
+    unknown = client.get("/", params={"entity": "<b>Nobody</b>"}, headers=HTML)
+    assert unknown.status_code == 200 and "no such entity: &lt;b&gt;Nobody&lt;/b&gt;" in unknown.text
     bad = client.get("/", params={"since": "soon"}, headers=HTML)
     assert bad.status_code == 400 and "not a date" in bad.text
 
@@ -117,6 +119,32 @@ def test_highlight_is_escaped_and_keeps_the_text(text: str, raw: list[tuple[int,
     assert "<" not in stripped.replace("&lt;", "")
     assert html.unescape(stripped) == text
     assert out.count("<mark") == out.count("</mark>")
+
+
+def test_matrix_rows_per_disputed_point() -> None:
+    from datetime import date as day
+
+    from storyline.records import Article, Conflict, Fact, FactValue
+
+    arts = [Article(id=i, text="x", outlet=o) for i, o in (("a1", "One"), ("a2", "Two"), ("a3", "Three"))]
+    toll = Conflict("c1", "s", "number", "number: injured", (FactValue("3", "three hurt", ("a1",)),
+                                                            FactValue("4", "four hurt", ("a2",))), fact_id="f1")  # fmt: skip
+    when = Conflict("c2", "s", "date", "date: the fire", (FactValue("2026-03-01", "on Sunday", ("a1",)),
+                                                         FactValue("2026-03-02", "on Monday", ("a3",))))  # fmt: skip
+    rise = Conflict("c3", "s", "number", "number: deaths", (FactValue("2", "two", ("a1",)),
+                                                           FactValue("5", "five", ("a2",))), update=True)  # fmt: skip
+    facts = [Fact("f1", "s", "event", "A fire hurt people.", "contested", when=(day(2026, 3, 1),),
+                  article_ids=("a1", "a2", "a3"), conflict_ids=("c1", "c2")),
+             Fact("f2", "s", "event", "Crews came.", "agreed", article_ids=("a1", "a3"))]  # fmt: skip
+    m = agreement_matrix(facts, [toll, when, rise], arts)
+    assert m.outlets == ("One", "Two", "Three")
+    assert [(r.id, r.fact_id, r.first, r.span) for r in m.rows] == [
+        ("c1", "f1", True, 2), ("c2", "f1", False, 2), ("f2", "f2", True, 1), ("c3", None, True, 1)]
+    c1, c2, f2, c3 = m.rows
+    assert [c.values for c in c1.cells] == [("three hurt",), ("four hurt",), ()]
+    assert [c.state for c in c1.cells] == ["conflict", "conflict", "novalue"]  # Three carries the fact, no figure
+    assert [c.state for c in f2.cells] == ["agree", "silent", "agree"]
+    assert c3.conflict is False and {c.state for c in c3.cells} == {"update", "silent"}
 
 
 def test_word_diff() -> None:
