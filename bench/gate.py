@@ -71,6 +71,48 @@ ROWS += [
     Row("reading.ecb_entity_conll_f1", 59.5, lambda: _entity_coref_test()["ours_conll_f1"]),
 ]
 
+# -- issue 5: outlets side by side (bench/bench_compare.py; figures in docs/benchmarks.md)
+
+
+@_cached
+def _compare_demo() -> dict[str, Any]:
+    from .bench_compare import default_args, run_demo
+
+    return run_demo(default_args())
+
+
+@_cached
+def _compare_seeds() -> dict[str, Any]:
+    from .bench_compare import default_args, run_seeds
+
+    return run_seeds(default_args())
+
+
+@_cached
+def _compare_perturb() -> dict[str, Any]:
+    from .bench_compare import default_args, run_perturb
+
+    return run_perturb(default_args())
+
+
+ROWS += [
+    Row("compare.demo_conflict_precision", 0.90, lambda: _compare_demo()["conflicts"]["precision"]),
+    Row("compare.demo_conflict_recall", 0.85, lambda: _compare_demo()["conflicts"]["recall"]),
+    Row("compare.demo_quote_group_f1", 0.90, lambda: _compare_demo()["quote_groups"]["f1"]),
+    Row("compare.demo_timeline_date_accuracy", 0.90, lambda: _compare_demo()["timeline"]["accuracy"]),
+    Row("compare.demo_unsupported_sentences", 0, lambda: _compare_demo()["unsupported_sentences"], higher_is_better=False),
+    Row("compare.seeds_witkoff_titles_contested", 1, lambda: float(_compare_seeds()["witkoff_titles_contested"])),
+    Row("compare.seeds_maybe_wording_contested", 1, lambda: float(_compare_seeds()["maybe_wording_contested"])),
+    Row("compare.seeds_002_dates_resolved", 1, lambda: float(_compare_seeds()["seed002_dates_ok"])),
+    # ECB+ dev perturbations (40 documents, seed 7): floors a little under the measured recall
+    Row("compare.perturb_place_recall", 0.80, lambda: _compare_perturb()["recall"]["place"]),
+    Row("compare.perturb_date_recall", 0.80, lambda: _compare_perturb()["recall"]["date"]),
+    Row("compare.perturb_number_recall", 0.85, lambda: _compare_perturb()["recall"]["number"]),
+    Row("compare.perturb_title_recall", 0.95, lambda: _compare_perturb()["recall"]["title"]),
+    Row("compare.perturb_quote_recall", 0.95, lambda: _compare_perturb()["recall"]["quote"]),
+    Row("compare.perturb_false_alarm_rate", 0.0, lambda: _compare_perturb()["false_alarm_rate"], higher_is_better=False),
+]
+
 
 def main(argv: list[str]) -> int:
     prefix = argv[0] if argv else ""

@@ -343,7 +343,7 @@ class BriefBuilder:
 
     def _key_facts(self, analysis: StoryAnalysis) -> list[BriefItem]:
         rank = {"contested": 0, "agreed": 1, "single-source": 2}
-        facts = [f for f in analysis.facts if f.kind == "event"]
+        facts = [f for f in analysis.facts if f.kind == "event" and not f.text.rstrip().endswith("?")]
         facts.sort(key=lambda f: (rank[f.status], -len(set(f.origins)), _position(f)))
         out = []
         for fact in facts:

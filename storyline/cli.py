@@ -319,6 +319,114 @@ def demo(
 
 # ---------------------------------------------------------------- stories (issue 3)
 
+
+def _day(value: Any) -> str:
+    return value.date().isoformat() if value else "—"
+
+
+@app.command()
+@handle_errors
+def stories(
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows, latest first.")] = 50,
+) -> None:
+    """List stories: title, articles, independent origins (copies never count twice), first/last date."""
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        rows = store.stories()
+    table = Table(title=f"{len(rows)} stories" + (f" (latest {limit})" if len(rows) > limit else ""))
+    for col in ("id", "title", "articles", "independent origins", "first", "last"):
+        table.add_column(col, overflow="fold")
+    for s in rows[:limit]:
+        table.add_row(s.id, s.title, str(len(s.article_ids)), str(s.independent_origins), _day(s.first_published), _day(s.last_published))
+    _console().print(table)
+
+
+@app.command()
+@handle_errors
+def story(
+    ref: Annotated[str, typer.Argument(help="Story id or unique id prefix (merged ids redirect).")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """One story: its members, the copy tree (what copies what) and why each article is in it."""
+    from rich.tree import Tree
+
+    from .stories import story_detail
+
+    settings = _settings(db, config)
+    console = _console()
+    with _open(settings) as store:
+        d = story_detail(store, ref)
+    s = d.story
+    console.print(f"[bold]{s.title}[/bold]  {s.id}", markup=True, highlight=False)
+    console.print(f"  {len(s.article_ids)} articles, {s.independent_origins} independent origins, "
+                  f"{_day(s.first_published)} .. {_day(s.last_published)}")  # fmt: skip
+    console.print(f"  {s.reason}", markup=False)
+    by_id = {a.id: a for a in d.articles}
+    table = Table(title="members")
+    for col in ("article", "published", "outlet", "title", "copy of", "why here"):
+        table.add_column(col, overflow="fold")
+    for a in d.articles:
+        link = d.copies.get(a.id)
+        copy = f"{link.kind} {link.copy_of or link.credited_url}" if link else ""
+        why = d.assignments[a.id].reason if a.id in d.assignments else ""
+        table.add_row(a.id, _day(a.published), a.outlet or "—", a.title or "—", copy, why)
+    console.print(table)
+    tree = Tree("[bold]copy tree[/bold] (roots are independent origins)")
+
+    def add(branch: Any, node: Any) -> None:
+        if node.article_id in by_id:
+            label = f"{node.article_id} {by_id[node.article_id].label}"
+        else:
+            label = f"(not in this story) {node.article_id or node.url}"
+        if node.link is not None:
+            label += f"  [{node.link.kind} {node.link.score:.2f}: {node.link.reason}]"
+        sub = branch.add(label, highlight=False)
+        for child in node.children:
+            add(sub, child)
+
+    for root in d.tree:
+        add(tree, root)
+    console.print(tree, markup=False)
+
+
+@app.command()
+@handle_errors
+def merge(
+    keep: Annotated[str, typer.Argument(help="The story to keep (id or prefix).")],
+    other: Annotated[str, typer.Argument(help="The story merged into it; its id will redirect.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Merge two stories (an analyst override that later runs respect)."""
+    from .stories import merge_stories
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        s = merge_stories(store, settings, keep, other)
+    _console().print(f"merged into {s.id} ({len(s.article_ids)} articles): {s.title}", markup=False)
+
+
+@app.command()
+@handle_errors
+def split(
+    story_ref: Annotated[str, typer.Argument(metavar="STORY", help="The story to split (id or prefix).")],
+    article_refs: Annotated[list[str], typer.Argument(metavar="ARTICLE...", help="Articles that leave it for a new story.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Move articles out of a story into a new one (an analyst override that later runs respect)."""
+    from .stories import split_story
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        s = split_story(store, settings, story_ref, article_refs)
+    _console().print(f"new story {s.id} with {len(s.article_ids)} articles: {s.title}", markup=False)
+
+# ---------------------------------------------------------------- end of stories (issue 3)
+
 # ---------------------------------------------------------------- entities (issue 4)
 
 

@@ -665,8 +665,10 @@ class Comparer:
         facts: list[Fact] = []
         for members in clusters:
             fact, found = self._event_fact(story, members, origins, ents, arts)
-            facts.append(fact)
             conflicts.extend(found)
+            # a lone sentence naming nothing ("Which kettles are affected?") helped alignment but is no fact
+            if found or len(fact.article_ids) > 1 or _has_slots(fact):
+                facts.append(fact)
         conflicts.extend(self._story_locations(story, ids, reads, arts, sentences))
         conflicts.extend(self._story_numbers(story, sentences, arts))
         role_facts, role_conflicts = self._titles(story, ids, reads, ents, origins, arts)
@@ -761,7 +763,7 @@ class Comparer:
         fact_id = content_id(story.id, "event", rep.article_id, str(rep.start), prefix="f")
         keys = list(dict.fromkeys(k for m in rep.mentions if (k := ents.resolve(rep.article_id, m.entity))))
         actors = [ents.name(k) or k for k in keys if ents.label_of.get(k) in ("PERSON", "ORG", "NORP")]
-        others = [ents.name(k) or k for k in keys if ents.label_of.get(k) not in ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")]
+        others = [ents.name(k) or k for k in keys if ents.label_of.get(k) not in ("PERSON", "ORG", "NORP")]
         conflicts: list[Conflict] = []
         if len({m.article_id for m in members}) >= 2:
             conflicts += self._slot_conflicts(story, fact_id, members, arts, rep)
@@ -944,7 +946,7 @@ class Comparer:
         arts: Mapping[str, Article],
         sentences: list[_Sentence],
     ) -> list[Conflict]:
-        """The event location each article gives (its first ``event_location`` place).
+        """The event location each article gives (its dateline, else its first "in <place>" event location).
 
         Two articles disagree only when neither names the other's location anywhere: an article that says
         "the talks in Caldwick ... tougher than those in Portmere" knows both places, and a reader that
@@ -957,7 +959,12 @@ class Comparer:
         }
         rows = []
         for aid in ids:
-            places = sorted((p for p in reads[aid].places if p.event_location), key=lambda p: p.start)
+            # only strong evidence: a dateline, or "in <place>"; a place the lead merely names is not enough
+            rank = {"dateline": 0, "in-phrase": 1}
+            places = sorted(
+                (p for p in reads[aid].places if p.event_location and p.evidence in rank),
+                key=lambda p: (rank[p.evidence], p.start),
+            )
             if not places:
                 continue
             p = places[0]
@@ -1395,6 +1402,10 @@ class CachingEmbedder:
             if any(t not in self._cache for t in texts):  # cleared above and texts exceed the bound
                 return np.asarray(self.embedder.encode(list(texts)), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+def _has_slots(fact: Fact) -> bool:
+    return bool(fact.who or fact.what or fact.where or fact.when or fact.how_many or fact.roles)
 
 
 def _encode_unique(embedder: Any, texts: Sequence[str]) -> np.ndarray:

@@ -28,7 +28,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -45,7 +45,16 @@ _CREDITS = [
     re.compile(rf"\bread\s+(?:the\s+)?(?:full|original|complete|whole|entire)\s+(?:article|story|report|piece)\s+(?:at|on|in|from)\s+(?:{_URL}|{_NAME})", re.I),
     re.compile(rf"\b(?:this\s+(?:article|story|report|piece)\s+)?(?:was\s+)?(?:originally|first)\s+(?:published|appeared|ran)\s+(?:by|at|on|in)\s+(?:{_URL}|{_NAME})", re.I),
     re.compile(rf"\b(?:source|via|originally\s+from|reprinted\s+from|republished\s+from)\s*:?\s+{_URL}", re.I),
+    re.compile(rf"\b(?:distributed|supplied|provided|syndicated)\s+by\s+(?:the\s+)?{_NAME}"),
+    re.compile(rf"\bthrough\s+the\s+{_NAME}\s+(?:wire|news)\s+service"),
+    re.compile(rf"(?:\bCopyright|\(c\)|\u00a9)\s+(?:\d{{4}}\s+)?(?:the\s+)?{_NAME}"),
 ]
+# A dateline credit: "HALDEN FALLS, March 11 (Meridian Press) -" or "WASHINGTON (Reuters) -".
+_DATELINE_CREDIT = re.compile(
+    r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\((?P<name>[A-Z][\w .&'\-]{1,40})\)\s*[-\u2013\u2014:]",
+    re.M,
+)
+_CONNECTORS = re.compile(r"(?:\s+(?:of|the|and|&))+$")
 _WIRES = "Reuters|AP|Associated Press|AFP|Agence France-Presse|Bloomberg|UPI|dpa|Xinhua|PA|ANSA|EFE|Kyodo|Interfax|TASS"
 _WIRE = re.compile(rf"^[^\n]{{0,80}}?\((?P<name>{_WIRES})\)\s*[-\u2013\u2014:]", re.M)
 _TRAILING = ".,;:!?)]}'\""
@@ -71,10 +80,12 @@ def find_credit(text: str) -> Credit | None:
             if url:
                 found.append(Credit(m.group(0).strip(), url=url.rstrip(_TRAILING)))
             elif name:
-                found.append(Credit(m.group(0).strip(), outlet=name.strip().rstrip(_TRAILING)))
-    m = _WIRE.search(text[:400])
-    if m:
-        found.append(Credit(m.group(0).strip(), outlet=m.group("name"), wire=True))
+                name = _CONNECTORS.sub("", name.strip().rstrip(_TRAILING))
+                found.append(Credit(m.group(0).strip(), outlet=name))
+    for pattern in (_WIRE, _DATELINE_CREDIT):
+        m = pattern.search(text[:400])
+        if m:
+            found.append(Credit(m.group(0).strip(), outlet=m.group("name").strip(), wire=True))
     if not found:
         return None
     return sorted(found, key=lambda c: (c.url is None, c.wire))[0]
@@ -191,6 +202,8 @@ class CopyIndex:
         self._by_url: dict[str, str] = {}
         self._by_outlet: dict[str, list[str]] = defaultdict(list)
         self._pending: dict[str, list[str]] = defaultdict(list)  # credited URL not stored yet -> crediting ids
+        self._pending_outlets: dict[str, list[str]] = defaultdict(list)  # credited outlet, no match stored yet
+        self._credits: dict[str, Credit] = {}  # the credit of each pending article
         self._vectors_ids: list[str] = []
         self._vectors: list[np.ndarray] = []
         self.links: dict[str, CopyLink] = {}
@@ -213,6 +226,7 @@ class CopyIndex:
             index.links[link.article_id] = link
             if link.copy_of is None and link.credited_url:
                 index._pending[normalize_url(link.credited_url)].append(link.article_id)
+                index._credits[link.article_id] = Credit(link.reason, url=link.credited_url)
         return index
 
     def __contains__(self, article_id: object) -> bool:
@@ -260,13 +274,13 @@ class CopyIndex:
     def _similar_enough(self, score: float, how: str) -> bool:
         return score >= (self.rewrite_similarity if how == "embedding cosine" else self.rewrite_overlap)
 
-    def _near_verbatim(self, entry: _Entry) -> tuple[str, float, float] | None:
+    def _near_verbatim(self, entry: _Entry, exclude: set[str] = frozenset()) -> tuple[str, float, float] | None:  # type: ignore[assignment]
         """The best near-verbatim match already indexed: (id, jaccard, containment)."""
         if len(entry.shingles) < self.min_shingles:
             return None
         best: tuple[str, float, float] | None = None
         for other_id in self._lsh.query(self._minhash(entry.shingles)):
-            if other_id == entry.id:
+            if other_id == entry.id or other_id in exclude or self._syndication_root(other_id) in exclude:
                 continue
             jac, con = overlap(entry.shingles, self._entries[other_id].shingles)
             if jac >= self.syndicated_jaccard or con >= self.syndicated_containment:
@@ -286,41 +300,64 @@ class CopyIndex:
             seen.add(article_id)
 
     def _earlier(self, a: _Entry, b: _Entry) -> bool:
-        """Is ``a`` published before ``b``? Undated articles count as later; ties go to arrival order."""
+        """Is ``a`` published before ``b``? Undated articles count as later; ties go to arrival order.
+
+        A time of exactly midnight usually means "date only", so then only the days are compared.
+        """
         pa, pb = a.published or _FAR_FUTURE, b.published or _FAR_FUTURE
         if pa.tzinfo is None:
             pa = pa.replace(tzinfo=UTC)
         if pb.tzinfo is None:
             pb = pb.replace(tzinfo=UTC)
+        if (pa.time() == time(0) or pb.time() == time(0)) and pa is not _FAR_FUTURE and pb is not _FAR_FUTURE:
+            return (pa.date(), a.arrival) < (pb.date(), b.arrival)
         return (pa, a.arrival) < (pb, b.arrival)
 
     def add(self, article: Article, vector: np.ndarray | None = None) -> list[CopyLink]:
-        """Index ``article`` and return the links it creates or changes (its own and any re-rooted ones)."""
+        """Index ``article`` and return the links it creates or changes (its own and any re-pointed ones)."""
         if article.id in self._entries:
             return []
         entry = self._remember(article, vector)
-        changed: list[CopyLink] = []
+        # Articles that credited this one (its URL, or its outlet) before it arrived now point at it.
+        changed = self._claim_pending(entry)
+        claimed = {link.article_id for link in changed}
         credit = find_credit(article.text)
-        near = self._near_verbatim(entry)
+        if credit and credit.outlet and entry.outlet and _outlet_key(credit.outlet) == _outlet_key(entry.outlet):
+            credit = None  # an outlet naming itself ("PORTMERE (Meridian Press) -" on its own wire) is no credit
+        near = self._near_verbatim(entry, exclude=claimed)
 
         link = self._credited_link(entry, credit, near) if credit else None
         if link is None and near is not None:
             link, rerooted = self._syndicated_link(entry, near)
             changed += rerooted
-        if link is None and self.rewrite_uncredited is not None and entry.vector is not None:
+        if link is None and not claimed and self.rewrite_uncredited is not None and entry.vector is not None:
             link = self._uncredited_rewrite(entry)
         if link is not None:
             self.links[entry.id] = link
             changed.append(link)
-        # Articles that credited this article's URL before it arrived now point at it.
-        if entry.url and entry.url in self._pending:
-            for waiting in self._pending.pop(entry.url):
-                old = self.links.get(waiting)
-                if old is not None and old.copy_of is None and waiting != entry.id:
-                    new = replace(old, copy_of=entry.id, reason=old.reason + f"; {article.label} arrived later")
-                    self.links[waiting] = new
-                    changed.append(new)
         return changed
+
+    def _claim_pending(self, entry: _Entry) -> list[CopyLink]:
+        waiting: list[tuple[str, Credit]] = []
+        if entry.url:
+            waiting += [(aid, self._credits[aid]) for aid in self._pending.pop(entry.url, []) if aid in self._credits]
+        if entry.outlet:
+            key = _outlet_key(entry.outlet)
+            for aid in list(self._pending_outlets.get(key, [])):
+                score, how = self._similarity(self._entries[aid], entry)
+                jac, con = overlap(self._entries[aid].shingles, entry.shingles)
+                if self._similar_enough(score, how) or jac >= self.syndicated_jaccard or con >= self.syndicated_containment:
+                    waiting.append((aid, self._credits[aid]))
+                    self._pending_outlets[key].remove(aid)
+        out = []
+        for aid, credit in waiting:
+            if aid == entry.id:
+                continue
+            link = self._link_to(self._entries[aid], entry.id, credit)
+            link = replace(link, reason=link.reason + f"; {entry.id} arrived later")
+            self.links[aid] = link
+            out.append(link)
+        return out
 
     def _credited_link(self, entry: _Entry, credit: Credit, near: tuple[str, float, float] | None) -> CopyLink | None:
         if credit.url:
@@ -330,6 +367,7 @@ class CopyIndex:
                 return None
             if target is None:
                 self._pending[key].append(entry.id)
+                self._credits[entry.id] = credit
                 if near is not None:  # a near-verbatim twin is stored: hang under it, keep the credit
                     root = self._syndication_root(near[0])
                     return CopyLink(
@@ -348,6 +386,8 @@ class CopyIndex:
                     best = (score, how, other)
             if best is not None:
                 return self._link_to(entry, best[2], credit)
+            self._pending_outlets[_outlet_key(credit.outlet)].append(entry.id)
+            self._credits[entry.id] = credit
         return None  # an outlet credit we cannot tie to a stored article: near-verbatim check decides
 
     def _link_to(self, entry: _Entry, target: str, credit: Credit) -> CopyLink:

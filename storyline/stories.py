@@ -48,7 +48,9 @@ class StoredVectors(Mapping[str, np.ndarray]):
 
 
 def load_copy_index(store: Store) -> CopyIndex:
-    return CopyIndex.build(store.iter_articles(), store.copies())
+    """Copy state over the articles already processed (assigned); pending ones go through the stage."""
+    done = store.assignments()
+    return CopyIndex.build((a for a in store.iter_articles() if a.id in done), store.copies())
 
 
 def load_story_index(store: Store, model: str, settings: ClusterSettings | None = None, *, dim: int = 384) -> StoryIndex:

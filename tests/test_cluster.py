@@ -161,7 +161,7 @@ def test_consolidation_merges_fragments_under_the_older_id() -> None:
     v = np.array([1, 0, 0, 0], dtype=np.float32)
     same = ArticleFeatures(frozenset({"brenn", "corvale"}))
     index.assign("x1", v, same)
-    index.settings = type(index.settings)(threshold=2.0)  # force a second story for the same event
+    index.settings = type(index.settings)(threshold=99.0)  # force a second story for the same event
     index.assign("x2", v, same)
     assert len(index.live_stories()) == 2
     index.settings = type(index.settings)()

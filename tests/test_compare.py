@@ -197,8 +197,9 @@ def test_an_article_without_reading_still_aligns_on_its_text():
     readings = {k: v for k, v in readings.items() if k != "a-wire"}
     analysis = _analyse(story, articles, readings, copies)
     kinds = {c.kind: c for c in analysis.conflicts}
-    # figures are read off the words themselves; dates, titles and quotes need the reading
-    assert set(kinds) == {"number"}
+    # figures, and a place the other outlet's reading knows, are read off the words themselves;
+    # dates, titles and quotes need the reading
+    assert set(kinds) == {"number", "location"}
     assert {v.value for v in kinds["number"].values} == {"340", "430"}
     assert "a-wire" in {a for f in analysis.facts for a in f.article_ids}
 

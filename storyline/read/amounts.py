@@ -33,7 +33,7 @@ _STOP = frozenset(
     said says told last next this earlier later""".split()
 )
 _CHANGE = re.compile(
-    r"\b(?P<what>(?:[A-Za-z][\w'\u2019-]*\s+){0,2}?[A-Za-z][\w-]*)\s+(?:has\s+|had\s+|have\s+)?"
+    r"\b(?P<what>(?:[A-Za-z][\w'\u2019-]*\s+){0,2}?[A-Za-z][\w-]*)\s+(?:has\s+|had\s+|have\s+|bringing\s+|brought\s+)?"
     r"(?:rose|risen|climbed|increased|reached|jumped|fell|fallen|dropped|stood|stands|grew|grown|hit|totaled|totalled|"
     r"soared|surged|declined|is|was|were|are|now stands)\s+(?:at\s+|to\s+)?"
     r"(?:about\s+|around\s+|nearly\s+|almost\s+|more than\s+|at least\s+|over\s+|some\s+)?$"
@@ -44,7 +44,7 @@ _WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
 def _counted_after(text: str, end: int, limit: int) -> str | None:
     """The noun phrase after a number: up to three words before a function word, punctuation or ``limit``."""
     tail = text[end : min(end + 80, limit)]
-    m = re.match(r"\s+(?:(?:in|of|worth of)\s+)?", tail)
+    m = re.match(r"\s+(?:(?:in|worth of|of(?:\s+(?:the|those|these|its|their))?)\s+)?(?:[\d,.]+\s+)?", tail)
     words = []
     pos = m.end() if m else 0
     if not m or not tail[pos:pos + 1].isalpha():
@@ -52,8 +52,8 @@ def _counted_after(text: str, end: int, limit: int) -> str | None:
     for w in _WORD.finditer(tail, pos):
         if w.start() != pos:
             break
-        if w.group().lower() in _STOP:
-            break
+        if w.group().lower() in _STOP or (words and re.search(r"[a-z]ed$", w.group())):
+            break  # a function word, or a past-tense verb after the noun ("two sides talked")
         words.append(w.group())
         pos = w.end()
         if pos < len(tail) and tail[pos] == " ":
@@ -65,9 +65,57 @@ def _counted_after(text: str, end: int, limit: int) -> str | None:
     return " ".join(words) or None
 
 
+WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+         "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}  # fmt: skip
+NUMBER_WORD = re.compile(r"\b(?P<word>" + "|".join(WORDS) + r")\b(?!-)", re.I)
+UNIT_COMPOUND = re.compile(r"-(?P<unit>litre|liter|metre|meter|kilometre|kilometer|km|kg|kilogram|tonne|ton|inch|foot|mile|gram|hectare|acre)s?\b", re.I)
+_OUTCOME = re.compile(r"(?:killed|injured|wounded|hurt|evacuated|arrested|displaced|rescued|stranded|hospitali[sz]ed)\s+(?:at least\s+|about\s+|some\s+|another\s+)?$")
+_OUTCOME_AFTER = re.compile(r"\s+(?:were|are|was|have been|had been)\s+(?P<what>killed|injured|wounded|hurt|evacuated|arrested|displaced|rescued|stranded|hospitali[sz]ed)\b")
+
+
+def _word_amounts(text: str, skip: Sequence[tuple[int, int]]) -> list[Amount]:
+    """Counts written as words ("four workers", "rose to six"), kept only with something counted."""
+    out = []
+    for m in NUMBER_WORD.finditer(text):
+        start, end = m.span()
+        if any(s <= start < e for s, e in skip):
+            continue
+        value = float(WORDS[m.group("word").lower()])
+        counts = _counts_for(text, start, end, skip)
+        if counts:
+            out.append(Amount(text=text[start:end], start=start, end=end, value=value, unit=None, counts=counts))
+    return out
+
+
+def _counts_for(text: str, start: int, end: int, skip: Sequence[tuple[int, int]]) -> str | None:
+    nxt = min([s for s, _ in skip if s >= end], default=len(text))
+    after = _OUTCOME_AFTER.match(text, end)
+    if after:
+        return after.group("what")
+    counts = _counted_after(text, end, nxt)
+    if counts:
+        return counts
+    before = text[max(0, start - 80) : start]
+    outcome = _OUTCOME.search(before)
+    if outcome:
+        return outcome.group().split()[0]
+    change = _CHANGE.search(before)
+    if change:
+        return re.sub(r"^(?:the|a|an|The|A|An)\s+", "", change.group("what"))
+    return None
+
+
 def find_amounts(text: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[Amount]:
     """Amounts in ``text``; numbers inside ``skip`` spans (dates) are ignored."""
-    out: list[Amount] = []
+    out: list[Amount] = _word_amounts(text, skip)
+    for m in UNIT_COMPOUND.finditer(text):  # "1.7-litre"
+        num = re.search(r"(\d+(?:\.\d+)?)$", text[max(0, m.start() - 12) : m.start()])
+        if num:
+            start = m.start() - len(num.group(1))
+            out.append(Amount(text=text[start : m.end()], start=start, end=m.end(), value=float(num.group(1)),
+                              unit=m.group("unit").lower(), counts=None))
     for m in NUMBER.finditer(text):
         start, end = m.span()
         if any(s <= start < e or s < end <= e for s, e in skip):
@@ -86,18 +134,12 @@ def find_amounts(text: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[Amo
                 continue
         value *= SCALES.get(scale, 1.0)
         unit = CURRENCIES.get(cur) if cur else ("%" if pct else None)
-        counts = None
         if pct:
-            counts = None
-        else:
-            nxt = min([s for s, _ in skip if s >= end], default=len(text))
-            counts = _counted_after(text, end, nxt)
-        if counts is None:
             change = _CHANGE.search(text[max(0, start - 80) : start])
-            if change:
-                what = re.sub(r"^(?:the|a|an|The|A|An)\s+", "", change.group("what"))
-                counts = what
+            counts = re.sub(r"^(?:the|a|an|The|A|An)\s+", "", change.group("what")) if change else None
+        else:
+            counts = _counts_for(text, start, end, skip)
         if unit is None and counts is None and not pct:
             continue  # a bare number with nothing to count is noise (page numbers, list items)
         out.append(Amount(text=text[start:end], start=start, end=end, value=value, unit=unit, counts=counts))
-    return out
+    return sorted(out, key=lambda a: a.start)

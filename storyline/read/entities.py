@@ -347,15 +347,17 @@ def resolve_local(text: str, ents: Sequence[RawEnt]) -> tuple[tuple[LocalEntity,
         if keys and len(keys) == 1:
             groups.union(by_key[next(iter(keys))][0], i)
 
-    # a lone word that starts a multi-word organisation's name is its short form ("Kestrel" for
-    # "Kestrel Home Appliances"), whatever label the model gave it, unless it is a person's surname
-    org_first: dict[str, set[int]] = defaultdict(set)
-    for i, f in enumerate(folded):
-        if ents[i].label == "ORG" and len(f.split()) >= 2:
-            org_first[f.split()[0]].add(groups.find(i))
-    for i, f in enumerate(folded):
-        if len(f.split()) == 1 and f in org_first and len(org_first[f]) == 1 and f not in by_last and ents[i].label in {"ORG", "PERSON"}:
-            groups.union(next(iter(org_first[f])), i)
+    # a lone word that starts a multi-word organisation's or place's name is its short form
+    # ("Kestrel" for "Kestrel Home Appliances", "Halden" for "Halden Falls"), whatever label the
+    # model gave it, unless it is a person's surname
+    for kinds, lone in (({"ORG"}, {"ORG", "PERSON"}), ({"GPE", "LOC", "FAC"}, {"GPE", "LOC", "FAC", "ORG", "PERSON"})):
+        first_word: dict[str, set[int]] = defaultdict(set)
+        for i, f in enumerate(folded):
+            if ents[i].label in kinds and len(f.split()) >= 2:
+                first_word[f.split()[0]].add(groups.find(i))
+        for i, f in enumerate(folded):
+            if len(f.split()) == 1 and len(first_word.get(f, ())) == 1 and f not in by_last and ents[i].label in lone:
+                groups.union(next(iter(first_word[f])), i)
 
     # acronyms: defined in the text, or the initials of another multi-word mention
     for long, short in acronym_pairs(text):
@@ -547,6 +549,20 @@ def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLi
             roots = {groups.find(j) for j in full_by_last.get(fold(_strip_honorific(ent.name)), set())}
             if len(roots) == 1:
                 groups.union(roots.pop(), i)
+
+    # a lone word the model called a person in one article but a place or organisation elsewhere
+    # ("Kiev", "Twitter") joins the other reading; the cluster's label is then voted on
+    other_by_fold: dict[str, set[int]] = defaultdict(set)
+    for i, (_, ent) in enumerate(nodes):
+        if ent.label != "PERSON":
+            other_by_fold[fold(ent.name)].add(groups.find(i))
+    for i, (_, ent) in enumerate(nodes):
+        if ent.label == "PERSON" and not person_key(ent.name):
+            f = fold(_strip_honorific(ent.name))
+            if f in other_by_fold and not full_by_last.get(f):
+                roots = {groups.find(j) for j in other_by_fold[f]}
+                if len(roots) == 1:
+                    groups.union(roots.pop(), i)
 
     by_root: dict[int, list[tuple[str, LocalEntity]]] = defaultdict(list)
     for i, node in enumerate(nodes):

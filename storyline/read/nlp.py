@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import ModelError
 from .entities import RawEnt
@@ -59,12 +60,11 @@ def _unwanted(model: str, components: tuple[str, ...]) -> list[str]:
     import spacy
 
     try:
-        path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else None
-        if path is not None:
-            path = next(p.parent for p in path.rglob("config.cfg"))
-        elif __import__("pathlib").Path(model).is_dir():
-            path = __import__("pathlib").Path(model)
-        if path is None:
+        if spacy.util.is_package(model):
+            path = next(p.parent for p in spacy.util.get_package_path(model).rglob("config.cfg"))
+        elif Path(model).is_dir():
+            path = Path(model)
+        else:
             return []
         pipeline = spacy.util.load_config(path / "config.cfg")["nlp"]["pipeline"]
     except (OSError, StopIteration, KeyError):

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Mention, Quote, Role
-from .entities import antecedent
+from .entities import antecedent, sentence_index
 
 OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
 SPEECH_VERBS = (
@@ -135,15 +135,7 @@ class Speaker:
     post: bool = False
 
 
-def _sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int:
-    for i, (s, e) in enumerate(sentences):
-        if s <= offset < e:
-            return i
-    # between sentences: the next one
-    for i, (s, _) in enumerate(sentences):
-        if s > offset:
-            return max(0, i - 1)
-    return max(0, len(sentences) - 1)
+_sentence_index = sentence_index
 
 
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
@@ -274,13 +266,13 @@ class Attributor:
         si = _sentence_index(self.sentences, q.open_at)
         ei = _sentence_index(self.sentences, max(q.open_at, q.close_at - 1))
         frame_start = self.sentences[si][0]
-        frame_end = self.sentences[min(ei + 1, len(self.sentences) - 1)][1] if ei + 1 < len(self.sentences) else len(text)
-        # the frame ends at the end of the sentence holding the closing mark, or just after it
+        # the frame ends with the sentence holding the closing mark; when the splitter ended that
+        # sentence at the mark ("...,” said X."), the next one holds the attribution
         sent_end = self.sentences[ei][1]
         frame_end = max(sent_end, q.close_at + 1)
         if frame_end < len(text) and text[q.close_at + 1 : q.close_at + 3].strip()[:1] in {",", ""} and sent_end <= q.close_at + 1:
-            frame_end = self.sentences[min(ei + 1, len(self.sentences) - 1)][1]  # "...," said X. in the next "sentence"
-        para_s, para_e = _paragraph(text, q.close_at)
+            frame_end = self.sentences[min(ei + 1, len(self.sentences) - 1)][1]
+        para_e = _paragraph(text, q.close_at)[1]
         frame_end = min(frame_end, para_e) if para_e > q.close_at else frame_end
         frame_start = max(frame_start, _paragraph(text, q.open_at)[0])
         post = bool(_POST.search(text[frame_start:q.open_at] + text[q.close_at:frame_end]))

@@ -37,7 +37,8 @@ ROLE_NOUNS = frozenset(
     cleric dictator mogul billionaire entrepreneur tycoon president-elect governor-general ombudsman auditor
     treasurer clerk registrar speaker whip marshal chief-of-staff staffer worker employee engineer architect author
     writer novelist poet director-general secretary-general undersecretary envoy-designate administrator
-    superintendent sheriff warden fund-manager""".split()
+    superintendent sheriff warden fund-manager master justice magistrate harbourmaster harbormaster firefighter
+    inspector-general surgeon-general attorney-general solicitor-general""".split()
 )
 MODIFIERS = frozenset(
     """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming
@@ -144,14 +145,14 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
 
 
 _APPOS_AFTER = re.compile(
-    r",\s+(?P<title>(?:the|a|an|The|A|An|[Ff]ormer|[A-Z][\w.&'\u2019-]*)\s[^,;\u201c\u201d\"]{1,160}?)"
+    r",\s+(?P<title>(?:the|a|an|The|A|An|[Ff]ormer|[A-Za-z][\w.&'\u2019-]*)(?:\s[^,;\u201c\u201d\"]{1,160}?)?)"
     r"(?=,|;|(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\b[A-Z])\.\s|\.$|\s+who\b|\s+whose\b|\s+which\b|\s+said\b|\s+told\b|\s*\n|$|\s+(?:is|was|has|had|will)\b)"
 )
 _WHO_IS = re.compile(
     r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
 )
 _APPOS_BEFORE = re.compile(
-    r"(?:^|[.;:]\s+|\n)(?P<det>The|the|A|a|His|Her|His|Their|Its)\s+(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
+    r"(?:^|[.;:]\s+|\n)(?P<det>The|the|A|a|His|Her|Their|Its)\s+(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
 _CUT = re.compile(r"\s+(?:with|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
 
@@ -200,7 +201,9 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             title = after.group("title")
             title = _CUT.sub("", title)
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
-            if (starts_det or _has_role(title.split()[0])) and _has_role(title):
+            # "the ...", or a role among the first words: "president of X", "Brennard's safety
+            # director", "purchasing manager at Y" (not "Dmitriev, Putin and Trump")
+            if (starts_det or any(_is_role_word(w) for w in title.split()[:3])) and _has_role(title):
                 base = after.start("title")
                 for part, off in _split_coordinated(title):
                     if _has_role(part):

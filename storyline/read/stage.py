@@ -18,7 +18,7 @@ from ..records import Article, Reading
 from . import layout as layout_mod
 from .amounts import find_amounts
 from .dates import find_dates, find_expressions
-from .entities import clean_mentions, gender_hints, resolve_local
+from .entities import RawEnt, clean_mentions, gender_hints, resolve_local
 from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
@@ -32,13 +32,10 @@ def read_article(article: Article, parsed: Parsed) -> Reading:
     dateline = layout_mod.find_dateline(text, lines)
     skip = (dateline.start, dateline.end) if dateline else None
     raw = clean_mentions(text, parsed.ents, lines, skip=skip)
-    entities, mentions = resolve_local(text, raw)
     if dateline is not None:
         # the dateline place is a mention of its own: NER on "MIAMI, FL -" is unreliable
-        from .entities import RawEnt
-
         raw = sorted([*raw, RawEnt(dateline.place_start, dateline.place_end, "GPE")], key=lambda e: e.start)
-        entities, mentions = resolve_local(text, raw)
+    entities, mentions = resolve_local(text, raw)
     body = [(ln.start, ln.end) for ln in lines if ln.zone == "body"]
     sentences = tuple(s for s in parsed.sentences if any(bs <= s[0] < be for bs, be in body)) or parsed.sentences
     roles = find_roles(text, mentions, sentences)

@@ -21,10 +21,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
 from ..store import Store
+
+if TYPE_CHECKING:
+    from ..stories import StoryWiring
 
 StageProgress = Callable[[str, int, int], None]
 
@@ -69,9 +73,17 @@ class LocalRunner:
 
     # ------------------------------------------------------------ stages (wired as they land)
 
+    def stories(self) -> StoryWiring:
+        """Issue 3: copy, embed and cluster stages with their state loaded from the store (once per runner)."""
+        if getattr(self, "_stories", None) is None:
+            from ..stories import StoryWiring
+
+            self._stories = StoryWiring(self.store, self.settings, self.embedder)  # type: ignore[arg-type]
+        return self._stories
+
     def pre_stages(self) -> list[Stage]:
         """Cheap, model-free, stateful stages run in arrival order (copy detection)."""
-        return []
+        return self.stories().pre_stages()  # issue 3
 
     def model_stages(self) -> list[Stage]:
         """Heavy, stateless stages (embedding, reading); safe to run on other processes or machines."""
@@ -79,11 +91,11 @@ class LocalRunner:
 
         if getattr(self, "_read_stage", None) is None:  # one spaCy load per runner
             self._read_stage = ReadStage(self.settings)
-        return [self._read_stage]
+        return [*self.stories().model_stages(), self._read_stage]  # issue 3: embeddings
 
     def post_stages(self) -> list[Stage]:
         """Stateful single-writer stages (story assignment)."""
-        return []
+        return self.stories().post_stages()  # issue 3
 
     # ------------------------------------------------------------ running
 
@@ -134,8 +146,10 @@ class LocalRunner:
         if batch.assignments:
             self.store.put_assignments(batch.assignments.values())
             report.touched.update(a.story_id for a in batch.assignments.values())
+        self.stories().save(batch)  # issue 3: new embeddings
 
     def finish(self, report: ProcessReport) -> None:
+        report.touched |= self.stories().finish()  # issue 3: consolidate, save stories
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
         if report.articles:  # issue 4: entities are resolved over every stored reading

@@ -47,3 +47,13 @@ def test_event_location_versus_mentioned_place() -> None:
     places = find_places(text, mentions, None)
     assert [p.name for p in places if p.event_location] == ["Portmere"]
     assert len(places) == 3
+
+
+def test_number_words_units_and_outcomes() -> None:
+    got = amounts("The blaze killed four workers and injured 15. Ten people were evacuated from a 1.7-litre tank area.")
+    assert ("four", 4.0, None, "workers") in got
+    assert ("15", 15.0, None, "injured") in got
+    assert ("Ten", 10.0, None, "people") in got
+    assert ("1.7-litre", 1.7, "litre", None) in got
+    assert amounts("The two sides talked.") == [("two", 2.0, None, "sides")]
+    assert amounts("One of them left.") == []

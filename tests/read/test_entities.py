@@ -119,3 +119,19 @@ def test_ambiguous_surname_stays_apart() -> None:
         reading("a3", LocalEntity("Lind", "Lind", "PERSON")),
     ]
     assert len(resolve_entities(readings)) == 3
+
+
+def test_lone_word_mislabelled_as_person_joins_its_other_reading() -> None:
+    readings = [
+        reading("a1", LocalEntity("Velmora", "Velmora", "GPE")),
+        reading("a2", LocalEntity("Velmora", "Velmora", "GPE")),
+        reading("a3", LocalEntity("Velmora", "Velmora", "PERSON")),
+    ]
+    (only,) = resolve_entities(readings)
+    assert only.label == "GPE" and only.article_ids == ("a1", "a2", "a3")
+
+
+def test_short_forms_of_organisations_and_places() -> None:
+    text = "Velmora Ferry Lines and the town of Halden Falls agreed. Velmora said Halden would pay."
+    entities, _ = local(text, Velmora_Ferry_Lines="ORG", Halden_Falls="GPE", Velmora="PERSON", Halden="GPE")
+    assert sorted(e.name for e in entities) == ["Halden Falls", "Velmora Ferry Lines"]

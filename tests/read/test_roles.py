@@ -53,3 +53,15 @@ def test_role_offsets_point_at_the_title() -> None:
     _, mentions = resolve_local(text, raw)
     (role,) = find_roles(text, mentions, sentences(text))
     assert text[role.start : role.end] == role.title
+
+
+def test_lowercase_and_possessive_appositions() -> None:
+    got = roles(
+        "Ana Lind, president of the Portmere Rowing Club, spoke. Tomas Berg, Velmora's safety director, left. "
+        "Per Holm, purchasing manager at Holm Tools, agreed.",
+        "Ana Lind", "Tomas Berg", "Per Holm",
+    )
+    assert ("Ana Lind", "president of the Portmere Rowing Club", False) in got
+    assert ("Tomas Berg", "Velmora's safety director", False) in got
+    assert ("Per Holm", "purchasing manager at Holm Tools", False) in got
+    assert roles("Ana Lind, Tomas Berg and Per Holm met.", "Ana Lind", "Tomas Berg", "Per Holm") == []
