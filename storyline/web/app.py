@@ -101,7 +101,7 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
             "Every error is `{error, message, item, hint}`."
         ),
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below from local files: no CDN, works offline
         redoc_url=None,
     )
     app.state.settings = settings
@@ -160,8 +160,28 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
 
     app.state.templates = build_views(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _mount_docs(app)
     app.add_middleware(LimitBody, max_bytes=settings.max_request_bytes)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the ``swagger-ui-bundle`` package's files (FastAPI's default pulls them
+    from a CDN, which a self-hosted install behind a firewall cannot reach)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="storyline API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def app_from_env() -> FastAPI:

@@ -389,3 +389,11 @@ def test_private_urls_when_the_operator_allows_them(filled: tuple[str, Corpus], 
         assert len(body["added"]) == 1, body
         article = c.get(f"/api/v1/articles/{body['added'][0]}").json()["article"]
         assert "nine-day strike" in article["text"]
+
+
+def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
