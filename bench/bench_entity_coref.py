@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from storyline.read.entities import RawEnt, antecedent, resolve_entities, resolve_local
+from storyline.read.roles import find_roles
 from storyline.records import Mention, Reading
 
 from .coref_metrics import conll
@@ -106,7 +107,7 @@ def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-d
             text = sub.text.lower()
             if text in PRONOUNS or root.pos_ == "PRON":
                 kind = "pronoun"
-            elif root.pos_ == "PROPN" or (sub.text[:1].isupper() and root.i != root.sent.start):
+            elif root.pos_ == "PROPN":
                 kind = "name"
             else:
                 kind = "nominal"
@@ -149,7 +150,7 @@ def baseline(items: list[Item], typed: bool = False) -> list[set[str]]:
 def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tuple[int, int]]], *, appositions: bool = True,
          pronoun_window: int = 0, names_first: bool = True, unresolved_by_lemma: bool = False,
          indefinite_alone: bool = False, copula: bool = True, salience: bool = True,
-         pronoun_salience: bool = False, salience_ratio: float = 2.0) -> list[set[str]]:
+         pronoun_salience: bool = False, salience_ratio: float = 2.0, role_nouns: bool = False) -> list[set[str]]:
     """Our clustering. Defaults = the best setting on the dev topics (train/dev only were used to choose)."""
     uf = Union()
     for it in items:
@@ -173,12 +174,31 @@ def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tup
         entities, mentions = resolve_local(text, raw)
         for uid, m in zip(owners, mentions, strict=True):
             local_key[uid] = f"{doc}|{m.entity}"
-        readings.append(Reading(article_id=doc, entities=entities, mentions=mentions))
+        roles = tuple(find_roles(text, mentions, sentences[doc])) if role_nouns else ()
+        readings.append(Reading(article_id=doc, entities=entities, mentions=mentions, roles=roles))
     for ent in resolve_entities(readings):
         members = [f"{a}|{alias}" for a in ent.article_ids for alias in (ent.name, *ent.aliases)]
         for uid, key in local_key.items():
             if key in members:
                 uf.union(f"E:{ent.id}", uid)
+    # 1b. a common noun naming a role the articles gave exactly one named person of the subtopic
+    #     ("the actress" after "actress Tara Reid") is that person: the quote reader's rule
+    if role_nouns:
+        owners_of: dict[str, set[str]] = defaultdict(set)
+        for r in readings:
+            for role in r.roles:
+                words = role.title.lower().split()
+                core = words[: words.index("of")] if "of" in words else words
+                if core:
+                    head = core[-1].strip(",.")
+                    anchor = next((u for u, k in local_key.items() if k == f"{r.article_id}|{role.entity}"), None)
+                    if anchor:
+                        owners_of[head].add(uf.find(anchor))
+        for it in items:
+            if it.kind == "nominal" and it.label == "PERSON":
+                owners = {uf.find(o) for o in owners_of.get(it.head, set())}
+                if len(owners) == 1:
+                    uf.union(next(iter(owners)), it.uid)
     # 2. common nouns: same head lemma and coarse type; an indefinite or counted noun phrase
     #    ("a friend", "two men") introduces someone new, so it does not join by lemma
     for it in items:

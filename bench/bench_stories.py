@@ -111,7 +111,7 @@ def hdbscan_peer(docs, arts, vectors) -> tuple[dict[str, float], float]:
     gold = [d.subtopic for d in docs]
     matrix = np.stack([vectors[a.id] for a in arts])
     began = time.perf_counter()
-    labels = HDBSCAN(min_cluster_size=2, metric="euclidean").fit_predict(matrix)
+    labels = HDBSCAN(min_cluster_size=2, metric="euclidean", copy=True).fit_predict(matrix)
     seconds = time.perf_counter() - began
     # noise points (-1) are singletons, as a user would read them
     pred = [f"c{l}" if l >= 0 else f"noise{n}" for n, l in enumerate(labels)]
@@ -227,20 +227,33 @@ def main() -> dict[str, object]:
         print("best:", settings)
     else:
         settings = ClusterSettings()
-    out: dict[str, object] = {"features": args.features, "words": args.words, "chunks": args.chunks}
+    return run_eval(settings, args.features, args.words, args.chunks, consolidate=not args.no_consolidate)
+
+
+def run_eval(
+    settings: ClusterSettings | None = None,
+    mode: str = "spacy",
+    words: int = DEFAULT_WORDS,
+    chunks: int = DEFAULT_CHUNKS,
+    *,
+    consolidate: bool = True,
+) -> dict[str, object]:
+    """ECB+ dev and test (ours and HDBSCAN) plus the seeds; what the quality gate reads."""
+    settings = settings or ClusterSettings()
+    out: dict[str, object] = {"features": mode, "words": words, "chunks": chunks}
     for split in ("dev", "test"):
         docs, arts = ecb_articles(split)
-        vectors, _ = cached_embeddings(arts, words=args.words, chunks=args.chunks)
-        feats = features(arts, args.features)
+        vectors, _ = cached_embeddings(arts, words=words, chunks=chunks)
+        feats = features(arts, mode)
         began = time.perf_counter()
-        ours = evaluate(docs, arts, vectors, feats, settings, consolidate=not args.no_consolidate)
+        ours = evaluate(docs, arts, vectors, feats, settings, consolidate=consolidate)
         seconds = time.perf_counter() - began
         peer, peer_s = hdbscan_peer(docs, arts, vectors)
         print(f"ECB+ {split} ({len(docs)} docs, {len({d.subtopic for d in docs})} events)")
         print(f"  storyline online: {_fmt(ours)}  {seconds * 1000:.0f} ms")
         print(f"  HDBSCAN         : {_fmt(peer)}  {peer_s * 1000:.0f} ms")
         out[split] = {"storyline": ours, "storyline_s": seconds, "hdbscan": peer, "hdbscan_s": peer_s}
-    seeds = seeds_check(settings, args.features, args.words, args.chunks)
+    seeds = seeds_check(settings, mode, words, chunks)
     print(f"seeds: {seeds['groups']} {'OK' if seeds['ok'] else 'WRONG'}")
     for aid, why in seeds["reasons"].items():  # type: ignore[union-attr]
         print(f"  {aid}: {why}")

@@ -84,6 +84,7 @@ _CAP_STOP = frozenset(
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow
     said says according however meanwhile although though despite since until one two three four five read""".split()
 )
+ENTITY_WORDS = 10_000  # entities are read from the title and this many words of the body
 LEAD_CHARS = 400  # dates and datelines this close to the start describe the event, not its background
 
 
@@ -125,7 +126,8 @@ def text_features(article: Article) -> ArticleFeatures:
     """Model-free fallback: capitalised words as entities, a dateline place, a full date in the lead."""
     text = article.text
     ents: set[str] = set()
-    for m in _CAPS.finditer(f"{article.title or ''}\n{text}"):
+    lead = " ".join(text.split()[:ENTITY_WORDS])
+    for m in _CAPS.finditer(f"{article.title or ''}\n{lead}"):
         for word in m.group(0).split():
             key = word.lower().strip("'\u2019").removesuffix("'s")
             if len(key) > 2 and key not in _CAP_STOP:
@@ -192,7 +194,10 @@ class ClusterSettings:
     # ECB+ has almost no datelines or publication dates, so these two are set by hand, not fitted: a month
     # or more between event days, or a different event place, must outweigh any wording similarity.
     w_time: float = 2.0  # penalty, scaled 0..1 from ``day_window`` to ``day_far`` days between event days
-    w_place: float = 0.5  # penalty when event places differ (half of it as a bonus when they agree)
+    w_place: float = 0.25  # penalty when event places differ (half of it as a bonus when they agree); mild,
+    # because outlets do disagree about where something happened (the demo's Easton Mill vs Halden Falls)
+    w_same_days: float = 0.25  # bonus when the event days are within ``same_days`` of the story's
+    same_days: int = 2
     day_window: int = 14  # event days this far apart still agree
     day_far: int = 90
     neighbours: int = 20  # articles fetched from the ANN index per assignment
@@ -231,6 +236,7 @@ class Candidate:
     lexical: float
     entities: float  # coverage 0..1
     time_gap: float  # 0 (agree or unknown) .. 1 (``day_far`` apart or more)
+    same_days: float  # 1 when the event days are within ``same_days`` of the story's, else 0
     place: float  # -1 different, 0 unknown, 0.5 same
     closest: tuple[tuple[str, float], ...]
     shared: tuple[str, ...]
@@ -371,7 +377,7 @@ class StoryIndex:
         coverage = shared_mass / total if total else 0.0
 
         evidence: list[str] = []
-        time_gap = 0.0
+        time_gap = same_days = 0.0
         if feats.day is not None and story.days:
             lo, hi = min(story.days), max(story.days)
             gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
@@ -379,6 +385,7 @@ class StoryIndex:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
             else:
+                same_days = 1.0 if gap <= s.same_days else 0.0
                 evidence.append(f"dates agree ({feats.day} vs {lo}..{hi})")
         place_term = 0.0
         if feats.places and story.places:
@@ -391,11 +398,11 @@ class StoryIndex:
                 evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(p for p, _ in story.places.most_common(2))}")
         score = (
             s.w_centroid * cos_centroid + s.w_closest * nearest + s.w_lexical * lexical + s.w_entities * coverage
-            - s.w_time * time_gap + s.w_place * place_term
+            - s.w_time * time_gap + s.w_same_days * same_days + s.w_place * place_term
         )  # fmt: skip
         names = tuple(e for _, e in sorted(shared, reverse=True)[:5])
         return Candidate(
-            story.id, score, cos_centroid, nearest, lexical, coverage, time_gap, place_term, tuple(closest[:3]), names, tuple(evidence)
+            story.id, score, cos_centroid, nearest, lexical, coverage, time_gap, same_days, place_term, tuple(closest[:3]), names, tuple(evidence)
         )
 
     def candidates(self, vector: np.ndarray, feats: ArticleFeatures, *, exclude: str | None = None) -> list[Candidate]:

@@ -499,8 +499,10 @@ def _entity_keys(ent: LocalEntity) -> set[str]:
             pk = person_key(form)
             if pk:
                 keys.add(f"{cls}|p|{pk}")
-            elif ent.name == form and len(f.split()) == 1:
-                continue  # a lone surname is attached separately (it may be ambiguous)
+            elif len(f.split()) == 1:
+                # a lone surname ("Williams", "Mr. Williams") is attached separately: two people
+                # who share a surname must not meet through it
+                continue
         keys.add(f"{cls}|n|{f}")
     return keys
 

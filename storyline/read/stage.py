@@ -89,6 +89,13 @@ class ReadStage:
         if self._nlp is None:
             self._nlp = load_nlp(self.model)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the configuration only (the Dask runner ships stages to workers, which warm up)."""
+        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
     def run(self, batch: Batch) -> Batch:
         self.warm_up()
         readings = dict(batch.readings)

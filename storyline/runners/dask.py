@@ -83,7 +83,22 @@ class StagesFromSettings:
     embedder: object | None = None
 
     def __call__(self) -> Sequence[Stage]:
-        return self.runner(None, self.settings, embedder=self.embedder).model_stages()  # type: ignore[arg-type]
+        stages = self.runner(None, self.settings, embedder=self.embedder).model_stages()  # type: ignore[arg-type]
+        return [worker_copy(s) for s in stages]
+
+
+def worker_copy(stage: Stage) -> Stage:
+    """The stage as a worker should hold it: without a reference to the store.
+
+    An :class:`~storyline.embed.EmbedStage` may look vectors up in the store's cache; a worker has no store (nor
+    should it: the client is the only one that talks to it). The client fills ``batch.embeddings`` with the cached
+    vectors before it submits a batch, and the stage encodes only the rest, so the worker's copy needs no cache.
+    """
+    from ..embed import EmbedStage
+
+    if isinstance(stage, EmbedStage):
+        return EmbedStage(stage.embedder, words=stage.words)
+    return stage
 
 
 @dataclass
@@ -308,7 +323,7 @@ class DaskRunner(LocalRunner):
         """
         from distributed.protocol.pickle import dumps
 
-        stages = tuple(self.model_stages() if stages is None else stages)
+        stages = tuple(worker_copy(s) for s in (self.model_stages() if stages is None else stages))
         try:
             dumps(stages)
         except Exception as exc:  # noqa: BLE001 - whatever pickling raises, fall back to the spec
@@ -332,11 +347,28 @@ class DaskRunner(LocalRunner):
         provided = ("articles", *sorted({f for f in Batch.FIELDS if f != "articles"}))
         plugin = ModelStagesPlugin(self.model_factory(models.stages), provided)  # never warmed here: small
         self.client.register_plugin(plugin, name=PLUGIN_NAME)  # setup() loads the models on every worker, once
-        for _batch, future in self._submit(batches, lambda b: (run_models_task, b, PLUGIN_NAME)):
+        embed = next((s for s in models.stages if _is_embed(s)), None)
+        for batch, future in self._submit(
+            (self._with_cached_vectors(b, embed) for b in batches), lambda b: (run_models_task, b, PLUGIN_NAME)
+        ):
             out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would
             for timing in timings:
                 report.add_timing(timing)
+            if embed is not None:  # the vectors the workers computed join the store's cache, as the local runner's do
+                fresh = {aid: v for aid, v in out.embeddings.items() if aid not in batch.embeddings}
+                if fresh:
+                    self.store.put_embeddings(embed.embedder.name, fresh)
             yield out
+
+    def _with_cached_vectors(self, batch: Batch, embed: Any) -> Batch:
+        """``batch`` with the vectors the store already caches for its articles (workers skip encoding those)."""
+        if embed is None:
+            return batch
+        missing = [a.id for a in batch.articles if a.id not in batch.embeddings]
+        cached = self.store.get_embeddings(embed.embedder.name, missing) if missing else {}
+        dim = getattr(embed.embedder, "dim", None)
+        cached = {k: v for k, v in cached.items() if dim is None or v.shape[-1] == dim}
+        return batch.replace(embeddings={**batch.embeddings, **cached}) if cached else batch
 
     def worker_stats(self) -> dict[str, WorkerStats]:
         """Per worker address: model loads, batches, articles and seconds its plugin ran (for benchmarks)."""
@@ -392,6 +424,12 @@ class DaskRunner(LocalRunner):
             new = client.submit(fn, *args, pure=False)
             owner[new.key] = nxt
             completed.add(new)
+
+
+def _is_embed(stage: Stage) -> bool:
+    from ..embed import EmbedStage
+
+    return isinstance(stage, EmbedStage)
 
 
 def _wait(future: Any) -> None:

@@ -68,3 +68,12 @@ def test_quotes_speakers_dates_amounts_place(reading) -> None:
     pha = next(e for e in reading.entities if e.name == "Portmere Harbour Authority")
     assert "PHA" in pha.aliases
     assert any(r.title.startswith("director of the Portmere Harbour Authority") for r in reading.roles)
+
+
+def test_stage_pickles_without_its_model() -> None:
+    import pickle
+
+    stage = ReadStage(Settings())
+    stage._nlp = object()  # stands in for a loaded model
+    clone = pickle.loads(pickle.dumps(stage))
+    assert clone._nlp is None and clone.model == stage.model and clone.provides == ("readings",)

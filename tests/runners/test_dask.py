@@ -20,7 +20,7 @@ from storyline.embed import EmbedStage, FakeEmbedder
 from storyline.pipeline import Batch
 from storyline.records import Assignment, CopyLink, Reading, content_id, normalize_text
 from storyline.runners.dask import DaskRunner, read_part_task
-from storyline.runners.local import LocalRunner
+from storyline.runners.local import LocalRunner, ProcessReport
 from storyline.store import open_store
 
 distributed = pytest.importorskip("distributed")
@@ -346,3 +346,60 @@ def test_stages_that_do_not_pickle_are_rebuilt_from_settings(tmp_path: Path) -> 
         assert isinstance(DaskTest(store, settings).model_factory(), PickledStages)
     finally:
         store.close()
+
+
+class StagesOnly(LocalRunner):
+    """The runner's own stages and story saving, without the store-wide steps of ``finish`` (entities, briefs):
+    those run in the client after the batches, the same code for both runners, and are tested with their modules."""
+
+    def finish(self, report: ProcessReport) -> None:
+        report.touched |= self.stories().finish()
+        report.stories_touched = len(report.touched)
+
+
+class LocalStagesOnly(StagesOnly):
+    pass
+
+
+class DaskStagesOnly(DaskRunner, StagesOnly):
+    pass
+
+
+@pytest.mark.models
+def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str) -> None:
+    """LocalRunner's wired stages (copies, embed, read with spaCy, cluster) with the model stages on workers.
+
+    FakeEmbedder stands in for MiniLM (passed as the runner's embedder); spaCy is the real one, loaded once on each
+    worker. The vectors the workers compute must reach the store's cache exactly as the local runner stores them.
+    """
+    inputs = write_corpus(tmp_path / "corpus")
+    results = {}
+    for kind in ("local", "dask"):
+        db = str(tmp_path / f"{kind}.db")
+        settings = load_settings(db=db, env={})
+        store = open_store(db)
+        try:
+            embedder = FakeEmbedder(64)
+            if kind == "local":
+                from storyline import workflow
+
+                workflow.ingest(store, inputs, settings)
+                report = LocalStagesOnly(store, settings, embedder=embedder, batch_size=2).process()
+            else:
+                with DaskStagesOnly(store, settings, scheduler=cluster, embedder=embedder, batch_size=2) as runner:
+                    runner.ingest(inputs)
+                    report = runner.process()
+                    again = runner.process()
+                    assert again.articles == 0
+            ids = [a.id for a in store.articles()]
+            results[kind] = {
+                **stored(db),
+                "vectors": {k: v.tolist() for k, v in store.get_embeddings(embedder.name, ids).items()},
+                "stories": sorted((s.id, s.article_ids) for s in store.stories()),
+                "report": (report.articles, report.copies, report.stories_touched),
+            }
+        finally:
+            store.close()
+    assert results["dask"] == results["local"]
+    assert len(results["dask"]["vectors"]) == len(CORPUS) and results["dask"]["stories"]
+    assert all(r.mentions for r in results["dask"]["readings"].values())  # spaCy ran on the workers
