@@ -145,7 +145,7 @@ def _stories_demo() -> dict[str, Any]:
 def _stories_speed() -> dict[str, Any]:
     from .bench_story_speed import clustering_rate
 
-    rate, _ = clustering_rate()
+    rate, _, _ = clustering_rate()
     return {"rate": rate}
 
 
