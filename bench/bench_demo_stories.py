@@ -69,9 +69,8 @@ def evaluate(db: str | None = None) -> dict[str, object]:
     hit = gold_copies & pred_copies
     precision = len(hit) / len(pred_copies) if pred_copies else 1.0
     recall = len(hit) / len(gold_copies) if gold_copies else 1.0
-    origins_ok = all(
-        s.independent_origins == len(gold_groups_for(s, url_of, truth)) for s in stories.values()
-    )
+    origin_hits = [s.independent_origins == len(gold_groups_for(s, url_of, truth)) for s in stories.values()]
+    origins_ok = all(origin_hits)
     result = {
         "articles": len(truth["articles"]),
         "stories_gold": len(gold_set),
@@ -81,6 +80,7 @@ def evaluate(db: str | None = None) -> dict[str, object]:
         "copies_precision": precision,
         "copies_recall": recall,
         "independent_origins_ok": origins_ok,
+        "independent_origins_share": sum(origin_hits) / len(origin_hits) if origin_hits else 0.0,
         "seconds": seconds,
     }
     print(f"demo: {len(truth['articles'])} articles, {len(gold_set)} true stories, {len(pred_set)} found, "
@@ -92,7 +92,8 @@ def evaluate(db: str | None = None) -> dict[str, object]:
         print("  missed:", c)
     for c in sorted(pred_copies - gold_copies, key=str):
         print("  extra: ", c)
-    print(f"independent origins match the ground truth: {origins_ok}; pipeline {seconds:.1f}s")
+    print(f"independent origins match the ground truth in {sum(origin_hits)}/{len(origin_hits)} stories; "
+          f"pipeline {seconds:.1f}s")
     return result
 
 

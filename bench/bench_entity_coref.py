@@ -120,8 +120,11 @@ def prepare(docs: list[EcbDoc], nlp) -> list[Item]:  # type: ignore[no-untyped-d
 
 
 class Union:
+    """Union-find; with ``names`` set, two groups that hold different named entities never join."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.names: dict[str, frozenset[str]] | None = None
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -132,8 +135,14 @@ class Union:
 
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
+        if ra == rb:
+            return
+        if self.names is not None:
+            na, nb = self.names.get(ra, frozenset()), self.names.get(rb, frozenset())
+            if na and nb and na != nb:
+                return
+            self.names[ra] = na | nb
+        self.parent[rb] = ra
 
 
 def clusters_of(items: list[Item], key) -> list[set[str]]:  # type: ignore[no-untyped-def]
@@ -150,7 +159,8 @@ def baseline(items: list[Item], typed: bool = False) -> list[set[str]]:
 def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tuple[int, int]]], *, appositions: bool = True,
          pronoun_window: int = 0, names_first: bool = True, unresolved_by_lemma: bool = False,
          indefinite_alone: bool = False, copula: bool = True, salience: bool = True,
-         pronoun_salience: bool = False, salience_ratio: float = 2.0, role_nouns: bool = False) -> list[set[str]]:
+         pronoun_salience: bool = False, salience_ratio: float = 2.0, role_nouns: bool = False,
+         guard: bool = False) -> list[set[str]]:
     """Our clustering. Defaults = the best setting on the dev topics (train/dev only were used to choose)."""
     uf = Union()
     for it in items:
@@ -181,6 +191,12 @@ def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tup
         for uid, key in local_key.items():
             if key in members:
                 uf.union(f"E:{ent.id}", uid)
+    if guard:  # from here on, a link never joins two different named entities
+        uf.names = {}
+        for it in items:
+            if it.kind == "name":
+                root = uf.find(it.uid)
+                uf.names[root] = frozenset({root})
     # 1b. a common noun naming a role the articles gave exactly one named person of the subtopic
     #     ("the actress" after "actress Tara Reid") is that person: the quote reader's rule
     if role_nouns:

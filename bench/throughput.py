@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,7 +57,23 @@ def _workers_cpu(runner: Any) -> float:
     return sum(runner.client.run(_cpu_seconds).values()) if runner is not None else 0.0
 
 
-class StandaloneStages(LocalRunner):
+class TimedFinish:
+    """Times the runner's store-wide ``finish`` (stories, entities, briefs) apart from the batches, and keeps the
+    batch figures when it fails (the error is reported with them)."""
+
+    finish_seconds = 0.0
+    finish_error: str | None = None
+
+    def finish(self, report: Any) -> None:
+        began = time.perf_counter()
+        try:
+            super().finish(report)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports it and keeps the batch figures
+            self.finish_error = f"{type(exc).__name__}: {exc}"[:300]
+        self.finish_seconds = time.perf_counter() - began
+
+
+class StandaloneStages(TimedFinish, LocalRunner):
     """The package's own stages, wired here: what the runner will run once its stages are wired."""
 
     def pre_stages(self) -> list[Any]:
@@ -79,12 +96,27 @@ class StandaloneStages(LocalRunner):
 
 def make_runner(kind: str, stages: str, store: Store, settings: Settings, batch: int, workers: int) -> Any:
     if kind == "local":
-        cls: type = StandaloneStages if stages == "standalone" else LocalRunner
+        cls: type = StandaloneStages if stages == "standalone" else type("BenchLocal", (TimedFinish, LocalRunner), {})
         return cls(store, settings, batch_size=batch)
     from storyline.runners.dask import DaskRunner
 
-    cls = type("BenchDask", (DaskRunner, StandaloneStages), {}) if stages == "standalone" else DaskRunner
-    return cls(store, settings, workers=workers, batch_size=batch)
+    base = StandaloneStages if stages == "standalone" else type("BenchLocal", (TimedFinish, LocalRunner), {})
+    return type("BenchDask", (DaskRunner, base), {})(store, settings, workers=workers, batch_size=batch)
+
+
+def _progress(total: int) -> Any:
+    """Progress on stderr every tenth of the run (a long run on a loaded machine should show it is alive)."""
+    began = time.perf_counter()
+    step = max(1, total // 10)
+    mark = [step]
+
+    def show(stage: str, done: int, _total: int) -> None:
+        if done >= mark[0]:
+            mark[0] += step
+            rate = done / (time.perf_counter() - began)
+            print(f"  {done}/{total} articles, {rate:.2f}/s", file=sys.stderr, flush=True)
+
+    return show
 
 
 def main() -> dict[str, object]:
@@ -117,7 +149,7 @@ def main() -> dict[str, object]:
             if dask is not None:
                 dask.client  # start the cluster before the clock: a long-running cluster pays this once
             c0, w0, t0 = _cpu_seconds(), _workers_cpu(dask), time.perf_counter()
-            report = runner.process()
+            report = runner.process(on_progress=_progress(args.n))
             t_process = time.perf_counter() - t0
             cpu = _cpu_seconds() - c0 + _workers_cpu(dask) - w0
             if args.runner == "dask":
@@ -140,6 +172,9 @@ def main() -> dict[str, object]:
         "store_articles_per_s": round(args.n / t_store, 1),
         "process_articles_per_s": round(args.n / t_process, 2),
         "process_seconds": round(t_process, 2),
+        "batches_articles_per_s": round(args.n / (t_process - runner.finish_seconds), 2),  # before finish()
+        "finish_seconds": round(runner.finish_seconds, 2),
+        "finish_error": runner.finish_error,
         "stage_articles_per_s": {k: round(args.n / v, 1) for k, v in report.stage_seconds.items() if v > 0},
         "stage_seconds": {k: round(v, 2) for k, v in report.stage_seconds.items()},
         "peak_rss_mb": round(peak_rss_mb(), 1),

@@ -351,6 +351,7 @@ def story(
     config: ConfigOption = None,
 ) -> None:
     """One story: its members, the copy tree (what copies what) and why each article is in it."""
+    from rich.text import Text
     from rich.tree import Tree
 
     from .stories import story_detail
@@ -374,7 +375,7 @@ def story(
         why = d.assignments[a.id].reason if a.id in d.assignments else ""
         table.add_row(a.id, _day(a.published), a.outlet or "—", a.title or "—", copy, why)
     console.print(table)
-    tree = Tree("[bold]copy tree[/bold] (roots are independent origins)")
+    tree = Tree(Text("copy tree (roots are independent origins)", style="bold"))
 
     def add(branch: Any, node: Any) -> None:
         if node.article_id in by_id:
@@ -383,13 +384,13 @@ def story(
             label = f"(not in this story) {node.article_id or node.url}"
         if node.link is not None:
             label += f"  [{node.link.kind} {node.link.score:.2f}: {node.link.reason}]"
-        sub = branch.add(label, highlight=False)
+        sub = branch.add(Text(label))
         for child in node.children:
             add(sub, child)
 
     for root in d.tree:
         add(tree, root)
-    console.print(tree, markup=False)
+    console.print(tree)
 
 
 @app.command()

@@ -395,7 +395,7 @@ class StoryIndex:
                 evidence.append("same place: " + ", ".join(sorted(common)))
             else:
                 place_term = -1.0
-                evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(p for p, _ in story.places.most_common(2))}")
+                evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(_top(story.places, 2))}")
         score = (
             s.w_centroid * cos_centroid + s.w_closest * nearest + s.w_lexical * lexical + s.w_entities * coverage
             - s.w_time * time_gap + s.w_same_days * same_days + s.w_place * place_term
@@ -529,7 +529,7 @@ class StoryIndex:
         vec = b.centroid / (float(np.linalg.norm(b.centroid)) or 1.0)
         feats = ArticleFeatures(
             frozenset(e for e, c in b.entities.items() if c * 2 >= len(b.members)),
-            frozenset(p for p, _ in b.places.most_common(1)),
+            frozenset(_top(b.places, 1)),
             sorted(b.days)[len(b.days) // 2] if b.days else None,
         )
         norm = math.sqrt(b.lex_norm2) or 1.0
@@ -544,7 +544,7 @@ class StoryIndex:
         """
         merged: list[tuple[str, str, str]] = []
         todo = list(story_ids) if story_ids is not None else [sid for sid, s in self.stories.items() if not s.redirect_to]
-        order = {aid: n for n, aid in enumerate(self._labels)}
+        order = self._label_of  # arrival order of the founders decides which id survives
         for sid in todo:
             sid = self.resolve(sid)
             story = self.stories.get(sid)
@@ -655,6 +655,11 @@ class StoryIndex:
         return [sid for sid, s in self.stories.items() if not s.redirect_to and s.members]
 
 
+def _top(counts: Counter[str], n: int) -> list[str]:
+    """The ``n`` most frequent keys, ties broken by name so reasons read the same on every run."""
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
 def _describe(c: Candidate) -> str:
     bits = [f"score {c.score:.2f} (text {c.text:.2f}, words {c.lexical:.2f}, entities {c.entities:.2f}"]
     if c.closest:
@@ -689,7 +694,8 @@ def story_records(
         members = [a for a in st.members if a in articles]
         dates = [articles[a].published for a in members if articles[a].published]
         title = _title(index, st, articles)
-        shared = ", ".join(e for e, c in st.entities.most_common(4) if c > 1)
+        common = sorted(st.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:4]  # ties by name: stable text
+        shared = ", ".join(e for e, c in common if c > 1)
         reason = st.reason or f"founded by {st.founder}"
         if shared:
             reason += f"; common entities: {shared}"

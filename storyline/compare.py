@@ -682,7 +682,7 @@ class Comparer:
         _attach_story_conflicts(facts, conflicts)
         # a fact is contested when one of its conflicts (not a mere update) is listed
         disputed = {c.id for c in conflicts if not c.update}
-        facts = [_with_status(f, alias, disputed) for f in facts]
+        facts = [_with_status(f, alias, disputed, self._close, origins) for f in facts]
         timeline = self._timeline(ids, arts, reads)
         return StoryAnalysis(
             story, arts, reads, links, origins, ents, tuple(facts), tuple(conflicts), tuple(groups), tuple(timeline),
@@ -1536,12 +1536,20 @@ def _attach_story_conflicts(facts: list[Fact], conflicts: list[Conflict]) -> Non
             facts[n] = replace(fact, conflict_ids=tuple(dict.fromkeys((*fact.conflict_ids, *extra))))
 
 
-def _with_status(fact: Fact, alias: Mapping[str, str], disputed: set[str]) -> Fact:
-    """Contested when a disagreement is listed for it; else agreed with two independent origins."""
+def _with_status(
+    fact: Fact, alias: Mapping[str, str], disputed: set[str], close: Mapping[str, tuple[Citation, ...]],
+    origins: Mapping[str, str],
+) -> Fact:
+    """Contested when a disagreement is listed for it; agreed when two independent origins say it.
+
+    For a sentence fact only the outlets whose sentence closely paraphrases it count towards "agreed"
+    (alignment is looser: it also groups sentences on one topic that say different things).
+    """
     conflict_ids = tuple(dict.fromkeys(alias.get(c, c) for c in fact.conflict_ids))
+    vouching = {origins[c.article_id] for c in close[fact.id]} if fact.id in close else set(fact.origins)
     if any(c in disputed for c in conflict_ids):
         status = "contested"
-    elif len(set(fact.origins)) >= 2:
+    elif len(vouching) >= 2:
         status = "agreed"
     else:
         status = "single-source"

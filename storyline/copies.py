@@ -81,7 +81,7 @@ def find_credit(text: str) -> Credit | None:
                 found.append(Credit(m.group(0).strip(), url=url.rstrip(_TRAILING)))
             elif name:
                 name = _CONNECTORS.sub("", name.strip().rstrip(_TRAILING))
-                found.append(Credit(m.group(0).strip(), outlet=name))
+                found.append(Credit(_CONNECTORS.sub("", m.group(0).strip()), outlet=name))
     for pattern in (_WIRE, _DATELINE_CREDIT):
         m = pattern.search(text[:400])
         if m:

