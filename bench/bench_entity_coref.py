@@ -27,12 +27,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from storyline.read.entities import RawEnt, antecedent, resolve_entities, resolve_local
+import numpy as np
+
+from storyline.embed import MiniLMEmbedder
+from storyline.read.coref import MentionInfo, MiniLMSpanEncoder, feature_names, pair_features, resolve_mentions
+from storyline.read.entities import RawEnt, antecedent, resolve_entities, resolve_local, sentence_index
 from storyline.read.roles import find_roles
 from storyline.records import Mention, Reading
 
@@ -40,6 +46,10 @@ from .coref_metrics import conll
 from .datasets import EcbDoc, Split, load_ecbplus, skip_if_missing
 
 ENTITY_TAGS = ("HUMAN_PART", "NON_HUMAN_PART", "LOC_")
+RESULTS = Path(__file__).parent / "results"
+# average-link threshold and pronoun attachment threshold of resolve_mentions, chosen on dev
+THRESHOLD = 0.4
+PRONOUN_THRESHOLD = 0.7
 PRONOUNS = {
     "he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f",
     "they": None, "them": None, "their": None, "theirs": None, "themselves": None, "it": None, "its": None,
@@ -302,6 +312,11 @@ def ours(items: list[Item], texts: dict[str, str], sentences: dict[str, list[tup
 
 
 def load_items(split: Split) -> list[tuple[str, list[EcbDoc], list[Item]]]:
+    """Gold mentions of a split, parsed, grouped by gold subtopic (cached under bench/results/)."""
+    path = RESULTS / f"entity_coref_items_{split}.pkl"
+    if path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own cache file
     import spacy
 
     docs = load_ecbplus(split)
@@ -309,31 +324,109 @@ def load_items(split: Split) -> list[tuple[str, list[EcbDoc], list[Item]]]:
     by_sub: dict[str, list[EcbDoc]] = defaultdict(list)
     for d in docs:
         by_sub[d.subtopic].append(d)
-    return [(sub, group, prepare(group, nlp)) for sub, group in sorted(by_sub.items())]
+    prepared = [(sub, group, prepare(group, nlp)) for sub, group in sorted(by_sub.items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        pickle.dump(prepared, fh)
+    return prepared
 
 
-def evaluate(split: Split, prepared: list[tuple[str, list[EcbDoc], list[Item]]] | None = None, **options: object) -> dict[str, float]:
+def line_sentences(text: str) -> list[tuple[int, int]]:
+    """ECB+ text is one sentence per line."""
+    offs, pos = [], 0
+    for line in text.split("\n"):
+        offs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return offs
+
+
+Vectors = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+
+
+def mention_vectors(split: Split, prepared: list[tuple[str, list[EcbDoc], list[Item]]]) -> Vectors:
+    """MiniLM vectors of every mention in its sentence ("<subtopic>/<uid>") and of every mention's own
+    words (lower-cased surface), cached under bench/results/ (a few minutes on 2 cores the first time)."""
+    path = RESULTS / f"entity_coref_vectors_{split}.npz"
+    if path.exists():
+        z = np.load(path)
+        return dict(zip(z["uids"].tolist(), z["vecs"], strict=True)), dict(zip(z["surfaces"].tolist(), z["surface_vecs"], strict=True))
+    contexts, spans, uids, surfaces = [], [], [], set()
+    for sub, group, items in prepared:
+        texts = {d.doc_id: d.text for d in group}
+        for it in items:
+            text = texts[it.doc]
+            s, e = line_sentences(text)[sentence_index(line_sentences(text), it.start)]
+            contexts.append(text[s:e])
+            spans.append((it.start - s, it.end - s))
+            uids.append(f"{sub}/{it.uid}")
+            surfaces.add(text[it.start : it.end].lower())
+    encoder = MiniLMSpanEncoder()
+    vecs = encoder.encode(contexts, spans)
+    words = sorted(surfaces)
+    surface_vecs = MiniLMEmbedder(words=64).encode(words)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, uids=np.array(uids), vecs=vecs, surfaces=np.array(words), surface_vecs=surface_vecs)
+    return dict(zip(uids, vecs, strict=True)), dict(zip(words, surface_vecs, strict=True))
+
+
+def mention_infos(sub: str, items: list[Item], texts: dict[str, str], sentences: dict[str, list[tuple[int, int]]],
+                  vectors: Vectors, **options: object) -> tuple[list[MentionInfo], np.ndarray, np.ndarray]:
+    """What :func:`resolve_mentions` gets: each mention with its rule cluster (``ours``), and its vectors."""
+    rules = ours(items, texts, sentences, **options)  # type: ignore[arg-type]
+    cid = {u: i for i, c in enumerate(rules) for u in c}
+    infos = [MentionInfo(it.doc, sentence_index(sentences[it.doc], it.start), it.kind, it.label, it.head,
+                         texts[it.doc][it.start : it.end].lower(), cid[it.uid], it.start,
+                         it.det in INDEFINITE, it.plural) for it in items]
+    span_vecs = np.stack([vectors[0][f"{sub}/{it.uid}"] for it in items])
+    surface_vecs = np.stack([vectors[1][m.surface] for m in infos])
+    return infos, span_vecs, surface_vecs
+
+
+def fit_weights(split: Split = "train") -> dict[str, float]:
+    """Logistic regression over mention pairs of one split (the values in ``coref.PAIR_WEIGHTS``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    prepared = load_items(split)
+    vectors = mention_vectors(split, prepared)
+    xs, ys = [], []
+    for sub, group, items in prepared:
+        texts = {d.doc_id: d.text for d in group}
+        sents = {d.doc_id: line_sentences(d.text) for d in group}
+        infos, span_vecs, surface_vecs = mention_infos(sub, items, texts, sents, vectors)
+        upper = np.triu_indices(len(items), 1)
+        gold = np.array([it.gold for it in items])
+        xs.append(pair_features(infos, span_vecs, surface_vecs)[upper])
+        ys.append((gold[:, None] == gold[None, :])[upper])
+    model = LogisticRegression(max_iter=2000, fit_intercept=False).fit(np.concatenate(xs), np.concatenate(ys))
+    return {name: round(float(w), 4) for name, w in zip(feature_names(), model.coef_[0], strict=True)}
+
+
+def evaluate(split: Split, prepared: list[tuple[str, list[EcbDoc], list[Item]]] | None = None, *,
+             threshold: float = THRESHOLD, pronoun_threshold: float = PRONOUN_THRESHOLD,
+             weights: dict[str, float] | None = None, **options: object) -> dict[str, float]:
     prepared = prepared if prepared is not None else load_items(split)
-    keys, base, typed, mine = [], [], [], []
+    vectors = mention_vectors(split, prepared)
+    keys, base, typed, rules, mine = [], [], [], [], []
     began = time.perf_counter()
     n_mentions = 0
     for sub, group, items in prepared:
         n_mentions += len(items)
         texts = {d.doc_id: d.text for d in group}
-        sents = {}
-        for d in group:
-            offs, pos = [], 0
-            for line in d.text.split("\n"):
-                offs.append((pos, pos + len(line)))
-                pos += len(line) + 1
-            sents[d.doc_id] = offs  # ECB+ text is one sentence per line
+        sents = {d.doc_id: line_sentences(d.text) for d in group}
         prefix = sub + "/"
         keys += [{prefix + u for u in c} for c in clusters_of(items, lambda it: it.gold)]
         base += [{prefix + u for u in c} for c in baseline(items)]
         typed += [{prefix + u for u in c} for c in baseline(items, typed=True)]
-        mine += [{prefix + u for u in c} for c in ours(items, texts, sents, **options)]  # type: ignore[arg-type]
+        rules += [{prefix + u for u in c} for c in ours(items, texts, sents, **options)]  # type: ignore[arg-type]
+        infos, span_vecs, surface_vecs = mention_infos(sub, items, texts, sents, vectors, **options)
+        numbers = resolve_mentions(infos, span_vecs, threshold=threshold, pronoun_threshold=pronoun_threshold,
+                                   weights=weights, surface_vectors=surface_vecs)
+        groups: dict[int, set[str]] = defaultdict(set)
+        for it, n in zip(items, numbers, strict=True):
+            groups[n].add(prefix + it.uid)
+        mine += list(groups.values())
     out: dict[str, float] = {"subtopics": len(prepared), "documents": sum(len(g) for _, g, _ in prepared), "mentions": n_mentions}
-    for name, response in (("baseline", base), ("baseline_typed", typed), ("ours", mine)):
+    for name, response in (("baseline", base), ("baseline_typed", typed), ("rules", rules), ("ours", mine)):
         for k, v in conll(keys, response).items():
             out[f"{name}_{k}"] = round(100 * v, 2)
     out["margin_conll_f1"] = round(out["ours_conll_f1"] - out["baseline_conll_f1"], 2)
@@ -342,10 +435,14 @@ def evaluate(split: Split, prepared: list[tuple[str, list[EcbDoc], list[Item]]] 
 
 
 @skip_if_missing
-def main() -> dict[str, float]:
+def main() -> dict[str, float] | None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    parser.add_argument("--fit", action="store_true", help="fit the pair weights on the train topics and print them")
     args = parser.parse_args()
+    if args.fit:
+        print(json.dumps(fit_weights("train"), indent=1))
+        return None
     result = evaluate(args.split)
     print(json.dumps(result, indent=1))
     return result

@@ -151,7 +151,8 @@ def main() -> dict[str, object]:
             c0, w0, t0 = _cpu_seconds(), _workers_cpu(dask), time.perf_counter()
             report = runner.process(on_progress=_progress(args.n))
             t_process = time.perf_counter() - t0
-            cpu = _cpu_seconds() - c0 + _workers_cpu(dask) - w0
+            client_cpu, workers_cpu = _cpu_seconds() - c0, _workers_cpu(dask) - w0
+            cpu = client_cpu + workers_cpu
             if args.runner == "dask":
                 workers_peak = {k: round(v, 1) for k, v in runner.client.run(_worker_peak_mb).items()}
                 worker_batches = {k: s.batches for k, s in runner.worker_stats().items()}
@@ -181,6 +182,7 @@ def main() -> dict[str, object]:
         # load-independent: CPU seconds (this process + Dask workers) per article, and what that gives on every
         # core of an idle machine (an upper bound: it assumes the cores are kept busy)
         "cpu_ms_per_article": round(1000 * cpu / args.n, 1),
+        "client_cpu_ms_per_article": round(1000 * client_cpu / args.n, 1),  # this process (with Dask: the client)
         "idle_articles_per_s": round((os.cpu_count() or 1) * args.n / cpu, 1),
     }
     if workers_peak:

@@ -615,6 +615,8 @@ class Comparer:
       sentences about *different* moments, "walked off on Monday" / "returned to work yesterday", score ~0.7).
     - ``figure_cosine``: figures are compared between looser pairs, since the word-level diff that pairs them
       ("injuring 12 others" / "injured 15") is itself the evidence.
+    - ``agree_cosine``: only aligned sentences this close to a fact's sentence vouch for it ("agreed", and the
+      brief's account, which also needs each cited span to carry every name, number, place and date).
     - ``quote_cosine`` / ``quote_paraphrase``: a reworded quote of the same speaker joins a group when the
       embeddings are this close and this share of words still matches.
     """
@@ -626,6 +628,7 @@ class Comparer:
         align_threshold: float = 0.55,
         conflict_cosine: float = 0.75,
         figure_cosine: float = 0.6,
+        agree_cosine: float = 0.6,
         strong_cosine: float = 0.75,
         quote_cosine: float = 0.7,
         quote_paraphrase: float = 0.3,
@@ -634,6 +637,7 @@ class Comparer:
         self.align_threshold = align_threshold
         self.conflict_cosine = conflict_cosine
         self.figure_cosine = figure_cosine
+        self.agree_cosine = agree_cosine
         self._score = np.zeros((0, 0), dtype=np.float32)
         self.strong_cosine = strong_cosine
         self.quote_cosine = quote_cosine
@@ -770,7 +774,7 @@ class Comparer:
         self._close[fact_id] = tuple(
             self._cite(m.article_id, m.start, m.end)
             for m in members
-            if m is rep or self._cos[rep.order, m.order] >= self.conflict_cosine
+            if m is rep or self._cos[rep.order, m.order] >= self.agree_cosine
         )
         fact = Fact(
             id=fact_id,

@@ -1,19 +1,19 @@
-"""Mention-level coreference beyond names: contextual span vectors and similarity merging.
+"""Mention-level coreference beyond names: contextual span vectors, pair scores, clustering.
 
 The name rules of :mod:`storyline.read.entities` link "Raj Chohan" to "Chohan" but cannot tell that
-"the woman" in one article and "the victim" in another are the same person, or that "the actress"
-is Tara Reid. Two pieces help with that:
+"the woman" in one article and "the victim" in another are the same person, or which "he" is whom.
+Three pieces help with that:
 
 * :class:`MiniLMSpanEncoder` embeds a mention *in its sentence*: the sentence goes through
   all-MiniLM-L6-v2 and the vectors of the word pieces inside the mention are averaged. Two
-  mentions of one person get close vectors because their contexts (what the person did) agree,
-  even when the words of the mentions differ.
-* :func:`merge_clusters` takes clusters the rules already built (seeds) and merges pairs whose
-  average cosine clears a threshold, largest first (average-link agglomerative clustering), never
-  across coarse types (a person is not a place) and never two clusters that each hold a different
-  full name (the name rules already decided those are different people).
+  mentions of one person get close vectors when their contexts agree, even when their words differ.
+* :func:`pair_probabilities` scores every mention pair with a small logistic regression
+  (:data:`PAIR_WEIGHTS`, fit on the ECB+ train topics) over what the rules decided (the rule
+  cluster), head lemma, surface, type, distance, and the two cosines per kind of pair.
+* :func:`resolve_mentions` clusters names and common nouns by average link over those scores and
+  attaches each pronoun to its most probable antecedent in its document.
 
-Both are pure over plain spans, so the benchmark and the store-wide resolver can use them alike.
+All of it works on plain spans and vectors, so the benchmark and a store-wide resolver use it alike.
 """
 
 from __future__ import annotations
@@ -100,72 +100,6 @@ class MiniLMSpanEncoder:
         return _unit(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Seed:
-    """One mention as :func:`merge_clusters` sees it."""
-
-    cluster: Hashable  # the cluster the rules put it in
-    kind: str  # "name" | "nominal" | "pronoun"
-    label: str  # coarse type (PERSON, ORG, GPE, ...)
-    name_key: str | None = None  # the resolved name entity, for names
-
-
-def merge_clusters(seeds: Sequence[Seed], vectors: np.ndarray, *, threshold: float,
-                   pronouns: bool = False) -> list[int]:
-    """Average-link merging of the seeds' clusters; returns a cluster number per seed.
-
-    Clusters merge while the best pair's mean cosine is at least ``threshold``. A pair never merges
-    across coarse types, nor when both hold (different) names. Pronoun-only clusters stay out unless
-    ``pronouns`` (a pronoun's vector is mostly its sentence, which misleads).
-    """
-    if len(seeds) != len(vectors):
-        raise ModelError("one vector per mention is needed", item="merge_clusters")
-    order = list(dict.fromkeys(s.cluster for s in seeds))
-    index = {c: i for i, c in enumerate(order)}
-    members: list[list[int]] = [[] for _ in order]
-    for n, s in enumerate(seeds):
-        members[index[s.cluster]].append(n)
-    active = []
-    for i, ms in enumerate(members):
-        if pronouns or any(seeds[n].kind != "pronoun" for n in ms):
-            active.append(i)
-    label = {i: max((seeds[n].label for n in members[i]), key=[seeds[n].label for n in members[i]].count) for i in active}
-    names = {i: {seeds[n].name_key for n in members[i] if seeds[n].name_key} for i in active}
-    sums = {i: vectors[[n for n in members[i] if seeds[n].kind != "pronoun"] or members[i]].sum(axis=0) for i in active}
-    counts = {i: len([n for n in members[i] if seeds[n].kind != "pronoun"]) or len(members[i]) for i in active}
-    owner = list(range(len(order)))
-    ids = active
-    if len(ids) > 1:
-        mat = np.stack([sums[i] for i in ids]).astype(np.float64)
-        cnt = np.array([counts[i] for i in ids], dtype=np.float64)
-        labs = [label[i] for i in ids]
-        blocked = np.array([[labs[a] != labs[b] or bool(names[ids[a]] and names[ids[b]] and names[ids[a]] != names[ids[b]])
-                             for b in range(len(ids))] for a in range(len(ids))])
-        np.fill_diagonal(blocked, True)
-        alive = np.ones(len(ids), dtype=bool)
-        while True:
-            sim = (mat @ mat.T) / np.outer(cnt, cnt)  # mean pairwise cosine (vectors are unit length)
-            sim[blocked] = -np.inf
-            sim[~alive, :] = -np.inf
-            sim[:, ~alive] = -np.inf
-            a, b = np.unravel_index(int(np.argmax(sim)), sim.shape)
-            if sim[a, b] < threshold:
-                break
-            keep, gone = min(a, b), max(a, b)
-            mat[keep] += mat[gone]
-            cnt[keep] += cnt[gone]
-            blocked[keep] |= blocked[gone]
-            blocked[:, keep] |= blocked[:, gone]
-            alive[gone] = False
-            owner[ids[gone]] = ids[keep]
-    def root(i: int) -> int:
-        while owner[i] != i:
-            i = owner[i]
-        return i
-
-    return [root(index[s.cluster]) for s in seeds]
-
-
 # ------------------------------------------------------------------ pairwise scoring and clustering
 
 KINDS = ("name", "nominal", "pronoun")
@@ -192,13 +126,18 @@ def feature_names() -> list[str]:
     names = ["bias", "same_rule", "same_head", "same_surface", "same_label", "same_doc", "sent_near", "sent_dist",
              "indefinite", "plural_clash", "rule_size_max", "rule_size_min", "nearest_antecedent", "antecedent_rank"]
     for a, b in _KIND_PAIRS:
-        names += [f"{a}-{b}", f"{a}-{b}*cos", f"{a}-{b}*same_head"]
+        names += [f"{a}-{b}", f"{a}-{b}*cos", f"{a}-{b}*same_head", f"{a}-{b}*surface_cos"]
     return names
 
 
-def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray) -> np.ndarray:
-    """``n x n x f`` features of every mention pair (see :func:`feature_names`)."""
+def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray, surface_vectors: np.ndarray | None = None) -> np.ndarray:
+    """``n x n x f`` features of every mention pair (see :func:`feature_names`).
+
+    ``vectors``: each mention in its sentence (:class:`MiniLMSpanEncoder`); ``surface_vectors``:
+    the mention's own words alone ("the victim" near "the woman"), zero when not given.
+    """
     n = len(mentions)
+    scos = (surface_vectors @ surface_vectors.T) if surface_vectors is not None else np.zeros((n, n), dtype=np.float32)
     cos = np.asarray(vectors, dtype=np.float32) @ np.asarray(vectors, dtype=np.float32).T
     def eq(values: list[Hashable]) -> np.ndarray:
         codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
@@ -240,7 +179,7 @@ def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray) -> np.nd
     for a, b in _KIND_PAIRS:
         ia, ib = KINDS.index(a), KINDS.index(b)
         pair = (((kind[:, None] == ia) & (kind[None, :] == ib)) | ((kind[:, None] == ib) & (kind[None, :] == ia))).astype(np.float32)
-        cols += [pair, pair * cos, pair * same_head]
+        cols += [pair, pair * cos, pair * same_head, pair * scos]
     return np.stack(cols, axis=-1)
 
 
@@ -250,18 +189,19 @@ PAIR_WEIGHTS: dict[str, float] = {}
 
 
 def pair_probabilities(mentions: Sequence[MentionInfo], vectors: np.ndarray,
-                       weights: dict[str, float] | None = None) -> np.ndarray:
+                       weights: dict[str, float] | None = None, surface_vectors: np.ndarray | None = None) -> np.ndarray:
     """``n x n`` probability that two mentions corefer."""
     w = weights if weights is not None else PAIR_WEIGHTS
     if not w:
         raise ModelError("no pair weights", item="coref", hint="fit them with python -m bench.bench_entity_coref --fit")
     vec = np.array([w.get(name, 0.0) for name in feature_names()], dtype=np.float32)
-    logits = pair_features(mentions, vectors) @ vec
+    logits = pair_features(mentions, vectors, surface_vectors) @ vec
     return 1.0 / (1.0 + np.exp(-logits))
 
 
 def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, threshold: float = 0.5,
-                     pronoun_threshold: float = 0.5, weights: dict[str, float] | None = None) -> list[int]:
+                     pronoun_threshold: float = 0.5, weights: dict[str, float] | None = None,
+                     surface_vectors: np.ndarray | None = None) -> list[int]:
     """A cluster number per mention.
 
     Names and common nouns: average-link clustering of the pair probabilities; two groups join
@@ -273,7 +213,7 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
     n = len(mentions)
     if n == 0:
         return []
-    prob = pair_probabilities(mentions, vectors, weights)
+    prob = pair_probabilities(mentions, vectors, weights, surface_vectors)
     labels = np.array([m.label for m in mentions])
     prob = np.where(labels[:, None] == labels[None, :], (prob + prob.T) / 2, 0.0)
     full = [i for i, m in enumerate(mentions) if m.kind != "pronoun"]
