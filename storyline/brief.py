@@ -112,6 +112,14 @@ class Claims:
     dates: tuple[date, ...]  # ISO dates in the text
     month_days: tuple[tuple[int, int], ...]
     weekdays: tuple[int, ...]
+    quotes: tuple[str, ...] = ()  # words a sentence puts in quotation marks
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
+
+
+def _quote_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower().replace("’", "'"))
 
 
 def sentence_claims(text: str) -> Claims:
@@ -157,7 +165,10 @@ def sentence_claims(text: str) -> Claims:
             continue
         flush()
     flush()
-    return Claims(tuple(dict.fromkeys(names)), tuple(numbers), tuple(dates), tuple(month_days), tuple(weekdays))
+    quotes = tuple(m.group(1) for m in _QUOTED.finditer(text))
+    return Claims(
+        tuple(dict.fromkeys(names)), tuple(numbers), tuple(dates), tuple(month_days), tuple(weekdays), quotes
+    )
 
 
 # ---------------------------------------------------------------- the checker
@@ -213,6 +224,11 @@ class CitationChecker:
         dates = [d for d in (reading.dates if reading else ()) if d.start >= cite.start and d.end <= cite.end]
         amounts = [a for a in (reading.amounts if reading else ()) if a.start >= cite.start and a.end <= cite.end]
         missing = []
+        for quoted in claims.quotes:
+            # a quotation is a claim too: the span must carry the quoted words, in order (a cut is fine)
+            words, span_words = _quote_words(quoted), _quote_words(span)
+            if words and _in_order(words, span_words) < 0.9 * len(words):
+                missing.append(f"the quotation {quoted[:40]!r}")
         for name in claims.names:
             if not self._name_in(name, low):
                 missing.append(repr(name))
@@ -254,6 +270,14 @@ class CitationChecker:
         if len(tokens) > 1 and len(tokens[-1]) >= 4 and f" {tokens[-1]} " in low and tokens[-1] not in _NOT_NAMES:
             return True  # a full name against a span that uses the surname
         return False
+
+
+def _in_order(words: list[str], span_words: list[str]) -> int:
+    """How many of ``words`` the span has in the same order (difflib matching blocks)."""
+    import difflib
+
+    sm = difflib.SequenceMatcher(None, words, span_words, autojunk=False)
+    return sum(b.size for b in sm.get_matching_blocks())
 
 
 def sentence_claims_numbers(text: str) -> list[tuple[float, float | None]]:
@@ -333,8 +357,10 @@ class BriefBuilder:
             sentence = self._supported(_tidy(fact.text), analysis.close.get(fact.id, fact.citations))
             if sentence is None:
                 continue
-            if len({analysis.origins[c.article_id] for c in sentence.citations}) < 2:
-                continue  # the other outlets' spans do not carry every detail: not agreed as written
+            kept = tuple(c for c in sentence.citations if _shares_content(sentence.text, c, analysis))
+            if len({analysis.origins[c.article_id] for c in kept}) < 2:
+                continue  # the other outlets' spans do not carry it as written: not agreed
+            sentence = replace(sentence, citations=kept)
             out.append(replace(sentence, section="account"))
             if len(out) >= self.max_account:
                 break
@@ -409,6 +435,26 @@ class BriefBuilder:
                 )
             )  # fmt: skip
         return out
+
+
+_STOP = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been has have had that this "
+    "which who it its their his her they he she said says will would could after before than more".split()
+)
+
+
+def _content(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _shares_content(text: str, cite: Citation, analysis: StoryAnalysis, share: float = 0.5) -> bool:
+    """Whether the cited span carries at least ``share`` of the sentence's content words (5-letter stems):
+    an outlet vouches for an account sentence only when it says much the same, not just names the same people."""
+    own = _content(text)
+    if not own:
+        return False
+    span = analysis.articles[cite.article_id].text[cite.start : cite.end]
+    return len(own & _content(span)) >= share * len(own)
 
 
 def _position(fact: Fact) -> tuple[str, int]:

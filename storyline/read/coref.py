@@ -102,6 +102,7 @@ class MiniLMSpanEncoder:
 
 # ------------------------------------------------------------------ pairwise scoring and clustering
 
+_METHOD = "average"
 KINDS = ("name", "nominal", "pronoun")
 _KIND_PAIRS = tuple((a, b) for i, a in enumerate(KINDS) for b in KINDS[i:])
 
@@ -185,7 +186,46 @@ def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray, surface_
 
 #: Logistic-regression weights over :func:`feature_names`, fit on the ECB+ *train* topics by
 #: ``python -m bench.bench_entity_coref --fit`` (gold mentions, pairs within a subtopic).
-PAIR_WEIGHTS: dict[str, float] = {}
+PAIR_WEIGHTS: dict[str, float] = {
+    "bias": -9.2906,
+    "same_rule": 2.0579,
+    "same_head": -0.4573,
+    "same_surface": -0.9401,
+    "same_label": 7.9746,
+    "same_doc": 0.3939,
+    "sent_near": -0.5729,
+    "sent_dist": -1.2834,
+    "indefinite": -0.2883,
+    "plural_clash": -1.2175,
+    "rule_size_max": 0.4642,
+    "rule_size_min": -1.5597,
+    "nearest_antecedent": 0.0529,
+    "antecedent_rank": -0.8971,
+    "name-name": -1.4523,
+    "name-name*cos": 2.7695,
+    "name-name*same_head": 0.0881,
+    "name-name*surface_cos": 2.294,
+    "name-nominal": -0.6169,
+    "name-nominal*cos": 0.7441,
+    "name-nominal*same_head": 0.661,
+    "name-nominal*surface_cos": 4.1553,
+    "name-pronoun": -2.2353,
+    "name-pronoun*cos": 3.1106,
+    "name-pronoun*same_head": 0.0,
+    "name-pronoun*surface_cos": 9.9455,
+    "nominal-nominal": -0.969,
+    "nominal-nominal*cos": 4.7876,
+    "nominal-nominal*same_head": -0.6878,
+    "nominal-nominal*surface_cos": 0.3668,
+    "nominal-pronoun": -1.0354,
+    "nominal-pronoun*cos": 6.6961,
+    "nominal-pronoun*same_head": -0.0655,
+    "nominal-pronoun*surface_cos": 1.5788,
+    "pronoun-pronoun": -2.8851,
+    "pronoun-pronoun*cos": 5.5757,
+    "pronoun-pronoun*same_head": -0.4531,
+    "pronoun-pronoun*surface_cos": 2.2989,
+}
 
 
 def pair_probabilities(mentions: Sequence[MentionInfo], vectors: np.ndarray,
@@ -226,7 +266,7 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
 
         dist = 1.0 - prob[np.ix_(full, full)]
         np.fill_diagonal(dist, 0.0)
-        tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
+        tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method=_METHOD)
         for i, c in zip(full, fcluster(tree, t=1.0 - threshold, criterion="distance"), strict=True):
             out[i] = int(c)
     fresh = max(out) + 1
