@@ -102,7 +102,6 @@ class MiniLMSpanEncoder:
 
 # ------------------------------------------------------------------ pairwise scoring and clustering
 
-_METHOD = "average"
 KINDS = ("name", "nominal", "pronoun")
 _KIND_PAIRS = tuple((a, b) for i, a in enumerate(KINDS) for b in KINDS[i:])
 
@@ -266,7 +265,7 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
 
         dist = 1.0 - prob[np.ix_(full, full)]
         np.fill_diagonal(dist, 0.0)
-        tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method=_METHOD)
+        tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
         for i, c in zip(full, fcluster(tree, t=1.0 - threshold, criterion="distance"), strict=True):
             out[i] = int(c)
     fresh = max(out) + 1
