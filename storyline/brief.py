@@ -99,7 +99,8 @@ _NOT_NAMES = frozenset(
     since until about according also although because however meanwhile no not one other some such what
     which who whom whose why how mr mrs ms dr sir yes maybe read full article more said says
     date location number title wording speaker quote quotes where when who how many sources source
-    agreed contested single-source update updates timeline facts account conflict conflicts earlier""".split()
+    agreed contested single-source update updates timeline facts account conflict conflicts earlier
+    independent outlets report""".split()
 )
 
 
@@ -364,7 +365,46 @@ class BriefBuilder:
             out.append(replace(sentence, section="account"))
             if len(out) >= self.max_account:
                 break
+        if not out:
+            out = self._slot_account(analysis)
         out.sort(key=lambda s: _position_of(s, analysis))
+        return out
+
+    def _slot_account(self, analysis: StoryAnalysis) -> list[BriefSentence]:
+        """When no sentence is carried as written by two origins: who, where and when that they agree on.
+
+        Outlets that paraphrase each other rarely share a whole sentence, but they do share the actors, the
+        place and the day. Each line names only values outside any conflict, and is kept only when the spans
+        of two or more independent origins carry every one of them (the checker decides).
+        """
+        disputed = {(c.kind, v.value) for c in analysis.conflicts if not c.update for v in c.values}
+        out: list[BriefSentence] = []
+        seen: set[str] = set()
+        facts = [f for f in analysis.facts if f.kind == "event" and len(set(f.origins)) >= 2 and f.who]
+        facts.sort(key=lambda f: (-len(set(f.origins)), _position(f)))
+        for fact in facts:
+            rep = fact.citations[0]
+            reading = analysis.readings.get(rep.article_id)
+            days = [
+                d.value for d in (reading.dates if reading else ())
+                if rep.start <= d.start < rep.end and d.granularity == "day" and ("date", d.value.isoformat()) not in disputed
+            ]  # fmt: skip
+            places = [p for p in fact.where if ("location", " ".join(p.lower().split())) not in disputed]
+            who = " and ".join(fact.who[:2])
+            for where, when in ((places[:1], days[:1]), (places[:1], []), ([], days[:1])):
+                if not where and not when:
+                    continue
+                text = f"Independent outlets report {who}" + (f" in {where[0]}" if where else "")
+                text += f" on {when[0].isoformat()}." if when else "."
+                if text in seen:
+                    break
+                cites = tuple(c for c in fact.citations if self._checker.supports(text, c))
+                if len({analysis.origins[c.article_id] for c in cites}) >= 2:
+                    seen.add(text)
+                    out.append(BriefSentence(text, cites, "account"))
+                    break
+            if len(out) >= 3:
+                break
         return out
 
     def _key_facts(self, analysis: StoryAnalysis) -> list[BriefItem]:
