@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ..records import Entity, LocalEntity, Mention, Reading, content_id
@@ -575,7 +575,24 @@ def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLi
         clusters.append(_Cluster(members=members, name=name, label=label, extra_aliases=set()))
     for override in overrides:
         _apply_override(clusters, override)
-    return sorted((_to_entity(c) for c in clusters), key=lambda e: (e.name.casefold(), e.id))
+    return sorted(_unique_ids([_to_entity(c) for c in clusters]), key=lambda e: (e.name.casefold(), e.id))
+
+
+def _unique_ids(entities: list[Entity]) -> list[Entity]:
+    """Two clusters can share a canonical name (two people both called only "Smith" that nothing joined):
+    the one in most articles keeps the plain id, the others get an id salted with their first article, so
+    ids stay unique and stable across runs."""
+    by_id: dict[str, list[Entity]] = defaultdict(list)
+    for e in entities:
+        by_id[e.id].append(e)
+    out: list[Entity] = []
+    for eid, group in by_id.items():
+        group.sort(key=lambda e: (-len(e.article_ids), e.article_ids))
+        out.append(group[0])
+        for e in group[1:]:
+            salted = content_id(eid, e.article_ids[0] if e.article_ids else "", ",".join(e.aliases), prefix="e")
+            out.append(replace(e, id=salted))
+    return out
 
 
 def _to_entity(cluster: _Cluster) -> Entity:
