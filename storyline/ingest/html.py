@@ -46,10 +46,14 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 # One XPath (each prune expression is a full pass over the tree). Cookie banners need no rule:
 # trafilatura's own boilerplate rules drop them. Caption classes are matched on text-level
-# elements only, so a <body class="has-captions"> can never prune the whole page.
+# elements only, so a <body class="has-captions"> can never prune the whole page. A "credit" that
+# credits the *source* ("Read the full article at …", "Originally published by …") is provenance,
+# not a photo credit: copy detection needs it, so it stays in the text.
+_ATTRIBUTION = ("full article", "riginally published", "first appeared", "first published")
 _PRUNE = (
     "//figure | //figcaption | //*[self::p or self::div or self::span or self::small or self::cite]"
     "[contains(@class, 'caption') or contains(@class, 'credit')]"
+    "[not(" + " or ".join(f"contains(., '{phrase}')" for phrase in _ATTRIBUTION) + ")]"
 )
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _MAX_TREE = 100_000  # elements; a page bigger than this is not a news article

@@ -128,3 +128,18 @@ def test_html_to_text_keeps_blocks_and_drops_scripts() -> None:
         "<p>One <b>two</b>.</p><script>evil()</script><p>Three</p><figure><figcaption>cap</figcaption></figure>"
     )
     assert text == "One two.\nThree"
+
+
+def test_source_credit_stays_but_photo_credit_goes() -> None:
+    """A line crediting the source is provenance (copy detection reads it); a photo credit is not text."""
+    body = " ".join(f"The council approved the harbour plan after a long debate, sentence {i}." for i in range(12))
+    page = f"""<html><head><title>Harbour plan approved</title></head><body><article>
+      <h1>Harbour plan approved</h1>
+      <figure><img src="x.jpg"><figcaption>The harbour at dusk.</figcaption></figure>
+      <p class="photo-credit">Photo: Ilse Marten / Gull Press</p>
+      <p>{body}</p>
+      <p class="source-credit">Read the full article at <a href="https://origin.example/a">https://origin.example/a</a></p>
+    </article></body></html>"""
+    text = extract_html(page, url="https://copy.example/a").text
+    assert "Read the full article at https://origin.example/a" in text
+    assert "Ilse Marten" not in text and "harbour at dusk" not in text
