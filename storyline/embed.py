@@ -177,29 +177,59 @@ class EmbedStage:
         self.words = words if words is not None else getattr(embedder, "words", DEFAULT_WORDS)
         self._cached = cached if cached is not None else {}
         self._fresh: dict[str, np.ndarray] = {}
+        self.borrowed = 0  # syndicated copies that reused their origin's vector (no model pass)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
 
+    def _known(self, article_id: str, vectors: Mapping[str, np.ndarray]) -> np.ndarray | None:
+        for source in (vectors, self._cached, self._fresh):
+            hit = source.get(article_id)
+            if hit is not None and hit.shape[-1] == self.embedder.dim:
+                return np.asarray(hit, dtype=np.float32)
+        return None
+
     def run(self, batch: Batch) -> Batch:
+        """Vectors for every article: cached ones, the origin's for a near-verbatim copy, else encoded.
+
+        Copies are detected before the models run (a model-free pre stage), so a syndicated copy
+        borrows its origin's vector instead of costing a model pass; it is stored like any other.
+        """
         vectors: dict[str, np.ndarray] = dict(batch.embeddings)
         todo: list[Article] = []
+        borrow: dict[str, str] = {}  # copy id -> origin id
         for article in batch.articles:
             if article.id in vectors:
                 continue
-            hit = self._cached.get(article.id)
-            if hit is None:
-                hit = self._fresh.get(article.id)
-            if hit is not None and hit.shape[-1] == self.embedder.dim:
-                vectors[article.id] = np.asarray(hit, dtype=np.float32)
+            hit = self._known(article.id, vectors)
+            link = batch.copies.get(article.id)
+            if hit is not None:
+                vectors[article.id] = hit
+            elif link is not None and link.kind == "syndicated" and link.copy_of:
+                borrow[article.id] = link.copy_of
             else:
                 todo.append(article)
+        ids = {a.id for a in batch.articles}
+        for copy_id, origin in list(borrow.items()):
+            if self._known(origin, vectors) is None and origin not in ids:
+                todo.append(next(a for a in batch.articles if a.id == copy_id))  # origin unknown here
+                del borrow[copy_id]
         if todo:
             words = self.words * max(1, getattr(self.embedder, "chunks", 1))
             encoded = self.embedder.encode([article_text(a, words) for a in todo])
             for article, vec in zip(todo, encoded, strict=True):
                 vectors[article.id] = vec
                 self._fresh[article.id] = vec
+        for copy_id, origin in borrow.items():
+            vec = self._known(origin, vectors)
+            if vec is None:  # the origin is in this batch but was itself a borrowed copy: encode after all
+                article = next(a for a in batch.articles if a.id == copy_id)
+                words = self.words * max(1, getattr(self.embedder, "chunks", 1))
+                vec = self.embedder.encode([article_text(article, words)])[0]
+            else:
+                self.borrowed += 1
+            vectors[copy_id] = vec
+            self._fresh[copy_id] = vec
         return batch.replace(embeddings=vectors)
 
     def fresh(self, batch: Batch | None = None) -> dict[str, np.ndarray]:

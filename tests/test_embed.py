@@ -62,6 +62,26 @@ def test_embed_stage_encodes_only_missing_articles() -> None:
     assert embedder.encoded == ["fresh text about ferries"]
 
 
+def test_syndicated_copies_borrow_their_origins_vector_without_a_model_pass() -> None:
+    from storyline.records import CopyLink
+
+    embedder = CountingEmbedder()
+    stage = EmbedStage(embedder, words=50)
+    origin = _article("o1", "ferry service resumes after the storm")
+    copy = _article("c1", "ferry service resumes after the storm, the wire reported")
+    rewrite = _article("r1", "after the storm the ferries run again")
+    orphan = _article("c2", "a copy of something never stored")
+    links = {
+        "c1": CopyLink(article_id="c1", kind="syndicated", score=0.97, copy_of="o1"),
+        "r1": CopyLink(article_id="r1", kind="rewrite", score=0.9, copy_of="o1"),
+        "c2": CopyLink(article_id="c2", kind="syndicated", score=0.97, copy_of="missing"),
+    }
+    out = stage.run(Batch(articles=(origin, copy, rewrite, orphan), copies=links))
+    np.testing.assert_allclose(out.embeddings["c1"], out.embeddings["o1"])
+    assert sorted(embedder.encoded) == sorted([origin.text, rewrite.text, orphan.text])  # the copy cost nothing
+    assert stage.borrowed == 1 and set(stage.fresh(out)) == {"o1", "c1", "r1", "c2"}
+
+
 def test_minilm_rejects_bad_settings() -> None:
     with pytest.raises(Exception, match="positive"):
         MiniLMEmbedder(words=0)
