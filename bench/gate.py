@@ -157,10 +157,9 @@ ROWS += [
     Row("stories.seeds_000_apart_from_001_004", 1, lambda: float(_stories_ecb()["seeds"]["ok"])),
     Row("stories.demo_all_stories_exact", 1, lambda: float(_stories_demo()["stories_all_exact"])),
     Row("stories.demo_copy_precision", 1.0, lambda: _stories_demo()["copies_precision"]),
-    # 0.75: one rewrite's "Read the full article at" line is dropped by HTML extraction (see the Stories notes)
-    Row("stories.demo_copy_recall", 0.75, lambda: _stories_demo()["copies_recall"]),
-    # share of stories whose independent-origin count equals the truth's (5/6: the missed rewrite above)
-    Row("stories.demo_independent_origins", 0.83, lambda: _stories_demo()["independent_origins_share"]),
+    Row("stories.demo_copy_recall", 1.0, lambda: _stories_demo()["copies_recall"]),
+    # share of stories whose independent-origin count equals the truth's
+    Row("stories.demo_independent_origins", 1.0, lambda: _stories_demo()["independent_origins_share"]),
     # assignments per CPU-second on ECB+ (target 500/s wall on 2 free cores); CPU time, as the machine is shared
     Row("stories.cluster_articles_per_cpu_s", 400, lambda: _stories_speed()["cpu_rate"]),
 ]
