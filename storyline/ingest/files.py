@@ -173,13 +173,29 @@ def parse_text(data: bytes, source: str) -> Article:
 
 
 def _title_line(body: str) -> tuple[str | None, str]:
-    """The first non-empty line as a title when it is short and text follows it."""
-    stripped = body.lstrip("\n")
-    first, _, rest = stripped.partition("\n")
-    title = first.strip().lstrip("#").strip()
-    if not title or len(title) > _MAX_TITLE or not rest.strip():
-        return None, body
-    return title, rest
+    """The first short line that is not a photo caption or credit becomes the title, when text follows it.
+
+    Pasted articles often open with a photo caption ("… February 18, 2025. REUTERS/… /File photo"): that
+    line stays in the body (the reading stage files it as a caption) and the headline after it is the title.
+    """
+    from ..read.layout import classify_line  # shape rules shared with the reading stage
+
+    lines = body.split("\n")
+    seen = 0
+    for n, line in enumerate(lines):
+        candidate = line.strip().lstrip("#").strip()
+        if not candidate:
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        if classify_line(candidate) in ("caption", "credit"):
+            continue
+        rest = "\n".join(lines[:n] + lines[n + 1 :])
+        if len(candidate) > _MAX_TITLE or not "\n".join(lines[n + 1 :]).strip():
+            return None, body
+        return candidate, rest
+    return None, body
 
 
 def read_text_file(path: Path, settings: Settings) -> Article:

@@ -150,3 +150,15 @@ def test_fixed_offset_kept() -> None:
     article = parse_text(b"---\npublished: 2025-01-02T03:04:05-05:00\n---\nBody.", "x.md")
     assert article.published is not None
     assert article.published.utcoffset() == timezone(timedelta(hours=-5)).utcoffset(None)
+
+
+def test_a_leading_photo_caption_is_not_the_title() -> None:
+    data = (
+        "\nThe harbour master speaks to reporters in Portmere, March 3, 2026. GULLPRESS/Ina Vos/File photo\n"
+        "Harbour Reopens After Storm Damage\n"
+        "The harbour reopened on Monday after repairs to the breakwater, officials said.\n"
+    ).encode()
+    article = parse_text(data, "pasted.txt")
+    assert article.title == "Harbour Reopens After Storm Damage"
+    assert article.text.startswith("The harbour master speaks")  # the caption stays in the body
+    assert "Harbour Reopens After Storm Damage" not in article.text
