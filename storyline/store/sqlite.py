@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,26 @@ _FTS = (
 )
 
 
+def _set_wal(conn: sqlite3.Connection, *, wait: float = 30.0) -> None:
+    """Switch to WAL, retrying while another process holds the file.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is locked" at
+    once instead of calling the busy handler, so two processes opening a fresh database together
+    (two ingests, or an ingest and the web server) would otherwise fail.
+    """
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
 class SQLiteStore(SQLStore):
     def __init__(self, path: str | Path) -> None:
         path = Path(path)
@@ -30,7 +51,7 @@ class SQLiteStore(SQLStore):
             raise StoreError("folder does not exist", item=str(path), hint="create it or choose another --db")
         try:
             conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
