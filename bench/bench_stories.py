@@ -28,6 +28,7 @@ from .datasets import load_seeds, shuffled, skip_if_missing
 from .story_data import RESULTS, cached_embeddings, ecb_articles
 
 DEFAULT_WORDS, DEFAULT_CHUNKS = 200, 1
+CONSOLIDATE_EVERY = 10  # the periodic consolidation (merge + split) runs after this many arrivals, then once at the end
 
 
 # ---------------------------------------------------------------- metrics
@@ -88,12 +89,17 @@ def run_online(
     settings: ClusterSettings,
     *,
     consolidate: bool = True,
+    every: int = CONSOLIDATE_EVERY,
 ) -> tuple[dict[str, str], StoryIndex]:
     index = StoryIndex(len(next(iter(vectors.values()))), settings)
-    for a in order:
-        index.assign(a.id, vectors[a.id], feats[a.id])
+    recent: set[str] = set()
+    for n, a in enumerate(order, 1):
+        recent.add(index.assign(a.id, vectors[a.id], feats[a.id]).story_id)
+        if consolidate and every and n % every == 0:  # as ClusterStage(consolidate_every=every) does
+            index.tidy(recent)
+            recent = set()
     if consolidate:
-        index.consolidate()
+        index.tidy()
     return {aid: index.resolve(sid) for aid, sid in index.story_of.items()}, index
 
 

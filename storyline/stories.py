@@ -121,7 +121,7 @@ class StoryWiring:
 
     def post_stages(self) -> list[Stage]:
         if self._cluster is None:
-            self._cluster = ClusterStage(load_story_index(self.store, self.embedder.name, dim=self.embedder.dim))
+            self._cluster = ClusterStage(load_story_index(self.store, self.embedder.name, dim=self.embedder.dim), consolidate_every=10)
         return [self._cluster]
 
     def save(self, batch: Batch) -> None:
@@ -134,7 +134,7 @@ class StoryWiring:
         if self._cluster is None:
             return set()
         index = self._cluster.index
-        index.consolidate(set(index.touched))
+        index.tidy(set(index.touched))
         return save_story_state(self.store, index)
 
 
