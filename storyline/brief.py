@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .codec import to_json
 from .compare import EntityIndex, StoryAnalysis, analyse_story
 from .errors import InputError, StageError
+from .read.dates import MONTHS
 from .records import (
     Article,
     Brief,
@@ -66,16 +67,7 @@ DOC_KINDS = ("facts", "conflicts", "quote_groups", "timeline", "brief")
 
 # ---------------------------------------------------------------- claims a sentence states
 
-_MONTHS = {
-    m: n
-    for n, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
+_MONTHS = MONTHS  # one month table, shared with the date reader
 _WEEKDAYS = {d: n for n, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_DAY = re.compile(

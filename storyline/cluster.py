@@ -37,6 +37,7 @@ import numpy as np
 from .copies import independent_origins
 from .errors import Conflict, NotFound, StageError
 from .pipeline import Batch
+from .read.dates import MONTHS
 from .records import Article, Assignment, CopyLink, Reading, Story, content_id
 
 # ---------------------------------------------------------------- features
@@ -55,16 +56,7 @@ class ArticleFeatures:
     terms: tuple[tuple[str, int], ...] = ()  # content words and their counts (the lexical TF-IDF side)
 
 
-_MONTHS = {
-    m: n
-    for n, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
+_MONTHS = MONTHS  # one month table, shared with the date reader
 _MONTH = r"(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATES = [
     re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
