@@ -22,12 +22,13 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from storyline.cluster import ArticleFeatures, ClusterSettings, StoryIndex, features_for
+from storyline.embed import DEFAULT_WORDS as EMBED_WORDS
 from storyline.records import Article, LocalEntity, Reading
 
 from .datasets import load_seeds, shuffled, skip_if_missing
 from .story_data import RESULTS, cached_embeddings, ecb_articles
 
-DEFAULT_WORDS, DEFAULT_CHUNKS = 200, 1
+DEFAULT_WORDS, DEFAULT_CHUNKS = EMBED_WORDS, 1  # what the product embeds (storyline.embed)
 CONSOLIDATE_EVERY = 10  # the periodic consolidation (merge + split) runs after this many arrivals, then once at the end
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_story_speed                  # embedding + clustering + 100k latency
     .venv/bin/python -m bench.bench_story_speed --sizes 100000 1000000
 
-* embedding: MiniLM articles/s on ECB+ texts (title + 200 words), batch 32;
+* embedding: MiniLM articles/s on ECB+ texts (title + 90 words, 128 word pieces), batch 32;
 * clustering: articles/s of ``StoryIndex.assign`` on ECB+ with cached vectors and text features (no embedding);
 * latency: p50/p99 of one ``assign`` with N synthetic vectors (stories of ~5 articles) already indexed;
 * peak memory (max RSS) of the process after each size.
@@ -33,7 +33,7 @@ def peak_mb() -> float:
 def embedding_rate(n: int = 64) -> tuple[float, float]:
     """(articles per wall second, articles per CPU second of this process): the second survives a busy machine."""
     _, arts = ecb_articles("test")
-    texts = [article_text(a, 200) for a in arts[:n]]
+    texts = [article_text(a) for a in arts[:n]]
     emb = MiniLMEmbedder(batch_size=32)
     emb.warm_up()
     emb.encode(texts[:8])
@@ -99,7 +99,7 @@ def main() -> None:
     print(f"cores visible: {os.cpu_count()}")
     if not args.skip_embedding:
         wall, cpu = embedding_rate()
-        print(f"embedding: {wall:.1f} articles/s wall, {cpu:.1f} per CPU-second of 2 torch threads (MiniLM, title + 200 words)")
+        print(f"embedding: {wall:.1f} articles/s wall, {cpu:.1f} per CPU-second of 2 torch threads (MiniLM, title + 90 words, 128 word pieces)")
     rate, n, cpu_rate = clustering_rate()
     print(f"clustering: {rate:.0f} articles/s wall, {cpu_rate:.0f} per CPU-second, over {n} ECB+ articles (assign only)")
     for size in args.sizes:

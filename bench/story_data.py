@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.embed import MiniLMEmbedder, article_text
+from storyline.embed import DEFAULT_WORDS, MiniLMEmbedder, article_text
 from storyline.records import Article
 
 from .datasets import EcbDoc, Split, load_ecbplus
@@ -32,7 +32,7 @@ def ecb_articles(split: Split = "all") -> tuple[list[EcbDoc], list[Article]]:
 
 
 def cached_embeddings(
-    articles: Sequence[Article], *, words: int = 200, chunks: int = 1, tag: str = "ecb", batch_size: int = 32
+    articles: Sequence[Article], *, words: int = DEFAULT_WORDS, chunks: int = 1, tag: str = "ecb", batch_size: int = 32
 ) -> tuple[dict[str, np.ndarray], float]:
     """MiniLM vectors for ``articles`` (cached in bench/results/); returns (vectors, seconds spent encoding now)."""
     RESULTS.mkdir(exist_ok=True)
