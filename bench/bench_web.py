@@ -1,7 +1,16 @@
 """Web benchmark: page times with 10k stored articles, and 50 concurrent API clients on loopback.
 
     .venv/bin/python -m bench.bench_web                 # 10k articles, 50 clients
-    .venv/bin/python -m bench.bench_web --articles 2000 --clients 20 --requests 10
+    .venv/bin/python -m bench.bench_web --db /tmp/webbench/bench10k.db --pace-ms 0 1000   # keep the store
+    .venv/bin/python -m bench.bench_web --articles 2000 --clients 20 --requests 10 --workers 2
+
+The load test starts the server as its own process (``uvicorn --factory
+storyline.web.app:app_from_env``, as ``storyline serve`` runs it) and drives it from this
+process with a deliberately cheap load generator: one asyncio event loop (uvloop when
+installed), one keep-alive HTTP/1.1 connection per client written on plain asyncio streams,
+so that on a small machine the generator does not take the CPU the server needs. Each
+report line says what was measured, the CPU both processes used per request, and the load
+average before and after (other work on the machine inflates wall-clock figures).
 
 The store is synthetic (generated here, in a temporary folder): original filler text about
 fictional events, shaped like what the pipeline stores (stories, assignments, copies,
@@ -20,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -235,95 +245,206 @@ class LoadResult:
     errors: int
     server_cpu: float  # seconds, during the timed phase
     client_cpu: float
+    by_kind: dict[str, list[float]]  # endpoint -> its latencies, ms
 
 
-def measure_clients(db: str, story_ids: list[str], clients: int, requests: int, pace_ms: float = 0) -> LoadResult:
-    """``clients`` concurrent httpx clients against a uvicorn process on 127.0.0.1; latencies in ms.
+WARM_UP = 3  # untimed requests per client before the clock starts (first queries, caches, code paths)
 
-    The server runs in its own process (as ``storyline serve`` would), so the load generator
-    does not compete with it for the GIL. Each client sends ``requests`` requests one after the
-    other: with ``pace_ms`` 0 as fast as it can (closed loop: this measures saturation, where
-    latency is clients / throughput), else one request every ``pace_ms`` (a steady offered load of
-    clients * 1000 / pace_ms requests per second). The mix: story lists, story details, article
-    lists and selective full-text searches.
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection that sends ``GET`` and reads a ``Content-Length`` body.
+
+    The measuring instrument, not product code: httpx spends ~2 ms of CPU per request, more
+    than the server, and on a 2-core machine that CPU comes out of the server's share. This
+    needs ~0.1 ms. It refuses anything it does not understand (chunked bodies, a closed
+    connection) rather than guess.
     """
-    import httpx
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None, "connect() first"
+        head = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: application/json\r\n\r\n"
+        self.writer.write(head.encode())
+        try:
+            answer = await self.reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):  # the server closed an idle keep-alive connection
+            await self.close()
+            await self.connect()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(head.encode())
+            answer = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(answer[9:12])
+        length = None
+        for line in answer.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+            elif name.strip().lower() == b"transfer-encoding":
+                raise RuntimeError("chunked responses are not supported by this load generator")
+        if length is None:
+            raise RuntimeError(f"response to {path} has no Content-Length")
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except OSError:
+                pass
+
+
+def _event_loop_runner() -> asyncio.Runner:
+    try:
+        import uvloop
+    except ImportError:  # plain asyncio works too, at a somewhat higher CPU cost per request
+        return asyncio.Runner()
+    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+
+
+def _process_tree_cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` and its live children (uvicorn ``--workers`` forks worker processes)."""
+    total = _cpu_seconds(pid)
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += _process_tree_cpu(int(child))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    return total
+
+
+def measure_clients(
+    db: str, story_ids: list[str], clients: int, requests: int, pace_ms: float = 0, workers: int = 1
+) -> LoadResult:
+    """``clients`` concurrent clients against a uvicorn process on 127.0.0.1; latencies in ms.
+
+    The server runs in its own process (as ``storyline serve`` would; ``workers`` > 1 forks that
+    many, as ``storyline serve --workers`` does), so the load generator does not compete with it
+    for the GIL. Each client has one keep-alive connection and sends ``requests`` requests one
+    after the other: with ``pace_ms`` 0 as fast as it can (closed loop: this measures
+    saturation, where latency is about clients / throughput), else one request every ``pace_ms``
+    (a steady offered load of clients * 1000 / pace_ms requests per second). A latency is the
+    time from writing the request to having read the whole body. The mix: story lists, story
+    details, article lists and selective full-text searches.
+    """
+    from storyline.web.app import SETTINGS_ENV
 
     port = _free_port()
     env = dict(os.environ, STORYLINE_DB=db)
+    env.pop(SETTINGS_ENV, None)  # settings from STORYLINE_DB, not from a `storyline serve` that ran here
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "storyline.web.app:app_from_env", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env=env,
+         "--port", str(port), "--log-level", "info", "--no-access-log", "--workers", str(workers)],
+        env=env, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    started = threading.Semaphore(0)
+
+    def watch_log() -> None:  # count the workers that finished starting; pass warnings and errors on
+        assert server.stderr is not None
+        for line in server.stderr:
+            if "Application startup complete" in line:
+                started.release()
+            elif not line.startswith("INFO:"):
+                sys.stderr.write(line)
+
+    threading.Thread(target=watch_log, daemon=True).start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        deadline = time.monotonic() + 120
+        for _ in range(workers):  # every worker must be up, or the first seconds would measure fewer of them
+            if not started.acquire(timeout=max(0.0, deadline - time.monotonic())) or server.poll() is not None:
+                raise SystemExit(f"uvicorn did not start {workers} worker(s) within 120 s")
+        while True:  # a single uvicorn process starts listening only after its app started
             try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("uvicorn did not start within 60 s")
-            time.sleep(0.2)
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("uvicorn did not listen within 120 s") from None
+                time.sleep(0.05)
         latencies: list[float] = []
+        by_kind: dict[str, list[float]] = {}
         errors = 0
 
-        async def client(k: int, http: httpx.AsyncClient) -> None:
+        def next_url(rng: random.Random) -> str:
+            sid = rng.choice(story_ids)
+            return rng.choice((
+                f"/api/v1/stories/{sid}", "/api/v1/stories?limit=20",
+                f"/api/v1/stories?offset={rng.randrange(len(story_ids))}&limit=20",
+                f"/api/v1/articles?limit=20&offset={rng.randrange(10_000)}",
+                f"/api/v1/search?q={codeword(rng.randrange(len(story_ids)))}",
+            ))  # fmt: skip
+
+        async def warm_up(k: int, conn: RawConnection) -> None:
+            rng = random.Random(-1 - k)
+            for _ in range(WARM_UP):
+                await conn.get(next_url(rng))
+
+        async def client(k: int, conn: RawConnection) -> None:
             nonlocal errors
             rng = random.Random(k)
             if pace_ms:
                 await asyncio.sleep(rng.random() * pace_ms / 1000)  # spread the clients' start
             for _ in range(requests):
-                sid = rng.choice(story_ids)
-                url = rng.choice((
-                    f"/api/v1/stories/{sid}", "/api/v1/stories?limit=20",
-                    f"/api/v1/stories?offset={rng.randrange(len(story_ids))}&limit=20",
-                    f"/api/v1/articles?limit=20&offset={rng.randrange(10_000)}",
-                    f"/api/v1/search?q={codeword(rng.randrange(len(story_ids)))}",
-                ))  # fmt: skip
+                url = next_url(rng)
                 began = time.perf_counter()
-                r = await http.get(url)
+                status, _ = await conn.get(url)
                 took = time.perf_counter() - began
                 latencies.append(took * 1000)
-                errors += r.status_code != 200
+                by_kind.setdefault(_kind_of(url), []).append(took * 1000)
+                errors += status != 200
                 if pace_ms:
                     await asyncio.sleep(max(0.0, pace_ms / 1000 - took))
 
         async def run_all() -> tuple[float, float, float]:
-            # One client = one connection. Connect all first (and build their SSL contexts, which
-            # httpx does even for http), so the timed phase measures requests only.
-            https = [httpx.AsyncClient(base_url=base, timeout=10.0, limits=httpx.Limits(max_connections=1))
-                     for _ in range(clients)]  # fmt: skip
-            await asyncio.gather(*(h.get("/healthz") for h in https))
-            server0, client0 = _cpu_seconds(server.pid), time.process_time()
+            # One client = one connection, all connected and warmed up (WARM_UP requests each) before the clock starts.
+            conns = [RawConnection("127.0.0.1", port) for _ in range(clients)]
+            await asyncio.gather(*(c.connect() for c in conns))
+            await asyncio.gather(*(warm_up(k, c) for k, c in enumerate(conns)))  # untimed: steady state is measured
+            server0, client0 = _process_tree_cpu(server.pid), time.process_time()
             began = time.perf_counter()
-            await asyncio.wait_for(asyncio.gather(*(client(k, h) for k, h in enumerate(https))), timeout=300)
+            await asyncio.wait_for(asyncio.gather(*(client(k, c) for k, c in enumerate(conns))), timeout=300)
             elapsed = time.perf_counter() - began
-            cpu = (_cpu_seconds(server.pid) - server0, time.process_time() - client0)
-            await asyncio.gather(*(h.aclose() for h in https))
+            cpu = (_process_tree_cpu(server.pid) - server0, time.process_time() - client0)
+            await asyncio.gather(*(c.close() for c in conns))
             return elapsed, *cpu
 
-        elapsed, server_cpu, client_cpu = asyncio.run(run_all())
+        with _event_loop_runner() as runner:
+            elapsed, server_cpu, client_cpu = runner.run(run_all())
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return LoadResult(latencies, elapsed, errors, server_cpu, client_cpu)
+    return LoadResult(latencies, elapsed, errors, server_cpu, client_cpu, by_kind)
+
+
+def _kind_of(url: str) -> str:
+    path, _, query = url.partition("?")
+    if path.startswith("/api/v1/stories/"):
+        return "story"
+    if path == "/api/v1/stories":
+        return "stories" + ("@offset" if "offset" in query else "")
+    return path.rsplit("/", 1)[-1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per client (after 3 untimed)")
     parser.add_argument("--rounds", type=int, default=30, help="page timings per page")
     parser.add_argument("--pace-ms", type=float, default=(0.0, 250.0), nargs="+",
                         help="load runs: 0 = closed loop, else each client starts a request every PACE ms")  # fmt: skip
     parser.add_argument("--db", help="keep the generated store in this SQLite file (reused when it exists)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (storyline serve --workers)")
     args = parser.parse_args()
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"load average before: {_load()} on {os.cpu_count()} cores (other work on the machine inflates wall times)")
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "bench.db")
         began = time.perf_counter()
@@ -338,18 +459,28 @@ def main() -> None:
             print(f"{key:32} n={len(values):3} median {statistics.median(values):6.1f} ms  "
                   f"p95 {_pct(values, 95):6.1f} ms  max {max(values):6.1f} ms")  # fmt: skip
         for pace in args.pace_ms:
-            report_load(measure_clients(db, story_ids, args.clients, args.requests, pace), args, pace)
+            report_load(measure_clients(db, story_ids, args.clients, args.requests, pace, args.workers), args, pace)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def report_load(r: LoadResult, args: argparse.Namespace, pace: float) -> None:
     n = len(r.latencies)
-    mode = "closed loop" if not pace else f"one request per client every {pace:g} ms"
-    print(f"{args.clients} clients x {args.requests} requests on 127.0.0.1, {mode}: {n} requests in {r.elapsed:.1f}s "
-          f"({n / r.elapsed:.0f}/s), errors {r.errors}, median {statistics.median(r.latencies):.1f} ms, "
-          f"p95 {_pct(r.latencies, 95):.1f} ms, p99 {_pct(r.latencies, 99):.1f} ms")  # fmt: skip
-    print(f"  CPU per request: server {1000 * r.server_cpu / n:.2f} ms, load generator {1000 * r.client_cpu / n:.2f} ms; "
-          f"the two processes got {100 * (r.server_cpu + r.client_cpu) / r.elapsed:.0f}% of one core "
-          f"(load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")  # fmt: skip
+    mode = "closed loop (each client sends its next request as soon as the last is answered)" if not pace else (
+        f"paced: each client starts one request every {pace:g} ms ({args.clients * 1000 / pace:.0f} req/s offered)")
+    workers = f"{args.workers} server worker{'s' if args.workers > 1 else ''}"
+    print(f"{args.clients} clients x {args.requests} requests on 127.0.0.1, {workers}, {mode}:")
+    print(f"  {n} requests in {r.elapsed:.1f}s ({n / r.elapsed:.0f}/s), errors {r.errors}, "
+          f"latency median {statistics.median(r.latencies):.1f} ms, p95 {_pct(r.latencies, 95):.1f} ms, "
+          f"p99 {_pct(r.latencies, 99):.1f} ms")  # fmt: skip
+    print(f"  CPU per request: server {1000 * r.server_cpu / n:.2f} ms, "
+          f"load generator {1000 * r.client_cpu / n:.2f} ms; "
+          f"together {100 * (r.server_cpu + r.client_cpu) / r.elapsed:.0f}% of one core of {os.cpu_count()} "
+          f"(load average now: {_load()})")  # fmt: skip
+    parts = [f"{kind} {_pct(v, 50):.0f}/{_pct(v, 99):.0f}" for kind, v in sorted(r.by_kind.items())]
+    print(f"  median/p99 ms by endpoint: {', '.join(parts)}")
 
 
 if __name__ == "__main__":

@@ -601,19 +601,30 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     db: DbOption = "storyline.db",
     config: ConfigOption = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes; each builds its own app and store connection (one per core).")
+    ] = 1,
 ) -> None:
     """Serve the web UI and the JSON API (/api/v1; OpenAPI docs at /docs).
 
     Ingest over HTTP needs an API token: set STORYLINE_API_TOKEN (or api_token in storyline.toml).
-    Example: storyline serve --port 8000 --db news.db
+    Example: storyline serve --port 8000 --db news.db --workers 2
     """
+    import os
+
     import uvicorn
 
-    from .web.app import create_app
+    from .web.app import create_app, settings_env
 
     settings = _settings(db, config)
-    _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)"
+                         + (f" with {workers} worker processes" if workers > 1 else ""))  # fmt: skip
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # uvicorn starts workers from an import string; they read these exact settings from the environment.
+    os.environ.update(settings_env(settings))
+    uvicorn.run("storyline.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def main() -> None:

@@ -2,13 +2,24 @@
 
 Every failure is a :class:`FetchError` that names the URL and says why (unreachable,
 HTTP status, not HTML or a feed, too large, too many redirects, redirect loop,
-private address). Redirects are followed by hand, one hop at a time, so that each
-hop's URL is checked by :func:`check_public_url` before anything is sent to it.
+private address). Redirects are followed by hand, one hop at a time.
 
-Known limit: the guard resolves the host, then httpx resolves it again to connect.
-A hostile DNS server could answer differently the second time ("DNS rebinding").
-Closing that gap means pinning the checked address in a custom transport; the web
-API should also run behind an egress firewall if it accepts URLs from untrusted users.
+DNS rebinding: each hop's host is resolved exactly once (:func:`resolve_target`), every
+address is checked, and the request is sent to one of exactly those addresses. The URL
+given to httpx carries the checked IP; the ``Host`` header and the TLS server name
+(httpx's documented ``sni_hostname`` request extension, which httpcore also uses for
+certificate verification) carry the original host name. httpx therefore never looks the
+name up itself, so a DNS server that answers "public" to the check and "127.0.0.1" a
+moment later is never asked twice.
+
+Known limits: httpx pools connections per (scheme, IP, port), so an HTTPS connection
+verified for one host name may carry a later request for another name that resolved to
+the same checked IP within the same client. Cookies are kept per IP for the same reason.
+Through a proxy from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``) the
+proxy resolves and connects, so nothing can be pinned here: the URL is still checked
+against this machine's resolver (unless private addresses are allowed), then sent as
+before. A server that accepts URLs from untrusted users should not use such a proxy (or
+the proxy must refuse private addresses itself), and should sit behind an egress firewall.
 """
 
 from __future__ import annotations
@@ -16,9 +27,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+import urllib.request
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -33,6 +46,9 @@ _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 Kind = Literal["html", "feed"]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Sequence[str]]
+"""``(host, port) -> IP address strings``; :func:`system_resolve` unless a test or an embedding app passes its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +72,35 @@ def is_url(text: str) -> bool:
     return parts.scheme in {"http", "https"} and bool(parts.netloc) and not any(c.isspace() for c in text.strip())
 
 
-def check_public_url(url: str, allow_private: bool = False) -> None:
-    """Raise :class:`FetchError` unless ``url`` is http(s) and every address its host resolves to is public.
+def system_resolve(host: str, port: int) -> list[str]:
+    """The operating system's answer for ``host`` (``getaddrinfo``), duplicates removed, order kept."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
-    Refuses loopback, private (RFC 1918, unique-local), link-local (including cloud
-    metadata at 169.254.169.254), multicast, reserved, unspecified and shared (CGNAT)
-    addresses, and IPv6 forms that embed one of those (IPv4-mapped). With
-    ``allow_private`` only the scheme and host are checked: the CLI trusts its
-    operator, the web API must not. Resolving a name needs DNS, hence may block up
-    to the resolver's own timeout.
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One hop's destination after a single resolution: connect only to ``addresses``."""
+
+    url: str
+    scheme: str
+    host: str  # as in the URL (lower case); an IP literal in canonical form when it was numeric
+    port: int
+    addresses: tuple[IPAddress, ...]
+    literal: bool  # the host was an IP address, so no name was resolved
+
+
+def resolve_target(url: str, allow_private: bool, resolve: Resolver = system_resolve) -> Target:
+    """Check the scheme and host of ``url``, resolve the host once and check every address.
+
+    Raises :class:`FetchError` unless ``url`` is http(s) with a host and, without
+    ``allow_private``, every address is public. Refused: loopback, private (RFC 1918,
+    unique-local), link-local (including cloud metadata at 169.254.169.254), multicast,
+    reserved, unspecified (``0.0.0.0``) and shared (CGNAT) addresses, and IPv6 forms that
+    embed one of those (IPv4-mapped ``::ffff:127.0.0.1``, 6to4, Teredo). Numeric hosts in
+    the forms C's ``inet_aton`` accepts (``2130706433``, ``0177.0.0.1``, ``0x7f.1``,
+    ``127.1``) are read here as the address they denote, never sent to DNS. Resolving a
+    name may block up to the resolver's own timeout.
     """
     try:
         parts = urlsplit(url)
@@ -76,23 +112,67 @@ def check_public_url(url: str, allow_private: bool = False) -> None:
         raise FetchError(f"unsupported URL scheme {parts.scheme!r}", item=url, hint="only http and https are fetched")
     if not host:
         raise FetchError("URL has no host", item=url)
+    literal = _ip_literal(host)
+    if literal is not None:
+        addresses: tuple[IPAddress, ...] = (literal,)
+        host = str(literal)
+    else:
+        try:
+            answer = resolve(host, port)
+            addresses = tuple(ipaddress.ip_address(str(a).split("%", 1)[0]) for a in answer)
+        except (socket.gaierror, UnicodeError, OSError, ValueError) as exc:
+            raise FetchError(f"unreachable: cannot resolve host {host!r}", item=url) from exc
+        if not addresses:
+            raise FetchError(f"unreachable: host {host!r} has no address", item=url)
+    if not allow_private:
+        for address in addresses:
+            if _forbidden(address):
+                raise FetchError(
+                    f"refused: {host} resolves to non-public address {address}",
+                    item=url,
+                    hint="private, loopback and link-local addresses are not fetched here",
+                )
+    return Target(url, parts.scheme, host, port, addresses, literal is not None)
+
+
+def check_public_url(url: str, allow_private: bool = False, resolve: Resolver = system_resolve) -> None:
+    """Raise :class:`FetchError` unless ``url`` is http(s) and every address its host resolves to is public.
+
+    An early, friendly check (the web API uses it to refuse a URL before queueing work);
+    :func:`fetch` does not rely on it: it resolves each hop once itself and connects to
+    the address it checked. With ``allow_private`` only the scheme and host are checked:
+    the CLI trusts its operator, the web API must not.
+    """
     if allow_private:
+        try:
+            parts = urlsplit(url)
+            ok_scheme, host = parts.scheme in {"http", "https"}, parts.hostname
+        except ValueError as exc:
+            raise FetchError(f"malformed URL: {exc}", item=url) from exc
+        if not ok_scheme:
+            hint = "only http and https are fetched"
+            raise FetchError(f"unsupported URL scheme {parts.scheme!r}", item=url, hint=hint)
+        if not host:
+            raise FetchError("URL has no host", item=url)
         return
+    resolve_target(url, allow_private, resolve)
+
+
+def _ip_literal(host: str) -> IPAddress | None:
+    """The address a numeric host denotes, or None for a name that DNS must answer."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise FetchError(f"unreachable: cannot resolve host {host!r}", item=url) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if _forbidden(address):
-            raise FetchError(
-                f"refused: {host} resolves to non-public address {address}",
-                item=url,
-                hint="private, loopback and link-local addresses are not fetched here",
-            )
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if ":" in host:
+        return None
+    try:  # the legacy forms (decimal, octal, hex, short) that libc's resolver would also accept
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
 
 
-def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def _forbidden(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if embedded is not None and _forbidden(embedded):
@@ -123,31 +203,41 @@ def fetch(
     *,
     allow_private: bool,
     client: httpx.Client | None = None,
+    resolve: Resolver = system_resolve,
 ) -> Fetched:
     """GET ``url`` (an HTML page or a feed), checking every redirect hop; raises :class:`FetchError`.
 
-    The body is streamed and abandoned once it passes ``settings.fetch_max_bytes``;
-    ``settings.fetch_timeout`` bounds each network wait and the whole download.
-    Pass a ``client`` to reuse connections across many fetches.
+    Each hop is resolved once with ``resolve``, every address is checked (unless
+    ``allow_private``) and the request goes to a checked address only (see the module
+    docstring). The body is streamed and abandoned once it passes
+    ``settings.fetch_max_bytes``; ``settings.fetch_timeout`` bounds each network wait and
+    the whole download. Pass a ``client`` to reuse connections across many fetches.
     """
     own = client is None
     http = make_client(settings) if own else client
     try:
-        return _fetch(url, settings, allow_private, http)
+        return _fetch(url, settings, allow_private, http, resolve)
     finally:
         if own:
             http.close()
 
 
-def _fetch(url: str, settings: Settings, allow_private: bool, client: httpx.Client) -> Fetched:
+def _fetch(url: str, settings: Settings, allow_private: bool, client: httpx.Client, resolve: Resolver) -> Fetched:
     seen: list[str] = []
     current = url
     deadline = time.monotonic() + settings.fetch_timeout
     while True:
-        check_public_url(current, allow_private)
+        proxied = _proxied(client, current)
+        if proxied and allow_private:
+            check_public_url(current, allow_private=True)  # scheme and host; the proxy resolves the name
+        else:
+            target = resolve_target(current, allow_private, resolve)
         seen.append(current)
         try:
-            response = client.send(client.build_request("GET", current), stream=True)
+            if proxied:  # the proxy connects, so no address can be pinned here (see the module docstring)
+                response = client.send(client.build_request("GET", current), stream=True)
+            else:
+                response = _send_pinned(client, target)
         except httpx.TimeoutException as exc:
             raise FetchError(f"unreachable: timed out after {settings.fetch_timeout:g}s", item=url) from exc
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
@@ -175,6 +265,50 @@ def _fetch(url: str, settings: Settings, allow_private: bool, client: httpx.Clie
             return _read(url, current, response, settings, deadline)
         finally:
             response.close()
+
+
+def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
+    """GET ``target`` at one of its checked addresses, trying the next one only if connecting fails.
+
+    The request URL names the IP, so httpx does no lookup of its own; the ``Host``
+    header and, for HTTPS, the TLS server name (SNI and certificate check) keep the
+    name from the URL.
+    """
+    parts = urlsplit(target.url)
+    userinfo = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
+    default_port = 443 if target.scheme == "https" else 80
+    netloc = userinfo + _netloc(target, default_port)  # numeric hosts in canonical form, which httpx accepts
+    original = httpx.URL(urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")))
+    host_header = original.netloc.decode("ascii")  # IDNA-encoded name, with the port if not the default
+    sni = original.raw_host.decode("ascii")
+    extensions = {"sni_hostname": sni} if target.scheme == "https" and not target.literal else {}
+    failure: httpx.ConnectError | None = None
+    for address in target.addresses:
+        pinned = original.copy_with(host=str(address))
+        request = client.build_request("GET", pinned, headers={"Host": host_header}, extensions=extensions)
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError as exc:  # like socket.create_connection: the next address, if any
+            failure = exc
+    assert failure is not None  # resolve_target never returns an empty address list
+    raise failure
+
+
+def _proxied(client: httpx.Client, url: str) -> bool:
+    """Whether ``client`` sends ``url`` through a proxy from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``,
+    ``ALL_PROXY``, minus ``NO_PROXY``), as httpx does when ``trust_env`` is on."""
+    if not client.trust_env:
+        return False
+    proxies = urllib.request.getproxies_environment()
+    parts = urlsplit(url)
+    if not (proxies.get(parts.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass_environment(parts.hostname or "", proxies)
+
+
+def _netloc(target: Target, default_port: int) -> str:
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return host if target.port == default_port else f"{host}:{target.port}"
 
 
 def _read(url: str, final: str, response: httpx.Response, settings: Settings, deadline: float) -> Fetched:

@@ -18,7 +18,10 @@ anything else                         500  (error "InternalError"; details in th
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -184,12 +187,23 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
 
+#: Environment variable carrying the resolved settings from ``storyline serve --workers N`` to its workers.
+SETTINGS_ENV = "STORYLINE_SERVE_SETTINGS"
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Environment entries that make :func:`app_from_env` build its app with exactly ``settings``."""
+    return {SETTINGS_ENV: json.dumps(dataclasses.asdict(settings))}
+
+
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory storyline.web.app:app_from_env`` (e.g. with ``--workers``): settings from
-    ``storyline.toml`` and ``STORYLINE_*`` variables."""
+    """For ``uvicorn --factory storyline.web.app:app_from_env`` (e.g. with ``--workers``): the settings
+    ``storyline serve`` resolved (:func:`settings_env`), else ``storyline.toml`` and ``STORYLINE_*`` variables.
+    Each worker process calls this, so each has its own app, store connections and index."""
     from ..config import load_settings
 
-    return create_app(load_settings())
+    raw = os.environ.get(SETTINGS_ENV)
+    return create_app(Settings(**json.loads(raw)) if raw else load_settings())
 
 
 # ---------------------------------------------------------------- raw ASGI middleware
@@ -250,4 +264,4 @@ class LimitBody:
         await self.app(scope, limited_receive, secure_send)
 
 
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["app_from_env", "create_app", "settings_env"]

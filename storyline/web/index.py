@@ -65,6 +65,7 @@ class Snapshot:
     by_story: dict[str, StoryRow] = field(default_factory=dict)
     articles: dict[str, ArticleMeta] = field(default_factory=dict)
     article_order: tuple[str, ...] = ()  # ingest order
+    position: dict[str, int] = field(default_factory=dict)  # article id -> its place in article_order
     story_of: dict[str, str] = field(default_factory=dict)  # article id -> story id
     copies: dict[str, CopyLink] = field(default_factory=dict)  # article id -> its copy link
     copied_by: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> ids copying it
@@ -99,6 +100,7 @@ def build_snapshot(store: Store) -> Snapshot:
         by_story={r.story.id: r for r in rows},
         articles=articles,
         article_order=tuple(articles),
+        position={aid: n for n, aid in enumerate(articles)},
         story_of=story_of,
         copies=copies,
         copied_by={k: tuple(v) for k, v in copied_by.items()},
@@ -152,6 +154,17 @@ class StoreIndex:
             except sqlite3.Error:
                 pass
         return int(time.time() // self.fallback_seconds)
+
+    def data_version(self) -> int | None:
+        """SQLite's ``PRAGMA data_version`` now (it changes whenever any connection or process commits), or None
+        when the store is not a SQLite file: a key under which results read from the store stay valid."""
+        with self._lock:
+            if self._watch is None:
+                return None
+            try:
+                return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                return None
 
     @property
     def snapshot(self) -> Snapshot:

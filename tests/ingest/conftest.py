@@ -49,6 +49,7 @@ class LocalServer:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
         self.user_agents: list[str] = []
+        self.hosts: list[str] = []  # Host headers received
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +58,7 @@ class LocalServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 server.hits.append(self.path)
                 server.user_agents.append(self.headers.get("User-Agent", ""))
+                server.hosts.append(self.headers.get("Host", ""))
                 route = server.routes.get(self.path)
                 reply = route() if callable(route) else route
                 if reply is None:

@@ -365,14 +365,14 @@ def test_redirect_hops_are_checked(
     target = base.replace("127.0.0.1", "localhost") + "/secret"
     pages.routes["/start"] = (302, {"Location": target}, b"")
     pages.routes["/secret"] = (200, {"Content-Type": "text/html"}, PAGE)
-    real_check = web.check_public_url
+    real_resolve = web.resolve_target
 
-    def check(url: str, allow_private: bool = False) -> None:
+    def resolve(url: str, allow_private: bool, resolve: web.Resolver = web.system_resolve) -> web.Target:
         if url == f"{base}/start":
-            return  # pretend this one is a public server
-        real_check(url, allow_private)
+            return real_resolve(url, True, resolve)  # pretend this one is a public server
+        return real_resolve(url, allow_private, resolve)
 
-    monkeypatch.setattr(web, "check_public_url", check)  # the API and the fetcher look it up at call time
+    monkeypatch.setattr(web, "resolve_target", resolve)  # the API's check and the fetcher look it up at call time
 
     body = client.post("/api/v1/ingest/urls", json={"urls": [f"{base}/start"]}, headers=AUTH).json()
     assert body["added"] == []
@@ -397,3 +397,53 @@ def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
     assert "/docs-assets/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
+
+
+def test_openapi_lists_the_query_parameters_of_the_hot_read_endpoints(client: TestClient) -> None:
+    """These routes read their query parameters themselves (api.read_query); the spec must still list them."""
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def query(path: str) -> dict[str, dict[str, object]]:
+        return {p["name"]: p for p in paths[path]["get"]["parameters"] if p["in"] == "query"}
+
+    stories = query("/api/v1/stories")
+    assert list(stories) == ["since", "until", "outlet", "entity", "q", "limit", "offset"]
+    assert stories["limit"]["schema"] == {"default": 50, "maximum": 200, "minimum": 1, "type": "integer",
+                                          "title": "Limit", "description": "page size"}  # fmt: skip
+    assert stories["since"]["schema"]["anyOf"][0] == {"type": "string", "format": "date"}
+    assert list(query("/api/v1/articles")) == ["outlet", "limit", "offset"]
+    search = query("/api/v1/search")
+    assert search["q"]["required"] is True and search["limit"]["required"] is False
+    assert [p["name"] for p in paths["/api/v1/stories/{story_id}"]["get"]["parameters"]] == ["story_id"]
+
+
+@pytest.mark.parametrize(
+    ("url", "item"),
+    [
+        ("/api/v1/stories?offset=-1", "query.offset"),
+        ("/api/v1/stories?until=2026-02-30", "query.until"),
+        ("/api/v1/articles?limit=201", "query.limit"),
+        ("/api/v1/articles?limit=ten", "query.limit"),
+        ("/api/v1/search?q=" + "w" * 201, "query.q"),
+    ],
+)
+def test_bad_query_parameters_name_the_parameter(client: TestClient, url: str, item: str) -> None:
+    body = assert_error(client.get(url), 422, "InputError")
+    assert body["item"] == item and body["message"].startswith(item + ": ")
+
+
+def test_story_documents_are_cached_until_the_database_changes(filled: tuple[str, Corpus]) -> None:
+    db, corpus = filled
+    app = create_app(make_settings(db), process=None)
+    with TestClient(app) as c:
+        data = app.state.data
+        first = data.story(corpus.story.id).docs
+        assert data.story(corpus.story.id).docs is first  # nothing committed: the parsed documents are reused
+        assert len(c.get(f"/api/v1/stories/{corpus.story.id}").json()["timeline"]) == 2
+        writer = open_store(db)  # another connection, as `storyline process` would be
+        try:
+            writer.put_story_doc(corpus.story.id, "timeline", [])
+        finally:
+            writer.close()
+        assert data.story(corpus.story.id).docs is not first
+        assert c.get(f"/api/v1/stories/{corpus.story.id}").json()["timeline"] == []

@@ -37,3 +37,34 @@ def test_serve_help_names_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--db"):
         assert option in result.output
+
+
+def test_serve_with_workers_hands_uvicorn_a_factory_with_the_same_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from storyline.web.app import SETTINGS_ENV, app_from_env
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(application: Any, **kwargs: Any) -> None:
+        seen["app"], seen["kwargs"] = application, kwargs
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv(SETTINGS_ENV, "")  # so that monkeypatch removes what serve sets, after the test
+    monkeypatch.setenv("STORYLINE_API_TOKEN", "tok-123")
+    db = tmp_path / "workers.db"
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--workers", "3", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert seen["app"] == "storyline.web.app:app_from_env"
+    assert seen["kwargs"]["factory"] is True and seen["kwargs"]["workers"] == 3 and seen["kwargs"]["port"] == 8124
+    built = app_from_env()  # what each worker process does, with the environment serve left behind
+    assert built.state.settings.db == str(db) and built.state.settings.api_token == "tok-123"
+    with TestClient(built) as client:
+        assert client.get("/api/v1/stories").json()["total"] == 0
+
+
+def test_serve_refuses_zero_workers() -> None:
+    result = CliRunner().invoke(app, ["serve", "--workers", "0"])
+    assert result.exit_code != 0
