@@ -213,3 +213,85 @@ def test_split_leaves_a_coherent_story_alone() -> None:
         index.assign(f"m{n}", v, same)
     assert index.split_incoherent() == []
     assert len(index.live_stories()) == 1
+
+
+def _rehab(name: str, clinic: str, year: int, word: str) -> ArticleFeatures:
+    """One report of a (fictional) celebrity entering rehab: the names, the year and a word of its own."""
+    return ArticleFeatures(
+        frozenset({name, name.split()[-1], clinic}), terms=(("rehab", 2), (clinic.split()[0], 2), (word, 1)), years=(year,)
+    )
+
+
+def _one_story_of_two_events() -> tuple[StoryIndex, str]:
+    """Same vectors, one story: 4 members name one rehab stay (2009), 3 another (2012)."""
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    index.settings = type(index.settings)(threshold=-99.0)  # force everything into one story
+    for n in range(4):
+        index.assign(f"m{n}", v, _rehab("mira vell", "oakridge clinic", 2009, "singer"))
+    for n in range(3):
+        index.assign(f"t{n}", v, _rehab("tomas grell", "lakeview centre", 2012, "actor"))
+    index.settings = type(index.settings)()
+    return index, story_id_for("m0")
+
+
+def test_regroup_splits_a_story_of_two_events_and_keeps_the_id_with_the_larger_group() -> None:
+    index, sid = _one_story_of_two_events()
+    assert len(index.members(sid)) == 7
+    changed = index.regroup([sid])
+    assert sid in changed and len(changed) == 2
+    assert sorted(index.members(sid)) == ["m0", "m1", "m2", "m3"]
+    new = index.story_of["t0"]
+    assert new != sid and sorted(index.members(new)) == ["t0", "t1", "t2"]
+    assert index.assignments["t0"].new_story and "consolidation split it from" in index.assignments["t0"].reason
+    assert "grell" in index.stories[new].reason  # the split-off story says whose it is
+    assert index.take_changed() >= {"t0", "t1", "t2"}
+    assert index.regroup() == set()  # stable: a second pass changes nothing
+
+
+def test_regroup_merges_fragments_under_the_older_id_and_redirects_the_other() -> None:
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    index.settings = type(index.settings)(threshold=99.0)  # every article founds its own story
+    for n in range(4):
+        index.assign(f"x{n}", v, _rehab("mira vell", "oakridge clinic", 2009, "singer"))
+    index.settings = type(index.settings)()
+    assert len(index.live_stories()) == 4
+    index.regroup()
+    assert index.live_stories() == [story_id_for("x0")]
+    for n in range(1, 4):
+        assert index.resolve(story_id_for(f"x{n}")) == story_id_for("x0")
+        assert index.stories[story_id_for(f"x{n}")].redirect_to == story_id_for("x0")
+        assert "consolidation merged" in index.assignments[f"x{n}"].reason
+    records = {s.id: s for s in story_records(index, {}, story_ids=[story_id_for("x1")])}
+    assert records[story_id_for("x1")].redirect_to == story_id_for("x0")
+
+
+def test_regroup_never_joins_groups_months_apart() -> None:
+    """Identical wording, two event days 300 days apart: two stories, whatever the text says."""
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    index.settings = type(index.settings)(threshold=-99.0)
+    for n, day in enumerate([date(2025, 4, 2), date(2025, 4, 3), date(2026, 1, 27), date(2026, 1, 28)]):
+        feats = _rehab("mira vell", "oakridge clinic", 2025, "singer")
+        index.assign(f"d{n}", v, ArticleFeatures(feats.entities, day=day, day_source="published", terms=feats.terms))
+    index.settings = type(index.settings)()
+    index.regroup()
+    assert groups(index) == [["d0", "d1"], ["d2", "d3"]]
+
+
+def test_regroup_leaves_analyst_overrides_alone() -> None:
+    index, sid = _one_story_of_two_events()
+    moved = index.split(sid, ["m3"])  # an analyst's (odd) decision: kept, not re-clustered
+    assert index.regroup() == set()
+    assert index.members(moved) == ["m3"]
+    assert sorted(index.members(sid)) == ["m0", "m1", "m2", "t0", "t1", "t2"]
+
+
+def test_rebuilt_index_regroups_like_the_live_one() -> None:
+    index, sid = _one_story_of_two_events()
+    vectors = {a: index.vector(a) for a in index.story_of}
+    rebuilt = StoryIndex.rebuild(dict(index.assignments), vectors, dict(index.features), dim=4)
+    index.regroup()
+    rebuilt.regroup()
+    assert groups(rebuilt) == groups(index)
