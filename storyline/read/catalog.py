@@ -8,23 +8,60 @@ articles and re-runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import Conflict, NotFound
-from ..records import Entity
+from ..records import Entity, LocalEntity, Reading
 from ..store import Store
-from .entities import find_entity, fold, resolve_entities
+from .coref import NameContext, NamesakeLinker
+from .entities import NamesakeChooser, find_entity, fold, resolve_entities, sentence_index
 
 ENTITY_OVERRIDES = ("entity-merge", "entity-rename")
 
 
-def refresh_entities(store: Store) -> list[Entity]:
-    """Recompute the entity table from every stored reading and replay the analysts' overrides."""
+def refresh_entities(store: Store, *, namesakes: NamesakeChooser | None = None) -> list[Entity]:
+    """Recompute the entity table from every stored reading and replay the analysts' overrides.
+
+    A lone surname that several stored people share ("Mr. Dmitriev" with both a Kirill and an Ivan
+    Dmitriev in the store) is settled by ``namesakes``; by default a :class:`NamesakeLinker` that
+    reads the mentions' sentences from the stored articles. MiniLM is loaded only when such a
+    surname turns up, so a store without namesakes pays nothing for it.
+    """
+    readings = store.readings()
     overrides = [o for o in store.overrides() if o.kind in ENTITY_OVERRIDES]
-    entities = resolve_entities(store.readings().values(), overrides)
+    chooser = namesakes if namesakes is not None else NamesakeLinker(store_contexts(store, readings))
+    entities = resolve_entities(readings.values(), overrides, namesakes=chooser)
     store.put_entities(entities)
     return entities
+
+
+def store_contexts(store: Store, readings: dict[str, Reading]) -> Callable[[str, LocalEntity], list[NameContext]]:
+    """``contexts(article_id, local_entity)``: the entity's mentions in that article, each with its
+    sentence (from the stored article text, fetched when first asked for)."""
+    texts: dict[str, str] = {}
+
+    def contexts(article_id: str, entity: LocalEntity) -> list[NameContext]:
+        reading = readings.get(article_id)
+        if reading is None:
+            return []
+        if article_id not in texts:
+            found = store.articles(ids=[article_id])
+            texts[article_id] = found[0].text if found else ""
+        text = texts[article_id]
+        out = []
+        for m in reading.mentions:
+            if m.entity != entity.key or m.end > len(text):
+                continue
+            k = sentence_index(reading.sentences, m.start) if reading.sentences else 0
+            s, e = reading.sentences[k] if reading.sentences else (0, len(text))
+            if not s <= m.start < m.end <= e:
+                s, e = max(0, m.start - 200), min(len(text), m.end + 200)
+            out.append(NameContext(article_id, text[s:e], m.start - s, m.end - s, k))
+        return out
+
+    return contexts
 
 
 def get_entity(store: Store, ref: str) -> Entity:

@@ -7,11 +7,15 @@ Three pieces help with that:
 * :class:`MiniLMSpanEncoder` embeds a mention *in its sentence*: the sentence goes through
   all-MiniLM-L6-v2 and the vectors of the word pieces inside the mention are averaged. Two
   mentions of one person get close vectors when their contexts agree, even when their words differ.
-* :func:`pair_probabilities` scores every mention pair with a small logistic regression
-  (:data:`PAIR_WEIGHTS`, fit on the ECB+ train topics) over what the rules decided (the rule
-  cluster), head lemma, surface, type, distance, and the two cosines per kind of pair.
+* :class:`TreePairModel` scores every mention pair with gradient-boosted trees (fit on the ECB+
+  train + dev topics, stored in ``coref_pairs.json``) over :func:`pair_table`: what the rules
+  decided (the rule cluster), head lemma, words, acronyms, type, distance, head frequency and the
+  two cosines. The older logistic regression (:func:`pair_probabilities`, :data:`PAIR_WEIGHTS`)
+  stays as a reference.
 * :func:`resolve_mentions` clusters names and common nouns by average link over those scores and
   attaches each pronoun to its most probable antecedent in its document.
+* :class:`NamesakeLinker` is the store-wide use: which of several same-surname people a lone
+  "Mr. Dmitriev" of another article is.
 
 All of it works on plain spans and vectors, so the benchmark and a store-wide resolver use it alike.
 """
@@ -20,6 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -88,6 +95,24 @@ class MiniLMSpanEncoder:
                     inside = mask[k] & (offs[:, 1] > offs[:, 0]) & (offs[:, 0] < e) & (offs[:, 1] > s)
                     rows = hidden[k][inside] if inside.any() else hidden[k][mask[k]]
                     out[n] = rows.mean(axis=0)
+        return _unit(out)
+
+    def encode_whole(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text on its own, mean of all its word pieces: the sentence-transformers vector of the
+        text (what :class:`storyline.embed.MiniLMEmbedder` gives), without loading the model twice."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.warm_up()
+        import torch
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for b in range(0, len(texts), self.batch_size):
+            enc = self._tokenizer(list(texts[b : b + self.batch_size]), padding=True, truncation=True, max_length=128,
+                                  return_tensors="pt")
+            with torch.inference_mode():
+                hidden = self._model(**enc).last_hidden_state.numpy()
+            mask = enc["attention_mask"].numpy().astype(np.float32)[..., None]
+            out[b : b + len(hidden)] = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
         return _unit(out)
 
 
@@ -220,7 +245,7 @@ PAIR_WEIGHTS: dict[str, float] = {
 
 def pair_probabilities(mentions: Sequence[MentionInfo], vectors: np.ndarray,
                        weights: dict[str, float] | None = None, surface_vectors: np.ndarray | None = None) -> np.ndarray:
-    """``n x n`` probability that two mentions corefer."""
+    """``n x n`` probability that two mentions corefer, from the linear model (:data:`PAIR_WEIGHTS`)."""
     w = weights if weights is not None else PAIR_WEIGHTS
     if not w:
         raise ModelError("no pair weights", item="coref", hint="fit them with python -m bench.bench_entity_coref --fit")
@@ -229,23 +254,222 @@ def pair_probabilities(mentions: Sequence[MentionInfo], vectors: np.ndarray,
     return 1.0 / (1.0 + np.exp(-logits))
 
 
-def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, threshold: float = 0.5,
+# ------------------------------------------------------------------ the tree model (the default scorer)
+
+#: Features of :func:`pair_table`, in column order (the tree model is tied to this order).
+TABLE_FEATURES = ("same_label", "same_rule", "same_head", "same_surface", "word_jaccard", "words_contained",
+                  "head_in_other", "acronym", "same_doc", "sent_dist", "cos", "surface_cos", "kind_pair",
+                  "head_freq_min", "head_freq_max", "head_docs_min", "indefinite", "plural_clash",
+                  "rule_size_min", "rule_size_max", "antecedent_rank", "nearest_antecedent", "docs_in_group")
+_STOP = frozenset({"the", "a", "an", "of", "s", "and", "in", "on", "at", "for", "to", "this", "that", "these", "those",
+                   "his", "her", "their", "its", "mr", "mrs", "ms", "dr"})
+MODEL_FILE = Path(__file__).with_name("coref_pairs.json")
+
+
+def _words(surface: str) -> frozenset[str]:
+    return frozenset(t for t in re.findall(r"[a-z0-9]+", surface.lower()) if t not in _STOP)
+
+
+def _is_acronym(short: str, long: str) -> bool:
+    letters = short.replace(".", "").replace(" ", "")
+    words = [w for w in re.findall(r"[a-z]+", long.lower()) if w not in _STOP]
+    return len(letters) >= 2 and len(words) >= 2 and "".join(w[0] for w in words) == letters.lower()
+
+
+def pair_table(mentions: Sequence[MentionInfo], vectors: np.ndarray,
+               surface_vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features (:data:`TABLE_FEATURES`) of every pair ``i < j``: ``(i, j, X)`` with ``X`` of shape ``pairs x f``.
+
+    Beside what the linear features have, it measures the words: overlap of content words,
+    one mention's words inside the other's ("Dmitriev" in "Kirill Dmitriev"), the head inside the
+    other mention, acronyms, and how common a head lemma is in the group (a head many mentions
+    share, such as "police", links more safely than a rare one). ``docs_in_group`` is how many
+    documents the mentions come from: the same head in a dozen reports of one event is more likely
+    one thing than in two (on ECB+ dev it is worth 2.5 CoNLL F1; the group is the caller's, e.g. a
+    story's articles).
+    """
+    n = len(mentions)
+    rows, cols = np.triu_indices(n, 1)
+    if surface_vectors is None:
+        surface_vectors = np.zeros((n, 1), dtype=np.float32)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    cos = (vectors @ vectors.T)[rows, cols]
+    scos = (surface_vectors @ surface_vectors.T)[rows, cols]
+
+    def codes(values: Sequence[Hashable]) -> np.ndarray:
+        index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        return np.array([index[v] for v in values], dtype=np.int64)
+
+    def same(values: Sequence[Hashable]) -> np.ndarray:
+        c = codes(values)
+        return (c[rows] == c[cols]).astype(np.float32)
+
+    words = [_words(m.surface) for m in mentions]
+    heads = [m.head for m in mentions]
+    jac = np.zeros(len(rows), dtype=np.float32)
+    contained = np.zeros(len(rows), dtype=np.float32)
+    head_in = np.zeros(len(rows), dtype=np.float32)
+    acro = np.zeros(len(rows), dtype=np.float32)
+    for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        a, b = words[i], words[j]
+        if a and b:
+            inter = len(a & b)
+            jac[k] = inter / len(a | b)
+            contained[k] = float(inter == len(a) or inter == len(b))
+        head_in[k] = float(heads[i] in b or heads[j] in a)
+        if len(a) == 1 or len(b) == 1:
+            si, sj = mentions[i].surface, mentions[j].surface
+            acro[k] = float(_is_acronym(si, sj) or _is_acronym(sj, si))
+    head_count: dict[str, int] = {}
+    head_docs: dict[str, set[str]] = {}
+    for m in mentions:
+        head_count[m.head] = head_count.get(m.head, 0) + 1
+        head_docs.setdefault(m.head, set()).add(m.doc)
+    n_docs = max(1, len({m.doc for m in mentions}))
+    hfreq = np.log1p(np.array([head_count[h] for h in heads], dtype=np.float32))
+    hdocs = np.array([len(head_docs[h]) / n_docs for h in heads], dtype=np.float32)
+    rule_size: dict[Hashable, int] = {}
+    for m in mentions:
+        rule_size[m.rule_cluster] = rule_size.get(m.rule_cluster, 0) + 1
+    rsize = np.log1p(np.array([rule_size[m.rule_cluster] for m in mentions], dtype=np.float32))
+    same_doc = same([m.doc for m in mentions])
+    sent = np.array([m.sentence for m in mentions], dtype=np.float32)
+    dist = np.where(same_doc > 0, np.minimum(np.abs(sent[rows] - sent[cols]), 20), 25).astype(np.float32)
+    kind = np.array([KINDS.index(m.kind) for m in mentions])
+    kind_pair = (np.minimum(kind[rows], kind[cols]) * 3 + np.maximum(kind[rows], kind[cols])).astype(np.float32)
+    indef = np.array([m.indefinite for m in mentions])
+    plural = np.array([m.plural for m in mentions])
+    rank = _antecedent_rank(mentions)[rows, cols]
+    table = np.stack([
+        same([m.label for m in mentions]), same([m.rule_cluster for m in mentions]), same(heads),
+        same([m.surface for m in mentions]), jac, contained, head_in, acro, same_doc, dist, cos, scos, kind_pair,
+        np.minimum(hfreq[rows], hfreq[cols]), np.maximum(hfreq[rows], hfreq[cols]),
+        np.minimum(hdocs[rows], hdocs[cols]), (indef[rows] | indef[cols]).astype(np.float32),
+        (plural[rows] != plural[cols]).astype(np.float32),
+        np.minimum(rsize[rows], rsize[cols]), np.maximum(rsize[rows], rsize[cols]),
+        np.where(rank < 99, np.minimum(rank, 10) / 10, 1.0), (rank == 0).astype(np.float32),
+        np.full(len(rows), n_docs, dtype=np.float32),
+    ], axis=-1).astype(np.float32)
+    return rows, cols, table
+
+
+def _antecedent_rank(mentions: Sequence[MentionInfo]) -> np.ndarray:
+    """For a pronoun: how many same-type non-pronoun mentions of its document lie between it and the other one."""
+    n = len(mentions)
+    rank = np.full((n, n), 99.0, dtype=np.float32)
+    by_doc: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_doc.setdefault(m.doc, []).append(i)
+    for idx in by_doc.values():
+        idx = sorted(idx, key=lambda i: mentions[i].start)
+        for p, i in enumerate(idx):
+            if mentions[i].kind != "pronoun":
+                continue
+            r = 0
+            for j in reversed(idx[:p]):
+                if mentions[j].kind != "pronoun" and mentions[j].label == mentions[i].label:
+                    rank[i, j] = rank[j, i] = r
+                    r += 1
+    return rank
+
+
+@dataclass(frozen=True, slots=True)
+class TreePairModel:
+    """Gradient-boosted trees over :func:`pair_table` (scikit-learn's HistGradientBoostingClassifier,
+    fit on the ECB+ train topics by ``python -m bench.bench_entity_coref --fit``), stored as plain
+    arrays in ``coref_pairs.json`` and evaluated here with numpy: no pickle, no sklearn at run time.
+
+    Each tree is ``(feature, threshold, left, right, is_leaf, value)`` per node; ``x <= threshold``
+    goes left. The probability is the logistic of ``baseline`` plus the leaf values.
+    """
+
+    features: tuple[str, ...]
+    baseline: float
+    trees: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> TreePairModel:
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the coreference pair model: {exc}", item=str(path),
+                             hint="refit it with python -m bench.bench_entity_coref --fit") from exc
+        if tuple(data["features"]) != TABLE_FEATURES:
+            raise ModelError("the pair model was fit on other features", item=str(path),
+                             hint="refit it with python -m bench.bench_entity_coref --fit")
+        trees = tuple((np.array(t["feature"], dtype=np.int64), np.array(t["threshold"], dtype=np.float64),
+                       np.array(t["left"], dtype=np.int64), np.array(t["right"], dtype=np.int64),
+                       np.array(t["leaf"], dtype=bool), np.array(t["value"], dtype=np.float64)) for t in data["trees"])
+        return cls(tuple(data["features"]), float(data["baseline"]), trees)
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> TreePairModel:
+        """Export a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
+        trees = []
+        for (pred,) in model._predictors:  # one predictor per iteration for a binary task
+            nodes = pred.nodes
+            trees.append((nodes["feature_idx"].astype(np.int64), nodes["num_threshold"].astype(np.float64),
+                          nodes["left"].astype(np.int64), nodes["right"].astype(np.int64),
+                          nodes["is_leaf"].astype(bool), nodes["value"].astype(np.float64)))
+        return cls(TABLE_FEATURES, float(np.ravel(model._baseline_prediction)[0]), tuple(trees))
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        trees = [{"feature": f.tolist(), "threshold": [float(x) for x in t], "left": le.tolist(),
+                  "right": r.tolist(), "leaf": leaf.astype(int).tolist(), "value": [round(float(v), 6) for v in v_]}
+                 for f, t, le, r, leaf, v_ in self.trees]
+        path.write_text(json.dumps({"features": list(self.features), "baseline": self.baseline, "trees": trees}))
+
+    def predict(self, table: np.ndarray) -> np.ndarray:
+        """Probability per row of a :func:`pair_table`."""
+        raw = np.full(len(table), self.baseline, dtype=np.float64)
+        every = np.arange(len(table))
+        for feature, threshold, left, right, leaf, value in self.trees:
+            node = np.zeros(len(table), dtype=np.int64)
+            active = ~leaf[node]
+            while active.any():
+                at = node[active]
+                go_left = table[every[active], feature[at]] <= threshold[at]
+                node[active] = np.where(go_left, left[at], right[at])
+                active = ~leaf[node]
+            raw += value[node]
+        return 1.0 / (1.0 + np.exp(-raw))
+
+    def probabilities(self, mentions: Sequence[MentionInfo], vectors: np.ndarray,
+                      surface_vectors: np.ndarray | None = None) -> np.ndarray:
+        """``n x n`` symmetric probability that two mentions corefer (diagonal 1)."""
+        n = len(mentions)
+        out = np.eye(n, dtype=np.float64)
+        if n > 1:
+            rows, cols, table = pair_table(mentions, vectors, surface_vectors)
+            p = self.predict(table)
+            out[rows, cols] = p
+            out[cols, rows] = p
+        return out
+
+
+def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, threshold: float = 0.4,
                      pronoun_threshold: float = 0.5, weights: dict[str, float] | None = None,
-                     surface_vectors: np.ndarray | None = None) -> list[int]:
+                     surface_vectors: np.ndarray | None = None, model: TreePairModel | None = None) -> list[int]:
     """A cluster number per mention.
 
-    Names and common nouns: average-link clustering of the pair probabilities; two groups join
-    while their mean pair probability is at least ``threshold``, never across coarse types.
-    Pronouns then attach to the group of their most probable antecedent (a name or noun of the
-    same document) when that probability is at least ``pronoun_threshold``; a pronoun's vector is
-    mostly its sentence, so letting it pull whole groups together would mislead.
+    Pair probabilities come from the tree model (``model``, default :meth:`TreePairModel.load`),
+    or from the linear model when ``weights`` are given. Names and common nouns: average-link
+    clustering of the pair probabilities; two groups join while their mean pair probability is
+    at least ``threshold``, never across coarse types. Pronouns then attach to the group of their
+    most probable antecedent (a name or noun of the same document) when that probability is at
+    least ``pronoun_threshold``; a pronoun's vector is mostly its sentence, so letting it pull
+    whole groups together would mislead.
     """
     n = len(mentions)
     if n == 0:
         return []
-    prob = pair_probabilities(mentions, vectors, weights, surface_vectors)
+    if weights is not None:
+        prob = pair_probabilities(mentions, vectors, weights, surface_vectors)
+        prob = (prob + prob.T) / 2
+    else:
+        prob = (model or TreePairModel.load()).probabilities(mentions, vectors, surface_vectors)
     labels = np.array([m.label for m in mentions])
-    prob = np.where(labels[:, None] == labels[None, :], (prob + prob.T) / 2, 0.0)
+    prob = np.where(labels[:, None] == labels[None, :], prob, 0.0)
     full = [i for i, m in enumerate(mentions) if m.kind != "pronoun"]
     out = [-1] * n
     if len(full) == 1:
@@ -271,3 +495,85 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
             out[i] = fresh
             fresh += 1
     return out
+
+
+# ------------------------------------------------------------------ store-wide use: which namesake is meant
+
+
+@dataclass(frozen=True, slots=True)
+class NameContext:
+    """One mention of a name in an article: its sentence and where the name sits in it."""
+
+    article_id: str
+    sentence: str
+    start: int  # of the name inside ``sentence``
+    end: int
+    sentence_index: int = 0
+
+
+class NamesakeLinker:
+    """Decides which of several people sharing a surname a lone "Mr. Dmitriev" of another article is.
+
+    The store-wide resolver (:func:`storyline.read.entities.resolve_entities`) joins a lone surname
+    to the only full-name person with that surname; with two or more ("Kirill Dmitriev" the fund
+    chief, "Ivan Dmitriev" the goalkeeper) it asks this linker, in two steps:
+
+    1. *can it be them?* Each side's mentions become :class:`MentionInfo` records (MiniLM vectors
+       of the mention in its sentence and of its own words) and the tree pair model scores every
+       lone-candidate pair; a candidate whose mean probability (average link, as in
+       :func:`resolve_mentions`) is under ``threshold`` is out.
+    2. *which one?* The name's vector in its sentence is mostly the name itself, so it cannot
+       tell two Dmitrievs apart; what was said around the name can. The sentences with the name
+       cut out are embedded whole, and the remaining candidate whose sentences are closest to the
+       lone surname's wins if it beats the runner-up by ``margin`` in cosine; otherwise the
+       surname stays on its own (a wrong merge is worse than a missed one).
+
+    ``contexts(article_id, entity)`` gives the mentions of a local entity (at most ``per_entity``
+    of each side's are read). The model is loaded on the first ambiguous surname only, so a store
+    without namesakes pays nothing.
+    """
+
+    def __init__(self, contexts: Any, *, threshold: float = 0.4, margin: float = 0.03, per_entity: int = 6,
+                 model: TreePairModel | None = None, encoder: MiniLMSpanEncoder | None = None) -> None:
+        self.contexts = contexts
+        self.threshold = threshold
+        self.margin = margin
+        self.per_entity = per_entity
+        self._model = model
+        self._encoder = encoder
+        self.calls = 0
+
+    def _infos(self, group: Hashable, items: Sequence[NameContext], head: str) -> list[MentionInfo]:
+        return [MentionInfo(doc=c.article_id, sentence=c.sentence_index, kind="name", label="PERSON", head=head,
+                            surface=c.sentence[c.start : c.end].lower(), rule_cluster=group, start=c.start)
+                for c in items]
+
+    def __call__(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
+        self.calls += 1
+        mine = list(self.contexts(*lone))[: self.per_entity]
+        theirs = [[c for aid, ent in members for c in self.contexts(aid, ent)][: self.per_entity] for members in candidates]
+        if not mine or not all(theirs):
+            return None
+        head = mine[0].sentence[mine[0].start : mine[0].end].split()[-1].lower().strip(".,'’s")
+        infos = self._infos("lone", mine, head)
+        owner = [-1] * len(mine)
+        for k, items in enumerate(theirs):
+            infos += self._infos(("candidate", k), items, head)
+            owner += [k] * len(items)
+        contexts = [c for items in (mine, *theirs) for c in items]
+        self._encoder = self._encoder or MiniLMSpanEncoder()
+        self._model = self._model or TreePairModel.load()
+        vectors = self._encoder.encode([c.sentence for c in contexts], [(c.start, c.end) for c in contexts])
+        surfaces = self._encoder.encode_whole([m.surface for m in infos])
+        prob = self._model.probabilities(infos, vectors, surfaces)
+        said = self._encoder.encode_whole([(c.sentence[: c.start] + c.sentence[c.end :]).strip() for c in contexts])
+        own = np.array(owner)
+        lone_said = _unit(said[own == -1].mean(axis=0, keepdims=True))[0]
+        able = [k for k in range(len(theirs)) if prob[np.ix_(own == -1, own == k)].mean() >= self.threshold]
+        closeness = {k: float(_unit(said[own == k].mean(axis=0, keepdims=True))[0] @ lone_said) for k in able}
+        ranked = sorted(able, key=lambda k: -closeness[k])
+        if not ranked:
+            return None
+        if len(ranked) > 1 and closeness[ranked[0]] - closeness[ranked[1]] < self.margin:
+            return None
+        return ranked[0]

@@ -478,6 +478,18 @@ class OverrideLike(Protocol):
     args: tuple[str, ...]
 
 
+class NamesakeChooser(Protocol):
+    """Picks which candidate person a lone surname of another article means (index), or ``None``.
+
+    ``lone`` is ``(article_id, local entity)``; each candidate is the list of ``(article_id, local
+    entity)`` already grouped as one person. :class:`storyline.read.coref.NamesakeLinker` is the
+    one storyline uses (mention contexts through the coreference pair model).
+    """
+
+    def __call__(self, lone: tuple[str, LocalEntity],
+                 candidates: Sequence[Sequence[tuple[str, LocalEntity]]]) -> int | None: ...
+
+
 @dataclass
 class _Cluster:
     members: list[tuple[str, LocalEntity]]
@@ -521,13 +533,15 @@ def entity_id(name: str, label: str) -> str:
     return content_id(label_class(label), fold(name), prefix="e")
 
 
-def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLike] = ()) -> list[Entity]:
+def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLike] = (), *,
+                     namesakes: NamesakeChooser | None = None) -> list[Entity]:
     """Store-wide entities from every article's local entities, with analyst overrides replayed.
 
     Local entities of one label class join when they share a full-name key (first + last name),
     a folded name or an alias (so "RDIF" in one article meets "Russian Direct Investment Fund
     (RDIF)" in another). A lone surname joins the only person with that surname, if there is
-    exactly one. Overrides: ``entity-merge (a, b)`` folds b into a; ``entity-rename (ref, name)``
+    exactly one; when several people share it, ``namesakes`` (if given) chooses among them from the
+    mentions' contexts, else the surname stays on its own. Overrides: ``entity-merge (a, b)`` folds b into a; ``entity-rename (ref, name)``
     renames; refs are ids, names or aliases and are looked up when replayed.
     """
     nodes: list[tuple[str, LocalEntity]] = []
@@ -551,6 +565,12 @@ def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLi
             roots = {groups.find(j) for j in full_by_last.get(fold(_strip_honorific(ent.name)), set())}
             if len(roots) == 1:
                 groups.union(roots.pop(), i)
+            elif len(roots) > 1 and namesakes is not None:
+                ordered = sorted(roots)
+                members = [[nodes[j] for j in range(len(nodes)) if groups.find(j) == r] for r in ordered]
+                pick = namesakes(nodes[i], members)
+                if pick is not None:
+                    groups.union(ordered[pick], i)
 
     # a lone word the model called a person in one article but a place or organisation elsewhere
     # ("Kiev", "Twitter") joins the other reading; the cluster's label is then voted on

@@ -28,7 +28,10 @@ EVENT_WORDS = (
 )
 _EVENT_BEFORE = re.compile(
     rf"\b(?:{EVENT_WORDS})\b(?:\s+[^\s.;!?]+){{0,8}}?\s+(?:in|at|to|near|outside|inside)\s+(?:the\s+)?$"
-    r"|\b(?:visit|visits|visited|visiting|arrived in|landed in|hosted by)\s+$",
+    r"|\b(?:visit|visits|visited|visiting|arrived in|landed in|hosted by)\s+$"
+    # where a statement was made is where the news happened ("the board said in Caldwick on Tuesday");
+    # only with "in"/"at" right after the verb, so "said the fund would invest in X" does not count
+    r"|\b(?:said|says|announced|told reporters|told a news conference)\s+(?:in|at)\s+$",
     re.I,
 )
 

@@ -57,3 +57,14 @@ def test_number_words_units_and_outcomes() -> None:
     assert ("1.7-litre", 1.7, "litre", None) in got
     assert amounts("The two sides talked.") == [("two", 2.0, None, "sides")]
     assert amounts("One of them left.") == []
+
+
+def test_where_a_statement_was_made_is_evidence_but_a_later_in_is_not() -> None:
+    text = "The safety board said in Caldwick on Tuesday that kettles sold in Albrenia can overheat."
+    mentions = [Mention("Caldwick", 25, 33, "GPE", "Caldwick"), Mention("Albrenia", 66, 74, "GPE", "Albrenia")]
+    places = find_places(text, mentions, None)
+    assert [p.name for p in places if p.event_location] == ["Caldwick"]
+    assert next(p for p in places if p.name == "Caldwick").evidence == "in-phrase"
+    other = "The minister said the fund would invest in Albrenia next year."
+    places = find_places(other, [Mention("Albrenia", 43, 51, "GPE", "Albrenia")], None)
+    assert places[0].evidence != "in-phrase"
