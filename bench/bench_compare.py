@@ -14,7 +14,9 @@ Demo metrics (ground truth: storyline/demo/ground_truth.json):
   or stands alone; a predicted quote is the reader's quote overlapping it in the same article);
 - timeline date accuracy: the share of ground-truth timeline events for which the story's timeline has an event
   on that date citing at least one of the event's articles;
-- unsupported sentences: sentences in all built briefs that fail the citation checker (must be 0).
+- unsupported sentences: sentences in all built briefs that fail the citation checker (must be 0);
+- account sentences per story (the brief's short account, built from agreed slot facts) and how many stories
+  have a non-empty account.
 
 The pipeline: ingest the demo corpus into a fresh SQLite store and run the lead's ``LocalRunner``; while the
 runner does not yet produce stories, the stages are composed here (reading, copies, and the ground truth's
@@ -238,6 +240,7 @@ def run_demo(args: argparse.Namespace) -> dict[str, Any]:
         predicted, groups, timelines = [], defaultdict(list), defaultdict(list)
         unsupported, sentences, dropped = 0, 0, 0
         failures = []
+        accounts: dict[str, list[str]] = {}
         began = time.perf_counter()
         for story in state["stories"]:
             analysis = analyse_story(story, articles, readings, copies, embedder)
@@ -253,6 +256,7 @@ def run_demo(args: argparse.Namespace) -> dict[str, Any]:
                 failures.append(str(exc))
                 continue
             dropped += builder.dropped
+            accounts[gstory] = [s.text for s in brief.account]
             checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
             for s in brief.sentences():
                 sentences += 1
@@ -269,6 +273,9 @@ def run_demo(args: argparse.Namespace) -> dict[str, Any]:
         "brief_sentences": sentences,
         "unsupported_sentences": unsupported,
         "candidate_sentences_dropped": dropped,
+        "account_sentences": {s: len(v) for s, v in sorted(accounts.items())},
+        "stories_with_account": sum(1 for v in accounts.values() if v),
+        "accounts": dict(sorted(accounts.items())),
         "failures": failures,
         "seconds": {"pipeline": round(pipeline_s, 2), "compare_and_briefs": round(compare_s, 2)},
     }
@@ -284,6 +291,11 @@ def run_demo(args: argparse.Namespace) -> dict[str, Any]:
     for line in t["missed"]:
         print(f"    missed: {line}")
     print(f"  briefs      {sentences} sentences, {unsupported} unsupported, {dropped} candidate sentences dropped")
+    print(f"  accounts    {result['stories_with_account']} of {len(accounts)} stories non-empty")
+    for story, texts in result["accounts"].items():
+        print(f"    {story}: {len(texts)} sentences")
+        for text in texts:
+            print(f"      {text}")
     return result
 
 
@@ -474,54 +486,83 @@ def run_perturb(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_speed(args: argparse.Namespace) -> dict[str, Any]:
-    """Facts and briefs (reading excluded) for one 50-article story and for 1,000 articles in 20 stories.
+    """Facts and briefs (reading excluded) for one 50-article story and per 1,000 articles, cold and warm.
 
     The articles are ECB+ dev documents (read once beforehand, not timed); each story holds 50 of them.
+    Sentence and quote vectors go to a fresh SQLite store per story (``vector_store``, as
+    ``analyse_and_store`` does): **cold** is the first analysis (every sentence embedded, vectors written),
+    **warm** the same story analysed again (vectors read back), and **+1 article** the 50-article story
+    analysed again with one new article (what the runner does when an article joins a story).
     """
     from storyline.brief import build_brief, render_brief
-    from storyline.compare import analyse_story
+    from storyline.compare import Comparer
     from storyline.config import load_settings
     from storyline.pipeline import Batch
     from storyline.read.stage import ReadStage
     from storyline.records import Article, Story
+    from storyline.store import open_store
 
     docs = load_ecbplus("dev")
     base = datetime(2026, 1, 5, tzinfo=timezone.utc)
     pool = [Article(id=f"s-{d.doc_id}", text=d.text, outlet=f"Outlet {n % 17}", published=base + timedelta(hours=n))
             for n, d in enumerate(docs)]  # fmt: skip
     readings = dict(ReadStage(load_settings()).run(Batch(articles=tuple(pool))).readings)
-    # no sentence cache here: the 20 stories reuse the same ~190 documents, and a cache would hide the cost
     from storyline.embed import FakeEmbedder, MiniLMEmbedder
 
     embedder = FakeEmbedder() if args.fake else MiniLMEmbedder()
     embedder.warm_up()
+    by_id = {a.id: a for a in pool}
+    tmp = tempfile.TemporaryDirectory()
 
-    def one(ids: list[str], sid: str) -> None:
+    def one(ids: list[str], sid: str, store: Any) -> tuple[float, float, int]:
+        """(wall s, CPU s, texts embedded) for analysis + brief + three renderings."""
+        began, cpu = time.perf_counter(), time.process_time()
         story = Story(sid, sid, tuple(ids))
-        arts = {a.id: a for a in pool if a.id in set(ids)}
-        analysis = analyse_story(story, arts, readings, {}, embedder)
+        comparer = Comparer(embedder, vector_store=store)
+        analysis = comparer.analyse(story, {i: by_id[i] for i in ids}, readings, {})
         brief = build_brief(analysis)
         for fmt in ("md", "html", "json"):
             render_brief(brief, fmt)
+        return time.perf_counter() - began, time.process_time() - cpu, comparer._vectors.encoded
 
     ids = [a.id for a in pool]
-    began, cpu = time.perf_counter(), time.process_time()
-    one(ids[:50], "fifty")
-    fifty, fifty_cpu = time.perf_counter() - began, time.process_time() - cpu
-    n_stories = args.articles // 50
-    began, cpu = time.perf_counter(), time.process_time()
-    for k in range(n_stories):
-        chunk = [ids[(k * 50 + j) % len(ids)] for j in range(50)]
-        one(chunk, f"s{k}")
-    total, total_cpu = time.perf_counter() - began, time.process_time() - cpu
+    stores = []
+
+    def store_for(name: str) -> Any:
+        stores.append(open_store(str(Path(tmp.name) / f"{name}.db")))
+        return stores[-1]
+
+    fifty_store = store_for("fifty")
+    cold = one(ids[:50], "fifty", fifty_store)
+    warm = one(ids[:50], "fifty", fifty_store)
+    plus_one = one(ids[:51], "fifty", fifty_store)
+    n_stories = max(1, args.articles // 50)
+    chunks = [[ids[(k * 50 + j) % len(ids)] for j in range(50)] for k in range(n_stories)]
+    story_stores = [store_for(f"s{k}") for k in range(n_stories)]
+    cold_runs = [one(chunk, f"s{k}", story_stores[k]) for k, chunk in enumerate(chunks)]
+    warm_runs = [one(chunk, f"s{k}", story_stores[k]) for k, chunk in enumerate(chunks)]
+    for s in stores:
+        s.close()
+    tmp.cleanup()
     scale = 1000 / (n_stories * 50)
-    result = {"part": "speed", "embedder": getattr(embedder, "name", "?"),
-              "story_50_s": round(fifty, 2), "story_50_cpu_s": round(fifty_cpu, 2),
-              "articles": n_stories * 50, "seconds": round(total, 2), "cpu_seconds": round(total_cpu, 2),
-              "per_1000_articles_s": round(total * scale, 1), "per_1000_articles_cpu_s": round(total_cpu * scale, 1)}  # fmt: skip
-    print(f"speed ({result['embedder']}): 50-article story {fifty:.2f}s wall, {fifty_cpu:.2f}s CPU; "
-          f"{n_stories * 50} articles in {n_stories} stories {total:.1f}s wall, {total_cpu:.1f}s CPU "
-          f"= {total * scale:.1f}s wall per 1,000 articles")  # fmt: skip
+
+    def total(runs: list[tuple[float, float, int]], i: int) -> float:
+        return sum(r[i] for r in runs)
+
+    result = {
+        "part": "speed", "embedder": getattr(embedder, "name", "?"), "articles": n_stories * 50,
+        "story_50_cold_s": round(cold[0], 2), "story_50_cold_cpu_s": round(cold[1], 2), "story_50_cold_texts": cold[2],
+        "story_50_warm_s": round(warm[0], 2), "story_50_warm_cpu_s": round(warm[1], 2), "story_50_warm_texts": warm[2],
+        "story_50_plus_one_s": round(plus_one[0], 2), "story_50_plus_one_texts": plus_one[2],
+        "per_1000_cold_s": round(total(cold_runs, 0) * scale, 1), "per_1000_cold_cpu_s": round(total(cold_runs, 1) * scale, 1),
+        "per_1000_warm_s": round(total(warm_runs, 0) * scale, 1), "per_1000_warm_cpu_s": round(total(warm_runs, 1) * scale, 1),
+    }  # fmt: skip
+    print(f"speed ({result['embedder']}), analysis + brief + 3 renderings:")
+    print(f"  50-article story cold {cold[0]:.2f}s wall ({cold[1]:.2f}s CPU, {cold[2]} texts embedded); "
+          f"warm {warm[0]:.2f}s ({warm[1]:.2f}s CPU, {warm[2]} texts); +1 article {plus_one[0]:.2f}s ({plus_one[2]} texts)")
+    print(f"  {n_stories * 50} articles in {n_stories} stories: cold {result['per_1000_cold_s']:.1f}s wall "
+          f"({result['per_1000_cold_cpu_s']:.1f}s CPU) per 1,000 articles; warm {result['per_1000_warm_s']:.1f}s wall "
+          f"({result['per_1000_warm_cpu_s']:.1f}s CPU) per 1,000 articles")  # fmt: skip
     return result
 
 

@@ -2,8 +2,9 @@
 
 :func:`build_brief` turns a :class:`~storyline.compare.StoryAnalysis` into a :class:`~storyline.records.Brief`:
 
-- **account**: only *agreed* facts, and only when two or more independent origins' cited spans carry every
-  name, number, place and date the sentence states;
+- **account**: 2-4 short sentences from *agreed slot facts* ("<who> <did what> in <where> on <date>.", and
+  undisputed titles, "<who> is <title>."), each kept only while the cited spans of two or more independent
+  origins carry every name, number, place and date it states (copies and rewrites share their origin);
 - **key facts** with their status and sources; **conflicts** (each value with the outlets that give it);
   **updates** (figures that change over time); **quote versions**; **timeline**; **sources** with the copy tree
   and the number of independent origins.
@@ -303,9 +304,10 @@ def _tidy(text: str) -> str:
 class BriefBuilder:
     """Assembles a brief from an analysis; ``max_account`` / ``max_facts`` keep it short."""
 
-    def __init__(self, *, max_account: int = 5, max_facts: int = 12) -> None:
+    def __init__(self, *, max_account: int = 4, max_facts: int = 12, share: float = 1.0) -> None:
         self.max_account = max_account
         self.max_facts = max_facts
+        self.share = share  # content words a whole sentence must share with another origin's span to vouch
 
     def build(self, analysis: StoryAnalysis) -> Brief:
         checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
@@ -342,25 +344,78 @@ class BriefBuilder:
         return BriefSentence(text, keep)
 
     def _account(self, analysis: StoryAnalysis) -> list[BriefSentence]:
-        agreed = [f for f in analysis.facts if f.kind == "event" and f.status == "agreed"]
-        agreed.sort(key=lambda f: (-len(set(f.origins)), _position(f)))
-        out = []
-        for fact in agreed:
-            # only the outlets whose sentence closely paraphrases this one vouch for it as written
-            sentence = self._supported(_tidy(fact.text), analysis.close.get(fact.id, fact.citations))
-            if sentence is None:
-                continue
-            kept = tuple(c for c in sentence.citations if _shares_content(sentence.text, c, analysis))
-            if len({analysis.origins[c.article_id] for c in kept}) < 2:
-                continue  # the other outlets' spans do not carry it as written: not agreed
-            sentence = replace(sentence, citations=kept)
-            out.append(replace(sentence, section="account"))
+        """2-4 sentences built from agreed slot facts; sentences carried as written by two origins fill up.
+
+        A slot fact (``kind == "slot"``, see :meth:`Comparer._slot_facts`) is a short "<who> <did what> in
+        <where> on <date>" sentence; it is kept with the citations the checker accepts, and only while those
+        still come from two or more independent origins. Never a verdict: contested values are never stated.
+        """
+        out: list[BriefSentence] = []
+        for fact in (f for f in analysis.facts if f.kind == "slot" and f.status == "agreed"):
+            sentence = self._vouched(fact.text, fact.citations, analysis)
+            if sentence is not None:
+                out.append(sentence)
             if len(out) >= self.max_account:
                 break
+        if len(out) < 2:
+            agreed = [f for f in analysis.facts if f.kind == "event" and f.status == "agreed"]
+            agreed.sort(key=lambda f: (-len(set(f.origins)), _position(f)))
+            for fact in agreed:
+                if len(out) >= self.max_account:
+                    break
+                # only the outlets whose sentence closely paraphrases this one vouch for it as written
+                cites = analysis.close.get(fact.id, fact.citations)
+                kept = tuple(c for c in cites if _shares_content(_tidy(fact.text), c, analysis, self.share))
+                sentence = self._vouched(_tidy(fact.text), kept, analysis)
+                used = {(c.article_id, c.start) for s in out for c in s.citations}
+                if sentence is not None and not {(c.article_id, c.start) for c in sentence.citations} & used:
+                    out.append(sentence)  # a sentence already told slot by slot is not told twice
+        if len(out) < self.max_account:
+            out += self._role_account(analysis, self.max_account - len(out))
         if not out:
             out = self._slot_account(analysis)
         out.sort(key=lambda s: _position_of(s, analysis))
         return out
+
+    def _role_account(self, analysis: StoryAnalysis, room: int) -> list[BriefSentence]:
+        """Who the main people are, where two independent origins give them the same, undisputed title.
+
+        The role facts' statuses come from :meth:`Comparer._titles` (a title conflict makes the fact contested).
+        Of the titles as written, the longest whose words every kept span carries is stated ("Greta Solberg is
+        the general secretary of the UHWU."). At most two such sentences, people named by most origins first.
+        """
+        from .compare import _content_stems, _stems_of
+
+        out: list[BriefSentence] = []
+        roles = [f for f in analysis.facts if f.kind == "role" and f.status == "agreed" and f.who]
+        roles.sort(key=lambda f: (-len(set(f.origins)), _position(f)))
+        for fact in roles:
+            name = fact.who[0]
+            for title in sorted(dict.fromkeys(_tidy(t) for t in fact.roles), key=lambda t: (-len(t), t)):
+                words = title.split()
+                if title.lower().startswith(("former ", "ex-")) or not 2 <= len(words) <= 7:
+                    continue  # a lone "Justice" or "Mayor" is an honorific, not a role worth a sentence
+                # "is Trade Minister" (a formal title), "is the CPSB chair" (a job)
+                text = f"{name} is {title}." if words[-1][:1].isupper() else f"{name} is the {title}."
+                need = _content_stems(title)
+                cites = [
+                    c for c in fact.citations
+                    if need <= _stems_of(analysis.articles[c.article_id].text[c.start : c.end])
+                ]  # fmt: skip
+                sentence = self._vouched(text, cites, analysis)
+                if sentence is not None:
+                    out.append(sentence)
+                    break
+            if len(out) >= min(room, 2):
+                break
+        return out
+
+    def _vouched(self, text: str, citations: Sequence[Citation], analysis: StoryAnalysis) -> BriefSentence | None:
+        """The account sentence with the citations that support it, when two independent origins remain."""
+        keep = tuple(dict.fromkeys(c for c in citations if self._checker.supports(text, c)))
+        if len({analysis.origins[c.article_id] for c in keep}) < 2:
+            return None
+        return BriefSentence(text, keep, "account")
 
     def _slot_account(self, analysis: StoryAnalysis) -> list[BriefSentence]:
         """When no sentence is carried as written by two origins: who, where and when that they agree on.
@@ -642,12 +697,14 @@ def analyse_and_store(store: Store, story_id: str, embedder: Any) -> Brief:
     """Analyse one stored story, build its checked brief, and store the five story documents.
 
     What a runner calls per touched story; also what ``storyline brief`` uses when no brief is stored yet.
+    Sentence and quote vectors are kept in the store (``Comparer``'s ``vector_store``), so analysing the story
+    again after an article joins it only embeds the new article's sentences.
     """
     story = store.get_story(story_id)
     articles = {a.id: a for a in store.articles(ids=list(story.article_ids))}
     readings = store.readings(list(story.article_ids))
     copies = {c.article_id: c for c in store.copies() if c.article_id in articles}
-    analysis = analyse_story(story, articles, readings, copies, embedder)
+    analysis = analyse_story(story, articles, readings, copies, embedder, vector_store=store)
     for kind, payload in analysis.documents().items():
         store.put_story_doc(story.id, kind, payload)
     brief = build_brief(analysis)  # raises StageError naming an unsupported sentence; the facts stay stored

@@ -157,3 +157,56 @@ def cannery_story() -> tuple[Story, dict[str, Article], dict[str, Reading], dict
     copies = {c.id: CopyLink(c.id, "syndicated", 0.99, copy_of=a.id, reason="same text")}
     story = Story("s-cannery", "Cannery fire", (a.id, b.id, c.id))
     return story, articles, readings, copies
+
+
+# ---------------------------------------------------------------- a bridge opening: two outlets in their own words, one copy
+
+TIMES = (
+    "Ilse Varga opened the Brannock footbridge in Tollford on Friday after two years of work. "
+    "The crossing links the old market to the rail station."
+)
+COURIER = (
+    "After two years of building and one flood, Mayor Ilse Varga formally opened the Brannock footbridge in "
+    "Tollford on Friday, to applause from a few hundred residents. Cyclists must dismount on the span."
+)
+
+
+def bridge_story(
+    courier_text: str = COURIER, courier_day: date = date(2026, 5, 15), *, with_courier: bool = True
+) -> tuple[Story, dict[str, Article], dict[str, Reading], dict[str, CopyLink]]:
+    """Two independent outlets agree on who opened what, where and when, in different words; a third copies one.
+
+    2026-05-15 is a Friday; the Courier's day can be changed to test that a date it does not give is never stated.
+    """
+    sat = datetime(2026, 5, 16, 9, 0, tzinfo=UTC)
+    times = article("b-times", "Tollford Times", TIMES, sat)
+    courier = article("b-courier", "Valley Courier", courier_text, datetime(2026, 5, 16, 11, 0, tzinfo=UTC))
+    copy = article("b-copy", "Rail Gazette", TIMES, datetime(2026, 5, 16, 13, 0, tzinfo=UTC))
+
+    def times_reading(art: Article) -> Reading:
+        return (
+            ReadingBuilder(art)
+            .entity("Ilse Varga", "PERSON")
+            .entity("Brannock", "ORG")
+            .date("on Friday", date(2026, 5, 15), relative=True)
+            .place("Tollford")
+            .build()
+        )
+
+    day_text = "on Friday" if "on Friday" in courier_text else "on Thursday"
+    courier_reading = (
+        ReadingBuilder(courier)
+        .entity("Ilse Varga", "PERSON")
+        .entity("Brannock", "ORG")
+        .date(day_text, courier_day, relative=True)
+        .place("Tollford")
+        .build()
+    )
+    articles = {times.id: times, copy.id: copy}
+    readings = {times.id: times_reading(times), copy.id: times_reading(copy)}
+    if with_courier:
+        articles[courier.id] = courier
+        readings[courier.id] = courier_reading
+    copies = {copy.id: CopyLink(copy.id, "syndicated", 0.99, copy_of=times.id, reason="same text")}
+    story = Story("s-bridge", "Footbridge opens", tuple(articles))
+    return story, articles, readings, copies

@@ -81,8 +81,9 @@ def test_build_brief_every_sentence_cited_and_checked(analysis):
             assert 0 <= c.start < c.end <= len(analysis.articles[c.article_id].text)
     # the account uses agreed facts only, each backed by two independent origins
     agreed = {f.text for f in analysis.facts if f.status == "agreed"}
+    people = {f.who[0] for f in analysis.facts if f.kind == "role" and f.status == "agreed"}
     for s in brief.account:
-        assert s.text in agreed
+        assert s.text in agreed or any(s.text.startswith(f"{p} is ") for p in people)
         assert len({analysis.origins[c.article_id] for c in s.citations}) >= 2
     kinds = {i.status for i in brief.conflicts}
     assert {"date", "location", "number", "title"} <= kinds
@@ -164,3 +165,47 @@ def test_markdown_escapes_markup_from_articles():
 
     md = render_brief(analyse_story(Story("s-x", "<b>t</b>", ("x1",)), {"x1": a}, {"x1": reading}, {}, FakeEmbedder()), "md")
     assert "<img" not in md and "<b>" not in md and "&lt;img" in md
+
+
+# ---------------------------------------------------------------- the account: agreed slot facts only
+
+
+def _bridge_brief(**kwargs):
+    from .side_by_side import bridge_story
+
+    analysis = analyse_story(*bridge_story(**kwargs), FakeEmbedder())
+    return analysis, build_brief(analysis)
+
+
+def test_account_states_who_what_where_when_two_independent_outlets_give_in_their_own_words():
+    analysis, brief = _bridge_brief()
+    texts = [s.text for s in brief.account]
+    assert texts == ["Ilse Varga opened the Brannock footbridge in Tollford on May 15, 2026."]
+    (sentence,) = brief.account
+    cited = {c.article_id for c in sentence.citations}
+    assert {"b-times", "b-courier"} <= cited
+    assert len({analysis.origins[a] for a in cited}) == 2  # the copy adds no origin
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert checker.problems(sentence) == []
+    fact = next(f for f in analysis.facts if f.kind == "slot")
+    assert fact.status == "agreed" and fact.who == ("Ilse Varga",) and fact.where == ("Tollford",)
+    assert [d.isoformat() for d in fact.when] == ["2026-05-15"]
+
+
+def test_a_copy_does_not_make_an_account():
+    analysis, brief = _bridge_brief(with_courier=False)
+    assert analysis.independent_origins == 1
+    assert brief.account == ()
+    assert not [f for f in analysis.facts if f.kind == "slot"]
+
+
+def test_the_account_never_states_a_day_only_one_origin_gives():
+    from datetime import date
+
+    thursday = (
+        "After two years of building and one flood, Mayor Ilse Varga formally opened the Brannock footbridge in "
+        "Tollford on Thursday, to applause from a few hundred residents."
+    )
+    _, brief = _bridge_brief(courier_text=thursday, courier_day=date(2026, 5, 14))
+    # the outlets still agree on who opened what and where; the day they give differs, so no day is stated
+    assert [s.text for s in brief.account] == ["Ilse Varga opened the Brannock footbridge in Tollford."]

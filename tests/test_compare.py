@@ -261,3 +261,80 @@ def test_caching_embedder_encodes_each_text_once():
     assert (first[1] == again[0]).all() and (first[0] == first[2]).all()
     big = cached.encode([f"text {n}" for n in range(12)])  # more than the cache holds
     assert big.shape == (12, inner.dim)
+
+
+# ---------------------------------------------------------------- slot clauses and the sentence vector cache
+
+
+def _clauses(text, build):
+    from storyline.compare import _sentences_of, resolve_entities, sentence_clauses
+
+    a = article("c1", "Post", text, datetime(2026, 5, 4, 8, tzinfo=UTC))
+    reading = build(ReadingBuilder(a)).build()
+    ents = resolve_entities({"c1": reading})
+    sentences = _sentences_of(a, reading, ents)
+    return [(ents.name(c.subject) or c.subject, c.verb, " ".join(c.obj), c.passive) for s in sentences for c in sentence_clauses(s, ents)]
+
+
+def test_clauses_take_the_grammatical_subject_only():
+    text = (
+        "Shares in Brennard Chemicals fell on Monday. "
+        "The court ruled that Norvale Water overcharged households. "
+        "Brennard Chemicals makes solvents and employs about 400 people in Halden Falls. "
+        "The strike was called by the Harbour Union."
+    )
+    got = _clauses(text, lambda r: r.entity("Brennard Chemicals", "ORG").entity("Norvale Water", "ORG").entity("Harbour Union", "ORG"))
+    assert ("Brennard Chemicals", "makes", "solvents", False) in got
+    assert ("Brennard Chemicals", "employs", "about 400 people", False) in got
+    assert ("Harbour Union", "called", "", True) in got  # vouches, never written out
+    assert not [c for c in got if c[1] == "fell"]  # "in Brennard": not the subject
+    assert not [c for c in got if c[0] == "Norvale Water"]  # a reported clause is not stated as fact
+
+
+def test_sentence_vectors_are_kept_in_the_store_and_reused(tmp_path):
+    from storyline.store import open_store
+
+    class Counting(FakeEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.texts = 0
+
+        def encode(self, texts):
+            self.texts += len(texts)
+            return super().encode(texts)
+
+    story, articles, readings, copies = cannery_story()
+    with open_store(str(tmp_path / "v.db")) as store:
+        cold = Counting()
+        first = analyse_story(story, articles, readings, copies, cold, vector_store=store)
+        assert cold.texts > 0
+        warm = Counting()
+        again = analyse_story(story, articles, readings, copies, warm, vector_store=store)
+        assert warm.texts == 0  # every sentence vector came from the store
+        assert again.facts == first.facts and again.conflicts == first.conflicts
+        assert again.quote_groups == first.quote_groups
+        stored = store.get_embeddings(f"sentences:{cold.name}", [f"a-ledger#0-{LEDGER.index('.') + 1}:x"])
+        assert stored == {}  # keys carry the text's checksum: a different text never reuses a vector
+
+
+def test_only_sentences_that_can_align_are_embedded():
+    class Counting(FakeEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.seen: list[str] = []
+
+        def encode(self, texts):
+            self.seen += list(texts)
+            return super().encode(texts)
+
+    story, arts, reads, copies = _two_outlets(
+        "Ilse Varga opened the footbridge in Tollford on Friday. Rain fell on the hills all week long.",
+        "Mayor Ilse Varga cut the ribbon on the new footbridge. Bakers expect flour prices to climb again.",
+        lambda r: r.entity("Ilse Varga", "PERSON"),
+        lambda r: r.entity("Ilse Varga", "PERSON"),
+    )
+    embedder = Counting()
+    analyse_story(story, arts, reads, copies, embedder)
+    # the two sentences naming Ilse Varga can align; the weather and the flour prices share neither a name
+    # nor words with the other outlet, so they cannot, and cost no model call
+    assert len(embedder.seen) == 2 and all("footbridge" in t for t in embedder.seen)
