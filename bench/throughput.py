@@ -1,42 +1,64 @@
-"""End-to-end and per-stage throughput of the runners, with peak memory.
+"""End-to-end and per-stage throughput of the runners, with peak memory, against the models' limit (issue 7).
 
-    python -m bench.throughput --n 500            # ECB+-based synthetic ~600-word articles
-    python -m bench.throughput --n 5000 --words 600
-    python -m bench.throughput --n 5000 --copies 0.2 --runner dask --workers 2 --limit-json limit.json
+The issue's runs, one command each (ECB+-based synthetic ~600-word articles, 20 % syndicated copies; first
+measure the limit, the models alone, on the same machine):
 
-Ingest is timed through the library (store writes included); processing through the runner
+    python -m bench.model_limit --n 200 --procs 2 --json /tmp/tp/limit.json
+    # 5,000 articles, the product's wiring, Dask with 2 workers (about 15-25 min on an idle 2-core machine):
+    python -m bench.throughput --n 5000 --copies 0.2 --runner dask --workers 2 \
+        --limit-json /tmp/tp/limit.json --json /tmp/tp/n5000.json
+    # scaling from 1 to 2 Dask workers (and the local runner beside them), one JSON with a row each:
+    python -m bench.throughput --n 1000 --copies 0.2 --scaling 1,2 --with-local \
+        --limit-json /tmp/tp/limit.json --json /tmp/tp/scaling.json
+    # a short check (local runner) and a profile of where the non-model time goes:
+    python -m bench.throughput --n 300 --copies 0.2 --limit-json /tmp/tp/limit.json
+    python -m bench.throughput --n 300 --copies 0.2 --profile /tmp/tp/run.prof
+
+Ingest is timed through the library (store writes); processing through the runner
 (:class:`storyline.runners.local.LocalRunner`, or :class:`storyline.runners.dask.DaskRunner` with
-``--runner dask``), whose report carries per-stage seconds. On Dask those are summed over the workers
-(worker-seconds), so a stage's articles/s there is per worker; the end-to-end figure is wall time.
+``--runner dask``), whose report carries per-stage seconds. On Dask the model stages' seconds are summed over the
+workers (worker-seconds), so their articles/s there is per worker; the end-to-end figures are wall time.
+
+The run processes with ``briefs = "deferred"`` and then builds every brief in a separate, timed step
+(``LocalRunner.build_briefs``), so one run gives end to end **without** brief building (``process_*``: copies,
+models, stories, entities) and **with** it (``with_briefs_*``: the same work ``briefs = "eager"`` does inside
+``process``). ``--briefs skip`` leaves the briefs out (a 5,000-article store has ~1,000 stories to brief).
 
 ``--stages runner`` (default) measures the stages the runner wires. ``--stages standalone`` measures the
-package's stages wired here (CopyStage, EmbedStage over MiniLM, ReadStage, ClusterStage), for use before the
-runner wires them. ``--copies`` makes that share of the articles syndicated copies (``bench.synth``).
-``--limit-json`` reads ``bench.model_limit``'s figures and reports end to end as a share of the models' limit.
+package's stages wired here (CopyStage, EmbedStage over MiniLM, ReadStage, ClusterStage).
+``--limit-json`` reads ``bench.model_limit``'s figures and reports end to end as a share of the models' limit,
+in wall time (``share_of_limit``) and in CPU time (``share_of_limit_cpu``: on a machine shared with other work
+the load-independent comparison).
 
-Peak memory: this process (``ru_maxrss``) and, on Dask, each worker's peak. CPU time (this process and the
-Dask workers) is recorded beside wall time: on a machine shared with other work it is the figure to compare
-with ``bench.model_limit``'s ``cpu_ms_per_article`` (``share_of_limit_cpu``).
+Peak memory: this process (``ru_maxrss``) and, on Dask, each worker's peak. CPU time (this process and the Dask
+workers) is recorded beside wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import resource
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from storyline.config import Settings, load_settings
+from storyline.records import Article
 from storyline.runners.local import LocalRunner
 from storyline.store import Store, open_store
 
 from .datasets import skip_if_missing
 from .synth import synthetic_articles
+
+#: Stages that run the two models (embedding and reading); every other stage is the runner's overhead.
+MODEL_STAGES = ("embed", "read")
 
 
 def peak_rss_mb() -> float:
@@ -58,23 +80,25 @@ def _workers_cpu(runner: Any) -> float:
 
 
 class TimedFinish:
-    """Times the runner's store-wide ``finish`` (stories, entities, briefs) apart from the batches, and keeps the
+    """Times the runner's store-wide ``finish`` (stories, entities) apart from the batches, and keeps the
     batch figures when it fails (the error is reported with them)."""
 
     finish_seconds = 0.0
+    finish_cpu = 0.0  # this process's CPU seconds in finish (it runs on the client only)
     finish_error: str | None = None
 
     def finish(self, report: Any) -> None:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds()
         try:
             super().finish(report)  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 - a benchmark reports it and keeps the batch figures
             self.finish_error = f"{type(exc).__name__}: {exc}"[:300]
         self.finish_seconds = time.perf_counter() - began
+        self.finish_cpu = _cpu_seconds() - cpu
 
 
 class StandaloneStages(TimedFinish, LocalRunner):
-    """The package's own stages, wired here: what the runner will run once its stages are wired."""
+    """The package's own stages, wired here (no store caches, no story state loaded from the store)."""
 
     def pre_stages(self) -> list[Any]:
         from storyline.copies import CopyIndex, CopyStage
@@ -95,12 +119,11 @@ class StandaloneStages(TimedFinish, LocalRunner):
 
 
 def make_runner(kind: str, stages: str, store: Store, settings: Settings, batch: int, workers: int) -> Any:
+    base: type = StandaloneStages if stages == "standalone" else type("BenchLocal", (TimedFinish, LocalRunner), {})
     if kind == "local":
-        cls: type = StandaloneStages if stages == "standalone" else type("BenchLocal", (TimedFinish, LocalRunner), {})
-        return cls(store, settings, batch_size=batch)
+        return base(store, settings, batch_size=batch)
     from storyline.runners.dask import DaskRunner
 
-    base = StandaloneStages if stages == "standalone" else type("BenchLocal", (TimedFinish, LocalRunner), {})
     return type("BenchDask", (DaskRunner, base), {})(store, settings, workers=workers, batch_size=batch)
 
 
@@ -119,6 +142,120 @@ def _progress(total: int) -> Any:
     return show
 
 
+def measure(
+    articles: list[Article], *, runner_kind: str = "local", workers: int = 2, stages: str = "runner", batch: int = 64,
+    briefs: str = "measure", limits: dict[str, Any] | None = None, profile: Path | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One run over ``articles`` in a fresh store; the figures as a JSON-ready dict."""
+    n = len(articles)
+    copies_made = sum(a.text.startswith("(Synth Wire)") for a in articles)
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.db")
+        settings = replace(load_settings(db=db, env={}), briefs="deferred")
+        store = open_store(db)
+        t0 = time.perf_counter()
+        store.add_articles(articles)
+        t_store = time.perf_counter() - t0
+        runner = make_runner(runner_kind, stages, store, settings, batch, workers)
+        dask = runner if runner_kind == "dask" else None
+        profiler = cProfile.Profile() if profile else None
+        try:
+            t_start = time.perf_counter()
+            if dask is not None:
+                dask.client  # start the cluster before the clock: a long-running cluster pays this once
+            else:  # load the models before the clock too, as bench.model_limit does (a service loads them once)
+                for stage in runner.model_stages():
+                    stage.warm_up()
+            t_cluster = time.perf_counter() - t_start
+            c0, w0, t0 = _cpu_seconds(), _workers_cpu(dask), time.perf_counter()
+            if profiler:
+                profiler.enable()
+            report = runner.process(on_progress=_progress(n))
+            if profiler:
+                profiler.disable()
+            t_process = time.perf_counter() - t0
+            c1, w1 = _cpu_seconds(), _workers_cpu(dask)
+            built, t_briefs = 0, 0.0
+            if briefs == "measure":
+                t0 = time.perf_counter()
+                built = runner.build_briefs()
+                t_briefs = time.perf_counter() - t0
+            c2 = _cpu_seconds()
+            if dask is not None:
+                figures["worker_peak_rss_mb"] = {k: round(v, 1) for k, v in dask.client.run(_worker_peak_mb).items()}
+                figures["worker_batches"] = {k: s.batches for k, s in dask.worker_stats().items()}
+        finally:
+            if dask is not None:
+                dask.close()
+        stored_copies = len(store.copies())
+        stories = len(store.stories())
+        store.close()
+    client_cpu, workers_cpu = c1 - c0, w1 - w0
+    cpu = client_cpu + workers_cpu
+    stage_seconds = dict(report.stage_seconds)
+    overhead = sum(v for k, v in stage_seconds.items() if k not in MODEL_STAGES)
+    figures = {
+        "runner": runner_kind + (f" ({workers} workers)" if dask is not None else ""),
+        "stages": stages,
+        "articles": n,
+        "batch": batch,
+        "syndicated_copies_made": copies_made,
+        "copies_detected": stored_copies,
+        "copies_given_origin_reading": report.copies_reused,
+        "stories": stories,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m_after": round(os.getloadavg()[0], 2),
+        "store_articles_per_s": round(n / t_store, 1),
+        "start_seconds": round(t_cluster, 1),  # Dask: cluster start; local: model loading (both before the clock)
+        # end to end without brief building: copies, models, stories, entities (briefs = "deferred")
+        "process_articles_per_s": round(n / t_process, 2),
+        "process_seconds": round(t_process, 2),
+        "batches_articles_per_s": round(n / max(1e-9, t_process - runner.finish_seconds), 2),  # before finish()
+        "finish_seconds": round(runner.finish_seconds, 2),
+        # the batches alone (copies, models, stories; before the store-wide finish: entity refresh, stories saved)
+        "batches_cpu_ms_per_article": round(1000 * (cpu - runner.finish_cpu) / n, 1),
+        "finish_cpu_ms_per_article": round(1000 * runner.finish_cpu / n, 1),
+        "finish_error": runner.finish_error,
+        "stage_articles_per_s": {k: round(n / v, 1) for k, v in stage_seconds.items() if v > 0},
+        "stage_seconds": {k: round(v, 2) for k, v in stage_seconds.items()},
+        "non_model_stage_seconds": round(overhead, 2),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        # load-independent: CPU seconds (this process + Dask workers) per article, and what that gives on every
+        # core of an idle machine (an upper bound: it assumes the cores are kept busy)
+        "cpu_ms_per_article": round(1000 * cpu / n, 1),
+        "client_cpu_ms_per_article": round(1000 * client_cpu / n, 1),  # this process (with Dask: the client)
+        "workers_cpu_ms_per_article": round(1000 * workers_cpu / n, 1),
+        "idle_articles_per_s": round((os.cpu_count() or 1) * n / cpu, 1),
+        **figures,
+    }
+    if briefs == "measure":
+        brief_cpu = c2 - c1
+        figures.update(
+            briefs_built=built,
+            briefs_seconds=round(t_briefs, 2),
+            briefs_cpu_ms_per_article=round(1000 * brief_cpu / n, 1),
+            with_briefs_articles_per_s=round(n / (t_process + t_briefs), 2),
+            with_briefs_cpu_ms_per_article=round(1000 * (cpu + brief_cpu) / n, 1),
+        )
+    if limits:
+        limit = float(limits["limit_articles_per_s"])
+        figures["model_limit_articles_per_s"] = limit
+        figures["share_of_limit"] = round(n / t_process / limit, 3)
+        if "cpu_ms_per_article" in limits:  # the same comparison in CPU time, which the machine's load does not skew
+            limit_cpu = float(limits["cpu_ms_per_article"])
+            figures["model_limit_cpu_ms_per_article"] = limit_cpu
+            figures["share_of_limit_cpu"] = round(limit_cpu / (1000 * cpu / n), 3)
+            figures["batches_share_of_limit_cpu"] = round(limit_cpu / figures["batches_cpu_ms_per_article"], 3)
+            if briefs == "measure":
+                figures["with_briefs_share_of_limit_cpu"] = round(limit_cpu / figures["with_briefs_cpu_ms_per_article"], 3)
+    if profiler and profile:
+        profiler.dump_stats(str(profile))
+        stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime")
+        stats.print_stats(25)
+    return figures
+
+
 def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=500)
@@ -127,78 +264,44 @@ def main() -> dict[str, object]:
     parser.add_argument("--copies", type=float, default=0.0, help="share of syndicated copies among the articles")
     parser.add_argument("--runner", choices=("local", "dask"), default="local")
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes (one thread each)")
+    parser.add_argument("--scaling", help="Dask worker counts to run one after the other, e.g. 1,2")
+    parser.add_argument("--with-local", action="store_true", help="with --scaling: also the local runner")
     parser.add_argument("--stages", choices=("runner", "standalone"), default="runner")
+    parser.add_argument("--briefs", choices=("measure", "skip"), default="measure",
+                        help="build every brief after processing, timed apart (measure), or not at all")  # fmt: skip
     parser.add_argument("--limit-json", type=Path, help="bench.model_limit figures to compare with")
+    parser.add_argument("--profile", type=Path, help="cProfile the processing into this file (top 25 on stderr)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     articles = synthetic_articles(args.n, words=args.words, copies=args.copies)
-    copies_made = sum(a.text.startswith("(Synth Wire)") for a in articles)
-    workers_peak: dict[str, float] = {}
-    worker_batches: dict[str, int] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "bench.db")
-        settings = load_settings(db=db, env={})
-        store = open_store(db)
-        t0 = time.perf_counter()
-        store.add_articles(articles)
-        t_store = time.perf_counter() - t0
-        runner = make_runner(args.runner, args.stages, store, settings, args.batch, args.workers)
-        try:
-            dask = runner if args.runner == "dask" else None
-            if dask is not None:
-                dask.client  # start the cluster before the clock: a long-running cluster pays this once
-            c0, w0, t0 = _cpu_seconds(), _workers_cpu(dask), time.perf_counter()
-            report = runner.process(on_progress=_progress(args.n))
-            t_process = time.perf_counter() - t0
-            client_cpu, workers_cpu = _cpu_seconds() - c0, _workers_cpu(dask) - w0
-            cpu = client_cpu + workers_cpu
-            if args.runner == "dask":
-                workers_peak = {k: round(v, 1) for k, v in runner.client.run(_worker_peak_mb).items()}
-                worker_batches = {k: s.batches for k, s in runner.worker_stats().items()}
-        finally:
-            if args.runner == "dask":
-                runner.close()
-        stored_copies = len(store.copies())
-        store.close()
-    figures: dict[str, object] = {
-        "runner": args.runner + (f" ({args.workers} workers)" if args.runner == "dask" else ""),
-        "stages": args.stages,
-        "articles": args.n,
-        "words_per_article": args.words,
-        "syndicated_copies_made": copies_made,
-        "copies_detected": stored_copies,
-        "cpu_count": os.cpu_count(),
-        "load_avg_1m": round(os.getloadavg()[0], 2),
-        "store_articles_per_s": round(args.n / t_store, 1),
-        "process_articles_per_s": round(args.n / t_process, 2),
-        "process_seconds": round(t_process, 2),
-        "batches_articles_per_s": round(args.n / (t_process - runner.finish_seconds), 2),  # before finish()
-        "finish_seconds": round(runner.finish_seconds, 2),
-        "finish_error": runner.finish_error,
-        "stage_articles_per_s": {k: round(args.n / v, 1) for k, v in report.stage_seconds.items() if v > 0},
-        "stage_seconds": {k: round(v, 2) for k, v in report.stage_seconds.items()},
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        # load-independent: CPU seconds (this process + Dask workers) per article, and what that gives on every
-        # core of an idle machine (an upper bound: it assumes the cores are kept busy)
-        "cpu_ms_per_article": round(1000 * cpu / args.n, 1),
-        "client_cpu_ms_per_article": round(1000 * client_cpu / args.n, 1),  # this process (with Dask: the client)
-        "idle_articles_per_s": round((os.cpu_count() or 1) * args.n / cpu, 1),
-    }
-    if workers_peak:
-        figures["worker_peak_rss_mb"] = workers_peak
-        figures["worker_batches"] = worker_batches
-    if args.limit_json:
-        limits = json.loads(args.limit_json.read_text())
-        limit = float(limits["limit_articles_per_s"])
-        figures["model_limit_articles_per_s"] = limit
-        figures["share_of_limit"] = round(args.n / t_process / limit, 3)
-        if "cpu_ms_per_article" in limits:  # the same comparison in CPU time, which the machine's load does not skew
-            figures["share_of_limit_cpu"] = round(float(limits["cpu_ms_per_article"]) / (1000 * cpu / args.n), 3)
-    print(json.dumps(figures, indent=2))
+    limits = json.loads(args.limit_json.read_text()) if args.limit_json else None
+    common = dict(stages=args.stages, batch=args.batch, briefs=args.briefs, limits=limits)
+    load_before = round(os.getloadavg()[0], 2)
+    result: dict[str, Any]
+    if args.scaling:
+        rows = []
+        if args.with_local:
+            rows.append(measure(articles, runner_kind="local", **common))  # type: ignore[arg-type]
+        for k in (int(x) for x in args.scaling.split(",")):
+            rows.append(measure(articles, runner_kind="dask", workers=k, **common))  # type: ignore[arg-type]
+            print(json.dumps(rows[-1], indent=2), file=sys.stderr)
+        result = {"load_avg_1m_before": load_before, "runs": rows}
+        dask_rows = [r for r in rows if r["runner"].startswith("dask")]
+        if len(dask_rows) > 1:
+            first = dask_rows[0]
+            result["speedup_vs_first"] = {
+                r["runner"]: round(r["process_articles_per_s"] / first["process_articles_per_s"], 2) for r in dask_rows
+            }
+    else:
+        result = measure(articles, runner_kind=args.runner, workers=args.workers, profile=args.profile, **common)  # type: ignore[arg-type]
+        result["load_avg_1m_before"] = load_before
+    result["command"] = " ".join(["python -m bench.throughput", *sys.argv[1:]])
+    print(json.dumps(result, indent=2))
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
-    return figures
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2))
+    return result
 
 
 if __name__ == "__main__":

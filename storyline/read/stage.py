@@ -9,12 +9,14 @@ after saving a run's readings.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from datetime import date
 
 from ..config import Settings
 from ..errors import StageError
 from ..pipeline import Batch
-from ..records import Article, Reading
+from ..records import Article, CopyLink, Reading
 from . import layout as layout_mod
 from .amounts import find_amounts
 from .dates import find_dates, find_expressions
@@ -73,8 +75,79 @@ def model_text(text: str) -> str:
     return text[: dateline.start] + " " * (dateline.end - dateline.start) + text[dateline.end :]
 
 
+#: How many characters a syndicated copy may add around its origin's text (credit line, "Read more at ..."
+#: footer, wire boilerplate) and still take the origin's reading instead of being read again.
+MAX_BOILERPLATE = 400
+
+
+def copy_offset(copy_text: str, origin_text: str, *, max_extra: int = MAX_BOILERPLATE) -> int | None:
+    """Where ``origin_text`` sits in ``copy_text`` when the copy is the origin plus at most ``max_extra``
+    characters of boilerplate around it (None otherwise: the copy must be read on its own)."""
+    extra = len(copy_text) - len(origin_text)
+    if not origin_text or extra < 0 or extra > max_extra:
+        return None
+    at = copy_text.find(origin_text)
+    return at if at >= 0 else None
+
+
+def copy_reading(copy: Article, origin: Article, reading: Reading) -> Reading | None:
+    """The origin's reading moved onto the copy's text (every character offset shifted), or None when the
+    copy is more than the origin's text plus a credit line or boilerplate.
+
+    Why this is safe: the copy's story text *is* the origin's, so the model would find the same entities and
+    sentences there. Dates keep the origin's resolution: relative expressions ("on Wednesday") were written
+    on the origin's day, and resolving them the same way keeps copy and origin from looking like a conflict.
+    The boilerplate itself goes unread (it carries no story facts).
+    """
+    at = copy_offset(copy.text, origin.text)
+    if at is None:
+        return None
+    return shift_reading(reading, copy.id, at)
+
+
+def shift_reading(reading: Reading, article_id: str, by: int) -> Reading:
+    """``reading`` for article ``article_id`` whose text holds the read text ``by`` characters further on."""
+
+    def moved(items: tuple, *, speaker: bool = False) -> tuple:  # type: ignore[type-arg]
+        out = []
+        for item in items:
+            changes = {"start": item.start + by, "end": item.end + by}
+            if speaker and item.speaker_start is not None:
+                changes.update(speaker_start=item.speaker_start + by, speaker_end=item.speaker_end + by)
+            out.append(dataclasses.replace(item, **changes))
+        return tuple(out)
+
+    return dataclasses.replace(
+        reading,
+        article_id=article_id,
+        sentences=tuple((s + by, e + by) for s, e in reading.sentences),
+        mentions=moved(reading.mentions),
+        roles=moved(reading.roles),
+        quotes=moved(reading.quotes, speaker=True),
+        dates=moved(reading.dates),
+        amounts=moved(reading.amounts),
+        places=moved(reading.places),
+    )
+
+
+def _origin_in(batch_articles: Mapping[str, Article], link: CopyLink | None, article: Article) -> Article | None:
+    """The origin of a syndicated copy when it is in the same batch and the copy only adds boilerplate to it."""
+    if link is None or link.kind != "syndicated" or not link.copy_of or link.copy_of == article.id:
+        return None
+    origin = batch_articles.get(link.copy_of)
+    if origin is None or copy_offset(article.text, origin.text) is None:
+        return None
+    return origin
+
+
 class ReadStage:
-    """Reads each article of a batch: entities, roles, quotes, dates, amounts, places."""
+    """Reads each article of a batch: entities, roles, quotes, dates, amounts, places.
+
+    The model runs once per distinct text: an article whose reading the batch already carries (the runner
+    fills in syndicated copies whose origin was read in an earlier batch, see :func:`copy_reading`) is left
+    as it is, and a syndicated copy whose origin is in the same batch takes the origin's reading, moved onto
+    its own offsets. Copies that differ from their origin by more than boilerplate are read like any article.
+    """
 
     name = "read"
     requires = ("articles",)
@@ -84,6 +157,7 @@ class ReadStage:
         self.model = settings.spacy_model
         self.batch_size = batch_size
         self._nlp = None
+        self.copies_reused = 0  # syndicated copies that took their in-batch origin's reading (no model pass)
 
     def warm_up(self) -> None:
         if self._nlp is None:
@@ -91,7 +165,7 @@ class ReadStage:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the configuration only (the Dask runner ships stages to workers, which warm up)."""
-        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None}
+        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None, "copies_reused": 0}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -99,7 +173,25 @@ class ReadStage:
     def run(self, batch: Batch) -> Batch:
         self.warm_up()
         readings = dict(batch.readings)
-        articles = batch.articles
+        by_id = {a.id: a for a in batch.articles}
+        todo = [a for a in batch.articles if a.id not in readings]
+        copies = {a.id: o for a in todo if (o := _origin_in(by_id, batch.copies.get(a.id), a)) is not None}
+        self._read(readings, [a for a in todo if a.id not in copies])
+        unread = []
+        for copy_id, origin in copies.items():
+            found = readings.get(origin.id)
+            mapped = copy_reading(by_id[copy_id], origin, found) if found is not None else None
+            if mapped is None:
+                unread.append(by_id[copy_id])
+            else:
+                readings[copy_id] = mapped
+        self._read(readings, unread)  # the origin was itself a copy left unread: read these after all
+        self.copies_reused += len(copies) - len(unread)
+        return batch.replace(readings=readings)
+
+    def _read(self, readings: dict[str, Reading], articles: list[Article]) -> None:
+        if not articles:
+            return
         parsed = parse(self._nlp, (model_text(a.text) for a in articles), batch_size=self.batch_size)
         for article, p in zip(articles, parsed, strict=True):
             try:
@@ -109,4 +201,3 @@ class ReadStage:
                     self.name, f"{type(exc).__name__}: {exc}", item=article.id,
                     hint="report this article's text with the error; other articles are unaffected when it is removed",
                 ) from exc
-        return batch.replace(readings=readings)

@@ -361,14 +361,34 @@ class DaskRunner(LocalRunner):
             yield out
 
     def _with_cached_vectors(self, batch: Batch, embed: Any) -> Batch:
-        """``batch`` with the vectors the store already caches for its articles (workers skip encoding those)."""
+        """``batch`` with the vectors the store already caches for its articles (workers skip encoding those),
+        and for each syndicated copy whose origin is in an earlier batch, the origin's vector (no model pass:
+        what :class:`~storyline.embed.EmbedStage` does with its cache on the local runner)."""
         if embed is None:
             return batch
         missing = [a.id for a in batch.articles if a.id not in batch.embeddings]
-        cached = self.store.get_embeddings(embed.embedder.name, missing) if missing else {}
+        ids = {a.id for a in batch.articles}
+        origins = {
+            aid: link.copy_of for aid in missing
+            if (link := batch.copies.get(aid)) is not None and link.kind == "syndicated" and link.copy_of
+            and link.copy_of not in ids
+        }  # fmt: skip
+        wanted = sorted({*missing, *origins.values()})
+        cached = self.store.get_embeddings(embed.embedder.name, wanted) if wanted else {}
         dim = getattr(embed.embedder, "dim", None)
         cached = {k: v for k, v in cached.items() if dim is None or v.shape[-1] == dim}
-        return batch.replace(embeddings={**batch.embeddings, **cached}) if cached else batch
+        borrowed = {c: cached[o] for c, o in origins.items() if c not in cached and o in cached}
+        if borrowed:  # stored now: the run's vectors must all reach the store's cache (the post phase reads it)
+            self.store.put_embeddings(embed.embedder.name, borrowed)
+        found = {k: v for k, v in cached.items() if k in ids} | borrowed
+        return batch.replace(embeddings={**batch.embeddings, **found}) if found else batch
+
+    def run_now(self, batch: Batch, models: Pipeline, report: ProcessReport) -> Batch:
+        """One batch on a worker (its plugin is registered by :meth:`run_models`), waited for."""
+        out, timings = self.client.submit(run_models_task, batch, PLUGIN_NAME, pure=False).result()
+        for timing in timings:
+            report.add_timing(timing)
+        return out  # type: ignore[no-any-return]
 
     def worker_stats(self) -> dict[str, WorkerStats]:
         """Per worker address: model loads, batches, articles and seconds its plugin ran (for benchmarks)."""

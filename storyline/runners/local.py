@@ -14,23 +14,43 @@ Each batch's results are written back before the next batch's post phase, so an
 interrupted run loses at most the batches in flight and a re-run picks up the
 articles that no story holds yet. ``finish`` then saves stories, resolves
 entities store-wide and rebuilds the per-story analysis of touched stories.
+
+Syndicated copies cost no model pass: CopyStage finds them first, the embed stage borrows the origin's
+vector, and a copy whose text is its origin's plus a credit line or boilerplate takes the origin's reading,
+moved onto its own offsets (:meth:`LocalRunner.with_copy_readings` for origins read in earlier batches,
+:class:`~storyline.read.stage.ReadStage` for origins in the same batch).
+
+Briefs (facts, conflicts, quote groups, timeline and the checked brief of each touched story) are the
+heaviest step after the models. ``settings.briefs == "eager"`` builds them in ``finish``;
+``"deferred"`` only clears the touched stories' stale documents, so batch ingest is not held up by them:
+``brief_for`` (``storyline brief``, ``storyline demo``) builds a missing brief on first request, and
+:meth:`LocalRunner.build_briefs` builds every missing one in one go.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
+from ..records import Article, Reading
 from ..store import Store
 
 if TYPE_CHECKING:
     from ..stories import StoryWiring
 
 StageProgress = Callable[[str, int, int], None]
+
+#: The per-story documents a brief build writes (``brief.analyse_and_store``); cleared together when deferred.
+STORY_DOC_KINDS = ("facts", "conflicts", "quote_groups", "timeline", "brief")
+
+#: Articles (with their readings) of recent batches kept for copies that arrive later: wire copies follow their
+#: origin closely, so most origins are found here rather than in the store.
+RECENT_READINGS = 2048
 
 
 @dataclass
@@ -41,6 +61,8 @@ class ProcessReport:
     stories_total: int = 0
     entities: int = 0
     briefs: int = 0
+    briefs_deferred: int = 0  # touched stories whose brief is left for the first request (settings.briefs)
+    copies_reused: int = 0  # syndicated copies that took their origin's reading from an earlier batch
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)
@@ -50,7 +72,8 @@ class ProcessReport:
         return (
             f"processed {self.articles} articles in {self.seconds:.1f}s: {self.copies} copies, "
             f"{self.stories_touched} stories touched ({self.stories_total} in all), {self.entities} entities, "
-            f"{self.briefs} briefs" + (f" [{stages}]" if stages else "")
+            f"{self.briefs} briefs" + (f" ({self.briefs_deferred} deferred)" if self.briefs_deferred else "")
+            + (f" [{stages}]" if stages else "")
         )
 
     def add_timing(self, timing: StageTiming) -> None:
@@ -58,6 +81,9 @@ class ProcessReport:
 
 
 class LocalRunner:
+    #: Model results come back in submission order (the Dask runner's ``ordered=False`` turns this off).
+    ordered = True
+
     def __init__(
         self,
         store: Store,
@@ -70,6 +96,7 @@ class LocalRunner:
         self.settings = settings
         self.embedder = embedder
         self.batch_size = batch_size
+        self._recent: OrderedDict[str, tuple[Article, Reading]] = OrderedDict()
 
     # ------------------------------------------------------------ stages (wired as they land)
 
@@ -119,23 +146,157 @@ class LocalRunner:
         report = ProcessReport()
         pending = self.pending()
         if pending:
+            reused_before = getattr(getattr(self, "_read_stage", None), "copies_reused", 0)
             pre = Pipeline(self.pre_stages())
             models = Pipeline(self.model_stages(), provided=("articles", *_fields(pre)))
             post = Pipeline(self.post_stages(), provided=("articles", *_fields(pre), *_fields(models)))
 
+            # Batches submitted to the model stages and not consumed yet (only the Dask runner has several), with
+            # the copies held back from each because their origin is among them (see hold_copies).
+            in_flight: dict[str, Article] = {}
+            held: deque[tuple[Batch, dict[str, str]]] = deque()
+
             def pre_batches() -> Iterator[Batch]:
                 for batch in self.batches(pending):
-                    yield pre.run(batch, on_stage=report.add_timing)
+                    batch = pre.run(batch, on_stage=report.add_timing)
+                    batch = self.with_copy_readings(batch, report)
+                    if not self.ordered:  # results may come back in any order: nothing can be held back
+                        yield batch
+                        continue
+                    sent, hold = self.hold_copies(batch, in_flight)
+                    in_flight.update((a.id, a) for a in batch.articles)
+                    held.append((batch, hold))
+                    yield sent
 
             for batch in self.run_models(pre_batches(), models, report):
+                if self.ordered:
+                    full, hold = held.popleft()
+                    batch = self.restore_copies(full, batch, hold, models, report)
+                    for article in full.articles:
+                        in_flight.pop(article.id, None)
                 batch = post.run(batch, on_stage=report.add_timing)
                 self.save(batch, report)
                 report.articles += len(batch.articles)
                 if on_progress:
                     on_progress("processing", report.articles, len(pending))
+            reader = getattr(self, "_read_stage", None)  # copies whose origin was in the same batch (local only)
+            report.copies_reused += getattr(reader, "copies_reused", 0) - reused_before
         self.finish(report)
         report.seconds = time.perf_counter() - began
         return report
+
+    def with_copy_readings(self, batch: Batch, report: ProcessReport) -> Batch:
+        """``batch`` with readings for its syndicated copies whose origin was read in an earlier batch (or run).
+
+        A copy that is its origin's text plus a credit line or boilerplate takes the origin's reading moved onto
+        its own offsets (:func:`~storyline.read.stage.copy_reading`), so the reading stage skips it; any other
+        copy, or one whose origin's reading is not at hand yet (a Dask batch still in flight), is read as usual.
+        """
+        from ..read.stage import copy_reading
+
+        began = time.perf_counter()
+        ids = {a.id for a in batch.articles}
+        wanted = {
+            a.id: link.copy_of for a in batch.articles
+            if a.id not in batch.readings and (link := batch.copies.get(a.id)) is not None
+            and link.kind == "syndicated" and link.copy_of and link.copy_of not in ids
+        }  # fmt: skip
+        if not wanted:
+            return batch
+        known = {o: self._recent[o] for o in wanted.values() if o in self._recent}
+        missing = sorted({o for o in wanted.values() if o not in known})
+        if missing:  # origins read in an earlier run (or pushed out of the recent window)
+            stored = self.store.readings(missing)
+            if stored:
+                for article in self.store.articles(ids=sorted(stored)):
+                    known[article.id] = (article, stored[article.id])
+        readings = dict(batch.readings)
+        by_id = {a.id: a for a in batch.articles}
+        for copy_id, origin_id in wanted.items():
+            if origin_id in known:
+                origin, reading = known[origin_id]
+                mapped = copy_reading(by_id[copy_id], origin, reading)
+                if mapped is not None:
+                    readings[copy_id] = mapped
+        reused = len(readings) - len(batch.readings)
+        report.copies_reused += reused
+        report.add_timing(StageTiming("copy-readings", time.perf_counter() - began, len(batch.articles)))
+        return batch.replace(readings=readings) if reused else batch
+
+    def hold_copies(self, batch: Batch, in_flight: dict[str, Article]) -> tuple[Batch, dict[str, str]]:
+        """The batch to send to the model stages, without the syndicated copies whose origin is in a batch still
+        in flight (Dask: submitted, not back yet) and whose text is the origin's plus boilerplate; and those held
+        copies (copy id -> origin id). :meth:`restore_copies` gives them the origin's reading and vector when the
+        batch comes back, so a copy costs no model pass whichever batch its origin was in, and the stored result
+        is the one the local runner gives.
+        """
+        from ..read.stage import copy_offset
+
+        if not in_flight:
+            return batch, {}
+        hold = {}
+        for article in batch.articles:
+            link = batch.copies.get(article.id)
+            if article.id in batch.readings or link is None or link.kind != "syndicated" or not link.copy_of:
+                continue
+            origin = in_flight.get(link.copy_of)
+            if origin is not None and copy_offset(article.text, origin.text) is not None:
+                hold[article.id] = origin.id
+        if not hold:
+            return batch, {}
+        return batch.replace(articles=tuple(a for a in batch.articles if a.id not in hold)), hold
+
+    def restore_copies(
+        self, full: Batch, out: Batch, hold: dict[str, str], models: Pipeline, report: ProcessReport
+    ) -> Batch:
+        """``out`` (the model stages' result for ``full`` without the held copies) with the held copies put back
+        in place, each with its origin's reading (moved onto its offsets) and vector."""
+        if not hold:
+            return out
+        from ..embed import EmbedStage
+        from ..read.stage import copy_reading
+
+        began = time.perf_counter()
+        embed = next((s for s in models.stages if isinstance(s, EmbedStage)), None)
+        by_id = {a.id: a for a in full.articles}
+        readings, vectors = dict(out.readings), dict(out.embeddings)
+        origin_vectors = self.store.get_embeddings(embed.embedder.name, sorted(set(hold.values()))) if embed else {}
+        unread: list[Article] = []
+        for copy_id, origin_id in hold.items():
+            known = self._recent.get(origin_id)
+            mapped = copy_reading(by_id[copy_id], *known) if known is not None else None
+            if mapped is None or (embed is not None and origin_id not in origin_vectors):
+                unread.append(by_id[copy_id])  # not expected with ordered results; read it after all
+                continue
+            readings[copy_id] = mapped
+            if embed is not None:
+                vectors[copy_id] = origin_vectors[origin_id]
+        if embed is not None:
+            borrowed = {c: vectors[c] for c in hold if c in vectors}
+            if borrowed:
+                self.store.put_embeddings(embed.embedder.name, borrowed)
+        report.copies_reused += len(hold) - len(unread)
+        report.add_timing(StageTiming("copy-readings", time.perf_counter() - began, len(hold)))
+        if unread:
+            extra = self.run_now(Batch(articles=tuple(unread), copies=full.copies), models, report)
+            readings.update(extra.readings)
+            vectors.update(extra.embeddings)
+            if embed is not None:
+                self.store.put_embeddings(embed.embedder.name, {a.id: extra.embeddings[a.id] for a in unread})
+        return out.replace(articles=full.articles, readings=readings, embeddings=vectors)
+
+    def run_now(self, batch: Batch, models: Pipeline, report: ProcessReport) -> Batch:
+        """Run the model stages on one batch and wait for it (the rare held copy that could not be restored)."""
+        return models.run(batch, on_stage=report.add_timing)
+
+    def _remember(self, batch: Batch) -> None:
+        for article in batch.articles:
+            reading = batch.readings.get(article.id)
+            if reading is not None:
+                self._recent[article.id] = (article, reading)
+                self._recent.move_to_end(article.id)
+        while len(self._recent) > RECENT_READINGS:
+            self._recent.popitem(last=False)
 
     def save(self, batch: Batch, report: ProcessReport) -> None:
         if batch.copies:
@@ -143,6 +304,7 @@ class LocalRunner:
             report.copies += len(batch.copies)
         if batch.readings:
             self.store.put_readings(batch.readings.values())
+            self._remember(batch)
         if batch.assignments:
             self.store.put_assignments(batch.assignments.values())
             report.touched.update(a.story_id for a in batch.assignments.values())
@@ -155,33 +317,74 @@ class LocalRunner:
         if report.articles:  # issue 4: entities are resolved over every stored reading
             from ..read.catalog import refresh_entities
 
+            began = time.perf_counter()
             report.entities = len(refresh_entities(self.store))
-        self.write_story_docs(report)
+            report.stage_seconds["entities"] = report.stage_seconds.get("entities", 0.0) + time.perf_counter() - began
+        if self.settings.briefs == "eager":
+            self.write_story_docs(report)
+        else:
+            self.defer_story_docs(report)
+
+    def live_stories(self, story_ids: Iterable[str]) -> list[str]:
+        """The stored stories ``story_ids`` name, merge redirects followed, sorted; unknown ids dropped."""
+        from ..errors import NotFound
+
+        live = set()
+        for ref in story_ids:
+            try:
+                live.add(self.store.get_story(ref).id)  # follows merge redirects
+            except NotFound:  # stories must be saved before finish() reaches this step
+                continue
+        return sorted(live)
 
     def write_story_docs(self, report: ProcessReport) -> None:
         """Issue 5: facts, conflicts, quote groups, timeline and a checked brief for every touched story."""
-        if not report.touched:
-            return
+        if report.touched:
+            report.briefs += self.build_briefs(report.touched, report=report)
+
+    def defer_story_docs(self, report: ProcessReport) -> None:
+        """``briefs = "deferred"``: clear the touched stories' stale documents; a brief is built when asked for.
+
+        A stored document would describe the story without its new articles, so it is cleared (stored as null,
+        which every reader takes as "not computed yet"): ``brief_for`` then builds it on first request.
+        """
+        began = time.perf_counter()
+        for story_id in self.live_stories(report.touched):
+            if self.store.get_story_doc(story_id, "brief") is not None or self.store.get_story_doc(story_id, "facts") is not None:
+                for kind in STORY_DOC_KINDS:
+                    self.store.put_story_doc(story_id, kind, None)
+            report.briefs_deferred += 1
+        report.stage_seconds["briefs-deferred"] = report.stage_seconds.get("briefs-deferred", 0.0) + time.perf_counter() - began
+
+    def build_briefs(self, story_ids: Iterable[str] | None = None, *, report: ProcessReport | None = None) -> int:
+        """Build and store the documents and brief of ``story_ids`` (by default: every live story without a
+        stored brief, i.e. those a deferred run left); returns how many were built.
+
+        The batch step for ``briefs = "deferred"``: run it after a large ingest, or leave briefs to the first request.
+        """
         from ..brief import analyse_and_store
-        from ..compare import CachingEmbedder
-        from ..embed import MiniLMEmbedder
-        from ..errors import NotFound
 
         began = time.perf_counter()
-        if getattr(self, "_sentence_embedder", None) is None:  # one sentence cache per runner
+        if story_ids is None:
+            todo = [s.id for s in self.store.stories() if self.store.get_story_doc(s.id, "brief") is None]
+        else:
+            todo = self.live_stories(story_ids)
+        embedder = self.sentence_embedder() if todo else None
+        for story_id in todo:
+            analyse_and_store(self.store, story_id, embedder)
+        if report is not None:
+            report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
+        return len(todo)
+
+    def sentence_embedder(self) -> object:
+        """The embedder briefs align sentences with, behind a cache kept for the runner's life."""
+        if getattr(self, "_sentence_embedder", None) is None:
+            from ..compare import CachingEmbedder
+            from ..embed import MiniLMEmbedder
+
             base = self.embedder if self.embedder is not None else MiniLMEmbedder(batch_size=self.settings.embed_batch_size)
             self._sentence_embedder = CachingEmbedder(base)
-        embedder = self._sentence_embedder
-        live = set()
-        for touched in report.touched:
-            try:
-                live.add(self.store.get_story(touched).id)  # follows merge redirects
-            except NotFound:  # stories must be saved before finish() reaches this step
-                continue
-        for story_id in sorted(live):
-            analyse_and_store(self.store, story_id, embedder)
-            report.briefs += 1
-        report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
+        return self._sentence_embedder
 
 
 def _fields(pipeline: Pipeline) -> set[str]:

@@ -396,10 +396,13 @@ def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str
                 **stored(db),
                 "vectors": {k: v.tolist() for k, v in store.get_embeddings(embedder.name, ids).items()},
                 "stories": sorted((s.id, s.article_ids) for s in store.stories()),
-                "report": (report.articles, report.copies, report.stories_touched),
+                "report": (report.articles, report.copies, report.stories_touched, report.copies_reused),
             }
         finally:
             store.close()
     assert results["dask"] == results["local"]
+    # a6 copies a1 word for word: it takes a1's reading, whether a1 was read in an earlier batch (local) or is
+    # still in flight on a worker when a6 is sent (Dask: held back, then given a1's reading)
+    assert results["dask"]["report"][3] == 1
     assert len(results["dask"]["vectors"]) == len(CORPUS) and results["dask"]["stories"]
     assert all(r.mentions for r in results["dask"]["readings"].values())  # spaCy ran on the workers
