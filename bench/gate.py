@@ -43,6 +43,10 @@ def _cached(fn: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
 
 ROWS: list[Row] = []
 
+#: Issue 7's target is 0.70 of the models' limit end to end. The row guards the per-batch pipeline (measured 1.02 of
+#: the limit in CPU time, docs/benchmarks.md); the store-wide entity refresh in finish() is not in it (0.24 with it).
+THROUGHPUT_SHARE_FLOOR = 0.8
+
 # -- issue 4: reading (bench/bench_reading.py, bench/bench_entity_coref.py; figures in docs/benchmarks.md)
 
 
@@ -65,10 +69,10 @@ ROWS += [
     Row("reading.quote_recall", 0.90, lambda: _reading_demo()["quote_recall"]),
     Row("reading.quote_speaker_accuracy", 0.95, lambda: _reading_demo()["quote_speaker_accuracy"]),
     Row("reading.date_accuracy", 0.95, lambda: _reading_demo()["date_accuracy"]),
-    # ECB+ test, CoNLL F1 points above the head-lemma baseline. Issue 4 asks for +5; measured +2.71
-    # (61.04 vs 58.33, see docs/benchmarks.md), so these rows guard against regression, not the target.
-    Row("reading.ecb_entity_conll_margin", 2.5, lambda: _entity_coref_test()["margin_conll_f1"]),
-    Row("reading.ecb_entity_conll_f1", 60.8, lambda: _entity_coref_test()["ours_conll_f1"]),
+    # ECB+ test, CoNLL F1 points above the head-lemma baseline. Issue 4 asks for +5; measured +4.90
+    # (63.23 vs 58.33, tree pair model, see docs/benchmarks.md), so these rows guard the level reached.
+    Row("reading.ecb_entity_conll_margin", 4.7, lambda: _entity_coref_test()["margin_conll_f1"]),
+    Row("reading.ecb_entity_conll_f1", 63.0, lambda: _entity_coref_test()["ours_conll_f1"]),
 ]
 
 # -- issue 5: outlets side by side (bench/bench_compare.py; figures in docs/benchmarks.md)
@@ -109,6 +113,7 @@ ROWS += [
     Row("compare.demo_quote_group_f1", 0.90, lambda: _compare_demo()["quote_groups"]["f1"]),
     Row("compare.demo_timeline_date_accuracy", 0.90, lambda: _compare_demo()["timeline"]["accuracy"]),
     Row("compare.demo_unsupported_sentences", 0, lambda: _compare_demo()["unsupported_sentences"], higher_is_better=False),
+    Row("compare.demo_stories_with_account", 5, lambda: _compare_demo()["stories_with_account"]),
     Row("compare.gt_stories_conflict_precision", 0.90, lambda: _compare_demo_gt_stories()["conflicts"]["precision"]),
     Row("compare.gt_stories_conflict_recall", 0.85, lambda: _compare_demo_gt_stories()["conflicts"]["recall"]),
     Row("compare.gt_stories_quote_group_f1", 0.90, lambda: _compare_demo_gt_stories()["quote_groups"]["f1"]),
@@ -150,10 +155,11 @@ def _stories_speed() -> dict[str, Any]:
 
 
 ROWS += [
-    # Issue 3 asks for B3 F1 >= 0.95 on ECB+ test; measured 0.843 (docs/benchmarks.md "Stories"), so these
-    # rows guard against regression, not the target.
-    Row("stories.ecb_test_b3_f1", 0.83, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
-    Row("stories.ecb_dev_b3_f1", 0.90, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
+    # Issue 3 asks for B3 F1 >= 0.95 on ECB+ test; measured 0.955 (dev 0.991) with the regroup consolidation
+    # (docs/benchmarks.md "Stories"). The test floor is the issue's and has little margin: re-embedding with another
+    # embedder or a change in the pair model can move it by a point; dev is pinned a little under its figure.
+    Row("stories.ecb_test_b3_f1", 0.95, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
+    Row("stories.ecb_dev_b3_f1", 0.97, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
     Row("stories.seeds_000_apart_from_001_004", 1, lambda: float(_stories_ecb()["seeds"]["ok"])),
     Row("stories.demo_all_stories_exact", 1, lambda: float(_stories_demo()["stories_all_exact"])),
     Row("stories.demo_copy_precision", 1.0, lambda: _stories_demo()["copies_precision"]),
@@ -163,6 +169,32 @@ ROWS += [
     # assignments per CPU-second on ECB+ (target 500/s wall on 2 free cores); CPU time, as the machine is shared
     Row("stories.cluster_articles_per_cpu_s", 400, lambda: _stories_speed()["cpu_rate"]),
 ]
+
+
+# -- issue 7: throughput (bench/throughput.py, bench/model_limit.py; figures in docs/benchmarks.md)
+
+
+@_cached
+def _throughput() -> dict[str, Any]:
+    """A short local run (150 synthetic articles, 20 % wire copies, briefs left out) beside the models alone, both
+    in CPU time so that the machine's load does not decide the row."""
+    from .model_limit import measure as model_limit
+    from .synth import synthetic_articles
+    from .throughput import measure
+
+    limit = model_limit(100)
+    return measure(synthetic_articles(150, copies=0.2), briefs="skip", limits=limit)
+
+
+ROWS += [
+    # syndicated copies must not reach the models: each takes its origin's reading (and vector)
+    Row("throughput.copies_skip_models", 0.9,
+        lambda: _throughput()["copies_given_origin_reading"] / max(1, _throughput()["syndicated_copies_made"])),
+    # the batches (copies, models, stories; not the store-wide entity refresh or briefs) against the models alone,
+    # CPU time; model loading is included, which a 150-article run does not amortise
+    Row("throughput.batches_share_of_limit_cpu", THROUGHPUT_SHARE_FLOOR,
+        lambda: _throughput()["batches_share_of_limit_cpu"]),
+]  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

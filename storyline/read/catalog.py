@@ -21,17 +21,25 @@ from .entities import NamesakeChooser, find_entity, fold, resolve_entities, sent
 ENTITY_OVERRIDES = ("entity-merge", "entity-rename")
 
 
-def refresh_entities(store: Store, *, namesakes: NamesakeChooser | None = None) -> list[Entity]:
+def refresh_entities(
+    store: Store, *, namesakes: NamesakeChooser | None = None, linker: NamesakeLinker | None = None
+) -> list[Entity]:
     """Recompute the entity table from every stored reading and replay the analysts' overrides.
 
     A lone surname that several stored people share ("Mr. Dmitriev" with both a Kirill and an Ivan
     Dmitriev in the store) is settled by ``namesakes``; by default a :class:`NamesakeLinker` that
     reads the mentions' sentences from the stored articles. MiniLM is loaded only when such a
-    surname turns up, so a store without namesakes pays nothing for it.
+    surname turns up, so a store without namesakes pays nothing for it. A runner passes its own
+    long-lived ``linker`` so that questions answered in an earlier batch are not asked again.
     """
     readings = store.readings()
     overrides = [o for o in store.overrides() if o.kind in ENTITY_OVERRIDES]
-    chooser = namesakes if namesakes is not None else NamesakeLinker(store_contexts(store, readings))
+    if namesakes is not None:
+        chooser: NamesakeChooser = namesakes
+    elif linker is not None:
+        chooser = linker.rebind(store_contexts(store, readings))
+    else:
+        chooser = NamesakeLinker(store_contexts(store, readings))
     entities = resolve_entities(readings.values(), overrides, namesakes=chooser)
     store.put_entities(entities)
     return entities

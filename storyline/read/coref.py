@@ -511,6 +511,12 @@ class NameContext:
     sentence_index: int = 0
 
 
+def _entity_key(member: tuple[str, Any]) -> tuple[str, Any]:
+    """(article id, local entity key): what a namesake question is about, hashable."""
+    article_id, entity = member
+    return article_id, getattr(entity, "key", entity)
+
+
 class NamesakeLinker:
     """Decides which of several people sharing a surname a lone "Mr. Dmitriev" of another article is.
 
@@ -531,6 +537,12 @@ class NamesakeLinker:
     ``contexts(article_id, entity)`` gives the mentions of a local entity (at most ``per_entity``
     of each side's are read). The model is loaded on the first ambiguous surname only, so a store
     without namesakes pays nothing.
+
+    The store-wide refresh runs after every batch and asks the same questions again, so one linker
+    is meant to live as long as its runner (:meth:`rebind` points it at the current store's
+    contexts): decisions are remembered per (lone surname, candidates) and every MiniLM vector per
+    text, so a question already answered costs a dictionary lookup and a new one only encodes the
+    sentences it has not seen. Article ids are content hashes, so a remembered answer cannot go stale.
     """
 
     def __init__(self, contexts: Any, *, threshold: float = 0.4, margin: float = 0.03, per_entity: int = 6,
@@ -541,7 +553,30 @@ class NamesakeLinker:
         self.per_entity = per_entity
         self._model = model
         self._encoder = encoder
-        self.calls = 0
+        self.calls = 0  # questions asked
+        self.decided = 0  # questions that needed the models (the rest were remembered)
+        self._decisions: dict[tuple[Any, ...], int | None] = {}
+        self._span_vectors: dict[tuple[str, int, int], np.ndarray] = {}
+        self._whole_vectors: dict[str, np.ndarray] = {}
+
+    def rebind(self, contexts: Any) -> NamesakeLinker:
+        """Point the linker at a new ``contexts`` (the next refresh) keeping what it remembers."""
+        self.contexts = contexts
+        return self
+
+    def _span(self, contexts: Sequence[NameContext]) -> np.ndarray:
+        todo = list(dict.fromkeys((c.sentence, c.start, c.end) for c in contexts
+                                  if (c.sentence, c.start, c.end) not in self._span_vectors))
+        if todo:
+            fresh = self._encoder.encode([t[0] for t in todo], [(t[1], t[2]) for t in todo])
+            self._span_vectors.update(zip(todo, fresh, strict=True))
+        return np.stack([self._span_vectors[(c.sentence, c.start, c.end)] for c in contexts])
+
+    def _whole(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._whole_vectors]
+        if todo:
+            self._whole_vectors.update(zip(todo, self._encoder.encode_whole(todo), strict=True))
+        return np.stack([self._whole_vectors[t] for t in texts])
 
     def _infos(self, group: Hashable, items: Sequence[NameContext], head: str) -> list[MentionInfo]:
         return [MentionInfo(doc=c.article_id, sentence=c.sentence_index, kind="name", label="PERSON", head=head,
@@ -550,6 +585,13 @@ class NamesakeLinker:
 
     def __call__(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
         self.calls += 1
+        key = (_entity_key(lone), tuple(tuple(_entity_key(m) for m in members) for members in candidates))
+        if key not in self._decisions:
+            self._decisions[key] = self._decide(lone, candidates)
+        return self._decisions[key]
+
+    def _decide(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
+        self.decided += 1
         mine = list(self.contexts(*lone))[: self.per_entity]
         theirs = [[c for aid, ent in members for c in self.contexts(aid, ent)][: self.per_entity] for members in candidates]
         if not mine or not all(theirs):
@@ -563,10 +605,10 @@ class NamesakeLinker:
         contexts = [c for items in (mine, *theirs) for c in items]
         self._encoder = self._encoder or MiniLMSpanEncoder()
         self._model = self._model or TreePairModel.load()
-        vectors = self._encoder.encode([c.sentence for c in contexts], [(c.start, c.end) for c in contexts])
-        surfaces = self._encoder.encode_whole([m.surface for m in infos])
+        vectors = self._span(contexts)
+        surfaces = self._whole([m.surface for m in infos])
         prob = self._model.probabilities(infos, vectors, surfaces)
-        said = self._encoder.encode_whole([(c.sentence[: c.start] + c.sentence[c.end :]).strip() for c in contexts])
+        said = self._whole([(c.sentence[: c.start] + c.sentence[c.end :]).strip() for c in contexts])
         own = np.array(owner)
         lone_said = _unit(said[own == -1].mean(axis=0, keepdims=True))[0]
         able = [k for k in range(len(theirs)) if prob[np.ix_(own == -1, own == k)].mean() >= self.threshold]

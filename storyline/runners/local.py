@@ -33,7 +33,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
@@ -97,6 +97,7 @@ class LocalRunner:
         self.embedder = embedder
         self.batch_size = batch_size
         self._recent: OrderedDict[str, tuple[Article, Reading]] = OrderedDict()
+        self._namesakes: Any = None  # read.coref.NamesakeLinker, made on the first entity refresh
 
     # ------------------------------------------------------------ stages (wired as they land)
 
@@ -318,7 +319,11 @@ class LocalRunner:
             from ..read.catalog import refresh_entities
 
             began = time.perf_counter()
-            report.entities = len(refresh_entities(self.store))
+            if self._namesakes is None:
+                from ..read.coref import NamesakeLinker
+
+                self._namesakes = NamesakeLinker(contexts=None)  # remembers its answers across batches
+            report.entities = len(refresh_entities(self.store, linker=self._namesakes))
             report.stage_seconds["entities"] = report.stage_seconds.get("entities", 0.0) + time.perf_counter() - began
         if self.settings.briefs == "eager":
             self.write_story_docs(report)

@@ -135,3 +135,20 @@ def test_refresh_entities_settles_a_namesake_from_the_stored_articles(tmp_path) 
     kirill = next(e for e in entities if e.name == "Kirill Dmitriev")
     assert kirill.article_ids == ("a1", "a3") and "Mr. Dmitriev" in kirill.aliases
     store.close()
+
+
+def test_linker_remembers_its_answers_across_refreshes():
+    """The runner keeps one linker: a question answered once is not put to the models again."""
+    asked: list[str] = []
+
+    def contexts(article_id, entity):
+        asked.append(article_id)
+        return []  # no contexts: the linker abstains, which is an answer worth remembering too
+
+    linker = NamesakeLinker(contexts)
+    lone, candidates = ("a1", "dmitriev"), [[("a2", "kirill dmitriev")], [("a3", "ivan dmitriev")]]
+    assert linker(lone, candidates) is None
+    linker.rebind(contexts)
+    assert linker(lone, candidates) is None
+    assert (linker.calls, linker.decided) == (2, 1)
+    assert asked.count("a1") == 1
