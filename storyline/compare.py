@@ -2116,7 +2116,11 @@ def _with_status(
         status = "agreed"
     else:
         status = "single-source"
-    return replace(fact, status=status, conflict_ids=conflict_ids)  # type: ignore[arg-type]
+    citations = fact.citations
+    if status == "single-source" and fact.id in close:
+        # a sentence on the same topic from another outlet is no witness for this one: cite only what vouches
+        citations = tuple(c for c in fact.citations if origins.get(c.article_id) in vouching) or fact.citations
+    return replace(fact, status=status, conflict_ids=conflict_ids, citations=citations)  # type: ignore[arg-type]
 
 
 def analyse_story(

@@ -338,3 +338,19 @@ def test_only_sentences_that_can_align_are_embedded():
     # the two sentences naming Ilse Varga can align; the weather and the flour prices share neither a name
     # nor words with the other outlet, so they cannot, and cost no model call
     assert len(embedder.seen) == 2 and all("footbridge" in t for t in embedder.seen)
+
+
+def test_a_single_source_fact_cites_only_the_outlet_that_says_it():
+    """Another outlet's sentence on the same topic is no witness: a single-source fact must not cite it."""
+    text_a = "Mayor Ilse Varga said the Brannock footbridge in Tollford cost the town 4 million crowns to build."
+    text_b = "In Tollford, Ilse Varga thanked the volunteers who planted trees along the river by the footbridge."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Ilse Varga", "PERSON").entity("Tollford", "GPE").place("Tollford"),
+        lambda r: r.entity("Ilse Varga", "PERSON").entity("Tollford", "GPE").place("Tollford"),
+    )  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    single = [f for f in analysis.facts if f.status == "single-source" and f.kind == "event"]
+    assert single, [(f.kind, f.status, f.text) for f in analysis.facts]
+    for fact in single:
+        assert len({c.article_id for c in fact.citations}) == 1, fact
