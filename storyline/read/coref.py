@@ -175,21 +175,7 @@ def pair_features(mentions: Sequence[MentionInfo], vectors: np.ndarray, surface_
         sizes[m.rule_cluster] = sizes.get(m.rule_cluster, 0) + 1
     size = np.log1p(np.array([sizes[m.rule_cluster] for m in mentions], dtype=np.float32)) / 4
     cols += [np.maximum(size[:, None], size[None, :]), np.minimum(size[:, None], size[None, :])]
-    # for a pronoun: how many same-type non-pronoun mentions of its document lie between it and the other one
-    rank = np.full((n, n), 99.0, dtype=np.float32)
-    by_doc: dict[str, list[int]] = {}
-    for i, m in enumerate(mentions):
-        by_doc.setdefault(m.doc, []).append(i)
-    for idx in by_doc.values():
-        idx = sorted(idx, key=lambda i: mentions[i].start)
-        for p, i in enumerate(idx):
-            if mentions[i].kind != "pronoun":
-                continue
-            r = 0
-            for j in reversed(idx[:p]):
-                if mentions[j].kind != "pronoun" and mentions[j].label == mentions[i].label:
-                    rank[i, j] = rank[j, i] = r
-                    r += 1
+    rank = _antecedent_rank(mentions)
     cols += [(rank == 0).astype(np.float32), np.where(rank < 99, np.minimum(rank, 10) / 10, 1.0).astype(np.float32)]
     kind = np.array([KINDS.index(m.kind) for m in mentions])
     for a, b in _KIND_PAIRS:
