@@ -8,7 +8,7 @@ articles and re-runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from ..errors import Conflict, NotFound
 from ..records import Entity, LocalEntity, Reading
 from ..store import Store
 from .coref import NameContext, NamesakeLinker
-from .entities import NamesakeChooser, find_entity, fold, resolve_entities, sentence_index
+from .entities import NamesakeChooser, find_entity, fold, resolve_local_entities, sentence_index
 
 ENTITY_OVERRIDES = ("entity-merge", "entity-rename")
 
@@ -26,38 +26,56 @@ def refresh_entities(
 ) -> list[Entity]:
     """Recompute the entity table from every stored reading and replay the analysts' overrides.
 
-    A lone surname that several stored people share ("Mr. Dmitriev" with both a Kirill and an Ivan
-    Dmitriev in the store) is settled by ``namesakes``; by default a :class:`NamesakeLinker` that
-    reads the mentions' sentences from the stored articles. MiniLM is loaded only when such a
-    surname turns up, so a store without namesakes pays nothing for it. A runner passes its own
-    long-lived ``linker`` so that questions answered in an earlier batch are not asked again.
+    Only the readings' local entities are decoded (:meth:`Store.local_entities`). A lone surname
+    that several stored people share ("Mr. Dmitriev" with both a Kirill and an Ivan Dmitriev in the
+    store) goes to the one reported in the same story when there is exactly one (the stories come
+    from the stored assignments); otherwise ``namesakes`` settles it, by default a
+    :class:`NamesakeLinker` that reads the mentions' sentences from the stored articles. MiniLM is
+    loaded only when such a question turns up, so a store without namesakes pays nothing for it. A
+    runner passes its own long-lived ``linker`` so that questions answered in an earlier batch are
+    not asked again.
     """
-    readings = store.readings()
     overrides = [o for o in store.overrides() if o.kind in ENTITY_OVERRIDES]
+    story_of = {aid: a.story_id for aid, a in store.assignments().items()}
     if namesakes is not None:
         chooser: NamesakeChooser = namesakes
     elif linker is not None:
-        chooser = linker.rebind(store_contexts(store, readings))
+        chooser = linker.rebind(StoreContexts(store))
     else:
-        chooser = NamesakeLinker(store_contexts(store, readings))
-    entities = resolve_entities(readings.values(), overrides, namesakes=chooser)
+        chooser = NamesakeLinker(StoreContexts(store))
+    entities = resolve_local_entities(store.local_entities(), overrides, namesakes=chooser, story_of=story_of)
     store.put_entities(entities)
     return entities
 
 
-def store_contexts(store: Store, readings: dict[str, Reading]) -> Callable[[str, LocalEntity], list[NameContext]]:
+class StoreContexts:
     """``contexts(article_id, local_entity)``: the entity's mentions in that article, each with its
-    sentence (from the stored article text, fetched when first asked for)."""
-    texts: dict[str, str] = {}
+    sentence, read from the stored reading and article text.
 
-    def contexts(article_id: str, entity: LocalEntity) -> list[NameContext]:
-        reading = readings.get(article_id)
+    Articles are read when first asked for, or many at once through :meth:`load` (which
+    :meth:`NamesakeLinker.prefetch` calls with every article its questions involve).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._readings: dict[str, Reading | None] = {}
+        self._texts: dict[str, str] = {}
+
+    def load(self, article_ids: Sequence[str]) -> None:
+        todo = [a for a in article_ids if a not in self._readings]
+        if not todo:
+            return
+        found = self.store.readings(todo)
+        for aid in todo:
+            self._readings[aid] = found.get(aid)
+        self._texts.update((a.id, a.text) for a in self.store.articles(ids=todo))
+
+    def __call__(self, article_id: str, entity: LocalEntity) -> list[NameContext]:
+        self.load([article_id])
+        reading = self._readings.get(article_id)
         if reading is None:
             return []
-        if article_id not in texts:
-            found = store.articles(ids=[article_id])
-            texts[article_id] = found[0].text if found else ""
-        text = texts[article_id]
+        text = self._texts.get(article_id, "")
         out = []
         for m in reading.mentions:
             if m.entity != entity.key or m.end > len(text):
@@ -68,8 +86,6 @@ def store_contexts(store: Store, readings: dict[str, Reading]) -> Callable[[str,
                 s, e = max(0, m.start - 200), min(len(text), m.end + 200)
             out.append(NameContext(article_id, text[s:e], m.start - s, m.end - s, k))
         return out
-
-    return contexts
 
 
 def get_entity(store: Store, ref: str) -> Entity:

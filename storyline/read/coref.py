@@ -66,10 +66,17 @@ class MiniLMSpanEncoder:
         self._tokenizer = st[0].tokenizer
 
     def encode(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        return self.encode_span_and_rest(contexts, spans)[0]
+
+    def encode_span_and_rest(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per mention, two unit vectors from one forward pass over its context: the mean of the word
+        pieces inside the span (the mention in context) and of those outside it (what the context says
+        around the mention; the name's own pieces left out, so two namesakes' sentences can differ)."""
         if len(contexts) != len(spans):
             raise ModelError("one span per context is needed", item=self.name)
         if not contexts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            empty = np.zeros((0, self.dim), dtype=np.float32)
+            return empty, empty
         self.warm_up()
         import torch
 
@@ -77,6 +84,7 @@ class MiniLMSpanEncoder:
         unique = list(dict.fromkeys(contexts))
         where = {c: i for i, c in enumerate(unique)}
         out = np.zeros((len(contexts), self.dim), dtype=np.float32)
+        rest = np.zeros((len(contexts), self.dim), dtype=np.float32)
         wanted: dict[int, list[int]] = {}
         for n, c in enumerate(contexts):
             wanted.setdefault(where[c], []).append(n)
@@ -89,13 +97,15 @@ class MiniLMSpanEncoder:
                 hidden = self._model(**enc).last_hidden_state.numpy()
             mask = enc["attention_mask"].numpy().astype(bool)
             for k in range(len(chunk)):
+                offs = offsets[k]
+                words = mask[k] & (offs[:, 1] > offs[:, 0])
                 for n in wanted[b + k]:
                     s, e = spans[n]
-                    offs = offsets[k]
-                    inside = mask[k] & (offs[:, 1] > offs[:, 0]) & (offs[:, 0] < e) & (offs[:, 1] > s)
-                    rows = hidden[k][inside] if inside.any() else hidden[k][mask[k]]
-                    out[n] = rows.mean(axis=0)
-        return _unit(out)
+                    inside = words & (offs[:, 0] < e) & (offs[:, 1] > s)
+                    outside = words & ~inside
+                    out[n] = (hidden[k][inside] if inside.any() else hidden[k][mask[k]]).mean(axis=0)
+                    rest[n] = (hidden[k][outside] if outside.any() else hidden[k][mask[k]]).mean(axis=0)
+        return _unit(out), _unit(rest)
 
     def encode_whole(self, texts: Sequence[str]) -> np.ndarray:
         """Each text on its own, mean of all its word pieces: the sentence-transformers vector of the
@@ -435,7 +445,8 @@ class TreePairModel:
 
 def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, threshold: float = 0.4,
                      pronoun_threshold: float = 0.5, weights: dict[str, float] | None = None,
-                     surface_vectors: np.ndarray | None = None, model: TreePairModel | None = None) -> list[int]:
+                     surface_vectors: np.ndarray | None = None, model: TreePairModel | None = None,
+                     probabilities: np.ndarray | None = None) -> list[int]:
     """A cluster number per mention.
 
     Pair probabilities come from the tree model (``model``, default :meth:`TreePairModel.load`),
@@ -449,7 +460,9 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
     n = len(mentions)
     if n == 0:
         return []
-    if weights is not None:
+    if probabilities is not None:  # already scored (the benchmark's cross-validation scores with sklearn)
+        prob = np.asarray(probabilities, dtype=np.float64)
+    elif weights is not None:
         prob = pair_probabilities(mentions, vectors, weights, surface_vectors)
         prob = (prob + prob.T) / 2
     else:
@@ -515,8 +528,8 @@ class NamesakeLinker:
        lone-candidate pair; a candidate whose mean probability (average link, as in
        :func:`resolve_mentions`) is under ``threshold`` is out.
     2. *which one?* The name's vector in its sentence is mostly the name itself, so it cannot
-       tell two Dmitrievs apart; what was said around the name can. The sentences with the name
-       cut out are embedded whole, and the remaining candidate whose sentences are closest to the
+       tell two Dmitrievs apart; what was said around the name can. The mean of the sentence's
+       other word pieces (same forward pass) stands for that, and the remaining candidate whose sentences are closest to the
        lone surname's wins if it beats the runner-up by ``margin`` in cosine; otherwise the
        surname stays on its own (a wrong merge is worse than a missed one).
 
@@ -542,7 +555,7 @@ class NamesakeLinker:
         self.calls = 0  # questions asked
         self.decided = 0  # questions that needed the models (the rest were remembered)
         self._decisions: dict[tuple[Any, ...], int | None] = {}
-        self._span_vectors: dict[tuple[str, int, int], np.ndarray] = {}
+        self._span_vectors: dict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = {}  # (mention, rest)
         self._whole_vectors: dict[str, np.ndarray] = {}
 
     def rebind(self, contexts: Any) -> NamesakeLinker:
@@ -550,16 +563,19 @@ class NamesakeLinker:
         self.contexts = contexts
         return self
 
-    def _span(self, contexts: Sequence[NameContext]) -> np.ndarray:
+    def _span(self, contexts: Sequence[NameContext]) -> tuple[np.ndarray, np.ndarray]:
+        """The mentions' vectors in their sentences and their sentences' other words, one pass each."""
         todo = list(dict.fromkeys((c.sentence, c.start, c.end) for c in contexts
                                   if (c.sentence, c.start, c.end) not in self._span_vectors))
+        todo.sort(key=lambda t: len(t[0]))  # batches of like lengths: less padding to encode
         if todo:
-            fresh = self._encoder.encode([t[0] for t in todo], [(t[1], t[2]) for t in todo])
-            self._span_vectors.update(zip(todo, fresh, strict=True))
-        return np.stack([self._span_vectors[(c.sentence, c.start, c.end)] for c in contexts])
+            mention, rest = self._encoder.encode_span_and_rest([t[0] for t in todo], [(t[1], t[2]) for t in todo])
+            self._span_vectors.update(zip(todo, zip(mention, rest, strict=True), strict=True))
+        pairs = [self._span_vectors[(c.sentence, c.start, c.end)] for c in contexts]
+        return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
 
     def _whole(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._whole_vectors]
+        todo = sorted((t for t in dict.fromkeys(texts) if t not in self._whole_vectors), key=len)
         if todo:
             self._whole_vectors.update(zip(todo, self._encoder.encode_whole(todo), strict=True))
         return np.stack([self._whole_vectors[t] for t in texts])
@@ -571,15 +587,63 @@ class NamesakeLinker:
 
     def __call__(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
         self.calls += 1
-        key = (_entity_key(lone), tuple(tuple(_entity_key(m) for m in members) for members in candidates))
+        key = self._key(lone, candidates)
         if key not in self._decisions:
             self._decisions[key] = self._decide(lone, candidates)
         return self._decisions[key]
 
+    @staticmethod
+    def _key(lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> tuple[Any, ...]:
+        """The question: the lone surname and each candidate by its first member (article ids are
+        content hashes), so a candidate that gained articles since is still the same question."""
+        return _entity_key(lone), tuple(min(_entity_key(m) for m in members) for members in candidates)
+
+    def _sample(self, members: Sequence[tuple[str, Any]]) -> list[NameContext]:
+        """Up to ``per_entity`` mentions of a candidate, from its members in the order given (the
+        resolver puts those in the lone surname's story first); only as many articles are read as
+        that takes."""
+        out: list[NameContext] = []
+        for aid, ent in members:
+            out.extend(self.contexts(aid, ent))
+            if len(out) >= self.per_entity:
+                break
+        return out[: self.per_entity]
+
+    def _question(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]
+                  ) -> tuple[list[NameContext], list[list[NameContext]]]:
+        return list(self.contexts(*lone))[: self.per_entity], [self._sample(members) for members in candidates]
+
+    def prefetch(self, questions: Sequence[tuple[tuple[str, Any], Sequence[Sequence[tuple[str, Any]]]]]) -> None:
+        """Encode, in large batches, every text the new ones among ``questions`` will need.
+
+        :func:`storyline.read.entities.resolve_local_entities` hands over all its questions first;
+        encoding them together instead of one small batch per question is what keeps a store-wide
+        refresh of thousands of articles in seconds rather than minutes.
+        """
+        new = [q for q in questions if self._key(*q) not in self._decisions]
+        if not new:
+            return
+        load = getattr(self.contexts, "load", None)
+        if load is not None:  # read every article involved in one go
+            needed = set()
+            for (aid, _), candidates in new:
+                needed.add(aid)
+                for members in candidates:
+                    needed.update(a for a, _ in members[: self.per_entity])
+            load(sorted(needed))
+        contexts: list[NameContext] = []
+        for lone, candidates in new:
+            mine, theirs = self._question(lone, candidates)
+            contexts += mine + [c for items in theirs for c in items]
+        if not contexts:
+            return
+        self._encoder = self._encoder or MiniLMSpanEncoder()
+        self._span(contexts)
+        self._whole([c.sentence[c.start : c.end].lower() for c in contexts])
+
     def _decide(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
         self.decided += 1
-        mine = list(self.contexts(*lone))[: self.per_entity]
-        theirs = [[c for aid, ent in members for c in self.contexts(aid, ent)][: self.per_entity] for members in candidates]
+        mine, theirs = self._question(lone, candidates)
         if not mine or not all(theirs):
             return None
         head = mine[0].sentence[mine[0].start : mine[0].end].split()[-1].lower().strip(".,'’s")
@@ -591,10 +655,9 @@ class NamesakeLinker:
         contexts = [c for items in (mine, *theirs) for c in items]
         self._encoder = self._encoder or MiniLMSpanEncoder()
         self._model = self._model or TreePairModel.load()
-        vectors = self._span(contexts)
+        vectors, said = self._span(contexts)
         surfaces = self._whole([m.surface for m in infos])
         prob = self._model.probabilities(infos, vectors, surfaces)
-        said = self._whole([(c.sentence[: c.start] + c.sentence[c.end :]).strip() for c in contexts])
         own = np.array(owner)
         lone_said = _unit(said[own == -1].mean(axis=0, keepdims=True))[0]
         able = [k for k in range(len(theirs)) if prob[np.ix_(own == -1, own == k)].mean() >= self.threshold]

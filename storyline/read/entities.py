@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -534,19 +534,45 @@ def entity_id(name: str, label: str) -> str:
 
 
 def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLike] = (), *,
-                     namesakes: NamesakeChooser | None = None) -> list[Entity]:
+                     namesakes: NamesakeChooser | None = None,
+                     story_of: Mapping[str, str] | None = None) -> list[Entity]:
     """Store-wide entities from every article's local entities, with analyst overrides replayed.
+
+    The readings' local entities go to :func:`resolve_local_entities`, which does the work.
+    """
+    return resolve_local_entities({r.article_id: r.entities for r in readings}, overrides,
+                                  namesakes=namesakes, story_of=story_of)
+
+
+def resolve_local_entities(entities_by_article: Mapping[str, Sequence[LocalEntity]],
+                           overrides: Sequence[OverrideLike] = (), *,
+                           namesakes: NamesakeChooser | None = None,
+                           story_of: Mapping[str, str] | None = None) -> list[Entity]:
+    """Store-wide entities from the local entities of many articles, with analyst overrides replayed.
 
     Local entities of one label class join when they share a full-name key (first + last name),
     a folded name or an alias (so "RDIF" in one article meets "Russian Direct Investment Fund
-    (RDIF)" in another). A lone surname joins the only person with that surname, if there is
-    exactly one; when several people share it, ``namesakes`` (if given) chooses among them from the
-    mentions' contexts, else the surname stays on its own. Overrides: ``entity-merge (a, b)`` folds b into a; ``entity-rename (ref, name)``
-    renames; refs are ids, names or aliases and are looked up when replayed.
+    (RDIF)" in another). A lone surname ("Mr. Dmitriev") joins the only full-name person with that
+    surname, if there is exactly one. When several share it:
+
+    1. With ``story_of`` (article id -> story id): only the candidates reported in the lone
+       surname's own story count. Reports of one event name the same people, so one such candidate
+       settles it for the price of a dictionary lookup, and so does one the story names in at least
+       twice as many articles as any other (its protagonist: "Mr. Peterson" in the Scott Peterson
+       trial story, where Laci Peterson is named too); none leaves the surname on its own (nothing
+       ties it to any of them, and guessing across events from sentence wording is both costly and
+       unreliable); several go to step 2.
+    2. ``namesakes`` (if given) chooses from the mentions' contexts; all questions are collected
+       first and handed to its ``prefetch`` method (when it has one), so a model behind it can
+       encode every context in a few large batches instead of one question at a time.
+    3. Otherwise the surname stays on its own (a wrong merge is worse than a missed one).
+
+    Candidates are the full-name people as grouped by their keys, never the lone surnames that
+    joined them, so the questions, and the answers, do not depend on the order they are asked in.
+    Overrides: ``entity-merge (a, b)`` folds b into a; ``entity-rename (ref, name)`` renames; refs
+    are ids, names or aliases and are looked up when replayed.
     """
-    nodes: list[tuple[str, LocalEntity]] = []
-    for reading in readings:
-        nodes.extend((reading.article_id, ent) for ent in reading.entities)
+    nodes: list[tuple[str, LocalEntity]] = [(aid, ent) for aid, ents in entities_by_article.items() for ent in ents]
     groups = _Groups(len(nodes))
     first_with: dict[str, int] = {}
     for i, (_, ent) in enumerate(nodes):
@@ -555,22 +581,41 @@ def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLi
                 groups.union(first_with[key], i)
             else:
                 first_with[key] = i
-    # lone surnames: attach when exactly one full-name person has that surname
-    full_by_last: dict[str, set[int]] = defaultdict(set)
+    # the full-name people by surname: {surname: {group root: member node indexes}}
+    people: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, (_, ent) in enumerate(nodes):
         if ent.label == "PERSON" and person_key(ent.name):
-            full_by_last[surname(ent.name) or ""].add(groups.find(i))
-    for i, (_, ent) in enumerate(nodes):
-        if ent.label == "PERSON" and not person_key(ent.name):
-            roots = {groups.find(j) for j in full_by_last.get(fold(_strip_honorific(ent.name)), set())}
-            if len(roots) == 1:
-                groups.union(roots.pop(), i)
-            elif len(roots) > 1 and namesakes is not None:
-                ordered = sorted(roots)
-                members = [[nodes[j] for j in range(len(nodes)) if groups.find(j) == r] for r in ordered]
-                pick = namesakes(nodes[i], members)
-                if pick is not None:
-                    groups.union(ordered[pick], i)
+            people[surname(ent.name) or ""][groups.find(i)].append(i)
+    full_by_last = {last: set(by_root) for last, by_root in people.items()}
+    questions: list[tuple[int, list[int]]] = []  # (lone surname node, candidate roots)
+    for i, (aid, ent) in enumerate(nodes):
+        if ent.label != "PERSON" or person_key(ent.name):
+            continue
+        by_root = people.get(_lone_fold(ent), {})
+        if len(by_root) == 1:
+            groups.union(next(iter(by_root)), i)
+            continue
+        candidates = sorted(by_root)
+        story = story_of.get(aid) if story_of else None
+        if story is not None:
+            reported = {r: len({nodes[j][0] for j in by_root[r] if story_of.get(nodes[j][0]) == story}) for r in candidates}
+            candidates = [r for r in candidates if reported[r]]
+            lead = _protagonist(candidates, reported)
+            if lead is not None:
+                groups.union(lead, i)
+                continue
+        if len(candidates) > 1 and namesakes is not None:
+            questions.append((i, candidates))
+    if questions and namesakes is not None:
+        asked = [(nodes[i], [_story_first([nodes[j] for j in people[_lone_fold(nodes[i][1])][r]], nodes[i][0], story_of)
+                             for r in roots]) for i, roots in questions]
+        prefetch = getattr(namesakes, "prefetch", None)
+        if prefetch is not None:
+            prefetch(asked)
+        for (i, roots), (lone, candidates) in zip(questions, asked, strict=True):
+            pick = namesakes(lone, candidates)
+            if pick is not None:
+                groups.union(roots[pick], i)
 
     # a lone word the model called a person in one article but a place or organisation elsewhere
     # ("Kiev", "Twitter") joins the other reading; the cluster's label is then voted on
@@ -596,6 +641,29 @@ def resolve_entities(readings: Iterable[Reading], overrides: Sequence[OverrideLi
     for override in overrides:
         _apply_override(clusters, override)
     return sorted(_unique_ids([_to_entity(c) for c in clusters]), key=lambda e: (e.name.casefold(), e.id))
+
+
+def _lone_fold(ent: LocalEntity) -> str:
+    return fold(_strip_honorific(ent.name))
+
+
+def _protagonist(candidates: Sequence[int], reported: Mapping[int, int]) -> int | None:
+    """The candidate the story is about: the only one it reports, or one it reports in at least
+    twice as many articles as any other (and in two or more). ``None`` when it is not that clear."""
+    if len(candidates) == 1:
+        return candidates[0]
+    ranked = sorted(candidates, key=lambda r: -reported[r])
+    if len(ranked) > 1 and reported[ranked[0]] >= max(2, 2 * reported[ranked[1]]):
+        return ranked[0]
+    return None
+
+
+def _story_first(members: list[tuple[str, LocalEntity]], article_id: str,
+                 story_of: Mapping[str, str] | None) -> list[tuple[str, LocalEntity]]:
+    """A candidate's members, those in ``article_id``'s story first, then by article id: the
+    mentions a namesake chooser reads first are the ones about the same event."""
+    story = story_of.get(article_id) if story_of else None
+    return sorted(members, key=lambda m: (story is None or story_of.get(m[0]) != story, m[0], m[1].key))  # type: ignore[union-attr]
 
 
 def _unique_ids(entities: list[Entity]) -> list[Entity]:

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from distributed import WorkerPlugin
 
 from ..config import Settings
@@ -50,6 +51,7 @@ from .local import LocalRunner, ProcessReport
 log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "storyline-model-stages"
+SPAN_PLUGIN_NAME = "storyline-span-encoder"
 
 StageFactory = Callable[[], Sequence[Stage]]
 
@@ -171,6 +173,82 @@ def read_part_task(items: list[str], settings: Settings, allow_private: bool) ->
 def _worker_stats(dask_worker: Any, plugin_name: str = PLUGIN_NAME) -> WorkerStats | None:
     plugin = dask_worker.plugins.get(plugin_name)
     return plugin.stats if plugin is not None else None
+
+
+class SpanEncoderPlugin(WorkerPlugin):  # type: ignore[misc]
+    """Holds one warmed :class:`~storyline.read.coref.MiniLMSpanEncoder` on a worker, for the namesake questions
+    of the entity refresh (:class:`DaskSpanEncoder`). Loaded when the first refresh needs it, once per worker."""
+
+    def __init__(self) -> None:
+        self.encoder: Any = None
+        self._lock: threading.Lock | None = None
+
+    def setup(self, worker: Any) -> None:
+        from ..read.coref import MiniLMSpanEncoder
+
+        self._lock = threading.Lock()
+        self.encoder = MiniLMSpanEncoder()
+        self.encoder.warm_up()
+
+    def teardown(self, worker: Any) -> None:
+        self.encoder = None
+
+    def run(self, method: str, *args: Any) -> Any:
+        if self.encoder is None or self._lock is None:
+            raise PipelineError("the span encoder is not set up on this worker", hint="register the plugin first")
+        with self._lock:
+            return getattr(self.encoder, method)(*args)
+
+
+def span_encode_task(method: str, args: tuple[Any, ...], plugin_name: str = SPAN_PLUGIN_NAME) -> Any:
+    """The task a worker runs for one chunk of namesake contexts: its span encoder's ``method(*args)``."""
+    from distributed import get_worker
+
+    plugin = get_worker().plugins.get(plugin_name)
+    if plugin is None:
+        raise PipelineError(f"this worker has no {plugin_name!r} plugin", hint="DaskSpanEncoder registers it; re-run")
+    return plugin.run(method, *args)
+
+
+class DaskSpanEncoder:
+    """:class:`~storyline.read.coref.MiniLMSpanEncoder`'s methods, run in chunks on the Dask workers.
+
+    The store-wide entity refresh runs on the client after the batches, while the workers sit idle; its
+    namesake questions are nearly all MiniLM work, so the linker's encodes are spread over the workers.
+    """
+
+    name = "all-MiniLM-L6-v2/span-mean"
+    dim = 384
+
+    def __init__(self, client: Any, *, chunk: int = 96) -> None:
+        self.client = client
+        self.chunk = chunk
+        self._registered = False
+
+    def _map(self, method: str, columns: tuple[Sequence[Any], ...]) -> list[Any]:
+        if not self._registered:
+            self.client.register_plugin(SpanEncoderPlugin(), name=SPAN_PLUGIN_NAME)
+            self._registered = True
+        n = len(columns[0])
+        futures = [
+            self.client.submit(span_encode_task, method, tuple(list(c[b : b + self.chunk]) for c in columns), pure=False)
+            for b in range(0, n, self.chunk)
+        ]  # fmt: skip
+        return self.client.gather(futures)  # type: ignore[no-any-return]
+
+    def encode_span_and_rest(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        if len(contexts) != len(spans):
+            raise PipelineError("one span per context is needed", item=self.name)
+        if not contexts:
+            empty = np.zeros((0, self.dim), dtype=np.float32)
+            return empty, empty
+        parts = self._map("encode_span_and_rest", (contexts, spans))
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def encode_whole(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.concatenate(self._map("encode_whole", (texts,)))
 
 
 # ---------------------------------------------------------------- the runner
@@ -389,6 +467,12 @@ class DaskRunner(LocalRunner):
         for timing in timings:
             report.add_timing(timing)
         return out  # type: ignore[no-any-return]
+
+    def namesake_linker(self) -> Any:
+        """The entity refresh's namesake linker, its MiniLM encodes run on the workers (:class:`DaskSpanEncoder`)."""
+        from ..read.coref import NamesakeLinker
+
+        return NamesakeLinker(contexts=None, encoder=DaskSpanEncoder(self.client))
 
     def worker_stats(self) -> dict[str, WorkerStats]:
         """Per worker address: model loads, batches, articles and seconds its plugin ran (for benchmarks)."""

@@ -320,15 +320,20 @@ class LocalRunner:
 
             began = time.perf_counter()
             if self._namesakes is None:
-                from ..read.coref import NamesakeLinker
-
-                self._namesakes = NamesakeLinker(contexts=None)  # remembers its answers across batches
+                self._namesakes = self.namesake_linker()  # remembers its answers across batches
             report.entities = len(refresh_entities(self.store, linker=self._namesakes))
             report.stage_seconds["entities"] = report.stage_seconds.get("entities", 0.0) + time.perf_counter() - began
         if self.settings.briefs == "eager":
             self.write_story_docs(report)
         else:
             self.defer_story_docs(report)
+
+    def namesake_linker(self) -> Any:
+        """The :class:`~storyline.read.coref.NamesakeLinker` the entity refresh asks about shared surnames;
+        it encodes in this process (the Dask runner's encodes on its workers)."""
+        from ..read.coref import NamesakeLinker
+
+        return NamesakeLinker(contexts=None)
 
     def live_stories(self, story_ids: Iterable[str]) -> list[str]:
         """The stored stories ``story_ids`` name, merge redirects followed, sorted; unknown ids dropped."""

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import StoreError
-from ..records import Article, Assignment, CopyLink, Entity, Reading, Story
+from ..records import Article, Assignment, CopyLink, Entity, LocalEntity, Reading, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,12 @@ class Store(Protocol):
     def put_readings(self, readings: Iterable[Reading]) -> None: ...
 
     def readings(self, ids: Sequence[str] | None = None) -> dict[str, Reading]: ...
+
+    def local_entities(self) -> dict[str, tuple[LocalEntity, ...]]:
+        """Every stored reading's local entities by article id, without decoding the rest of the reading.
+
+        The store-wide entity refresh needs only these; decoding whole readings cost it ~9 ms an article."""
+        ...
 
     # -- stories
     def put_assignments(self, assignments: Iterable[Assignment]) -> None: ...

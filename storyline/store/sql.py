@@ -14,7 +14,7 @@ import numpy as np
 
 from ..codec import from_json, to_json
 from ..errors import Conflict, NotFound, StoreError
-from ..records import Article, Assignment, CopyLink, Entity, Reading, Story
+from ..records import Article, Assignment, CopyLink, Entity, LocalEntity, Reading, Story
 from .base import FeedState, Override
 from .migrations import MIGRATIONS
 
@@ -22,6 +22,7 @@ _ARTICLE_COLUMNS = (
     "id", "external_id", "outlet", "url", "title", "author", "published",
     "language", "text", "source", "ingested_at",
 )  # fmt: skip
+_LOCAL_ENTITIES = tuple[LocalEntity, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +343,10 @@ class SQLStore:
                 marks = ", ".join("?" for _ in chunk)
                 rows += self._rows(f"SELECT article_id, payload FROM readings WHERE article_id IN ({marks})", chunk)
         return {aid: from_json(Reading, json.loads(p)) for aid, p in rows}
+
+    def local_entities(self) -> dict[str, tuple[LocalEntity, ...]]:
+        rows = self._rows("SELECT article_id, payload FROM readings")
+        return {aid: from_json(_LOCAL_ENTITIES, json.loads(p).get("entities", ())) for aid, p in rows}
 
     # ------------------------------------------------------------ stories
 

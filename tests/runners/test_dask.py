@@ -406,3 +406,37 @@ def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str
     assert results["dask"]["report"][3] == 1
     assert len(results["dask"]["vectors"]) == len(CORPUS) and results["dask"]["stories"]
     assert all(r.mentions for r in results["dask"]["readings"].values())  # spaCy ran on the workers
+
+
+@pytest.mark.models
+def test_the_entity_refresh_encodes_namesake_contexts_on_the_workers(cluster: str) -> None:
+    """DaskSpanEncoder gives what MiniLMSpanEncoder gives in this process, and the linker answers with it."""
+    from storyline.read.coref import MiniLMSpanEncoder, NameContext, NamesakeLinker
+    from storyline.records import LocalEntity
+    from storyline.runners.dask import DaskSpanEncoder
+
+    texts = {
+        "k": "Kirill Dmitriev, head of the sovereign wealth fund, said the fund would invest two billion in ports.",
+        "i": "Goalkeeper Ivan Dmitriev saved a penalty in the last minute as his club won the cup final.",
+        "l1": "Mr. Dmitriev said the investment fund would put money into new ports and railways.",
+        "l2": "Mr. Dmitriev dived to his left and saved the penalty, and the fans sang his name after the match.",
+    }
+    spans = [(t.index("Dmitriev"), t.index("Dmitriev") + 8) for t in texts.values()]
+    with distributed.Client(cluster) as client:
+        remote = DaskSpanEncoder(client, chunk=3)  # 4 contexts: two tasks
+        here = MiniLMSpanEncoder()
+        for got, want in zip(remote.encode_span_and_rest(list(texts.values()), spans),
+                             here.encode_span_and_rest(list(texts.values()), spans), strict=True):
+            assert got.shape == (4, 384) and np.allclose(got, want, atol=1e-5)
+        assert np.allclose(remote.encode_whole(["Dmitriev", "the fund"]), here.encode_whole(["Dmitriev", "the fund"]), atol=1e-5)
+
+        def contexts(aid: str, ent: LocalEntity) -> list[NameContext]:
+            s, e = spans[list(texts).index(aid)]
+            return [NameContext(aid, texts[aid], s, e)]
+
+        linker = NamesakeLinker(contexts, encoder=remote)
+        person = lambda name: LocalEntity(name, name, "PERSON")  # noqa: E731
+        kirill, ivan = [("k", person("Kirill Dmitriev"))], [("i", person("Ivan Dmitriev"))]
+        questions = [((aid, person("Dmitriev")), [kirill, ivan]) for aid in ("l1", "l2")]
+        linker.prefetch(questions)
+        assert [linker(*q) for q in questions] == [0, 1]

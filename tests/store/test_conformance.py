@@ -257,9 +257,11 @@ def test_readings_round_trip_nested_records(store: Store) -> None:
     assert store.readings() == {"a1": reading, "a2": other}
     assert store.readings(["a2", "a9"]) == {"a2": other}
     assert store.readings([]) == {}
+    assert store.local_entities() == {"a1": reading.entities, "a2": ()}
     changed = Reading(article_id="a1", sentences=((0, 5),))
     store.put_readings([changed])
     assert store.readings(["a1"]) == {"a1": changed}
+    assert store.local_entities()["a1"] == ()
 
 
 def test_assignments_upsert(store: Store) -> None:
