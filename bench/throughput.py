@@ -42,6 +42,7 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -145,8 +146,10 @@ def _progress(total: int) -> Any:
 def measure(
     articles: list[Article], *, runner_kind: str = "local", workers: int = 2, stages: str = "runner", batch: int = 64,
     briefs: str = "measure", limits: dict[str, Any] | None = None, profile: Path | None = None,
+    keep_db: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """One run over ``articles`` in a fresh store; the figures as a JSON-ready dict."""
+    """One run over ``articles`` in a fresh store; the figures as a JSON-ready dict. ``keep_db``: copy the
+    store there afterwards (e.g. for ``bench.bench_entity_refresh``)."""
     n = len(articles)
     copies_made = sum(a.text.startswith("(Synth Wire)") for a in articles)
     figures: dict[str, Any] = {}
@@ -191,6 +194,9 @@ def measure(
         stored_copies = len(store.copies())
         stories = len(store.stories())
         store.close()
+        if keep_db is not None:
+            keep_db.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(db, keep_db)
     client_cpu, workers_cpu = c1 - c0, w1 - w0
     cpu = client_cpu + workers_cpu
     stage_seconds = dict(report.stage_seconds)
@@ -272,6 +278,7 @@ def main() -> dict[str, object]:
     parser.add_argument("--limit-json", type=Path, help="bench.model_limit figures to compare with")
     parser.add_argument("--profile", type=Path, help="cProfile the processing into this file (top 25 on stderr)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--keep-db", type=Path, help="copy the run's SQLite store here (not with --scaling)")
     args = parser.parse_args()
 
     articles = synthetic_articles(args.n, words=args.words, copies=args.copies)
@@ -294,7 +301,8 @@ def main() -> dict[str, object]:
                 r["runner"]: round(r["process_articles_per_s"] / first["process_articles_per_s"], 2) for r in dask_rows
             }
     else:
-        result = measure(articles, runner_kind=args.runner, workers=args.workers, profile=args.profile, **common)  # type: ignore[arg-type]
+        result = measure(articles, runner_kind=args.runner, workers=args.workers, profile=args.profile,
+                         keep_db=args.keep_db, **common)  # type: ignore[arg-type]
         result["load_avg_1m_before"] = load_before
     result["command"] = " ".join(["python -m bench.throughput", *sys.argv[1:]])
     print(json.dumps(result, indent=2))
