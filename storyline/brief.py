@@ -12,7 +12,9 @@
 Every sentence carries citations (article id + character span). :class:`CitationChecker` reads the claims a
 sentence states straight from its text (capitalized names and places, numbers, ISO dates, month-day dates,
 weekdays) and verifies that *each* cited span supports all of them, using the reading of the cited article
-(its resolved dates and parsed amounts) and the story's entity aliases. While building, a citation that does
+(its resolved dates and parsed amounts) and the story's entity aliases; an agreed key fact may also cite another
+outlet's sentence that the comparison aligned as an agreeing paraphrase of it (its figures must still agree after
+normalisation, see :class:`CitationChecker`). While building, a citation that does
 not support its sentence is dropped, and a sentence left without support is not emitted; a finished brief is
 checked again in full, and an unsupported sentence makes generation fail with a :class:`StageError` naming it.
 
@@ -24,14 +26,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .codec import to_json
-from .compare import EntityIndex, StoryAnalysis, analyse_story
+from .compare import EntityIndex, StoryAnalysis, analyse_story, numbers_agree, sentence_bounds, squash
 from .errors import InputError, StageError
+from .read.amounts import find_amounts
 from .read.dates import MONTHS
 from .records import (
     Article,
@@ -175,12 +178,30 @@ class CitationChecker:
     one of the entity's aliases or surname as written in the span; a number by the same figure (digits or a
     parsed amount, rounding tolerated for amounts); an ISO or month-day date by a resolved date in the span
     or the same date written out; a weekday by that weekday written or a resolved date falling on it.
+
+    **Paraphrases.** A key fact (section ``fact``) that two outlets agree on is cited with each outlet's own
+    sentence, which may say it in other words ("$18.6m" for "$18.6 million", "the mayor" for "Ilse Varga").
+    Such a span is accepted when the comparison itself aligned it as an agreeing paraphrase of exactly this
+    sentence (``paraphrases``: (article id, start, end) -> fact texts, by default the analysis'
+    ``entities.paraphrases``), it is one whole sentence of the article, its figures agree with the sentence's
+    after normalisation (scale words, currency, rounding), it carries the sentence's quotations as usual, and
+    its day is the sentence's (or it gives none: "a ruling by the High Court" for "ruled on Tuesday"); names
+    may be worded differently, but at least one of them must be there. Any other span is checked word for
+    word as above.
     """
 
-    def __init__(self, articles: Mapping[str, Article], readings: Mapping[str, Reading], entities: EntityIndex | None = None):
+    def __init__(
+        self,
+        articles: Mapping[str, Article],
+        readings: Mapping[str, Reading],
+        entities: EntityIndex | None = None,
+        *,
+        paraphrases: Mapping[tuple[str, int, int], Collection[str]] | None = None,
+    ):
         self.articles = articles
         self.readings = readings
         self.entities = entities or EntityIndex()
+        self.paraphrases = self.entities.paraphrases if paraphrases is None else paraphrases
 
     def problems(self, sentence: BriefSentence) -> list[str]:
         """What the citations fail to support (empty when the sentence checks)."""
@@ -189,12 +210,23 @@ class CitationChecker:
         claims = sentence_claims(sentence.text)
         out = []
         for cite in sentence.citations:
-            for missing in self._missing(claims, cite):
+            paraphrase = sentence.section == "fact" and self._aligned(sentence.text, cite)
+            for missing in self._missing(claims, cite, paraphrase=paraphrase):
                 out.append(f"{cite.article_id}[{cite.start}:{cite.end}] does not state {missing}")
         return out
 
-    def supports(self, text: str, cite: Citation) -> bool:
-        return not self._missing(sentence_claims(text), cite)
+    def supports(self, text: str, cite: Citation, *, paraphrase: bool = False) -> bool:
+        """Whether ``cite`` supports ``text``; ``paraphrase``: a key fact, which an aligned paraphrase may cite."""
+        return not self._missing(sentence_claims(text), cite, paraphrase=paraphrase and self._aligned(text, cite))
+
+    def _aligned(self, text: str, cite: Citation) -> bool:
+        """Whether the comparison aligned ``cite`` as an agreeing paraphrase of ``text``, a whole sentence."""
+        if squash(text) not in self.paraphrases.get((cite.article_id, cite.start, cite.end), ()):
+            return False
+        article = self.articles.get(cite.article_id)
+        if article is None:
+            return False
+        return (cite.start, cite.end) in sentence_bounds(article, self.readings.get(cite.article_id))
 
     def check(self, sentence: BriefSentence, *, item: str | None = None) -> None:
         problems = self.problems(sentence)
@@ -208,7 +240,7 @@ class CitationChecker:
 
     # ------------------------------------------------------------ one span
 
-    def _missing(self, claims: Claims, cite: Citation) -> list[str]:
+    def _missing(self, claims: Claims, cite: Citation, *, paraphrase: bool = False) -> list[str]:
         article = self.articles.get(cite.article_id)
         if article is None or not (0 <= cite.start < cite.end <= len(article.text)):
             return ["anything (the citation is outside the article)"]
@@ -223,23 +255,37 @@ class CitationChecker:
             words, span_words = _quote_words(quoted), _quote_words(span)
             if words and _in_order(words, span_words) < 0.9 * len(words):
                 missing.append(f"the quotation {quoted[:40]!r}")
-        for name in claims.names:
-            if not self._name_in(name, low):
-                missing.append(repr(name))
+        found = [name for name in claims.names if self._name_in(name, low)]
+        if not paraphrase:
+            missing += [repr(name) for name in claims.names if name not in found]
+        elif claims.names and not found:  # a paraphrase may name people otherwise ("the mayor"), not all of them
+            missing.append("any of " + ", ".join(repr(name) for name in claims.names))
         span_numbers = {raw for raw, _ in sentence_claims_numbers(span)} | {
             scaled for _, scaled in sentence_claims_numbers(span) if scaled is not None
         }
         span_numbers |= {float(n) for w, n in _NUMBER_WORDS.items() if f" {w} " in low}
-        from .compare import numbers_agree
-
+        # a paraphrase may write a figure otherwise ("$18.6m", "18,600,000", "about 18.6 million"): compared as
+        # values, scale applied, rounding tolerated; "18.6 thousand" is not "$18.6m"
+        values: set[float] = set()
+        if paraphrase:
+            values = {raw if scaled is None else scaled for raw, scaled in sentence_claims_numbers(span)}
+            values |= {a.value for a in (*amounts, *find_amounts(span))}
+            values |= {float(n) for w, n in _NUMBER_WORDS.items() if f" {w} " in low}
         for raw, scaled in claims.numbers:
-            ok = raw in span_numbers or (scaled is not None and scaled in span_numbers)
-            ok = ok or any(numbers_agree(a.value, v) for a in amounts for v in (raw, scaled) if v is not None)
+            if paraphrase:
+                value = raw if scaled is None else scaled
+                ok = any(numbers_agree(value, h) for h in values)
+            else:
+                ok = raw in span_numbers or (scaled is not None and scaled in span_numbers)
+                ok = ok or any(numbers_agree(a.value, v) for a in amounts for v in (raw, scaled) if v is not None)
             ok = ok or (raw.is_integer() and 1000 <= raw <= 2999 and any(d.value.year == raw for d in dates))
             if not ok:
                 missing.append(_fmt(raw if scaled is None else scaled))
         written = {(_MONTHS[m[1].lower().rstrip(".")], int(m[2])) for m in _MONTH_DAY.finditer(span)}
         iso_written = {m[0] for m in _ISO.finditer(span)}
+        if paraphrase and not (written or iso_written or any(r.granularity == "day" for r in dates)
+                               or any(f" {w} " in low for w in _WEEKDAYS)):
+            return missing  # an aligned paraphrase that gives no day at all leaves the day out; it names no other
         for d in claims.dates:
             if not (any(r.value == d for r in dates) or d.isoformat() in iso_written or (d.month, d.day) in written):
                 missing.append(d.isoformat())
@@ -297,8 +343,7 @@ def check_brief(brief: Brief, checker: CitationChecker) -> None:
 # ---------------------------------------------------------------- building
 
 
-def _tidy(text: str) -> str:
-    return " ".join(text.split())
+_tidy = squash  # how a fact's text is written in a brief (and keyed among the comparison's paraphrases)
 
 
 class BriefBuilder:
@@ -335,9 +380,12 @@ class BriefBuilder:
         check_brief(brief, checker)
         return brief
 
-    def _supported(self, text: str, citations: Sequence[Citation]) -> BriefSentence | None:
-        """The sentence with the citations that support it, or None (counted in ``dropped``)."""
-        keep = tuple(dict.fromkeys(c for c in citations if self._checker.supports(text, c)))
+    def _supported(self, text: str, citations: Sequence[Citation], *, paraphrase: bool = False) -> BriefSentence | None:
+        """The sentence with the citations that support it, or None (counted in ``dropped``).
+
+        ``paraphrase``: a key fact, which the aligned paraphrases of other outlets may support too.
+        """
+        keep = tuple(dict.fromkeys(c for c in citations if self._checker.supports(text, c, paraphrase=paraphrase)))
         if not keep:
             self.dropped += 1
             return None
@@ -460,7 +508,8 @@ class BriefBuilder:
         facts.sort(key=lambda f: (rank[f.status], -len(set(f.origins)), _position(f)))
         out = []
         for fact in facts:
-            sentence = self._supported(_tidy(fact.text), fact.citations)
+            # an agreed fact cites one sentence per agreeing origin, in that outlet's own words
+            sentence = self._supported(_tidy(fact.text), fact.citations, paraphrase=True)
             if sentence is None:
                 continue
             out.append(BriefItem(replace(sentence, section="fact"), fact.status, fact.article_ids, fact.id))

@@ -14,6 +14,10 @@ How it works, per story:
 3. **Sentence facts** hold the slots of one sentence (who, action, whom/what, where, when, how many,
    title/role). They are aligned across articles greedily by embedding similarity (numbers masked, so a
    changed figure still aligns) plus shared entities; each aligned fact holds at most one sentence per article.
+   A fact is **agreed** when the sentences of two or more independent origins closely paraphrase it
+   (``agree_cosine``) *and* state no different number or place (:func:`facts_contradict`); it then cites one
+   vouching sentence per origin, and those spans are recorded (``EntityIndex.paraphrases``) so the brief's
+   citation checker can accept a paraphrase ("$18.6m" for "$18.6 million") as support for the fact as written.
 4. **Conflicts** are found inside an aligned fact (date, location, number) and across the story (a person's
    title, role or employer; event location; quote wording and speaker). Values are grouped with the article
    ids that give them; we report the disagreement, never which outlet is right. A number that only rises with
@@ -48,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from .codec import to_json
+from .read.amounts import find_amounts
 from .records import (
     Amount,
     Article,
@@ -77,10 +82,13 @@ __all__ = [
     "EntityIndex",
     "StoryAnalysis",
     "analyse_story",
+    "facts_contradict",
     "independent_origins",
     "numbers_agree",
     "join_entities",
     "resolve_entities",
+    "sentence_bounds",
+    "squash",
 ]
 
 # ---------------------------------------------------------------- small text helpers
@@ -231,6 +239,10 @@ class EntityIndex:
     name_of: dict[str, str] = field(default_factory=dict)  # global key -> canonical name
     label_of: dict[str, str] = field(default_factory=dict)
     forms_of: dict[str, set[str]] = field(default_factory=dict)  # global key -> lower-case surface forms
+    # (article id, start, end) of a sentence -> the fact texts (whitespace squashed) it was aligned to as an
+    # agreeing paraphrase. Filled by :meth:`Comparer.analyse`; the citation checker reads it from here because
+    # it is the story-wide index every checker is built with (see :class:`storyline.brief.CitationChecker`).
+    paraphrases: dict[tuple[str, int, int], set[str]] = field(default_factory=dict)
 
     def resolve(self, article_id: str, local: str | None) -> str | None:
         """The global key of a local key (or of a name as written, when the reader left it unresolved)."""
@@ -436,6 +448,16 @@ def sentence_spans(article: Article, reading: Reading | None) -> list[tuple[int,
     return spans
 
 
+def sentence_bounds(article: Article, reading: Reading | None) -> list[tuple[int, int]]:
+    """The spans sentence facts are made of (and cite): :func:`sentence_spans`, a leading dateline cut off.
+
+    The dateline says where and when the report was filed, not what happened. The citation checker uses this
+    to confirm that a paraphrase citation points at one whole sentence of the article.
+    """
+    dateline = _dateline_end(article.text)
+    return [(dateline if s < dateline < e else s, e) for s, e in sentence_spans(article, reading)]
+
+
 def _within(items: Sequence[Any], starts: list[int], s: int, e: int) -> list[Any]:
     lo = bisect.bisect_left(starts, s)
     hi = bisect.bisect_left(starts, e)
@@ -456,9 +478,7 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
     dates = [d for d in dates if d.start >= dateline]
     d_starts = [d.start for d in dates]
     out = []
-    for n, (s, e) in enumerate(sentence_spans(article, reading)):
-        if s < dateline < e:
-            s = dateline  # the dateline says where and when the report was filed, not what happened
+    for n, (s, e) in enumerate(sentence_bounds(article, reading)):
         text = article.text[s:e]
         if len(text) < 20:
             continue
@@ -1021,6 +1041,10 @@ class Comparer:
         # a fact is contested when one of its conflicts (not a mere update) is listed
         disputed = {c.id for c in conflicts if not c.update}
         facts = [_with_status(f, alias, disputed, self._close, origins) for f in facts]
+        for fact in facts:  # what the citation checker accepts as a paraphrase of an agreed sentence fact
+            if fact.kind == "event" and fact.status == "agreed":
+                for c in fact.citations:
+                    ents.paraphrases.setdefault((c.article_id, c.start, c.end), set()).add(squash(fact.text))
         facts.extend(self._slot_facts(story, sentences, origins, ents, conflicts))
         timeline = self._timeline(ids, arts, reads)
         return StoryAnalysis(
@@ -1222,10 +1246,12 @@ class Comparer:
         conflicts: list[Conflict] = []
         if len({m.article_id for m in members}) >= 2:
             conflicts += self._slot_conflicts(story, fact_id, members, arts, rep)
+        # a close paraphrase vouches only when it states the same facts: wording alone (the fake embedder's
+        # bag of words, or MiniLM on a sentence with one figure changed) is not agreement
         self._close[fact_id] = tuple(
             self._cite(m.article_id, m.start, m.end)
             for m in members
-            if m is rep or self._cos[rep.order, m.order] >= self.agree_cosine
+            if m is rep or (self._cos[rep.order, m.order] >= self.agree_cosine and not facts_contradict(rep, m))
         )
         fact = Fact(
             id=fact_id,
@@ -1805,6 +1831,74 @@ def _number_pairs(
     return out
 
 
+def _stated_numbers(s: _Sentence) -> list[float]:
+    """Every figure a sentence states, as written and scaled ("$18.6m" gives 18.6 and 18,600,000).
+
+    Years and numbers inside a resolved date are left out (dates are compared on their own).
+    """
+    out = [
+        v for _stem, v, start, _end in _tokens_with_numbers(s)
+        if v is not None and not (v.is_integer() and 1900 <= v <= 2100) and not _inside_date(s, start)
+    ]  # fmt: skip
+    skip = [(d.start - s.start, d.end - s.start) for d in s.dates]
+    out += [a.value for a in find_amounts(s.text, skip=skip)]
+    out += [a.value for a in s.amounts]
+    return out
+
+
+def _event_places(s: _Sentence) -> set[str]:
+    return {_place_key(p.name) for p in s.places if p.event_location or p.evidence in ("dateline", "in-phrase")}
+
+
+def _days(s: _Sentence) -> set[date]:
+    """The days a sentence dates its event to (none when it reports a change: "rose to six on Wednesday")."""
+    return set() if _CHANGE_VERBS.search(s.text) else {d.value for d in s.dates if d.granularity == "day"}
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
+
+
+def _quoted(s: _Sentence) -> list[list[str]]:
+    return [w for m in _QUOTED.finditer(s.text) if (w := [t.lower() for t in _words(m.group(1))])]
+
+
+def facts_contradict(a: _Sentence, b: _Sentence) -> bool:
+    """Whether two aligned sentences state a different number, place, day or quotation (then they do not agree).
+
+    Numbers: figures the two sentences give for the same thing (an amount's counted thing, or the word-level
+    diff that lines "injuring 12" up with "injuring 15") that do not agree up to rounding, or, more bluntly,
+    both sentences state figures and none is shared. Places: both give an event location ("in Portmere") and
+    none agrees, or a word-level diff swaps a place name for another ("Kestovian" / "Kestovia's" is one place).
+    Days: both date the event and share no day. Quotations: both quote and no quote is (most of) the other.
+    A detail only one of them states is no contradiction: paraphrases leave details out.
+    """
+    for _key, rows in _number_pairs(a, b):
+        va = [r[1] for r in rows if r[0] is a]
+        vb = [r[1] for r in rows if r[0] is b]
+        if va and vb and not any(numbers_agree(x, y) for x in va for y in vb):
+            return True
+    na, nb = _stated_numbers(a), _stated_numbers(b)
+    if na and nb and not any(numbers_agree(x, y) for x in na for y in nb):
+        return True
+    pa, pb = _event_places(a), _event_places(b)
+    if pa and pb and not any(_places_agree(x, y) for x in pa for y in pb):
+        return True
+    swaps = _place_swaps(a, b)
+    for (_sa, ka, *_ra), (_sb, kb, *_rb) in zip(swaps[::2], swaps[1::2], strict=True):
+        if not (_places_agree(ka, kb) or ka.startswith(kb) or kb.startswith(ka)):  # "kestovian" / "kestovia"
+            return True
+    da, db = _days(a), _days(b)
+    if da and db and not da & db:
+        return True
+    qa, qb = _quoted(a), _quoted(b)
+    return bool(qa and qb) and not any(_matched(x, y) >= 0.8 * min(len(x), len(y)) for x in qa for y in qb)
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed: how a fact's text is written in a brief, and how paraphrases are keyed."""
+    return " ".join(text.split())
+
+
 _CAP_RUN = re.compile(r"^(?:[A-Z][\w'.\-]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'.\-]*)*$")
 
 
@@ -2105,8 +2199,9 @@ def _with_status(
 ) -> Fact:
     """Contested when a disagreement is listed for it; agreed when two independent origins say it.
 
-    For a sentence fact only the outlets whose sentence closely paraphrases it count towards "agreed"
-    (alignment is looser: it also groups sentences on one topic that say different things).
+    For a sentence fact only the outlets whose sentence closely paraphrases it, stating no other number or
+    place, count towards "agreed" (alignment is looser: it also groups sentences on one topic that say
+    different things). An agreed sentence fact cites the vouching sentence of each origin that agrees.
     """
     conflict_ids = tuple(dict.fromkeys(alias[c] for c in fact.conflict_ids if c in alias))
     vouching = {origins[c.article_id] for c in close[fact.id]} if fact.id in close else set(fact.origins)
@@ -2120,7 +2215,24 @@ def _with_status(
     if status == "single-source" and fact.id in close:
         # a sentence on the same topic from another outlet is no witness for this one: cite only what vouches
         citations = tuple(c for c in fact.citations if origins.get(c.article_id) in vouching) or fact.citations
+    elif status == "agreed" and fact.id in close:
+        citations = _one_per_origin(close[fact.id], origins)
     return replace(fact, status=status, conflict_ids=conflict_ids, citations=citations)  # type: ignore[arg-type]
+
+
+def _one_per_origin(cites: Sequence[Citation], origins: Mapping[str, str]) -> tuple[Citation, ...]:
+    """The vouching passage of each origin, the fact's own sentence first (copies count once).
+
+    An agreed sentence fact is shown with one passage per independent outlet, so the reader sees every outlet
+    that says it; of an origin's copies the original article's sentence is preferred.
+    """
+    chosen: dict[str, Citation] = {}
+    for c in cites:
+        origin = origins.get(c.article_id, c.article_id)
+        held = chosen.get(origin)
+        if held is None or (held != cites[0] and c.article_id == origin != held.article_id):
+            chosen[origin] = c
+    return tuple(chosen.values())
 
 
 def analyse_story(

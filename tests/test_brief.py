@@ -209,3 +209,54 @@ def test_the_account_never_states_a_day_only_one_origin_gives():
     _, brief = _bridge_brief(courier_text=thursday, courier_day=date(2026, 5, 14))
     # the outlets still agree on who opened what and where; the day they give differs, so no day is stated
     assert [s.text for s in brief.account] == ["Ilse Varga opened the Brannock footbridge in Tollford."]
+
+
+# ---------------------------------------------------------------- an agreed key fact cites every agreeing outlet
+
+
+def test_an_agreed_key_fact_cites_both_outlets_though_one_says_it_in_other_words():
+    from .test_compare import harbor_story
+
+    analysis = analyse_story(*harbor_story(), FakeEmbedder())
+    brief = build_brief(analysis)
+    item = next(i for i in brief.key_facts if "budget" in i.sentence.text)
+    assert item.status == "agreed"
+    assert [c.article_id for c in item.sentence.citations] == ["h-post", "h-herald"]
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert checker.problems(item.sentence) == []
+    herald = item.sentence.citations[1]
+    alone = dataclasses.replace(item.sentence, citations=(herald,))
+    assert checker.problems(alone) == []
+    # word for word the Herald's sentence does not name the mayor: only the recorded alignment vouches for it,
+    # and only for a key fact (an account sentence must be carried word for word)
+    assert "'Mayor Odile Ferrant'" in " ".join(checker.problems(dataclasses.replace(alone, section="account")))
+    unaligned = CitationChecker(analysis.articles, analysis.readings, analysis.entities, paraphrases={})
+    assert unaligned.problems(alone)
+
+
+def test_a_paraphrase_citation_is_accepted_only_for_its_own_aligned_sentence_and_figures():
+    from storyline.compare import squash
+
+    from .test_compare import harbor_story
+
+    analysis = analyse_story(*harbor_story(), FakeEmbedder())
+    item = next(i for i in build_brief(analysis).key_facts if "budget" in i.sentence.text)
+    text, herald = item.sentence.text, item.sentence.citations[1]
+    key = (herald.article_id, herald.start, herald.end)
+
+    def problems(sentence_text, cite, recorded):
+        checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities, paraphrases=recorded)
+        return checker.problems(BriefSentence(sentence_text, (cite,), "fact"))
+
+    # an unrelated passage of the same article fails, even if it were recorded
+    unrelated = _sentence_span(analysis, "h-herald", "Fishermen")
+    assert problems(text, unrelated, {(unrelated.article_id, unrelated.start, unrelated.end): {squash(text)}})
+    # part of the aligned sentence is not the aligned sentence
+    part = Citation(herald.article_id, herald.start + 3, herald.end)
+    assert problems(text, part, {(part.article_id, part.start, part.end): {squash(text)}})
+    # the figures must agree after normalisation: "$18.6m" is 18.6 million, never 19.2 million or 18.6 thousand
+    assert problems(text, herald, {key: {squash(text)}}) == []
+    for wrong in (text.replace("$18.6 million", "$19.2 million"), text.replace("$18.6 million", "$18.6 thousand")):
+        assert wrong != text
+        found = " ".join(problems(wrong, herald, {key: {squash(wrong)}}))
+        assert "does not state" in found and "Ferrant" not in found  # the figure, not the name, fails

@@ -354,3 +354,120 @@ def test_a_single_source_fact_cites_only_the_outlet_that_says_it():
     assert single, [(f.kind, f.status, f.text) for f in analysis.facts]
     for fact in single:
         assert len({c.article_id for c in fact.citations}) == 1, fact
+
+
+# ---------------------------------------------------------------- "agreed": the facts must match; every origin is cited
+
+HARBOR_POST = (
+    "The Marrowby town council under Mayor Odile Ferrant approved an $18.6 million budget for the new harbor wall "
+    "on Monday. Work on the wall is due to start in the spring."
+)
+HARBOR_HERALD = (
+    "On Monday the Marrowby town council approved an $18.6m budget for the new harbor wall, the mayor's office said. "
+    "Fishermen have asked for a stronger wall since the storms of last winter."
+)
+
+
+def _with_sentences(reading: Reading, text: str) -> Reading:
+    """The reader's sentence spans (a regex split would cut "$18.6m" at its decimal point)."""
+    spans, start = [], 0
+    for part in text.split(". "):
+        end = start + len(part) + (0 if part.endswith(".") else 1)
+        spans.append((start, end))
+        start = end + 1
+    return dataclasses.replace(reading, sentences=tuple(spans))
+
+
+def harbor_story():
+    """Two independent outlets state one decision in their own words ("$18.6m", "the mayor's office"); a copy."""
+    post = article("h-post", "Marrowby Post", HARBOR_POST, datetime(2026, 5, 4, 19, tzinfo=UTC))
+    copy = article("h-copy", "Coast Digest", HARBOR_POST, datetime(2026, 5, 4, 20, tzinfo=UTC))
+    herald = article("h-herald", "Shore Herald", HARBOR_HERALD, datetime(2026, 5, 4, 21, tzinfo=UTC))
+
+    def post_reading(art):
+        r = (
+            ReadingBuilder(art).entity("Marrowby", "GPE").entity("Odile Ferrant", "PERSON")
+            .date("on Monday", date(2026, 5, 4), relative=True).amount("$18.6 million", 18.6e6).build()
+        )  # fmt: skip
+        return _with_sentences(r, art.text)
+
+    herald_reading = _with_sentences(
+        ReadingBuilder(herald).entity("Marrowby", "GPE").date("On Monday", date(2026, 5, 4), relative=True)
+        .amount("$18.6m", 18.6e6).build(),
+        herald.text,
+    )  # fmt: skip
+    articles = {a.id: a for a in (post, copy, herald)}
+    readings = {"h-post": post_reading(post), "h-copy": post_reading(copy), "h-herald": herald_reading}
+    copies = {"h-copy": CopyLink("h-copy", "syndicated", 0.99, copy_of="h-post", reason="same text")}
+    return Story("s-harbor", "Harbor wall budget", tuple(articles)), articles, readings, copies
+
+
+def test_an_agreed_fact_cites_the_sentence_of_each_agreeing_origin_once():
+    from storyline.compare import squash
+
+    analysis = _analyse(*harbor_story())
+    fact = next(f for f in analysis.facts if f.kind == "event" and "budget" in f.text)
+    assert fact.status == "agreed"
+    # the Post's own sentence first, then the Herald's paraphrase; the Post's copy is the same origin
+    assert [c.article_id for c in fact.citations] == ["h-post", "h-herald"]
+    herald = fact.citations[1]
+    assert analysis.articles["h-herald"].text[herald.start : herald.end].startswith("On Monday the Marrowby")
+    # what the citation checker may accept as a paraphrase of this fact: exactly these sentence spans
+    recorded = {k for k, texts in analysis.entities.paraphrases.items() if squash(fact.text) in texts}
+    assert recorded == {(c.article_id, c.start, c.end) for c in fact.citations}
+
+
+def test_same_wording_with_a_different_figure_is_not_agreed():
+    # nearly every word is shared, but the toll differs; a day apart it reads as an update, not a dispute,
+    # so no conflict contests the fact: only the figures themselves keep it from being "agreed"
+    text_a = "Floods in Lowmarsh killed 12 people on Sunday, the regional office said."
+    text_b = "Floods in Lowmarsh killed 15 people on Sunday, the regional office said."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Lowmarsh", "GPE").date("on Sunday", date(2026, 5, 3), relative=True),
+        lambda r: r.entity("Lowmarsh", "GPE").date("on Sunday", date(2026, 5, 3), relative=True),
+        days_apart=1,
+    )  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    assert [c.update for c in analysis.conflicts] == [True]
+    (fact,) = [f for f in analysis.facts if f.kind == "event"]
+    assert set(fact.article_ids) == {"a1", "b1"}  # still aligned: the sentences are about the same floods
+    assert fact.status == "single-source"
+    assert [c.article_id for c in fact.citations] == ["a1"]
+    assert not analysis.entities.paraphrases
+
+
+def _contradict(text_a: str, text_b: str) -> bool:
+    from storyline.compare import _sentences_of, facts_contradict
+
+    def reading(art):
+        r = ReadingBuilder(art)
+        for place in ("Lowmarsh", "Eastholm"):
+            if place in art.text:
+                r.entity(place, "GPE").place(place)
+        for said, day in (("on Sunday", date(2026, 5, 3)), ("on Monday", date(2026, 5, 4))):
+            if said in art.text:
+                r.date(said, day, relative=True)
+        return r.build()
+
+    arts = [article(aid, "Post", t, datetime(2026, 5, 4, 8, tzinfo=UTC)) for aid, t in (("x", text_a), ("y", text_b))]
+    reads = {a.id: reading(a) for a in arts}
+    ents = join_entities(reads)
+    (a,), (b,) = (_sentences_of(art, reads[art.id], ents) for art in arts)
+    return facts_contradict(a, b)
+
+
+@pytest.mark.parametrize(
+    ("text_b", "contradicts"),
+    [
+        ("Floods in Lowmarsh killed 12 people on Sunday, the regional office said.", False),
+        ("Floods in Lowmarsh killed twelve people, officials said.", False),  # a figure in words, no day given
+        ("Floods killed 12 people, the regional office said.", False),  # a place left out is no contradiction
+        ("Floods in Lowmarsh killed 15 people on Sunday, the regional office said.", True),
+        ("Floods in Eastholm killed 12 people on Sunday, the regional office said.", True),
+        ("Floods in Lowmarsh killed 12 people on Monday, the regional office said.", True),
+    ],
+)
+def test_facts_contradict_compares_numbers_places_and_days(text_b, contradicts):
+    text_a = "Floods in Lowmarsh killed 12 people on Sunday, the regional office said."
+    assert _contradict(text_a, text_b) is contradicts
