@@ -200,6 +200,10 @@ ROWS += [
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0].startswith("-"):
+        print("usage: python -m bench.gate [ROW-PREFIX]   e.g. `compare`, `reading.ecb`, `throughput`; rows:")
+        print("\n".join(f"  {row.name} (floor {row.floor})" for row in ROWS))
+        return 0 if argv[0] in ("-h", "--help") else 2
     prefix = argv[0] if argv else ""
     failed = 0
     for row in ROWS:
