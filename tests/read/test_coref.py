@@ -54,6 +54,18 @@ def test_pronoun_attaches_to_its_best_antecedent_in_its_document_only() -> None:
     assert out[3] not in {out[0], out[1], out[2]}  # no antecedent in its own document: alone
 
 
+def test_resolve_clusters_given_probabilities_by_average_link() -> None:
+    ms = [mention("a", 0, "nominal", "the ferry", "r1", label="PRODUCT"), mention("b", 0, "nominal", "the vessel", "r2", label="PRODUCT"),
+          mention("c", 0, "nominal", "the boat", "r3", label="PRODUCT"), mention("c", 200, "nominal", "a dinghy", "r4", label="PRODUCT")]
+    prob = np.array([[1.0, 0.9, 0.6, 0.1], [0.9, 1.0, 0.5, 0.2], [0.6, 0.5, 1.0, 0.3], [0.1, 0.2, 0.3, 1.0]])
+    vecs = unit([1, 0], [0, 1], [1, 1], [1, -1])  # ignored: the probabilities are given
+    out = resolve_mentions(ms, vecs, threshold=0.5, probabilities=prob)
+    assert out[0] == out[1] == out[2]  # ferry+vessel at 0.9, then the boat at mean 0.55
+    assert out[3] != out[0]
+    strict = resolve_mentions(ms, vecs, threshold=0.7, probabilities=prob)
+    assert strict[0] == strict[1] and strict[2] != strict[0]  # mean 0.55 is under 0.7
+
+
 def test_missing_weights_is_a_model_error() -> None:
     ms = [mention("a", 0, "name", "dana whitlow", "r1"), mention("a", 10, "name", "whitlow", "r1")]
     with pytest.raises(ModelError):

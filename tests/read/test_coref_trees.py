@@ -36,6 +36,15 @@ def test_pair_table_measures_words_acronyms_and_documents() -> None:
     assert column(table, "same_label")[at[0, 2]] == 0
 
 
+def test_pair_table_tells_lead_mentions_from_late_ones() -> None:
+    ms = [info("a", "mayor ines calder", start=0), info("b", "calder", start=150), info("c", "a harbour pilot", start=4000)]
+    rows, cols, table = pair_table(ms, np.eye(3, dtype=np.float32))
+    at = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(rows, cols, strict=True))}
+    assert column(table, "sent_first")[at[0, 1]] == 0 and column(table, "sent_last")[at[0, 1]] == 1
+    assert column(table, "sent_last")[at[1, 2]] == 15  # sentence 40, capped: deep in the report
+    assert column(table, "sent_first")[at[1, 2]] == 1
+
+
 def test_exported_trees_predict_what_sklearn_predicts(tmp_path) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
