@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "storyline-model-stages"
 SPAN_PLUGIN_NAME = "storyline-span-encoder"
+#: Not a stage: the count of syndicated copies a worker's reading stage gave their in-batch origin's reading.
+IN_BATCH_COPIES = "in-batch-copies"
 
 StageFactory = Callable[[], Sequence[Stage]]
 
@@ -142,11 +144,27 @@ class ModelStagesPlugin(WorkerPlugin):  # type: ignore[misc]
         timings: list[StageTiming] = []
         began = time.perf_counter()
         with self._lock:
+            before = self._copies_reused()
             out = self.pipeline.run(batch, on_stage=timings.append)
+            reused = self._copies_reused() - before
+        if reused:  # copies that took an in-batch origin's reading here: the client's report counts them
+            timings.append(StageTiming(IN_BATCH_COPIES, 0.0, reused))
         self.stats.batches += 1
         self.stats.articles += len(batch.articles)
         self.stats.seconds += time.perf_counter() - began
         return out, timings
+
+    def _copies_reused(self) -> int:
+        return sum(getattr(stage, "copies_reused", 0) for stage in self.pipeline.stages) if self.pipeline else 0
+
+
+def _take_timings(report: ProcessReport, timings: Iterable[StageTiming]) -> None:
+    """A worker's stage timings into the client's report (the in-batch copy count goes to ``copies_reused``)."""
+    for timing in timings:
+        if timing.stage == IN_BATCH_COPIES:
+            report.copies_reused += timing.articles
+        else:
+            report.add_timing(timing)
 
 
 def _plugin(worker: Any, name: str) -> ModelStagesPlugin:
@@ -430,8 +448,7 @@ class DaskRunner(LocalRunner):
             (self._with_cached_vectors(b, embed) for b in batches), lambda b: (run_models_task, b, PLUGIN_NAME)
         ):
             out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would
-            for timing in timings:
-                report.add_timing(timing)
+            _take_timings(report, timings)
             if embed is not None:  # the vectors the workers computed join the store's cache, as the local runner's do
                 fresh = {aid: v for aid, v in out.embeddings.items() if aid not in batch.embeddings}
                 if fresh:
@@ -464,8 +481,7 @@ class DaskRunner(LocalRunner):
     def run_now(self, batch: Batch, models: Pipeline, report: ProcessReport) -> Batch:
         """One batch on a worker (its plugin is registered by :meth:`run_models`), waited for."""
         out, timings = self.client.submit(run_models_task, batch, PLUGIN_NAME, pure=False).result()
-        for timing in timings:
-            report.add_timing(timing)
+        _take_timings(report, timings)
         return out  # type: ignore[no-any-return]
 
     def namesake_linker(self) -> Any:

@@ -366,11 +366,14 @@ class DaskStagesOnly(DaskRunner, StagesOnly):
 
 
 @pytest.mark.models
-def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str) -> None:
+@pytest.mark.parametrize("batch_size", [2, 8])
+def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str, batch_size: int) -> None:
     """LocalRunner's wired stages (copies, embed, read with spaCy, cluster) with the model stages on workers.
 
     FakeEmbedder stands in for MiniLM (passed as the runner's embedder); spaCy is the real one, loaded once on each
     worker. The vectors the workers compute must reach the store's cache exactly as the local runner stores them.
+    With batches of 8 the copy a6 is in its origin's batch: the worker's reading stage maps it, and the client's
+    report still counts it.
     """
     inputs = write_corpus(tmp_path / "corpus")
     results = {}
@@ -384,9 +387,9 @@ def test_the_runners_own_stages_give_the_same_store(tmp_path: Path, cluster: str
                 from storyline import workflow
 
                 workflow.ingest(store, inputs, settings)
-                report = LocalStagesOnly(store, settings, embedder=embedder, batch_size=2).process()
+                report = LocalStagesOnly(store, settings, embedder=embedder, batch_size=batch_size).process()
             else:
-                with DaskStagesOnly(store, settings, scheduler=cluster, embedder=embedder, batch_size=2) as runner:
+                with DaskStagesOnly(store, settings, scheduler=cluster, embedder=embedder, batch_size=batch_size) as runner:
                     runner.ingest(inputs)
                     report = runner.process()
                     again = runner.process()
