@@ -182,7 +182,7 @@ def product_entities(articles: list[Article], readings: dict) -> tuple[list, flo
     readings, then ``refresh_entities`` (what runs after every batch; timed here, warm store)."""
     import tempfile
 
-    from storyline.read.catalog import refresh_entities, store_contexts
+    from storyline.read.catalog import StoreContexts, refresh_entities
     from storyline.read.coref import NamesakeLinker
     from storyline.store import open_store
 
@@ -191,7 +191,7 @@ def product_entities(articles: list[Article], readings: dict) -> tuple[list, flo
         try:
             store.add_articles(articles)
             store.put_readings(readings.values())
-            linker = NamesakeLinker(store_contexts(store, store.readings()))
+            linker = NamesakeLinker(StoreContexts(store))
             began = time.perf_counter()
             entities = refresh_entities(store, namesakes=linker)
             seconds = time.perf_counter() - began
