@@ -53,6 +53,7 @@ import numpy as np
 
 from .codec import to_json
 from .read.amounts import find_amounts
+from .read.layout import lines, zone_at
 from .records import (
     Amount,
     Article,
@@ -477,11 +478,12 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
     dateline = _dateline_end(article.text)
     dates = [d for d in dates if d.start >= dateline]
     d_starts = [d.start for d in dates]
+    layout = lines(article.text)
     out = []
     for n, (s, e) in enumerate(sentence_bounds(article, reading)):
         text = article.text[s:e]
-        if len(text) < 20:
-            continue
+        if len(text) < 20 or zone_at(layout, s) in ("credit", "caption"):
+            continue  # a credit line ("(Reporting by ...)") or photo caption states no story fact
         ms = _within(mentions, m_starts, s, e)
         sent = _Sentence(
             article.id, s, e, text, ms,

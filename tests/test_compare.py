@@ -471,3 +471,12 @@ def _contradict(text_a: str, text_b: str) -> bool:
 def test_facts_contradict_compares_numbers_places_and_days(text_b, contradicts):
     text_a = "Floods in Lowmarsh killed 12 people on Sunday, the regional office said."
     assert _contradict(text_a, text_b) is contradicts
+
+
+def test_an_agency_credit_line_is_not_a_fact():
+    credit = "(Reporting by Owen Strand; editing by Tomas Reyne)"
+    text_a = f"The Norvale ferry will stop running on Sunday, the operator said.\n\n{credit}"
+    text_b = f"The operator said the Norvale ferry would stop running on Sunday.\n\n{credit}"
+    story, articles, readings, copies = _two_outlets(text_a, text_b, lambda r: r, lambda r: r)
+    facts = _analyse(story, articles, readings, copies).facts
+    assert facts and not any("Reporting by" in f.text for f in facts)

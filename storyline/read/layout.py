@@ -21,9 +21,9 @@ _CAPTION = re.compile(
     r"(?:\b[A-Z]{3,}/[A-Z]|\bFile photo\b|\bAP Photo\b|\bGetty Images\b|\bPhoto(?:graph)?:|\(Photo by|\bPhoto credit)",
     re.I,
 )
-# Boilerplate lines that carry no story text.
+# Boilerplate lines that carry no story text (agency credits such as "(Reporting by X; editing by Y)" too).
 _CREDIT = re.compile(
-    r"^\s*(?:Read (?:the )?(?:full|original|more)\b|Source:|Locales?:|Image:|Credit:|Copyright\b|©|COMMENTS\s*$|"
+    r"^\s*(?:Read (?:the )?(?:full|original|more)\b|\(?(?:Additional )?(?:Reporting|Writing|Editing) by\b|Source:|Locales?:|Image:|Credit:|Copyright\b|©|COMMENTS\s*$|"
     r"Related (?:Stories|Articles)\s*$|No stories found|Share this|Sign up\b|Subscribe\b|Advertisement\s*$|"
     r"\[?\s*https?://|www\.|[\w.-]+\.(?:com|org|net|news|example)\s*$)",
     re.I,

@@ -25,6 +25,9 @@ def test_dates_ages_and_years_are_not_amounts() -> None:
 def test_line_zones() -> None:
     assert classify_line("Harbour Chief Visits Portmere For Talks") == "headline"
     assert classify_line("Ana Lind speaks in Portmere. HARBOR/Jon Smith/File photo") == "caption"
+    assert classify_line("(Reporting by Owen Strand; editing by Tomas Reyne)") == "credit"
+    assert classify_line("Additional reporting by Ana Lind in Portmere") == "credit"
+    assert classify_line("The report was written by Ana Lind.") == "body"
     assert classify_line("Read the Full harbour.example Article at:") == "credit"
     assert classify_line("The harbour reopened on Monday after the storm.") == "body"
 
