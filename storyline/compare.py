@@ -436,7 +436,7 @@ def sentence_spans(article: Article, reading: Reading | None) -> list[tuple[int,
                     b -= 1
                 if b > a:
                     spans.append((a, b))
-        return spans
+        return _join_open_quotes(article.text, spans)
     spans = []
     for m in _SENT.finditer(article.text):
         s, e = m.start(), m.end()
@@ -446,7 +446,25 @@ def sentence_spans(article: Article, reading: Reading | None) -> list[tuple[int,
             e -= 1
         if e > s:
             spans.append((s, e))
-    return spans
+    return _join_open_quotes(article.text, spans)
+
+
+def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences inside one multi-sentence quotation joined into one span, so that no fact starts mid-quote
+    ("The refund will come off their bills automatically,” Mr. Oyelaran said." without its opening
+    “Nobody needs to apply.). A quotation left open at a paragraph's end stops there (news opens the next
+    paragraph's quote again)."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and _quote_open(text[out[-1][0] : out[-1][1]]) and "\n" not in text[out[-1][1] : s]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _quote_open(sentence: str) -> bool:
+    return sentence.count("\u201c") > sentence.count("\u201d") or sentence.count('"') % 2 == 1
 
 
 def sentence_bounds(article: Article, reading: Reading | None) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from storyline.compare import analyse_story, independent_origins, join_entities, numbers_agree
+from storyline.compare import analyse_story, independent_origins, join_entities, numbers_agree, sentence_spans
 from storyline.embed import FakeEmbedder
 from storyline.records import CopyLink, LocalEntity, Reading, Story
 
@@ -480,3 +480,18 @@ def test_an_agency_credit_line_is_not_a_fact():
     story, articles, readings, copies = _two_outlets(text_a, text_b, lambda r: r, lambda r: r)
     facts = _analyse(story, articles, readings, copies).facts
     assert facts and not any("Reporting by" in f.text for f in facts)
+
+
+def test_a_multi_sentence_quote_is_one_sentence_span_not_a_fragment():
+    quote = "\u201cNobody needs to apply. The refund will come off the bills automatically,\u201d Lind said."
+    text = f"The Norvale refund will reach 94,000 homes. The court said so.\n\n{quote}\n\n\u201cWe won. It was long."
+    art = article("a1", "North Post", text, datetime(2026, 5, 4, 8, tzinfo=UTC))
+    parts = ["The Norvale refund will reach 94,000 homes.", "The court said so.", "\u201cNobody needs to apply.",
+             "The refund will come off", "the bills automatically,\u201d Lind said.", "\u201cWe won. It was long."]
+    at = [text.index(p) for p in parts]  # the reader split the quote twice, once mid-sentence
+    split_inside = Reading("a1", sentences=tuple((a, a + len(p)) for a, p in zip(at, parts, strict=True)))
+    for reading in (None, split_inside):
+        spans = [text[s:e] for s, e in sentence_spans(art, reading)]
+        assert quote in spans, spans
+        assert spans[:2] == ["The Norvale refund will reach 94,000 homes.", "The court said so."]
+        assert spans[-1].startswith("\u201cWe won.")  # left open at the end of its paragraph: stops there
