@@ -587,32 +587,42 @@ def resolve_local_entities(entities_by_article: Mapping[str, Sequence[LocalEntit
         if ent.label == "PERSON" and person_key(ent.name):
             people[surname(ent.name) or ""][groups.find(i)].append(i)
     full_by_last = {last: set(by_root) for last, by_root in people.items()}
-    questions: list[tuple[int, list[int]]] = []  # (lone surname node, candidate roots)
+    # per (surname, candidate person), how many of its articles each story holds, counted once when first needed
+    # (a person's group can sit under two surnames with different members: "Ana Lind" aka "Ana Berg")
+    story_articles: dict[tuple[str, int], Counter[str | None]] = {}
+
+    def articles_in(last: str, root: int, members: list[int], story: str) -> int:
+        if (last, root) not in story_articles:
+            story_articles[last, root] = Counter(story_of.get(a) for a in {nodes[j][0] for j in members})  # type: ignore[union-attr]
+        return story_articles[last, root][story]
+
+    questions: list[tuple[int, list[int], dict[int, list[int]]]] = []  # (lone surname node, candidate roots, people)
     for i, (aid, ent) in enumerate(nodes):
         if ent.label != "PERSON" or person_key(ent.name):
             continue
-        by_root = people.get(_lone_fold(ent), {})
+        last = _lone_fold(ent)
+        by_root = people.get(last, {})
         if len(by_root) == 1:
             groups.union(next(iter(by_root)), i)
             continue
         candidates = sorted(by_root)
         story = story_of.get(aid) if story_of else None
         if story is not None:
-            reported = {r: len({nodes[j][0] for j in by_root[r] if story_of.get(nodes[j][0]) == story}) for r in candidates}
+            reported = {r: articles_in(last, r, by_root[r], story) for r in candidates}
             candidates = [r for r in candidates if reported[r]]
             lead = _protagonist(candidates, reported)
             if lead is not None:
                 groups.union(lead, i)
                 continue
         if len(candidates) > 1 and namesakes is not None:
-            questions.append((i, candidates))
+            questions.append((i, candidates, by_root))
     if questions and namesakes is not None:
-        asked = [(nodes[i], [_story_first([nodes[j] for j in people[_lone_fold(nodes[i][1])][r]], nodes[i][0], story_of)
-                             for r in roots]) for i, roots in questions]
+        asked = [(nodes[i], [_story_first([nodes[j] for j in by_root[r]], nodes[i][0], story_of) for r in roots])
+                 for i, roots, by_root in questions]
         prefetch = getattr(namesakes, "prefetch", None)
         if prefetch is not None:
             prefetch(asked)
-        for (i, roots), (lone, candidates) in zip(questions, asked, strict=True):
+        for (i, roots, _), (lone, candidates) in zip(questions, asked, strict=True):
             pick = namesakes(lone, candidates)
             if pick is not None:
                 groups.union(roots[pick], i)

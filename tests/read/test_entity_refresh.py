@@ -175,3 +175,14 @@ def test_refresh_uses_stored_stories_and_reads_articles_in_bulk(tmp_path) -> Non
     assert [c.sentence for c in contexts("a3", LONE)] == [texts["a3"]]
     assert contexts("missing", LONE) == []
     store.close()
+
+
+def test_one_person_under_two_surnames_is_counted_per_surname() -> None:
+    """Ana Lind, also reported as Ana Berg, is one person: her 'Berg' articles decide for a lone 'Berg', even
+    after her 'Lind' articles were counted for a lone 'Lind' of another story."""
+    ents = {"a1": (person("Ana Lind", "Ana Berg"),), "a2": (person("Ana Berg"),), "a4": (person("Tom Berg"),),
+            "a6": (person("Eva Lind"),), "a5": (person("Lind"),), "a3": (person("Berg"),)}
+    story = {"a1": "t", "a2": "s", "a3": "s", "a4": "u", "a5": "v", "a6": "w"}
+    entities = resolve_local_entities(ents, namesakes=Recorder(), story_of=story)
+    ana = next(e for e in entities if "a2" in e.article_ids)
+    assert ana.article_ids == ("a1", "a2", "a3")
