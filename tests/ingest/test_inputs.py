@@ -24,7 +24,7 @@ def corpus(tmp_path: Path, article_html: bytes) -> Path:
     (tmp_path / "b.md").write_text("# Second\n\nA second note about the weir.\n", encoding="utf-8")
     (tmp_path / "sub" / "page.HTML").write_bytes(article_html)
     (tmp_path / "sub" / "wire.jsonl").write_text(
-        json.dumps({"id": 1, "text": "One."}) + "\n" + json.dumps({"id": 2, "text": "Two."}) + "\n", encoding="utf-8"
+        json.dumps({"id": 1, "text": "The weir opened at dawn."}) + "\n" + json.dumps({"id": 2, "text": "The weir closed at dusk."}) + "\n", encoding="utf-8"
     )
     (tmp_path / "sub" / "feed.rss").write_bytes((FIXTURES / "rss_full.xml").read_bytes())
     (tmp_path / "sub" / "photo.jpg").write_bytes(b"\xff\xd8\xff")

@@ -42,7 +42,7 @@ def test_not_dates(value: object) -> None:
 
 
 def test_make_article_normalizes_and_hashes() -> None:
-    article = make_article("  First line\r\n\r\n\r\n\r\nSecond   \n", Meta(url="https://x.example/a"), source="s")
-    assert article.text == "First line\n\nSecond"
-    assert article.id == make_article("First line\n\nSecond", Meta(url="https://x.example/a"), source="t").id
+    article = make_article("  First line here\r\n\r\n\r\n\r\nSecond   \n", Meta(url="https://x.example/a"), source="s")
+    assert article.text == "First line here\n\nSecond"
+    assert article.id == make_article("First line here\n\nSecond", Meta(url="https://x.example/a"), source="t").id
     assert article.ingested_at is not None and article.ingested_at.tzinfo is not None
