@@ -100,6 +100,7 @@ def ingest(
     runner: RunnerOption = "local",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = 2,
+    follow_links: Annotated[bool, typer.Option(help="Follow symbolic links that lead out of a walked folder.")] = False,
 ) -> None:
     """Ingest articles (.txt .md .html .json .jsonl, RSS/Atom, URLs) and process what is new.
 
@@ -110,7 +111,7 @@ def ingest(
     """
     from . import workflow
 
-    settings = _settings(db, config)
+    settings = load_settings(config, db=db, follow_links=follow_links or None)
     console = _console()
     with _open(settings) as store, _runner(store, settings, runner, scheduler, workers) as run:
         with _progress(console) as progress:

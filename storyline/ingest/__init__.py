@@ -23,6 +23,12 @@ A ``.txt`` with any prose line is an article, never a list.
 **Directories** are walked recursively in sorted order; hidden files and folders and
 files with other extensions are passed over silently (a named file with an unknown
 extension is skipped with a reason, and so is a directory with no readable file).
+A walk stays inside its folder: a symbolic link whose target lies outside it (say to
+``/etc/passwd``) is skipped with the reason unless ``follow_links`` is set (CLI:
+``--follow-links``; ``Settings.follow_links``); links to folders are only followed with
+it (each folder once, so link loops end). Special files (FIFOs, devices, sockets) are
+named and skipped from their ``stat``, never opened, whether walked or named; a file
+over ``max_file_bytes`` is skipped by its size before it is read.
 **Globs** (``*``, ``?``, ``[``, ``**``) are expanded with :func:`glob.glob` when no file
 has that literal name. Duplicates are read once.
 
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -44,10 +51,10 @@ from ..config import Settings
 from ..errors import InputError
 from ..records import Article, Skipped
 from .feeds import FEED_SUFFIXES, parse_feed, read_feed_file
-from .files import TEXT_SUFFIXES, read_text_file
+from .files import TEXT_SUFFIXES, file_kind, open_regular, read_text_file
 from .html import HTML_SUFFIXES, article_from_html, extract_html, read_html_file
 from .jsonl import JSON_SUFFIXES, JSONL_SUFFIXES, read_json_file, read_jsonl_file
-from .meta import parse_date
+from .meta import parse_date, safe_text
 from .web import Fetched, check_public_url, fetch, is_url, make_client
 
 __all__ = [
@@ -76,16 +83,17 @@ ProgressCallback = Callable[[int, int | None], None]
 # ------------------------------------------------------------------ expansion
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[str]:
+def expand_inputs(inputs: Sequence[str], *, follow_links: bool = False) -> list[str]:
     """The files and URLs that ``inputs`` stand for, in order, without duplicates.
 
     Inputs that name nothing (a missing path, a glob without matches, a bad line in
-    a ``.urls`` file) are left out here; :func:`read_inputs` reports them as skipped.
+    a ``.urls`` file, a link out of a walked folder) are left out here; :func:`read_inputs`
+    reports them as skipped.
     """
-    return [item for item in _plan(inputs) if isinstance(item, str)]
+    return [item for item in _plan(inputs, follow_links) if isinstance(item, str)]
 
 
-def _plan(inputs: Sequence[str]) -> list[str | Skipped]:
+def _plan(inputs: Sequence[str], follow_links: bool = False) -> list[str | Skipped]:
     plan: list[str | Skipped] = []
     seen: set[str] = set()
 
@@ -96,51 +104,112 @@ def _plan(inputs: Sequence[str]) -> list[str | Skipped]:
             plan.append(item)
 
     for raw in inputs:
-        item = raw.strip()
-        if is_url(item):
-            add(item)
-        elif "://" in item:
-            scheme = item.split("://", 1)[0].lower()
-            reason = "malformed URL" if scheme in {"http", "https"} else f"unsupported URL scheme {scheme!r}"
-            add(Skipped(item, f"{reason} (only http and https URLs with a host are fetched)"))
-        elif not item:
-            add(Skipped(raw, "empty input name"))
-        else:
-            path = Path(item).expanduser()
-            if path.is_dir():
-                files = _walk(path)
-                if not files:
-                    add(Skipped(item, "directory has no readable files (" + " ".join(sorted(SUPPORTED_SUFFIXES)) + ")"))
-                for found in files:
-                    _add_file(found, add)
-            elif path.exists():
-                _add_file(path, add)
-            elif _GLOB_CHARS & set(item):
-                matches = sorted(glob.glob(item, recursive=True))
-                if not matches:
-                    add(Skipped(item, "no file matches this pattern"))
-                for match in matches:
-                    found_path = Path(match)
-                    for found in _walk(found_path) if found_path.is_dir() else [found_path]:
-                        _add_file(found, add)
-            else:
-                add(Skipped(item, "no such file or directory"))
+        try:
+            _plan_one(raw, add, follow_links)
+        except (OSError, ValueError) as exc:  # e.g. a NUL or an over-long name: this input only
+            add(Skipped(raw, f"cannot use this input: {exc}"))
     return plan
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Supported, non-hidden files under ``folder``, sorted."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative):
+def _plan_one(raw: str, add: Callable[[str | Skipped], None], follow_links: bool) -> None:
+    """Add what one input stands for (see :func:`_plan`)."""
+    item = raw.strip()
+    if is_url(item):
+        add(item)
+    elif "://" in item:
+        scheme = item.split("://", 1)[0].lower()
+        reason = "malformed URL" if scheme in {"http", "https"} else f"unsupported URL scheme {scheme!r}"
+        add(Skipped(item, f"{reason} (only http and https URLs with a host are fetched)"))
+    elif not item:
+        add(Skipped(raw, "empty input name"))
+    else:
+        path = Path(item).expanduser()
+        if path.is_dir():
+            files = _walk(path, follow_links)
+            if not any(isinstance(found, Path) for found in files):
+                add(Skipped(item, "directory has no readable files (" + " ".join(sorted(SUPPORTED_SUFFIXES)) + ")"))
+            for found in files:
+                _add_file(found, add)
+        elif path.exists():
+            _add_file(path, add)
+        elif _GLOB_CHARS & set(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                add(Skipped(item, "no file matches this pattern"))
+            for match in matches:
+                found_path = Path(match)
+                for found in _walk(found_path, follow_links) if found_path.is_dir() else [found_path]:
+                    _add_file(found, add)
+        else:
+            add(Skipped(item, "no such file or directory"))
+
+
+def _walk(folder: Path, follow_links: bool = False) -> list[Path | Skipped]:
+    """Supported, non-hidden regular files under ``folder``, and skips for what must not be read, sorted.
+
+    See the module docstring: links out of the folder, special files and unreadable
+    folders become :class:`Skipped`; nothing here opens a file.
+    """
+    try:
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return [Skipped(str(folder), f"cannot read folder: {exc}")]
+    found: list[Path | Skipped] = []
+    seen_dirs = {root}
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            found.append(Skipped(str(current), f"cannot read folder: {exc.strerror or exc}"))
             continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(path)
-    return files
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            supported = path.suffix.lower() in SUPPORTED_SUFFIXES
+            try:
+                if entry.is_symlink():
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        if supported:
+                            found.append(Skipped(str(path), "broken symbolic link"))
+                        continue
+                    inside = target == root or target.is_relative_to(root)
+                    if target.is_dir():
+                        if follow_links and target not in seen_dirs:
+                            seen_dirs.add(target)
+                            stack.append(path)
+                        elif not follow_links and not inside:
+                            found.append(Skipped(str(path), f"symbolic link to the folder {target}, outside "
+                                                 f"{folder}; not followed (set follow_links / --follow-links)"))
+                        continue
+                    if not inside and not follow_links:
+                        if supported:
+                            found.append(Skipped(str(path), f"symbolic link to {target}, outside {folder}; "
+                                                 "not followed (set follow_links / --follow-links)"))
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                    continue
+                kind = file_kind(entry.stat().st_mode)  # of the link's target, for a link
+            except OSError as exc:
+                found.append(Skipped(str(path), f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if kind is not None:
+                found.append(Skipped(str(path), f"not a regular file ({kind}); not opened"))
+            elif supported:
+                found.append(path)
+    return sorted(found, key=lambda item: str(item) if isinstance(item, Path) else item.source)
 
 
-def _add_file(path: Path, add: Callable[[str | Skipped], None]) -> None:
+def _add_file(path: Path | Skipped, add: Callable[[str | Skipped], None]) -> None:
+    if isinstance(path, Skipped):
+        add(path)
+        return
     suffix = path.suffix.lower()
     if suffix in URL_LIST_SUFFIXES:
         for entry in _url_list(path, strict=True) or []:
@@ -156,9 +225,10 @@ def _url_list(path: Path, *, strict: bool) -> list[str | Skipped] | None:
     """The URLs of a URL-list file; ``None`` when a ``.txt`` (``strict=False``) is not one."""
     source = str(path)
     try:
-        if path.stat().st_size > _URL_LIST_MAX_BYTES:
-            return [Skipped(source, f"URL list larger than {_URL_LIST_MAX_BYTES} bytes")] if strict else None
-        text = path.read_bytes().decode("utf-8-sig")
+        with open_regular(path, _URL_LIST_MAX_BYTES) as handle:
+            text = handle.read(_URL_LIST_MAX_BYTES + 1).decode("utf-8-sig")
+    except InputError as exc:  # not a regular file, too large, unreadable: the reader names it
+        return [Skipped(source, exc.message)] if strict else None
     except OSError as exc:
         return [Skipped(source, f"cannot read file: {exc.strerror or exc}")] if strict else None
     except UnicodeDecodeError:
@@ -188,8 +258,12 @@ def read_inputs(
     *,
     on_progress: ProgressCallback | None = None,
     allow_private: bool | None = None,
+    follow_links: bool | None = None,
 ) -> Iterator[Article | Skipped]:
     """Articles (and skips) from files, directories, globs, URL lists and URLs; see the module docstring.
+
+    ``follow_links`` lets a folder walk follow symbolic links out of the folder; it
+    defaults to ``settings.follow_links`` (False).
 
     ``on_progress(done, total)`` is called after each expanded item (``total`` is the
     number of items after expansion). ``allow_private`` lets URLs reach private and
@@ -199,14 +273,15 @@ def read_inputs(
     reads local paths.
     """
     allow = settings.allow_private_urls if allow_private is None else allow_private
-    plan = _plan(inputs)
+    plan = _plan(inputs, settings.follow_links if follow_links is None else follow_links)
     total = len(plan)
     with make_client(settings) as client:
         for done, item in enumerate(plan, start=1):
             if isinstance(item, Skipped):
-                yield item
+                yield _printable(item)
             else:
-                yield from read_item(item, settings, allow_private=allow, client=client)
+                for result in read_item(item, settings, allow_private=allow, client=client):
+                    yield _printable(result) if isinstance(result, Skipped) else result
             if on_progress is not None:
                 on_progress(done, total)
 
@@ -225,6 +300,12 @@ def read_item(
     except Exception as exc:  # a bug in a parser must not end the batch; log it so it gets fixed
         logging.getLogger(__name__).exception("unexpected error while reading %s", item)
         yield Skipped(item, f"internal error while reading ({type(exc).__name__}: {exc}); please report it")
+
+
+def _printable(item: Skipped) -> Skipped:
+    """A skip whose source and reason can be printed and stored (a file name may hold undecodable bytes)."""
+    source, reason = safe_text(item.source), safe_text(item.reason)
+    return item if (source, reason) == (item.source, item.reason) else Skipped(source, reason)
 
 
 def _reason(exc: InputError) -> str:

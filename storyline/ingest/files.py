@@ -24,8 +24,11 @@ article has no title.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -48,20 +51,63 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
 
-def read_limited(path: Path, settings: Settings) -> bytes:
-    """The file's bytes, refusing files over ``settings.max_file_bytes`` before reading them."""
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("FIFO", "character device", ...), or ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in (
+        (stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+    ):  # fmt: skip
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular(path: Path, max_bytes: int | None) -> BinaryIO:
+    """``path`` opened for reading, after checking that it is a regular file of at most ``max_bytes``.
+
+    Raises :class:`Skip` naming the problem. A FIFO, device or socket is refused from its
+    ``stat`` before anything opens it (opening a FIFO blocks until a writer comes; reading
+    ``/dev/zero`` never ends); the file is opened non-blocking and checked again through its
+    descriptor, so a swap between the check and the open cannot slip a FIFO through.
+    """
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
+        kind = file_kind(os.stat(path).st_mode)
+        if kind is not None:
+            raise Skip(f"not a regular file ({kind}); not opened", item=source)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise Skip(f"cannot read file: {exc.strerror or exc}", item=source) from exc
+    try:
+        info = os.fstat(fd)
+        kind = file_kind(info.st_mode)
+        if kind is not None:
+            raise Skip(f"not a regular file ({kind}); not opened", item=source)
+        if max_bytes is not None and info.st_size > max_bytes:
             raise Skip(
-                f"file too large ({size} bytes, limit {settings.max_file_bytes})",
+                f"file too large ({info.st_size} bytes, limit {max_bytes})",
                 item=source,
                 hint="raise max_file_bytes in storyline.toml or split the file",
             )
-        return path.read_bytes()
-    except OSError as exc:
-        raise Skip(f"cannot read file: {exc.strerror or exc}", item=source) from exc
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(path: Path, settings: Settings) -> bytes:
+    """The bytes of a regular file, refusing files over ``settings.max_file_bytes`` before reading them."""
+    limit = settings.max_file_bytes
+    with open_regular(path, limit) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise Skip(f"cannot read file: {exc.strerror or exc}", item=str(path)) from exc
+    if len(data) > limit:  # it grew after the size check
+        raise Skip(f"file too large (more than {limit} bytes)", item=str(path))
+    return data
 
 
 def decode_bytes(data: bytes, source: str, *, declared: str | None = None) -> str:

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from ..config import Settings
 from ..errors import Skip
 from ..records import Article, Skipped
-from .files import decode_bytes, read_limited
+from .files import decode_bytes, open_regular, read_limited
 from .html import article_from_html
 from .meta import Meta, make_article, read_date
 
@@ -170,10 +170,7 @@ def read_json_file(path: Path, settings: Settings) -> Iterator[Article | Skipped
 def read_jsonl_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
     """Articles from a ``.jsonl`` file, streamed a line at a time."""
     source = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise Skip(f"cannot read file: {exc.strerror or exc}", item=source) from exc
+    handle = open_regular(path, None)  # lines are capped one by one below
     with handle:
         head = handle.read(8192)
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
