@@ -16,6 +16,15 @@ records that carry ``html``. Options, and why:
 * ``with_metadata=False`` plus our own :func:`_metadata` from trafilatura's metadata
   helpers: the same title/site/author rules without the category, tag and licence
   scans we do not use (they were 40% of the time per page).
+* Hostile markup: before any search, attributes past :data:`MAX_ATTRIBUTES` on one element
+  and attribute values over :data:`MAX_ATTRIBUTE_CHARS` are removed (htmldate's candidate
+  scan is quadratic in the attributes of an element: a ``<p>`` with 200,000 attributes
+  took over five minutes), and the work is bounded by ``HTML_TIME_BUDGET`` seconds
+  (:mod:`storyline.config`): the steps run in order (parse, metadata, precise date,
+  extensive date, main text) and once the budget is spent the optional extensive date
+  search is left out, and a page whose main text cannot start in time is skipped with
+  the reason. The budget is checked between steps, so each step's input is bounded too
+  (tree size, attributes, text length).
 * Dates: htmldate with ``extensive_search=False`` (meta tags, ``<time>``, JSON-LD, the
   URL), which is precise; only when that finds nothing, htmldate's extensive search
   over the page. That fallback pads a lone year to January 1st ("since 2019" →
@@ -26,6 +35,8 @@ records that carry ``html``. Options, and why:
 from __future__ import annotations
 
 import logging
+import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +47,7 @@ import lxml.html
 import trafilatura
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
 
-from ..config import Settings
+from ..config import HTML_TIME_BUDGET, Settings
 from ..errors import Skip
 from ..records import Article
 from .files import decode_bytes, read_limited
@@ -57,6 +68,10 @@ _PRUNE = (
 )
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _MAX_TREE = 100_000  # elements; a page bigger than this is not a news article
+#: Attributes kept per element; real markup carries a handful (class, id, href, a few data-*).
+MAX_ATTRIBUTES = 64
+#: Longest attribute value kept, in characters; longer ones are inline images and payloads, never metadata.
+MAX_ATTRIBUTE_CHARS = 10_000
 # Fewer words than this is a menu or an error page, not a report (even a brief has a sentence or two).
 MIN_WORDS = 15
 
@@ -79,6 +94,7 @@ def extract_html(
     ``charset`` is the encoding an HTTP header declared for ``markup`` bytes.
     ``meta.outlet`` is the page's site name, or ``None`` (callers may fall back to the host).
     """
+    deadline = time.monotonic() + HTML_TIME_BUDGET
     if isinstance(markup, bytes):
         markup = decode_bytes(markup, source, declared=charset)
     if not markup.strip():
@@ -86,14 +102,17 @@ def extract_html(
     try:
         # we decoded already, so tell lxml the bytes are UTF-8 whatever <meta charset> claims
         parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-        tree = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
+        tree = lxml.html.document_fromstring(_cap_tags(markup).encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
         raise Skip(f"unparsable HTML: {exc}", item=source) from exc
     size = int(tree.xpath("count(//*)"))  # counted in C: iterating would build a Python proxy per element
     if size > _MAX_TREE:
         raise Skip(f"HTML page too complex ({size} elements, limit {_MAX_TREE})", item=source)
+    _cap_attributes(tree)
     try:
-        meta = _metadata(tree, url)  # first: trafilatura prunes the tree it is given
+        meta = _metadata(tree, url, deadline)  # first: trafilatura prunes the tree it is given
+        if time.monotonic() > deadline:
+            raise Skip(f"HTML page took too long (over the {HTML_TIME_BUDGET:g} s budget per page)", item=source)
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -119,7 +138,45 @@ def extract_html(
     return HtmlContent(text=text, meta=meta)
 
 
-def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> Meta:
+#: A start tag whose attribute text is longer than this is cut down before parsing: libxml2 checks
+#: each new attribute against the earlier ones of the element (quadratic), so 200,000 attributes
+#: on one ``<p>`` kept the parser busy for minutes. Real tags are under a few hundred characters.
+MAX_TAG_CHARS = 20_000
+_LONG_TAG = re.compile("<([A-Za-z][^\\s/<>]*)([^<>]{%d,})>" % MAX_TAG_CHARS)
+_ATTRIBUTE = re.compile(r"""[^\s=/<>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"']+))?""")
+
+
+def _cap_tags(markup: str) -> str:
+    """``markup`` with every over-long start tag cut to its first :data:`MAX_ATTRIBUTES` short attributes."""
+
+    def cut(match: re.Match[str]) -> str:
+        kept = []
+        for attribute in _ATTRIBUTE.finditer(match.group(2)):
+            if len(kept) >= MAX_ATTRIBUTES:
+                break
+            if len(attribute.group(0)) <= MAX_ATTRIBUTE_CHARS:
+                kept.append(attribute.group(0))
+        return "<" + match.group(1) + "".join(" " + a for a in kept) + ">"
+
+    return _LONG_TAG.sub(cut, markup) if len(markup) > MAX_TAG_CHARS else markup
+
+
+def _cap_attributes(tree: lxml.html.HtmlElement) -> None:
+    """Remove attributes past :data:`MAX_ATTRIBUTES` per element and values over :data:`MAX_ATTRIBUTE_CHARS`.
+
+    Both selections are XPath (run in C), so a normal page costs one pass and no Python loop.
+    """
+    for element in tree.xpath(f"//*[count(@*) > {MAX_ATTRIBUTES}]"):
+        names = list(element.attrib.keys())
+        for name in names[MAX_ATTRIBUTES:]:
+            del element.attrib[name]
+    for element in tree.xpath(f"//*[@*[string-length(.) > {MAX_ATTRIBUTE_CHARS}]]"):
+        for name, value in list(element.attrib.items()):
+            if len(value) > MAX_ATTRIBUTE_CHARS:
+                del element.attrib[name]
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str | None, deadline: float | None = None) -> Meta:
     """Title, site name, author, date, URL and language, from trafilatura's metadata helpers.
 
     ``trafilatura.extract_metadata`` does the same and also hunts for categories, tags
@@ -144,7 +201,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> Meta:
         outlet=sitename,
         url=page_url,
         author=author,
-        published=_date(tree, page_url),
+        published=_date(tree, page_url, deadline),
         language=clean(tree.get("lang")),
     )
 
@@ -154,13 +211,16 @@ def _link_canonical(tree: lxml.html.HtmlElement) -> str | None:
     return str(links[0]) if links else None
 
 
-def _date(tree: lxml.html.HtmlElement, url: str | None) -> datetime | None:
+def _date(tree: lxml.html.HtmlElement, url: str | None, deadline: float | None = None) -> datetime | None:
     """Precise markup (meta tags, ``<time>``, JSON-LD, the URL) first; htmldate's page search second.
 
     The extensive search pads a lone year to January 1st ("since 2019" → 2019-01-01), so a
-    fallback date on January 1st is dropped: no date is better than a wrong one.
+    fallback date on January 1st is dropped: no date is better than a wrong one. It is also
+    left out once ``deadline`` (a ``time.monotonic()`` value) has passed.
     """
     for extensive in (False, True):
+        if extensive and deadline is not None and time.monotonic() > deadline:
+            return None
         try:
             found = htmldate.find_date(
                 tree, url=url, extensive_search=extensive, original_date=True, outputformat=_DATE_FORMAT

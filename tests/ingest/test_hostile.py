@@ -223,3 +223,19 @@ def test_a_huge_file_is_skipped_by_its_size(folder: Path) -> None:
         handle.truncate(50_000_000)  # sparse: no disk, but a size a read would have to hold
     articles, skipped = results([str(folder)], Settings(max_file_bytes=1_000_000))
     assert any(s.source.endswith("big.txt") and "too large" in s.reason for s in skipped)
+
+
+# ---------------------------------------------------------------- time budgets
+
+
+def test_a_paragraph_with_200000_attributes_is_read_in_seconds(tmp_path: Path) -> None:
+    import time
+
+    attrs = " ".join(f'a{i}="v"' for i in range(200_000))
+    para = "<p>" + "The harbour council voted on Monday to rebuild the ferry terminal after years of delay. " * 4
+    path = tmp_path / "attrs.html"
+    path.write_text(f"<html><body><article><p {attrs}>Ferry.</p>{para}</p></article></body></html>", "utf-8")
+    started = time.monotonic()
+    (article,), _ = within(60, lambda: results([str(path)], Settings(max_file_bytes=5_000_000)))  # type: ignore[misc]
+    assert time.monotonic() - started < 10
+    assert "ferry terminal" in article.text
