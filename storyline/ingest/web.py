@@ -234,10 +234,13 @@ def _fetch(url: str, settings: Settings, allow_private: bool, client: httpx.Clie
             target = resolve_target(current, allow_private, resolve)
         seen.append(current)
         try:
+            if time.monotonic() > deadline:  # redirect hops share the one time limit
+                raise FetchError(f"unreachable: took longer than {settings.fetch_timeout:g}s", item=url)
+            timeout = httpx.Timeout(settings.fetch_timeout)  # per request: a caller may pass a shorter limit
             if proxied:  # the proxy connects, so no address can be pinned here (see the module docstring)
-                response = client.send(client.build_request("GET", current), stream=True)
+                response = client.send(client.build_request("GET", current, timeout=timeout), stream=True)
             else:
-                response = _send_pinned(client, target)
+                response = _send_pinned(client, target, timeout)
         except httpx.TimeoutException as exc:
             raise FetchError(f"unreachable: timed out after {settings.fetch_timeout:g}s", item=url) from exc
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
@@ -267,7 +270,7 @@ def _fetch(url: str, settings: Settings, allow_private: bool, client: httpx.Clie
             response.close()
 
 
-def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
+def _send_pinned(client: httpx.Client, target: Target, timeout: httpx.Timeout | None = None) -> httpx.Response:
     """GET ``target`` at one of its checked addresses, trying the next one only if connecting fails.
 
     The request URL names the IP, so httpx does no lookup of its own; the ``Host``
@@ -285,7 +288,8 @@ def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
     failure: httpx.ConnectError | None = None
     for address in target.addresses:
         pinned = original.copy_with(host=str(address))
-        request = client.build_request("GET", pinned, headers={"Host": host_header}, extensions=extensions)
+        request = client.build_request("GET", pinned, headers={"Host": host_header}, extensions=extensions,
+                                       timeout=timeout if timeout is not None else client.timeout)  # fmt: skip
         try:
             return client.send(request, stream=True)
         except httpx.ConnectError as exc:  # like socket.create_connection: the next address, if any

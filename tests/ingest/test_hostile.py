@@ -239,3 +239,26 @@ def test_a_paragraph_with_200000_attributes_is_read_in_seconds(tmp_path: Path) -
     (article,), _ = within(60, lambda: results([str(path)], Settings(max_file_bytes=5_000_000)))  # type: ignore[misc]
     assert time.monotonic() - started < 10
     assert "ferry terminal" in article.text
+
+
+def test_a_feed_of_slow_links_stops_fetching_when_its_budget_is_spent(server, article_html: bytes) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from .conftest import Reply
+
+    items = ""
+    for n in range(6):
+        server.routes[f"/a{n}"] = Reply(200, article_html, {"Content-Type": "text/html"}, delay=0.6)
+        items += f"<item><title>Story {n}</title><link>{server.url(f'/a{n}')}</link><description>Short.</description></item>"
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'.encode()
+    budget = Settings(fetch_timeout=5.0, feed_fetch_budget=1.0)
+    started = time.monotonic()
+    out = list(parse_feed(rss, "wire.rss", budget, allow_private=True))
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.5, elapsed  # without the budget: 6 x 0.6 s
+    articles = [a for a in out if isinstance(a, Article)]
+    skipped = [s for s in out if isinstance(s, Skipped)]
+    assert 1 <= len(articles) <= 3 and len(articles) + len(skipped) == 6
+    # the fetch running when the budget ends gets only the time left (it may time out); later ones are not tried
+    assert all("budget" in s.reason or "timed out" in s.reason for s in skipped)
+    assert "budget" in skipped[-1].reason and skipped[-1].source == server.url("/a5")
