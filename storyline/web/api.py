@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from ..codec import to_json
 from ..config import Settings
@@ -193,7 +193,11 @@ class IngestArticle(BaseModel):
 
 
 class IngestArticles(BaseModel):
-    articles: list[IngestArticle] = Field(min_length=1, max_length=1000)
+    # Each record is checked on its own (by the same rules as a .jsonl line), so one bad record is one
+    # skip with its reason and the others are stored; the schema still documents IngestArticle.
+    articles: list[Annotated[dict[str, Any], WithJsonSchema(IngestArticle.model_json_schema())]] = Field(
+        min_length=1, max_length=1000
+    )
 
 
 class IngestUrls(BaseModel):
@@ -514,9 +518,12 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         for n, record in enumerate(body.articles, start=1):
             source = f"api#{n}"
             try:
-                articles.append(parse_record(record.model_dump(exclude_none=True), source))
+                articles.append(parse_record({k: v for k, v in record.items() if v is not None}, source))
             except Skip as exc:
                 skipped.append(Skipped(source, exc.message))
+            except Exception as exc:  # noqa: BLE001 - one record's bug must not cost the batch
+                log.exception("unexpected error while reading %s", source)
+                skipped.append(Skipped(source, f"internal error while reading ({type(exc).__name__})"))
         added, present = data.store.add_articles(articles) if articles else ([], [])
         processing = run_pipeline and start_processing(data, settings, background, added)
         return summary(data, added, present, skipped, processing)

@@ -447,3 +447,33 @@ def test_story_documents_are_cached_until_the_database_changes(filled: tuple[str
             writer.close()
         assert data.story(corpus.story.id).docs is not first
         assert c.get(f"/api/v1/stories/{corpus.story.id}").json()["timeline"] == []
+
+
+def test_ingest_batch_answers_per_record(client: TestClient) -> None:
+    """One bad record is one skip naming it and why; the others are stored (never a 500 for the batch)."""
+    second = dict(RECORD, id="mt-2", text="Greyfield closed its old library on Sunday after ninety years of service.")
+    records = [
+        RECORD,
+        dict(RECORD, id="nul\x00id", text="Greyfield \ud800 reopened the reading room on Monday for the first time."),
+        dict(RECORD, id=7, published="9999-12-31T23:59:59-01:00"),
+        dict(RECORD, title=12),
+        dict(RECORD, text="x"),
+        second,
+    ]
+    body = json.dumps({"articles": records})  # escapes the lone surrogate as \ud800, as a client would
+    response = client.post("/api/v1/ingest/articles", content=body, params={"process": "false"},
+                           headers=AUTH | {"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert len(answer["added"]) == 3
+    reasons = {s["source"]: s["reason"] for s in answer["skipped"]}
+    assert set(reasons) == {"api#3", "api#4", "api#5"}
+    assert "out of range" in reasons["api#3"] and "title" in reasons["api#4"] and "too short" in reasons["api#5"]
+    stored = [client.get(f"/api/v1/articles/{i}").json()["article"] for i in answer["added"]]
+    assert sorted(a["external_id"] for a in stored) == ["mt-1", "mt-2", "nulid"]
+
+
+def test_ingest_batch_with_a_giant_integer_is_not_a_server_error(client: TestClient) -> None:
+    body = '{"articles": [{"id": ' + "9" * 5000 + ', "text": "Greyfield opened its library."}]}'
+    response = client.post("/api/v1/ingest/articles", content=body, headers=AUTH | {"content-type": "application/json"})
+    assert response.status_code < 500, response.text
