@@ -199,6 +199,25 @@ ROWS += [
 ]  # fmt: skip
 
 
+# -- ingest: hostile input (bench/bench_fuzz.py): no crash, hang, lost or duplicated article, nothing read from
+# outside a walked folder, over 2,000 generated inputs
+
+
+@_cached
+def _fuzz() -> dict[str, Any]:
+    from .bench_fuzz import failures, run
+
+    result = run(n=2000, seed=7, verbose=False)
+    return dict(result, failures=failures(result))
+
+
+ROWS += [
+    # crashes + hangs + lost + duplicated (+ articles read from outside a walked folder) == 0
+    Row("ingest.fuzz_failures", 0, lambda: float(_fuzz()["failures"]), higher_is_better=False),
+    Row("ingest.fuzz_inputs_tried", 2000, lambda: float(_fuzz()["tried"])),
+]  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
         print("usage: python -m bench.gate [ROW-PREFIX]   e.g. `compare`, `reading.ecb`, `throughput`; rows:")
