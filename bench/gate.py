@@ -199,6 +199,33 @@ ROWS += [
 ]  # fmt: skip
 
 
+# -- newsdesk end to end (bench/bench_newsdesk.py: ingest through the CLI, export, ../shared/eval/score.py)
+
+
+@_cached
+def _newsdesk() -> dict[str, Any]:
+    from .bench_newsdesk import run
+
+    return run("newsdesk")
+
+
+ROWS += [
+    Row("newsdesk.story_b3_f1", 0.89, lambda: _newsdesk()["stories"]["b3_f1"]),
+    Row("newsdesk.copies_f1", 0.78, lambda: _newsdesk()["copies"]["f1"]),
+    Row("newsdesk.quote_recall", 0.96, lambda: _newsdesk()["quotes"]["recall"]),
+    Row("newsdesk.speaker_accuracy", 0.74, lambda: _newsdesk()["quotes"]["speaker_acc"]),
+    Row("newsdesk.conflict_recall", 0.40, lambda: _newsdesk()["conflicts"]["recall"]),
+    Row("newsdesk.conflict_precision", 0.22, lambda: _newsdesk()["conflicts"]["precision"]),
+    Row("newsdesk.non_conflict_alarms", 16, lambda: _newsdesk()["conflicts"]["non_conflict_alarms"],
+        higher_is_better=False),
+    Row("newsdesk.updates_as_updates", 7, lambda: _newsdesk()["conflicts"]["updates_as_updates"]),
+    Row("newsdesk.updates_as_conflicts", 9, lambda: _newsdesk()["conflicts"]["updates_as_conflicts"],
+        higher_is_better=False),
+    Row("newsdesk.quote_group_f1", 0.91, lambda: _newsdesk()["quote_groups"]["pair_f1"]),
+    Row("newsdesk.timeline_recall", 0.91, lambda: _newsdesk()["timeline"]["recall"]),
+]
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
         print("usage: python -m bench.gate [ROW-PREFIX]   e.g. `compare`, `reading.ecb`, `throughput`; rows:")
