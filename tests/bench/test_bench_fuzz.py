@@ -17,8 +17,9 @@ def test_every_generator_writes_inputs(tmp_path: Path) -> None:
         assert corpus.inputs, make.__name__
         for sock in corpus.sockets:
             sock.close()
-    corpus = generate(tmp_path / "all", 0, 1) if (tmp_path / "all").mkdir() is None else None
-    assert corpus is not None and len(corpus.good) == 20  # the known-good file alone
+    (tmp_path / "all").mkdir()
+    corpus = generate(tmp_path / "all", 0, 1)
+    assert len(corpus.good) == 20 and len(corpus.inputs) == 1  # the known-good file alone
 
 
 def test_fifty_hostile_inputs_cost_nothing_good() -> None:
