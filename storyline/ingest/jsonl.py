@@ -38,22 +38,30 @@ _STRING_FIELDS = ("outlet", "url", "title", "author", "language", "text", "html"
 MAX_INT_DIGITS = 400
 
 
-class _BadNumber(ValueError):
-    """A JSON number this reader refuses (too many digits, NaN, Infinity)."""
+class _BadNumber:
+    """A JSON number this reader refuses (too many digits, NaN, Infinity), kept in place of its value.
+
+    Refusing it inside the parser would fail the whole document (a ``.json`` list of a
+    thousand records), so the record that holds it is skipped instead, naming the field.
+    """
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
-def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _BadNumber(f"a number with {len(text.lstrip('-'))} digits (limit {MAX_INT_DIGITS})")
-    return int(text)
+def _int(text: str) -> int | _BadNumber:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INT_DIGITS else _BadNumber(f"a number with {digits} digits (limit {MAX_INT_DIGITS})")
 
 
-def _constant(text: str) -> float:
-    raise _BadNumber(f"{text} is not a JSON number")
+def _constant(text: str) -> _BadNumber:
+    return _BadNumber(f"{text}, which is not a JSON number")
 
 
 def loads(text: str | bytes) -> object:
-    """``json.loads`` with integers of at most :data:`MAX_INT_DIGITS` digits and no NaN/Infinity.
+    """``json.loads`` where integers over :data:`MAX_INT_DIGITS` digits, NaN and Infinity become :class:`_BadNumber`.
 
     Raises :class:`Skip` with the reason for anything that is not usable JSON.
     """
@@ -63,8 +71,6 @@ def loads(text: str | bytes) -> object:
         raise Skip(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
     except RecursionError as exc:
         raise Skip("not usable JSON: nested too deeply") from exc
-    except _BadNumber as exc:
-        raise Skip(f"not usable JSON: {exc}") from exc
     except ValueError as exc:  # e.g. Python's own integer-size guard
         raise Skip(f"not usable JSON: {exc}") from exc
 
@@ -73,6 +79,10 @@ def parse_record(record: object, source: str) -> Article:
     """One article from a decoded JSON value; raises :class:`Skip` naming the bad field."""
     if not isinstance(record, dict):
         raise Skip(f"record is a JSON {_kind(record)}, not an object", item=source)
+    for name in ("id", "published", *_STRING_FIELDS):
+        value = record.get(name)
+        if isinstance(value, _BadNumber):
+            raise Skip(f"field {name!r} is {value.reason}", item=source)
     for name in _STRING_FIELDS:
         value = record.get(name)
         if value is not None and not isinstance(value, str):
