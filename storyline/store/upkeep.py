@@ -19,6 +19,11 @@ def id_chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
         yield list(ids[start : start + size])
 
 
+def _literal(text: str) -> str:
+    """``text`` for a LIKE pattern, its ``%`` and ``_`` matched literally (with ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _marks(chunk: Sequence[str]) -> str:
     return ", ".join("?" for _ in chunk)
 
@@ -47,6 +52,8 @@ class Upkeep:
             marks = _marks(chunk)
             statements += [(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk) for table in self._ARTICLE_TABLES]
             statements.append((f"DELETE FROM articles WHERE id IN ({marks})", chunk))
+        # Vectors of an article's sentences and quotes (briefs) are keyed "<article id>#<span>:<crc>".
+        statements += [("DELETE FROM embeddings WHERE article_id LIKE ? ESCAPE '\\'", (_literal(aid) + "#%",)) for aid in wanted]
         self._write(statements)
         return sorted(found)
 

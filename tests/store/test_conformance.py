@@ -461,6 +461,8 @@ def test_delete_articles_removes_every_row_keyed_by_them(store: Store) -> None:
     ids = ["a00000001", "a00000002", "a00000003"]
     store.put_embeddings("m1", {i: np.ones(2, dtype=np.float32) for i in ids})
     store.put_embeddings("m2", {"a00000002": np.ones(2, dtype=np.float32)})
+    spans = {"a00000002#0-9:0a1b2c3d": np.ones(2, dtype=np.float32), "a00000022#0-9:0a1b2c3d": np.ones(2, dtype=np.float32)}
+    store.put_embeddings("sentences:m1", spans)  # a brief's sentence vectors, keyed by article span
     store.put_copies([CopyLink("a00000002", "syndicated", 1.0, copy_of="a00000001"),
                       CopyLink("a00000003", "rewrite", 0.8, copy_of="a00000002")])  # fmt: skip
     store.put_readings(Reading(article_id=i) for i in ids)
@@ -470,6 +472,7 @@ def test_delete_articles_removes_every_row_keyed_by_them(store: Store) -> None:
     assert ids_of(store.articles()) == ["a00000001", "a00000003"] and store.count_articles() == 2
     assert set(store.get_embeddings("m1", ids)) == {"a00000001", "a00000003"} and store.get_embeddings("m2", ids) == {}
     assert [c.article_id for c in store.copies()] == ["a00000003"]  # a link *to* it is the caller's to fix
+    assert set(store.get_embeddings("sentences:m1", list(spans))) == {"a00000022#0-9:0a1b2c3d"}
     assert set(store.readings()) == set(store.assignments()) == {"a00000001", "a00000003"}
     assert store.failures() == {}
     with pytest.raises(NotFound):
