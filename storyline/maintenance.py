@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .config import Settings
 from .errors import Conflict, InputError
@@ -67,8 +68,11 @@ def clear_failures(store: Store, refs: Sequence[str] | None = None) -> list[str]
     return store.clear_failures(ids)
 
 
-def delete_articles(store: Store, settings: Settings, refs: Sequence[str]) -> Deletion:
-    """Delete articles and everything derived from them (see the module docstring), in one transaction."""
+def delete_articles(store: Store, settings: Settings, refs: Sequence[str], *, embedder: Any = None) -> Deletion:
+    """Delete articles and everything derived from them (see the module docstring), in one transaction.
+
+    ``embedder`` names the vectors the story index is rebuilt from (default: the one processing uses, MiniLM;
+    it is not loaded)."""
     from .runners.commit import ENTITIES_KEY, story_state
     from .stories import default_embedder, load_story_index
 
@@ -77,7 +81,7 @@ def delete_articles(store: Store, settings: Settings, refs: Sequence[str]) -> De
     assignments = store.assignments()
     unlinked = sorted(c.article_id for c in store.copies() if c.copy_of in gone and c.article_id not in gone)
     hit = {assignments[a].story_id for a in [*ids, *unlinked] if a in assignments}
-    embedder = default_embedder(settings)
+    embedder = embedder or default_embedder(settings)
     with store.transaction():
         store.delete_articles(ids)
         if unlinked:
@@ -85,7 +89,8 @@ def delete_articles(store: Store, settings: Settings, refs: Sequence[str]) -> De
         _strip_entities(store, gone)
         index = load_story_index(store, embedder.name, dim=embedder.dim)  # as stored now: without the articles
         live = {index.resolve(s) for s in hit}
-        empty = {s for s in live if s not in index.stories or not index.stories[s].members}
+        held = {index.resolve(a.story_id) for a in store.assignments().values()}  # stories that keep members
+        empty = live - held
         removed = _with_merged_into(store.stories(include_merged=True), empty)
         changed = sorted(live - removed)
         if removed:
