@@ -263,7 +263,7 @@ def delete(
 
     settings = _settings(db, config)
     with _open(settings) as store:
-        done = delete_articles(store, settings, article_refs)
+        done = delete_articles(store, article_refs)
     console = _console()
     console.print(f"deleted {len(done.articles)} articles: {', '.join(done.articles)}")
     if done.stories_removed:

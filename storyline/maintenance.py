@@ -12,12 +12,10 @@ every story it touched are cleared and marked stale, so the next run (or the fir
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-from .config import Settings
 from .errors import Conflict, InputError
-from .records import Article, Entity, Story
+from .records import Article, CopyLink, Entity, Story
 from .store import ArticleFailure, Store
 
 #: The documents of a story that describe its members (cleared when a member is deleted).
@@ -68,43 +66,75 @@ def clear_failures(store: Store, refs: Sequence[str] | None = None) -> list[str]
     return store.clear_failures(ids)
 
 
-def delete_articles(store: Store, settings: Settings, refs: Sequence[str], *, embedder: Any = None) -> Deletion:
+def delete_articles(store: Store, refs: Sequence[str]) -> Deletion:
     """Delete articles and everything derived from them (see the module docstring), in one transaction.
 
-    ``embedder`` names the vectors the story index is rebuilt from (default: the one processing uses, MiniLM;
-    it is not loaded)."""
-    from .runners.commit import ENTITIES_KEY, story_state
-    from .stories import default_embedder, load_story_index
+    The stories they were in are updated from their stored records, without the story index (no vectors are
+    loaded): members, dates and independent origins are recomputed, and a title taken from a deleted article
+    gives way to the earliest remaining member's.
+    """
+    from .runners.commit import ENTITIES_KEY
 
     ids = resolve_articles(store, refs)
     gone = set(ids)
-    assignments = store.assignments()
-    unlinked = sorted(c.article_id for c in store.copies() if c.copy_of in gone and c.article_id not in gone)
-    hit = {assignments[a].story_id for a in [*ids, *unlinked] if a in assignments}
-    embedder = embedder or default_embedder(settings)
     with store.transaction():
+        assignments = store.assignments()
+        links = {c.article_id: c for c in store.copies()}
+        unlinked = sorted(aid for aid, c in links.items() if c.copy_of in gone and aid not in gone)
+        stories = {s.id: s for s in store.stories(include_merged=True)}
+        hit = {_live(stories, assignments[a].story_id) for a in [*ids, *unlinked] if a in assignments}
+        hit.discard(None)
         store.delete_articles(ids)
         if unlinked:
             store.delete_copies(unlinked)
         _strip_entities(store, gone)
-        index = load_story_index(store, embedder.name, dim=embedder.dim)  # as stored now: without the articles
-        live = {index.resolve(s) for s in hit}
-        held = {index.resolve(a.story_id) for a in store.assignments().values()}  # stories that keep members
-        empty = live - held
-        removed = _with_merged_into(store.stories(include_merged=True), empty)
-        changed = sorted(live - removed)
+        links = {aid: c for aid, c in links.items() if aid not in gone and aid not in unlinked}
+        removed: set[str] = set()
+        changed: list[Story] = []
+        for sid in sorted(s for s in hit if s in stories):
+            story = stories[sid]
+            members = [a for a in story.article_ids if a not in gone]
+            if not members:
+                removed.add(sid)
+                continue
+            changed.append(_without(story, members, store.articles(ids=members), links))
+        removed = _with_merged_into(list(stories.values()), removed)
         if removed:
             store.delete_stories(sorted(removed))
+            store.clear_stale("tidy", removed)
+            store.clear_stale("brief", removed)
         if changed:
-            store.save_stories(story_state(store, index, changed))
-            for story_id in changed:
+            store.save_stories(changed)
+            for story in changed:
                 for kind in STORY_DOC_KINDS:
-                    store.put_story_doc(story_id, kind, None)
-            store.mark_stale("brief", changed)
-        store.clear_stale("tidy", removed)
-        store.clear_stale("brief", removed)
+                    store.put_story_doc(story.id, kind, None)
+            store.mark_stale("brief", [s.id for s in changed])
         store.mark_stale("entities", [ENTITIES_KEY])  # resolved again over the remaining readings by the next run
-    return Deletion(tuple(ids), tuple(sorted(removed)), tuple(changed), tuple(unlinked))
+    return Deletion(tuple(ids), tuple(sorted(removed)), tuple(s.id for s in changed), tuple(unlinked))
+
+
+def _live(stories: dict[str, Story], sid: str) -> str | None:
+    """``sid`` with merge redirects followed (None when it leads nowhere)."""
+    seen: set[str] = set()
+    while sid in stories and stories[sid].redirect_to and sid not in seen:
+        seen.add(sid)
+        sid = stories[sid].redirect_to  # type: ignore[assignment]
+    return sid if sid in stories else None
+
+
+def _without(story: Story, members: list[str], articles: list[Article], links: dict[str, CopyLink]) -> Story:
+    """``story`` with only ``members`` left (their ``articles`` and current copy ``links``)."""
+    from .copies import independent_origins
+
+    dates = [a.published for a in articles if a.published]
+    ordered = sorted(articles, key=lambda a: (a.published is None, a.published.isoformat() if a.published else "", a.id))
+    title = story.title
+    if title not in {a.title or a.label for a in articles}:  # it was a deleted member's title
+        title = ordered[0].title or ordered[0].label
+    return replace(
+        story, title=title, article_ids=tuple(members), first_published=min(dates) if dates else None,
+        last_published=max(dates) if dates else None, independent_origins=independent_origins(members, links),
+    )  # fmt: skip
 
 
 def _strip_entities(store: Store, gone: set[str]) -> None:

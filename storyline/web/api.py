@@ -247,9 +247,9 @@ class ArticleQuery(BaseModel):
     """Query parameters of ``GET /articles``."""
 
     outlet: str | None = Field(None, max_length=200)
-    failed: bool = Field(False, description="only articles whose processing failed, oldest failure first, with why")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="page size")
     offset: int = Field(0, ge=0, le=10_000_000, description="rows to skip")
+    failed: bool = Field(False, description="only articles whose processing failed, oldest failure first, with why")
 
 
 class SearchQuery(BaseModel):
@@ -605,7 +605,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
 
     @router.delete("/articles/{article_id}", response_model=DeleteOut, responses=WRITE_ERRORS, dependencies=secured,
                    summary="Delete an article and everything derived from it (token required)")  # fmt: skip
-    def delete_article(article_id: str, data: Data, request: Request) -> dict[str, Any]:
+    def delete_article(article_id: str, data: Data) -> dict[str, Any]:
         """Its reading, vectors, copy links, story membership (a story left empty is removed) and entity mentions
         go with it; the briefs of the stories it was in are rebuilt by the next run. 409 while a pipeline run
         started by this server is going on."""
@@ -615,7 +615,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         if not process_lock.acquire(blocking=False):
             raise Conflict("articles are being processed", item=article_id, hint="try again when the run has ended")
         try:
-            done = delete_articles(data.store, get_settings(request), [article_id])
+            done = delete_articles(data.store, [article_id])
         finally:
             process_lock.release()
         data.index.refresh_now()

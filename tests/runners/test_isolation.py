@@ -256,7 +256,7 @@ def test_delete_removes_an_article_and_everything_derived(fake_model, store) -> 
     assert any("aferry0" in e.article_ids for e in store.entities())
     settings = load_settings(db=store.url, env={})
 
-    done = delete_articles(store, settings, ["aferry0", "alone"], embedder=embedder)
+    done = delete_articles(store, ["aferry0", "alone"])
     assert done.articles == ("aferry0", "alone")
     assert done.stories_removed == (lone_story,) and done.stories_changed == (ferry.id,)
     assert done.copies_unlinked == copies_of_it
@@ -273,7 +273,7 @@ def test_delete_removes_an_article_and_everything_derived(fake_model, store) -> 
     assert store.get_story_doc(ferry.id, "brief") is not None
     assert_consistent(store)
     with pytest.raises(NotFound):
-        delete_articles(store, settings, ["aferry0"], embedder=embedder)
+        delete_articles(store, ["aferry0"])
 
 
 def test_deleting_a_story_merged_into_removes_the_merged_ones(fake_model, store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -287,7 +287,7 @@ def test_deleting_a_story_merged_into_removes_the_merged_ones(fake_model, store,
     monkeypatch.setattr(stories_module, "default_embedder", lambda settings: embedder)
     merged = stories_module.merge_stories(store, settings, first, second)
     others = {s.id for s in store.stories()} - {merged.id}
-    done = delete_articles(store, settings, list(merged.article_ids), embedder=embedder)
+    done = delete_articles(store, list(merged.article_ids))
     assert set(done.stories_removed) == {first, second} and done.stories_changed == ()
     assert {s.id for s in store.stories(include_merged=True)} == others  # no redirect left dangling
     assert store.stale("entities") == {""}  # the next run resolves them again
