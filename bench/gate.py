@@ -226,6 +226,23 @@ ROWS += [
 ]
 
 
+# -- crash consistency (bench/bench_faults.py: kill -9 at every named point of ingest and process, then one ingest)
+
+
+@_cached
+def _faults() -> dict[str, Any]:
+    from .bench_faults import run
+
+    return run(n=100, backends=("sqlite", "postgres"))  # PostgreSQL only when STORYLINE_TEST_PG_URL is set
+
+
+ROWS += [
+    # Measured 11 of 11 kill points recovered on SQLite and on PostgreSQL (n=100): anything less is a defect.
+    Row("faults.recovered_share", 1.0, lambda: _faults()["recovered_share"]),
+    Row("faults.failures", 0, lambda: _faults()["failures"], higher_is_better=False),
+]
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
         print("usage: python -m bench.gate [ROW-PREFIX]   e.g. `compare`, `reading.ecb`, `throughput`; rows:")
