@@ -243,6 +243,21 @@ ROWS += [
     Row("ingest.fuzz_failures", 0, lambda: float(_fuzz()["failures"]), higher_is_better=False),
     Row("ingest.fuzz_inputs_tried", 2000, lambda: float(_fuzz()["tried"])),
 ]  # fmt: skip
+# -- crash consistency (bench/bench_faults.py: kill -9 at every named point of ingest and process, then one ingest)
+
+
+@_cached
+def _faults() -> dict[str, Any]:
+    from .bench_faults import run
+
+    return run(n=100, backends=("sqlite", "postgres"))  # PostgreSQL only when STORYLINE_TEST_PG_URL is set
+
+
+ROWS += [
+    # Measured 11 of 11 kill points recovered on SQLite and on PostgreSQL (n=100): anything less is a defect.
+    Row("faults.recovered_share", 1.0, lambda: _faults()["recovered_share"]),
+    Row("faults.failures", 0, lambda: _faults()["failures"], higher_is_better=False),
+]
 
 
 def main(argv: list[str]) -> int:

@@ -96,13 +96,15 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, feed files, URLs or files of URLs.")],
     db: DbOption = "storyline.db",
     config: ConfigOption = None,
-    process: Annotated[bool, typer.Option(help="Run the pipeline (copies, reading, stories, briefs) on new articles.")] = True,
+    process: Annotated[bool, typer.Option(help="Run the pipeline (copies, reading, stories, briefs) on every pending article.")] = True,
     runner: RunnerOption = "local",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = 2,
     follow_links: Annotated[bool, typer.Option(help="Follow symbolic links that lead out of a walked folder.")] = False,
 ) -> None:
-    """Ingest articles (.txt .md .html .json .jsonl, RSS/Atom, URLs) and process what is new.
+    """Ingest articles (.txt .md .html .json .jsonl, RSS/Atom, URLs) and process every pending article.
+
+    Pending is whatever no earlier run finished: new articles, and those of an interrupted run.
 
     Example: storyline ingest reports/ world.rss https://example.org/a.html
 
@@ -135,7 +137,7 @@ def ingest(
         )
         for item in summary.skipped:
             console.print(f"  skipped {item.source}: {item.reason}")
-        if process and summary.added:
+        if process:  # also what an interrupted run left, even when every input was stored before
             _run(run, console)
 
 
@@ -194,9 +196,13 @@ def articles(
     config: ConfigOption = None,
     limit: Annotated[int, typer.Option(help="How many rows.")] = 50,
     offset: int = 0,
+    failed: Annotated[bool, typer.Option("--failed", help="Only articles whose processing failed, with the reason.")] = False,
 ) -> None:
-    """List stored articles as a table."""
+    """List stored articles as a table (--failed: those processing skips, and why)."""
     settings = _settings(db, config)
+    if failed:
+        _failed_table(settings)
+        return
     with _open(settings) as store:
         rows = store.articles(limit=limit, offset=offset)
         total = store.count_articles()
@@ -206,6 +212,67 @@ def articles(
     for a in rows:
         table.add_row(a.id, a.published.date().isoformat() if a.published else "—", a.outlet or "—", a.title or "—", a.external_id or "")
     _console().print(table)
+
+
+def _failed_table(settings: Settings) -> None:
+    from .maintenance import failed_articles
+
+    with _open(settings) as store:
+        rows = failed_articles(store)
+    table = Table(title=f"{len(rows)} failed articles" + (" (`storyline retry` processes them again)" if rows else ""))
+    for col in ("id", "title", "failed", "stage", "reason"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        a, f = row.article, row.failure
+        table.add_row(a.id, a.title or "—", f.failed_at.isoformat(timespec="seconds"), f.stage, f.reason)
+    _console().print(table)
+
+
+@app.command()
+@handle_errors
+def retry(
+    article_refs: Annotated[
+        list[str] | None, typer.Argument(metavar="[ARTICLE...]", help="Failed articles (default: every failed one).")
+    ] = None,
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+) -> None:
+    """Clear the failed mark of articles and process them again (one that fails again is marked again)."""
+    from .maintenance import clear_failures
+
+    settings = _settings(db, config)
+    console = _console()
+    with _open(settings) as store:
+        ids = clear_failures(store, article_refs or None)
+    console.print(f"{len(ids)} articles to process again" + (f": {', '.join(ids)}" if 0 < len(ids) <= 10 else ""))
+    _process(settings, console, runner, scheduler, workers)
+
+
+@app.command()
+@handle_errors
+def delete(
+    article_refs: Annotated[list[str], typer.Argument(metavar="ARTICLE...", help="Article ids, id prefixes or external ids.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Delete articles and everything derived from them (reading, vectors, copy links, story membership, entity
+    mentions); a story left empty is removed, the briefs of the others are rebuilt by the next run."""
+    from .maintenance import delete_articles
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        done = delete_articles(store, article_refs)
+    console = _console()
+    console.print(f"deleted {len(done.articles)} articles: {', '.join(done.articles)}")
+    if done.stories_removed:
+        console.print(f"  removed {len(done.stories_removed)} stories left empty: {', '.join(done.stories_removed)}")
+    if done.stories_changed:
+        console.print(f"  {len(done.stories_changed)} stories changed (briefs marked stale): {', '.join(done.stories_changed)}")
+    if done.copies_unlinked:
+        console.print(f"  {len(done.copies_unlinked)} copies of them are originals now: {', '.join(done.copies_unlinked)}")
 
 
 @app.command()

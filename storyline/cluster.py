@@ -1217,8 +1217,12 @@ class ClusterStage:
     def __init__(self, index: StoryIndex, *, consolidate_every: int = 0) -> None:
         self.index = index
         self.consolidate_every = consolidate_every
-        self._since = 0
-        self._recent: set[str] = set()  # stories that received articles since the last consolidation
+        # The rhythm counts the articles already indexed, not this run's: a run resuming after a crash (its
+        # batches committed one by one) consolidates at the same articles as an uninterrupted run would.
+        self._since = len(index.assignments) % consolidate_every if consolidate_every else 0
+        tail = list(index.assignments)[len(index.assignments) - self._since :] if self._since else []
+        # stories that received articles since the last consolidation
+        self._recent: set[str] = {index.story_of[a] for a in tail if a in index.story_of}
 
     def warm_up(self) -> None:
         return None

@@ -59,6 +59,8 @@ class Settings:
     # "deferred" clears a touched story's stale documents instead, and its brief is built on first request
     # (`storyline brief`, `storyline demo`) or by `LocalRunner.build_briefs()`. Batch ingest wants "deferred".
     briefs: str = "eager"
+    # articles per processing batch; each batch's results commit in one transaction, so a crash loses one at most
+    process_batch: int = 64
     # web
     api_token: str | None = None
     max_request_bytes: int = 2_000_000
@@ -66,6 +68,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.briefs not in BRIEF_MODES:
             raise ConfigError(f"setting 'briefs' must be one of {', '.join(BRIEF_MODES)}", item=str(self.briefs))
+        if self.process_batch < 1:
+            raise ConfigError("setting 'process_batch' must be at least 1", item=str(self.process_batch))
 
 
 #: When a `process` call builds story briefs (see ``Settings.briefs``).

@@ -41,11 +41,14 @@ def ingest(
     the web API never passes it); ``None`` means ``settings.allow_private_urls``.
     """
     from .ingest import read_inputs
+    from .runners.faults import FaultPlan
 
     added: list[str] = []
     present: list[str] = []
     skipped: list[Skipped] = []
     pending: list[Article] = []
+
+    faults = FaultPlan.from_env()  # a test hook: kill this process after a chunk is stored (runners/faults.py)
 
     def flush() -> None:
         if pending:
@@ -53,6 +56,7 @@ def ingest(
             added.extend(new)
             present.extend(old)
             pending.clear()
+            faults.reached("ingest-chunk")
 
     for item in read_inputs(list(inputs), settings, on_progress=on_progress, allow_private=allow_private):
         if isinstance(item, Skipped):

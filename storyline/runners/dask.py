@@ -46,7 +46,7 @@ from ..errors import ConfigError, PipelineError
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
 from ..records import Article, IngestSummary, Skipped
 from ..store import Store
-from .local import LocalRunner, ProcessReport
+from .local import LocalRunner, ProcessReport, raise_failed
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ class DaskRunner(LocalRunner):
         scheduler: str | None = None,
         workers: int = 2,
         embedder: object | None = None,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         in_flight: int | None = None,
         ordered: bool = True,
         part_size: int | None = None,
@@ -403,6 +403,7 @@ class DaskRunner(LocalRunner):
                 new, old = self.store.add_articles(articles)
                 added.extend(new)
                 present.extend(old)
+                self.faults.reached("ingest-chunk")
             done += len(part)
             if on_progress:
                 on_progress(done, len(items))
@@ -447,7 +448,10 @@ class DaskRunner(LocalRunner):
         for batch, future in self._submit(
             (self._with_cached_vectors(b, embed) for b in batches), lambda b: (run_models_task, b, PLUGIN_NAME)
         ):
-            out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would
+            try:
+                out, timings = future.result()  # a stage error on a worker is raised here, as the local runner would
+            except Exception as exc:  # noqa: BLE001 - the runner isolates the article at fault
+                raise_failed(batch, exc)
             _take_timings(report, timings)
             if embed is not None:  # the vectors the workers computed join the store's cache, as the local runner's do
                 fresh = {aid: v for aid, v in out.embeddings.items() if aid not in batch.embeddings}
@@ -480,6 +484,8 @@ class DaskRunner(LocalRunner):
 
     def run_now(self, batch: Batch, models: Pipeline, report: ProcessReport) -> Batch:
         """One batch on a worker (its plugin is registered by :meth:`run_models`), waited for."""
+        if not models.stages:
+            return batch
         out, timings = self.client.submit(run_models_task, batch, PLUGIN_NAME, pure=False).result()
         _take_timings(report, timings)
         return out  # type: ignore[no-any-return]

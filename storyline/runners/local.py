@@ -10,10 +10,19 @@ has three phases per batch of articles, in arrival order:
    run them on workers, yielding batches back in order;
 3. **post** stages (``post_stages``): stateful, one writer — story assignment.
 
-Each batch's results are written back before the next batch's post phase, so an
-interrupted run loses at most the batches in flight and a re-run picks up the
-articles that no story holds yet. ``finish`` then saves stories, resolves
-entities store-wide and rebuilds the per-story analysis of touched stories.
+Each batch's results — copy links, readings, vectors, assignments and the stories they
+name — are committed in one transaction before the next batch's post phase
+(:mod:`.commit`), so a run killed at any point loses at most the batches in flight,
+and the next run picks up the articles that no story holds yet at the same batch
+boundary. ``finish`` then consolidates the touched stories, resolves entities
+store-wide and rebuilds the per-story analysis of touched stories; each batch marks
+that work stale in its transaction and ``finish`` clears a mark only when its work is
+committed, so a kill in between is repaired by the next run.
+
+An article whose processing fails in any stage (or whose results cannot be stored) is
+isolated: the batch is processed again article by article, the failing one is stored
+as failed with its stage and reason (``storyline articles --failed``), and later runs
+skip it until ``storyline retry`` or ``storyline delete``.
 
 Syndicated copies cost no model pass: CopyStage finds them first, the embed stage borrows the origin's
 vector, and a copy whose text is its origin's plus a credit line or boilerplate takes the origin's reading,
@@ -29,19 +38,24 @@ heaviest step after the models. ``settings.briefs == "eager"`` builds them in ``
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..config import Settings
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
 from ..records import Article, Reading
-from ..store import Store
+from ..store import ArticleFailure, Store
+from .commit import ENTITIES_KEY, commit_batch, failure_of, finish_stories, is_systemic, orphan_stories, story_index_of
+from .faults import FaultPlan
 
 if TYPE_CHECKING:
     from ..stories import StoryWiring
+
+log = logging.getLogger(__name__)
 
 StageProgress = Callable[[str, int, int], None]
 
@@ -63,6 +77,9 @@ class ProcessReport:
     briefs: int = 0
     briefs_deferred: int = 0  # touched stories whose brief is left for the first request (settings.briefs)
     copies_reused: int = 0  # syndicated copies that took their origin's reading from an earlier batch
+    failed: list[ArticleFailure] = field(default_factory=list)  # articles isolated as failed in this run
+    brief_errors: int = 0  # touched stories whose brief failed to build (left to be built on request)
+    repaired: int = 0  # stories an earlier, interrupted run had left unsaved (saved now)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)
@@ -73,6 +90,8 @@ class ProcessReport:
             f"processed {self.articles} articles in {self.seconds:.1f}s: {self.copies} copies, "
             f"{self.stories_touched} stories touched ({self.stories_total} in all), {self.entities} entities, "
             f"{self.briefs} briefs" + (f" ({self.briefs_deferred} deferred)" if self.briefs_deferred else "")
+            + (f", {len(self.failed)} failed (see `storyline articles --failed`)" if self.failed else "")
+            + (f", {self.repaired} unsaved stories repaired" if self.repaired else "")
             + (f" [{stages}]" if stages else "")
         )
 
@@ -90,14 +109,16 @@ class LocalRunner:
         settings: Settings,
         *,
         embedder: object | None = None,
-        batch_size: int = 64,
+        batch_size: int | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.embedder = embedder
-        self.batch_size = batch_size
+        self.batch_size = batch_size or settings.process_batch
         self._recent: OrderedDict[str, tuple[Article, Reading]] = OrderedDict()
         self._namesakes: Any = None  # read.coref.NamesakeLinker, made on the first entity refresh
+        self._pipelines: tuple[Pipeline, Pipeline, Pipeline] | None = None  # pre, models, post (see pipelines())
+        self.faults = FaultPlan.from_env()  # a test hook: kill this process at a named point (runners/faults.py)
 
     # ------------------------------------------------------------ stages (wired as they land)
 
@@ -128,8 +149,8 @@ class LocalRunner:
     # ------------------------------------------------------------ running
 
     def pending(self) -> list[str]:
-        """Ids of stored articles that no story holds yet, in ingest order."""
-        done = set(self.store.assignments())
+        """Ids of stored articles that no story holds yet and that have not failed, in ingest order."""
+        done = set(self.store.assignments()) | set(self.store.failures())
         return [a.id for a in self.store.iter_articles() if a.id not in done]
 
     def batches(self, ids: list[str]) -> Iterator[Batch]:
@@ -137,54 +158,135 @@ class LocalRunner:
             chunk = ids[start : start + self.batch_size]
             yield Batch(articles=tuple(self.store.articles(ids=chunk)))
 
-    def run_models(self, batches: Iterable[Batch], models: Pipeline, report: ProcessReport) -> Iterator[Batch]:
-        """Run the model stages on each batch, yielding results in order. Overridden by the Dask runner."""
-        for batch in batches:
-            yield models.run(batch, on_stage=report.add_timing)
-
-    def process(self, *, on_progress: StageProgress | None = None) -> ProcessReport:
-        began = time.perf_counter()
-        report = ProcessReport()
-        pending = self.pending()
-        if pending:
-            reused_before = getattr(getattr(self, "_read_stage", None), "copies_reused", 0)
+    def pipelines(self) -> tuple[Pipeline, Pipeline, Pipeline]:
+        """The pre, model and post pipelines, built once (and again after :meth:`reset`)."""
+        if self._pipelines is None:
             pre = Pipeline(self.pre_stages())
             models = Pipeline(self.model_stages(), provided=("articles", *_fields(pre)))
             post = Pipeline(self.post_stages(), provided=("articles", *_fields(pre), *_fields(models)))
+            self._pipelines = (pre, models, post)
+        return self._pipelines
 
-            # Batches submitted to the model stages and not consumed yet (only the Dask runner has several), with
-            # the copies held back from each because their origin is among them (see hold_copies).
-            in_flight: dict[str, Article] = {}
-            held: deque[tuple[Batch, dict[str, str]]] = deque()
+    def reset(self) -> None:
+        """Forget the stateful stages' in-memory state (copy and story indexes); it is loaded again from the
+        store, which holds exactly the committed batches. Called after a batch failed part way through."""
+        wiring = getattr(self, "_stories", None)
+        if wiring is not None:
+            from ..stories import StoryWiring
 
-            def pre_batches() -> Iterator[Batch]:
-                for batch in self.batches(pending):
-                    batch = pre.run(batch, on_stage=report.add_timing)
-                    batch = self.with_copy_readings(batch, report)
-                    if not self.ordered:  # results may come back in any order: nothing can be held back
-                        yield batch
-                        continue
-                    sent, hold = self.hold_copies(batch, in_flight)
-                    in_flight.update((a.id, a) for a in batch.articles)
-                    held.append((batch, hold))
-                    yield sent
+            self._stories = StoryWiring(self.store, self.settings, wiring.embedder)  # same model, no reload
+        self._pipelines = None
 
-            for batch in self.run_models(pre_batches(), models, report):
-                if self.ordered:
-                    full, hold = held.popleft()
-                    batch = self.restore_copies(full, batch, hold, models, report)
-                    for article in full.articles:
-                        in_flight.pop(article.id, None)
-                batch = post.run(batch, on_stage=report.add_timing)
-                self.save(batch, report)
-                report.articles += len(batch.articles)
-                if on_progress:
-                    on_progress("processing", report.articles, len(pending))
+    def run_models(self, batches: Iterable[Batch], models: Pipeline, report: ProcessReport) -> Iterator[Batch]:
+        """Run the model stages on each batch, yielding results in order. Overridden by the Dask runner."""
+        for batch in batches:
+            try:
+                out = models.run(batch, on_stage=report.add_timing)
+            except Exception as exc:  # noqa: BLE001 - isolated by process()
+                raise_failed(batch, exc)
+            yield out
+
+    def process(self, *, on_progress: StageProgress | None = None) -> ProcessReport:
+        """Process every pending article, then finish the work the batches (of this run or an interrupted one)
+        left: consolidation, entities, briefs."""
+        began = time.perf_counter()
+        report = ProcessReport()
+        self.repair(report)
+        pending = self.pending()
+        total = len(pending)
+        if pending:
+            reused_before = getattr(getattr(self, "_read_stage", None), "copies_reused", 0)
+            while pending:
+                try:
+                    self.run_batches(pending, report, on_progress, total)
+                    break
+                except BatchFailed as failed:  # the batch's writes were rolled back; find the article(s) at fault
+                    self.reset()
+                    self.isolate(failed, report, on_progress, total)
+                    pending = self.pending()
             reader = getattr(self, "_read_stage", None)  # copies whose origin was in the same batch (local only)
             report.copies_reused += getattr(reader, "copies_reused", 0) - reused_before
         self.finish(report)
         report.seconds = time.perf_counter() - began
         return report
+
+    def run_batches(self, pending: list[str], report: ProcessReport, on_progress: StageProgress | None, total: int) -> None:
+        """Stream ``pending`` through the stages batch by batch, committing each; a batch that fails raises
+        :class:`BatchFailed` (the batches after it are left pending)."""
+        pre, models, post = self.pipelines()
+        # Batches submitted to the model stages and not consumed yet (only the Dask runner has several), with
+        # the copies held back from each because their origin is among them (see hold_copies).
+        in_flight: dict[str, Article] = {}
+        held: deque[tuple[Batch, dict[str, str]]] = deque()
+
+        def pre_batches() -> Iterator[Batch]:
+            for raw in self.batches(pending):
+                try:
+                    batch = pre.run(raw, on_stage=report.add_timing)
+                    batch = self.with_copy_readings(batch, report)
+                except Exception as exc:  # noqa: BLE001 - isolated by process()
+                    raise_failed(raw, exc)
+                if not self.ordered:  # results may come back in any order: nothing can be held back
+                    yield batch
+                    continue
+                sent, hold = self.hold_copies(batch, in_flight)
+                in_flight.update((a.id, a) for a in batch.articles)
+                held.append((batch, hold))
+                yield sent
+
+        for batch in self.run_models(pre_batches(), models, report):
+            self.faults.reached("models")
+            current = batch
+            try:
+                if self.ordered:
+                    full, hold = held.popleft()
+                    current = full  # with the copies held back from the models
+                    batch = self.restore_copies(full, batch, hold, models, report)
+                    for article in full.articles:
+                        in_flight.pop(article.id, None)
+                batch = post.run(batch, on_stage=report.add_timing)
+                self.save(batch, report)
+            except Exception as exc:  # noqa: BLE001 - isolated by process()
+                raise_failed(current, exc)
+            report.articles += len(batch.articles)
+            if on_progress:
+                on_progress("processing", report.articles + len(report.failed), total)
+
+    def isolate(self, failed: BatchFailed, report: ProcessReport, on_progress: StageProgress | None, total: int) -> None:
+        """Process the articles of a failed batch one at a time; those that fail again are stored as failed with
+        their reason (later runs skip them) and the others are committed as usual.
+
+        When every article of a batch of several fails with the same message, the fault is not theirs (a model
+        that cannot run, a store that cannot be written): the error is raised and nothing is marked.
+        """
+        failures: list[tuple[ArticleFailure, BaseException]] = []
+        for article in failed.batch.articles:
+            try:
+                self.process_now(Batch(articles=(article,)), report)
+            except Exception as exc:  # noqa: BLE001 - one article's failure, recorded below
+                cause = exc.error if isinstance(exc, BatchFailed) else exc
+                if is_systemic(cause):
+                    raise cause from exc
+                failures.append((failure_of(article.id, cause), cause))
+                self.reset()  # the failed article may have entered the copy or story index
+                continue
+            report.articles += 1
+            if on_progress:
+                on_progress("processing", report.articles + len(report.failed) + len(failures), total)
+        if len(failures) > 1 and len(failures) == len(failed.batch.articles) and len({f.reason for f, _ in failures}) == 1:
+            raise failures[0][1]
+        if failures:
+            self.store.put_failures(f for f, _ in failures)
+            report.failed.extend(f for f, _ in failures)
+
+    def process_now(self, batch: Batch, report: ProcessReport) -> None:
+        """Every phase for one small batch, waited for, and its commit (the article-by-article path)."""
+        pre, models, post = self.pipelines()
+        batch = pre.run(batch, on_stage=report.add_timing)
+        batch = self.with_copy_readings(batch, report)
+        batch = self.run_now(batch, models, report)
+        batch = post.run(batch, on_stage=report.add_timing)
+        self.save(batch, report)
 
     def with_copy_readings(self, batch: Batch, report: ProcessReport) -> Batch:
         """``batch`` with readings for its syndicated copies whose origin was read in an earlier batch (or run).
@@ -300,28 +402,44 @@ class LocalRunner:
             self._recent.popitem(last=False)
 
     def save(self, batch: Batch, report: ProcessReport) -> None:
-        if batch.copies:
-            self.store.put_copies(batch.copies.values())
-            report.copies += len(batch.copies)
+        """Commit one batch's results in one transaction (:func:`~storyline.runners.commit.commit_batch`)."""
+        _, _, post = self.pipelines()
+        touched = commit_batch(self.store, batch, story_index_of(post.stages), self.faults, self.stories().save)
+        report.copies += len(batch.copies)
+        report.touched |= touched
         if batch.readings:
-            self.store.put_readings(batch.readings.values())
             self._remember(batch)
-        if batch.assignments:
-            self.store.put_assignments(batch.assignments.values())
-            report.touched.update(a.story_id for a in batch.assignments.values())
-        self.stories().save(batch)  # issue 3: new embeddings
+
+    def repair(self, report: ProcessReport) -> None:
+        """Mark for the end of this run the stories an interrupted run left unsaved (assignments name them, no
+        story record exists): a store written before batches committed their stories can hold such."""
+        orphans = orphan_stories(self.store)
+        if orphans:
+            with self.store.transaction():
+                self.store.mark_stale("tidy", orphans)
+                self.store.mark_stale("brief", orphans)
+                self.store.mark_stale("entities", [ENTITIES_KEY])
+            report.repaired = len(orphans)
 
     def finish(self, report: ProcessReport) -> None:
-        report.touched |= self.stories().finish()  # issue 3: consolidate, save stories
+        """The work the batches marked stale: consolidate the touched stories, refresh the store-wide entities,
+        build (or clear) the touched stories' briefs. Each mark is cleared once its work is stored."""
+        index = None
+        if self.store.stale("tidy"):
+            _, _, post = self.pipelines()  # loads the story index from the store when no batch ran
+            index = story_index_of(post.stages)
+        report.touched |= finish_stories(self.store, index, self.faults)
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
-        if report.articles:  # issue 4: entities are resolved over every stored reading
+        if self.store.stale("entities"):  # issue 4: entities are resolved over every stored reading
             from ..read.catalog import refresh_entities
 
             began = time.perf_counter()
             if self._namesakes is None:
                 self._namesakes = self.namesake_linker()  # remembers its answers across batches
             report.entities = len(refresh_entities(self.store, linker=self._namesakes))
+            self.faults.reached("entities")
+            self.store.clear_stale("entities")
             report.stage_seconds["entities"] = report.stage_seconds.get("entities", 0.0) + time.perf_counter() - began
         if self.settings.briefs == "eager":
             self.write_story_docs(report)
@@ -348,9 +466,11 @@ class LocalRunner:
         return sorted(live)
 
     def write_story_docs(self, report: ProcessReport) -> None:
-        """Issue 5: facts, conflicts, quote groups, timeline and a checked brief for every touched story."""
-        if report.touched:
-            report.briefs += self.build_briefs(report.touched, report=report)
+        """Issue 5: facts, conflicts, quote groups, timeline and a checked brief for every story marked stale."""
+        marked = self.store.stale("brief")
+        if marked:
+            report.briefs += self.build_briefs(marked, report=report)
+            self.store.clear_stale("brief", marked)  # stories gone since (merged, deleted) need nothing
 
     def defer_story_docs(self, report: ProcessReport) -> None:
         """``briefs = "deferred"``: clear the touched stories' stale documents; a brief is built when asked for.
@@ -359,11 +479,14 @@ class LocalRunner:
         which every reader takes as "not computed yet"): ``brief_for`` then builds it on first request.
         """
         began = time.perf_counter()
-        for story_id in self.live_stories(report.touched):
+        marked = self.store.stale("brief")
+        for story_id in self.live_stories(marked):
             if self.store.get_story_doc(story_id, "brief") is not None or self.store.get_story_doc(story_id, "facts") is not None:
-                for kind in STORY_DOC_KINDS:
-                    self.store.put_story_doc(story_id, kind, None)
+                with self.store.transaction():
+                    for kind in STORY_DOC_KINDS:
+                        self.store.put_story_doc(story_id, kind, None)
             report.briefs_deferred += 1
+        self.store.clear_stale("brief", marked)
         report.stage_seconds["briefs-deferred"] = report.stage_seconds.get("briefs-deferred", 0.0) + time.perf_counter() - began
 
     def build_briefs(self, story_ids: Iterable[str] | None = None, *, report: ProcessReport | None = None) -> int:
@@ -381,7 +504,20 @@ class LocalRunner:
             todo = self.live_stories(story_ids)
         embedder = self.sentence_embedder() if todo else None
         for story_id in todo:
-            analyse_and_store(self.store, story_id, embedder)
+            try:
+                analyse_and_store(self.store, story_id, embedder)
+            except Exception as exc:  # noqa: BLE001 - one story's brief must not stop every later run
+                if story_ids is None:
+                    raise
+                log.warning("brief of story %s failed (%s); it is built again when asked for", story_id, exc)
+                with self.store.transaction():
+                    for kind in STORY_DOC_KINDS:
+                        self.store.put_story_doc(story_id, kind, None)
+                if report is not None:
+                    report.brief_errors += 1
+            if story_ids is not None:
+                self.store.clear_stale("brief", [story_id])  # done: a kill after this does not build it again
+            self.faults.reached("brief")
         if report is not None:
             report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
         return len(todo)
@@ -399,3 +535,24 @@ class LocalRunner:
 
 def _fields(pipeline: Pipeline) -> set[str]:
     return {name for stage in pipeline.stages for name in stage.provides}
+
+
+class BatchFailed(Exception):
+    """A batch failed part way through (any stage, or its commit); nothing of it is stored.
+
+    ``batch`` holds the articles as the batch entered the failing phase; ``error`` is what went wrong.
+    """
+
+    def __init__(self, batch: Batch, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.batch = batch
+        self.error = error
+
+
+def raise_failed(batch: Batch, exc: BaseException) -> NoReturn:
+    """Raise (from an ``except`` block) what ``batch`` failing with ``exc`` means: a :class:`BatchFailed` for the
+    runner to isolate the article at fault, or ``exc`` itself when the setup is broken (``commit.SYSTEMIC``) or
+    it already is one."""
+    if isinstance(exc, BatchFailed) or is_systemic(exc):
+        raise exc
+    raise BatchFailed(batch, exc) from exc

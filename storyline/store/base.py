@@ -8,6 +8,7 @@ conformance suite (``tests/store/test_conformance.py``) runs on each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -48,10 +49,36 @@ class FeedState:
     articles: int = 0  # articles this feed has added, in all
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFailure:
+    """Why processing an article failed: later runs skip it until it is retried (``storyline retry``) or deleted.
+
+    ``stage`` names where it failed (a pipeline stage such as ``read`` or ``cluster``, or ``store`` when its
+    results could not be written); ``reason`` is the error's message.
+    """
+
+    article_id: str
+    stage: str
+    reason: str
+    failed_at: datetime
+
+
+#: Kinds of stale marks (:meth:`Store.mark_stale`): work a committed batch leaves for the end of its run.
+#: ``tidy``: stories (by id) to consolidate; ``entities``: the store-wide entity table (key ``""``);
+#: ``brief``: stories whose facts and brief no longer describe their members.
+STALE_KINDS = ("tidy", "entities", "brief")
+
+
 class Store(Protocol):
     url: str
 
     def close(self) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """``with store.transaction():`` every write inside commits together when the block ends, or none does
+        (an exception rolls them all back). Blocks nest: only the outermost commits. Reads inside see the
+        block's own writes."""
+        ...
 
     # -- articles
     def add_articles(self, articles: Iterable[Article]) -> tuple[list[str], list[str]]:
@@ -70,6 +97,12 @@ class Store(Protocol):
 
     def count_articles(self) -> int: ...
 
+    def delete_articles(self, ids: Sequence[str]) -> list[str]:
+        """Remove these articles and every row keyed by them: vectors, own copy link, reading, assignment,
+        failure. Returns the ids that were stored. Stories, links of other articles and entities are the
+        caller's to fix (:mod:`storyline.maintenance`)."""
+        ...
+
     # -- embeddings
     def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
 
@@ -80,7 +113,13 @@ class Store(Protocol):
         """Replace the copy link of each article named."""
         ...
 
-    def copies(self) -> list[CopyLink]: ...
+    def copies(self, ids: Sequence[str] | None = None) -> list[CopyLink]:
+        """Every copy link, or those of the articles ``ids``; by article id."""
+        ...
+
+    def delete_copies(self, ids: Sequence[str]) -> None:
+        """Remove the copy links of the articles ``ids`` (they become originals)."""
+        ...
 
     # -- readings
     def put_readings(self, readings: Iterable[Reading]) -> None: ...
@@ -108,6 +147,10 @@ class Store(Protocol):
         """By id or unique prefix, following merge redirects. Raises NotFound."""
         ...
 
+    def delete_stories(self, ids: Sequence[str]) -> None:
+        """Remove these stories and their documents (a story left without members)."""
+        ...
+
     # -- overrides
     def add_override(self, kind: str, args: Sequence[str]) -> Override: ...
 
@@ -124,6 +167,31 @@ class Store(Protocol):
     def put_story_doc(self, story_id: str, kind: str, payload: Any) -> None: ...
 
     def get_story_doc(self, story_id: str, kind: str) -> Any | None: ...
+
+    # -- failed articles (skipped by later runs) and stale marks (work left for the end of a run)
+    def put_failures(self, failures: Iterable[ArticleFailure]) -> None:
+        """Record (or replace) why these articles failed."""
+        ...
+
+    def failures(self) -> dict[str, ArticleFailure]:
+        """Every failed article's failure, by article id."""
+        ...
+
+    def clear_failures(self, ids: Sequence[str] | None = None) -> list[str]:
+        """Forget the failures of ``ids`` (all when None) so the next run processes them; returns the ids cleared."""
+        ...
+
+    def mark_stale(self, kind: str, keys: Iterable[str]) -> None:
+        """Mark ``keys`` of ``kind`` (one of :data:`STALE_KINDS`) as needing work; marking twice is marking once."""
+        ...
+
+    def stale(self, kind: str) -> set[str]:
+        """The keys of ``kind`` marked and not cleared yet."""
+        ...
+
+    def clear_stale(self, kind: str, keys: Iterable[str] | None = None) -> None:
+        """Clear marks of ``kind``: these keys, or all of them when None."""
+        ...
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
         """Full-text search over titles and text: (article id, snippet)."""

@@ -71,4 +71,25 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        3,
+        "article failures (poison isolation) and pending-work markers (crash-consistent processing)",
+        (
+            # One row per article whose processing failed: later runs skip it until it is retried or deleted.
+            """CREATE TABLE failures (
+                article_id TEXT PRIMARY KEY,
+                stage TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                failed_at TEXT NOT NULL
+            )""",
+            # Work a committed batch left for the end of the run (consolidating the stories it touched,
+            # refreshing the store-wide entities, building briefs); a run killed before it did that work
+            # leaves the rows here, and the next run does it.
+            """CREATE TABLE stale_marks (
+                kind TEXT NOT NULL,
+                key TEXT NOT NULL,
+                PRIMARY KEY (kind, key)
+            )""",
+        ),
+    ),
 )

@@ -75,7 +75,8 @@ class PostgresStore(SQLStore):
             try:
                 return super()._rows(sql, params)
             finally:
-                self._rollback()  # end the read-only transaction psycopg opened (see module docstring)
+                if not self._tx:  # inside transaction() the block's writes must survive its reads
+                    self._rollback()  # end the read-only transaction psycopg opened (see module docstring)
 
     def _lock_migrations(self, cur: Any) -> None:
         self._lock_table(cur, "migrations")

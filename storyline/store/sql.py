@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -17,6 +18,7 @@ from ..errors import Conflict, NotFound, StoreError
 from ..records import Article, Assignment, CopyLink, Entity, LocalEntity, Reading, Story
 from .base import FeedState, Override
 from .migrations import MIGRATIONS
+from .upkeep import Upkeep, id_chunks
 
 _ARTICLE_COLUMNS = (
     "id", "external_id", "outlet", "url", "title", "author", "published",
@@ -67,8 +69,8 @@ def _by_key(records: Iterable[Any], key: str) -> list[Any]:
     return sorted(records, key=lambda r: getattr(r, key))
 
 
-class SQLStore:
-    """Store protocol implemented once in portable SQL."""
+class SQLStore(Upkeep):
+    """Store protocol implemented once in portable SQL (deleting, failures and stale marks in :class:`Upkeep`)."""
 
     dialect: Dialect
 
@@ -78,6 +80,8 @@ class SQLStore:
         self.dialect = dialect
         self._conn = conn
         self._lock = threading.RLock()  # one writer per process; the database serialises processes
+        self._tx = 0  # depth of open transaction() blocks: writes inside them wait for the outermost to commit
+        self._tx_failed = False  # a statement inside the open transaction failed: it was rolled back
         self._migrate()
 
     # ------------------------------------------------------------ plumbing
@@ -97,7 +101,7 @@ class SQLStore:
                 cur.execute(self._sql(sql), tuple(params))
                 return cur
             except Exception as exc:  # DB-API errors differ per driver
-                self._rollback()
+                self._abort()
                 raise StoreError(f"{type(exc).__name__}: {exc}", item=self._label) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -117,9 +121,9 @@ class SQLStore:
                 for sql, run in itertools.groupby(statements, key=lambda statement: statement[0]):
                     cur.executemany(self._sql(sql), [tuple(params) for _, params in run])
                     changed += max(cur.rowcount, 0)
-                self._conn.commit()
+                self._commit()
             except Exception as exc:
-                self._rollback()
+                self._abort()
                 raise StoreError(f"write failed: {type(exc).__name__}: {exc}", item=self._label) from exc
             return changed
 
@@ -128,6 +132,46 @@ class SQLStore:
             self._conn.rollback()
         except Exception:  # noqa: BLE001 - the connection may already be gone
             pass
+
+    def _commit(self) -> None:
+        """Commit a write, unless it runs inside :meth:`transaction` (whose end commits it with the rest)."""
+        if not self._tx:
+            self._conn.commit()
+
+    def _abort(self) -> None:
+        """Roll back after a failed statement. Inside :meth:`transaction` that undoes the block's earlier writes
+        too (PostgreSQL refuses anything else in a failed transaction), so the block is marked failed: it
+        cannot commit, whatever its caller does with the error."""
+        self._rollback()
+        if self._tx:
+            self._tx_failed = True
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside the block commit together at its end, or not at all (see :meth:`Store.transaction`).
+
+        The store's lock is held for the whole block, so other threads of this process wait; other processes
+        see nothing of it before the commit, and after a crash (kill -9) nothing of it at all.
+        """
+        with self._lock:
+            if self._tx:  # nested: the outermost block commits
+                self._tx += 1
+                try:
+                    yield
+                finally:
+                    self._tx -= 1
+                return
+            self._tx, self._tx_failed = 1, False
+            try:
+                yield
+                if self._tx_failed:
+                    raise StoreError("a write inside the transaction failed; nothing of it was stored", item=self._label)
+                self._conn.commit()
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._tx, self._tx_failed = 0, False
 
     def _lock_table(self, cur: Any, table: str) -> None:
         """Make writers of ``table`` take turns until the transaction ends, for writes that row locks cannot
@@ -218,9 +262,9 @@ class SQLStore:
                     sql = f"INSERT INTO articles ({cols}) VALUES {values} ON CONFLICT (id) DO NOTHING RETURNING id"
                     cur.execute(self._sql(sql), params)
                     new.update(aid for (aid,) in cur.fetchall())
-                self._conn.commit()
+                self._commit()
             except Exception as exc:
-                self._rollback()
+                self._abort()
                 raise StoreError(f"could not store articles: {exc}", item=self._label) from exc
         added: list[str] = []
         present: list[str] = []
@@ -320,8 +364,21 @@ class SQLStore:
         )
         self._write((sql, (link.article_id, link.copy_of, _dumps(link))) for link in _by_key(links, "article_id"))
 
-    def copies(self) -> list[CopyLink]:
-        return [from_json(CopyLink, json.loads(p)) for (p,) in self._rows("SELECT payload FROM copies ORDER BY article_id")]
+    def copies(self, ids: Sequence[str] | None = None) -> list[CopyLink]:
+        if ids is None:
+            rows = self._rows("SELECT payload FROM copies ORDER BY article_id")
+        else:
+            rows = []
+            for chunk in id_chunks(sorted(set(ids))):
+                marks = ", ".join("?" for _ in chunk)
+                rows += self._rows(f"SELECT payload FROM copies WHERE article_id IN ({marks}) ORDER BY article_id", chunk)
+        return [from_json(CopyLink, json.loads(p)) for (p,) in rows]
+
+    def delete_copies(self, ids: Sequence[str]) -> None:
+        self._write(
+            (f"DELETE FROM copies WHERE article_id IN ({', '.join('?' for _ in chunk)})", chunk)
+            for chunk in id_chunks(sorted(set(ids)))
+        )
 
     # ------------------------------------------------------------ readings
 
@@ -406,9 +463,9 @@ class SQLStore:
                 cur = self._conn.cursor()
                 cur.execute(sql, (kind, json.dumps(list(args)), now.isoformat()))
                 (new_id,) = cur.fetchone()  # RETURNING, not "the last row": another process may add one meanwhile
-                self._conn.commit()
+                self._commit()
             except Exception as exc:
-                self._rollback()
+                self._abort()
                 raise StoreError(f"could not store override: {exc}", item=self._label) from exc
         return Override(int(new_id), kind, tuple(args), now)
 

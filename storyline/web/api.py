@@ -79,6 +79,12 @@ class StoryPage(BaseModel):
     items: list[StoryOut]
 
 
+class FailureOut(BaseModel):
+    stage: str = Field(description="where processing failed: a pipeline stage (read, embed, cluster...) or store")
+    reason: str
+    failed_at: datetime
+
+
 class ArticleOut(BaseModel):
     id: str
     title: str | None
@@ -87,6 +93,7 @@ class ArticleOut(BaseModel):
     url: str | None
     external_id: str | None
     story_id: str | None = None
+    failure: FailureOut | None = Field(None, description="set when processing failed; later runs skip the article")
 
 
 class ArticlePage(BaseModel):
@@ -204,6 +211,18 @@ class IngestUrls(BaseModel):
     urls: list[str] = Field(min_length=1, max_length=100, description="http(s) pages or RSS/Atom feed URLs")
 
 
+class RetryOut(BaseModel):
+    retried: list[str] = Field(description="articles whose failed mark was cleared")
+    processing: bool = Field(description="true when a pipeline run over them was started")
+
+
+class DeleteOut(BaseModel):
+    deleted: list[str]
+    stories_removed: list[str] = Field(description="stories left without members, and those merged into them")
+    stories_changed: list[str] = Field(description="stories that lost members; their briefs are rebuilt by the next run")
+    copies_unlinked: list[str] = Field(description="articles that copied a deleted one and are originals now")
+
+
 class SkippedOut(BaseModel):
     source: str
     reason: str
@@ -234,6 +253,7 @@ class ArticleQuery(BaseModel):
     outlet: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="page size")
     offset: int = Field(0, ge=0, le=10_000_000, description="rows to skip")
+    failed: bool = Field(False, description="only articles whose processing failed, oldest failure first, with why")
 
 
 class SearchQuery(BaseModel):
@@ -252,6 +272,10 @@ INGEST_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "missing or wrong API token"},
     403: {"model": ErrorOut, "description": "ingest is disabled (no API token configured)"},
     413: {"model": ErrorOut, "description": "request body too large"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **INGEST_ERRORS,
+    409: {"model": ErrorOut, "description": "the change contradicts what is stored (e.g. the article is not failed)"},
 }
 
 
@@ -424,6 +448,8 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
     async def list_articles(request: Request) -> Response:
         query = read_query(ArticleQuery, request)
         data, limit, offset = data_of(request), query.limit, query.offset
+        if query.failed:
+            return json_answer(await run_in_threadpool(failed_page, data, query))
         total, items = data.list_articles(limit=limit, offset=offset, outlet=query.outlet)
         story_of = data.snap.story_of
         return json_answer({"total": total, "limit": limit, "offset": offset,
@@ -472,6 +498,17 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         items = [{"article": article_out(h.article, h.story_id), "snippet": h.snippet, "story_id": h.story_id}
                  for h in hits]  # fmt: skip
         return json_answer({"query": query.q, "items": items})
+
+    def failed_page(data: WebData, query: ArticleQuery) -> dict[str, Any]:
+        from ..maintenance import failed_articles
+
+        rows = failed_articles(data.store)
+        if query.outlet:
+            rows = [r for r in rows if (r.article.outlet or "").casefold() == query.outlet.casefold()]
+        page = rows[query.offset : query.offset + query.limit]
+        items = [{**article_out(r.article), "failure": {"stage": r.failure.stage, "reason": r.failure.reason,
+                                                        "failed_at": r.failure.failed_at}} for r in page]  # fmt: skip
+        return {"total": len(rows), "limit": query.limit, "offset": query.offset, "items": items}
 
     def start_processing(data: WebData, settings: Settings, background: BackgroundTasks, added: list[str]) -> bool:
         if not (added and process):
@@ -562,5 +599,34 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         skipped = refused + (list(result.skipped) if result else [])
         processing = run_pipeline and start_processing(data, settings, background, added)
         return summary(data, added, present, skipped, processing)
+
+    @router.post("/articles/{article_id}/retry", response_model=RetryOut, responses=WRITE_ERRORS, dependencies=secured,
+                 summary="Clear an article's failed mark and process it again (token required)")  # fmt: skip
+    def retry_article(article_id: str, data: Data, request: Request, background: BackgroundTasks) -> dict[str, Any]:
+        """409 when the article is not marked failed. The run is started in the background, as after an ingest;
+        an article that fails again is marked failed again (``GET /articles?failed=true``)."""
+        from ..maintenance import clear_failures
+
+        ids = clear_failures(data.store, [article_id])
+        return {"retried": ids, "processing": start_processing(data, get_settings(request), background, ids)}
+
+    @router.delete("/articles/{article_id}", response_model=DeleteOut, responses=WRITE_ERRORS, dependencies=secured,
+                   summary="Delete an article and everything derived from it (token required)")  # fmt: skip
+    def delete_article(article_id: str, data: Data) -> dict[str, Any]:
+        """Its reading, vectors, copy links, story membership (a story left empty is removed) and entity mentions
+        go with it; the briefs of the stories it was in are rebuilt by the next run. 409 while a pipeline run
+        started by this server is going on."""
+        from ..errors import Conflict
+        from ..maintenance import delete_articles
+
+        if not process_lock.acquire(blocking=False):
+            raise Conflict("articles are being processed", item=article_id, hint="try again when the run has ended")
+        try:
+            done = delete_articles(data.store, [article_id])
+        finally:
+            process_lock.release()
+        data.index.refresh_now()
+        return {"deleted": list(done.articles), "stories_removed": list(done.stories_removed),
+                "stories_changed": list(done.stories_changed), "copies_unlinked": list(done.copies_unlinked)}  # fmt: skip
 
     return router

@@ -20,6 +20,7 @@ from storyline.embed import EmbedStage, FakeEmbedder
 from storyline.pipeline import Batch
 from storyline.records import Assignment, CopyLink, Reading, content_id, normalize_text
 from storyline.runners.dask import DaskRunner, read_part_task
+from storyline.runners.commit import finish_stories, story_index_of
 from storyline.runners.local import LocalRunner, ProcessReport
 from storyline.store import open_store
 
@@ -353,7 +354,8 @@ class StagesOnly(LocalRunner):
     those run in the client after the batches, the same code for both runners, and are tested with their modules."""
 
     def finish(self, report: ProcessReport) -> None:
-        report.touched |= self.stories().finish()
+        _, _, post = self.pipelines()
+        report.touched |= finish_stories(self.store, story_index_of(post.stages), self.faults)
         report.stories_touched = len(report.touched)
 
 

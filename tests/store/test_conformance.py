@@ -6,6 +6,7 @@ backend: what passes here behaves the same on both. Records are built by hand.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import traceback
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -31,7 +32,7 @@ from storyline.records import (
     Role,
     Story,
 )
-from storyline.store import Store, open_store
+from storyline.store import ArticleFailure, Store, open_store
 from storyline.store.migrations import MIGRATIONS
 
 T0 = datetime(2026, 3, 18, 8, 0, tzinfo=UTC)
@@ -388,6 +389,144 @@ def test_story_docs_round_trip_and_upsert(store: Store) -> None:
     assert store.get_story_doc("s2", "facts") is None
     store.put_story_doc("s1", "facts", {"facts": []})
     assert store.get_story_doc("s1", "facts") == {"facts": []}
+
+
+# ---------------------------------------------------------------- transactions, deleting, failures, stale marks
+
+
+def test_transaction_commits_everything_at_its_end_and_nothing_before(store: Store, store_url: str) -> None:
+    other = open_store(store_url)  # another process's view
+    try:
+        with store.transaction():
+            store.add_articles([art(1)])
+            store.put_readings([Reading(article_id="a00000001", sentences=((0, 5),))])
+            store.put_assignments([Assignment("a00000001", "s1", 0.5, True, "first")])
+            store.save_stories([story("s1", T0)])
+            store.mark_stale("tidy", ["s1"])
+            assert store.count_articles() == 1 and set(store.assignments()) == {"a00000001"}  # own writes seen
+            assert other.count_articles() == 0 and other.assignments() == {} and other.stale("tidy") == set()
+        assert other.count_articles() == 1 and set(other.assignments()) == {"a00000001"}
+        assert ids_of(other.stories()) == ["s1"] and other.stale("tidy") == {"s1"}
+    finally:
+        other.close()
+
+
+def test_exception_in_a_transaction_rolls_back_every_write(store: Store) -> None:
+    store.add_articles([art(1)])
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_articles([art(2)])
+            store.put_copies([CopyLink("a00000002", "syndicated", 1.0, copy_of="a00000001")])
+            store.put_embeddings("m", {"a00000002": np.ones(3, dtype=np.float32)})
+            store.put_failures([ArticleFailure("a00000001", "read", "boom", T0)])
+            store.add_override("merge", ["s1", "s2"])
+            raise RuntimeError("killed half way")
+    assert ids_of(store.articles()) == ["a00000001"]
+    assert store.copies() == [] and store.get_embeddings("m", ["a00000002"]) == {}
+    assert store.failures() == {} and store.overrides() == []
+    store.add_articles([art(3)])  # the connection is usable afterwards
+    assert store.count_articles() == 2
+
+
+def test_nested_transactions_commit_with_the_outermost(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            with store.transaction():
+                store.add_articles([art(1)])
+            assert store.count_articles() == 1
+            raise RuntimeError("after the inner block")
+    assert store.count_articles() == 0
+    with store.transaction():
+        with store.transaction():
+            store.add_articles([art(2)])
+        store.add_articles([art(3)])
+    assert ids_of(store.articles()) == ["a00000002", "a00000003"]
+
+
+def test_a_failed_write_inside_a_transaction_fails_the_whole_block(store: Store) -> None:
+    bad = Article(id="abad0001", text=None)  # type: ignore[arg-type]  # violates NOT NULL
+    with pytest.raises(StoreError):
+        with store.transaction():
+            store.put_readings([Reading(article_id="a1")])
+            with contextlib.suppress(StoreError):  # a caller that swallows the error cannot commit the rest
+                store.add_articles([bad])
+            store.put_assignments([Assignment("a1", "s1", 0.5, True, "")])
+    assert store.readings() == {} and store.assignments() == {}
+    store.put_readings([Reading(article_id="a1")])
+    assert set(store.readings()) == {"a1"}
+
+
+def test_delete_articles_removes_every_row_keyed_by_them(store: Store) -> None:
+    store.add_articles([art(1), art(2), art(3)])
+    ids = ["a00000001", "a00000002", "a00000003"]
+    store.put_embeddings("m1", {i: np.ones(2, dtype=np.float32) for i in ids})
+    store.put_embeddings("m2", {"a00000002": np.ones(2, dtype=np.float32)})
+    spans = {"a00000002#0-9:0a1b2c3d": np.ones(2, dtype=np.float32), "a00000022#0-9:0a1b2c3d": np.ones(2, dtype=np.float32)}
+    store.put_embeddings("sentences:m1", spans)  # a brief's sentence vectors, keyed by article span
+    store.put_copies([CopyLink("a00000002", "syndicated", 1.0, copy_of="a00000001"),
+                      CopyLink("a00000003", "rewrite", 0.8, copy_of="a00000002")])  # fmt: skip
+    store.put_readings(Reading(article_id=i) for i in ids)
+    store.put_assignments(Assignment(i, "s1", 0.5, False, "") for i in ids)
+    store.put_failures([ArticleFailure("a00000002", "read", "boom", T0)])
+    assert store.delete_articles(["a00000002", "anotthere"]) == ["a00000002"]
+    assert ids_of(store.articles()) == ["a00000001", "a00000003"] and store.count_articles() == 2
+    assert set(store.get_embeddings("m1", ids)) == {"a00000001", "a00000003"} and store.get_embeddings("m2", ids) == {}
+    assert [c.article_id for c in store.copies()] == ["a00000003"]  # a link *to* it is the caller's to fix
+    assert set(store.get_embeddings("sentences:m1", list(spans))) == {"a00000022#0-9:0a1b2c3d"}
+    assert set(store.readings()) == set(store.assignments()) == {"a00000001", "a00000003"}
+    assert store.failures() == {}
+    with pytest.raises(NotFound):
+        store.get_article("a00000002")
+    assert store.search("harbour") and all(aid != "a00000002" for aid, _ in store.search("harbour"))
+    assert store.add_articles([art(2)]) == (["a00000002"], [])  # ingesting it again stores it again
+    assert store.delete_articles([]) == []
+
+
+def test_copies_of_some_articles_and_deleting_links(store: Store) -> None:
+    links = [CopyLink(f"a{n}", "syndicated", 1.0, copy_of="a0") for n in range(1, 5)]
+    store.put_copies(links)
+    assert [c.article_id for c in store.copies(["a3", "a1", "a9"])] == ["a1", "a3"]
+    assert store.copies([]) == []
+    store.delete_copies(["a2", "a4", "a9"])
+    assert [c.article_id for c in store.copies()] == ["a1", "a3"]
+
+
+def test_delete_stories_removes_their_documents(store: Store) -> None:
+    store.save_stories([story("s1", T0), story("s2", T0)])
+    store.put_story_doc("s1", "brief", {"x": 1})
+    store.put_story_doc("s2", "brief", {"x": 2})
+    store.delete_stories(["s1"])
+    assert ids_of(store.stories(include_merged=True)) == ["s2"]
+    assert store.get_story_doc("s1", "brief") is None and store.get_story_doc("s2", "brief") == {"x": 2}
+    with pytest.raises(NotFound):
+        store.get_story("s1")
+
+
+def test_failures_replace_per_article_and_clear(store: Store) -> None:
+    later = T0 + timedelta(minutes=5)
+    store.put_failures([ArticleFailure("a2", "read", "[read] text too long", T0),
+                        ArticleFailure("a1", "store", "date out of range", later)])  # fmt: skip
+    assert list(store.failures()) == ["a2", "a1"]  # oldest failure first
+    assert store.failures()["a1"] == ArticleFailure("a1", "store", "date out of range", later)
+    store.put_failures([ArticleFailure("a2", "cluster", "again", later)])
+    assert store.failures()["a2"].stage == "cluster" and len(store.failures()) == 2
+    assert store.clear_failures(["a2", "a9"]) == ["a2"]
+    assert list(store.failures()) == ["a1"]
+    store.put_failures([ArticleFailure("a3", "embed", "x", T0)])
+    assert store.clear_failures() == ["a1", "a3"] and store.failures() == {}
+
+
+def test_stale_marks_per_kind(store: Store) -> None:
+    store.mark_stale("tidy", ["s1", "s2", "s1"])
+    store.mark_stale("tidy", ["s2", "s3"])
+    store.mark_stale("entities", [""])
+    assert store.stale("tidy") == {"s1", "s2", "s3"} and store.stale("entities") == {""} and store.stale("brief") == set()
+    store.clear_stale("tidy", ["s2", "s9"])
+    assert store.stale("tidy") == {"s1", "s3"}
+    store.clear_stale("tidy")
+    assert store.stale("tidy") == set() and store.stale("entities") == {""}
+    with pytest.raises(StoreError):
+        store.mark_stale("nonsense", ["x"])
 
 
 # ---------------------------------------------------------------- search

@@ -411,7 +411,7 @@ def test_openapi_lists_the_query_parameters_of_the_hot_read_endpoints(client: Te
     assert stories["limit"]["schema"] == {"default": 50, "maximum": 200, "minimum": 1, "type": "integer",
                                           "title": "Limit", "description": "page size"}  # fmt: skip
     assert stories["since"]["schema"]["anyOf"][0] == {"type": "string", "format": "date"}
-    assert list(query("/api/v1/articles")) == ["outlet", "limit", "offset"]
+    assert list(query("/api/v1/articles")) == ["outlet", "limit", "offset", "failed"]
     search = query("/api/v1/search")
     assert search["q"]["required"] is True and search["limit"]["required"] is False
     assert [p["name"] for p in paths["/api/v1/stories/{story_id}"]["get"]["parameters"]] == ["story_id"]
