@@ -66,6 +66,15 @@ class ProcessReport:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)
+    #: ``on_progress(stage, done, total)`` of the run, told each stage as it starts (the CLI's progress bar).
+    on_progress: StageProgress | None = field(default=None, repr=False, compare=False)
+    total: int = 0  # articles this run processes
+    stage_order: tuple[str, ...] = field(default=(), repr=False, compare=False)  # per-batch stages, in order
+
+    def stage(self, name: str, done: int | None = None, total: int | None = None) -> None:
+        """Tell the progress callback that ``name`` runs now (``done`` of ``total``; default: the articles)."""
+        if self.on_progress is not None:
+            self.on_progress(name, self.articles if done is None else done, self.total if total is None else total)
 
     def summary(self) -> str:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
@@ -78,6 +87,9 @@ class ProcessReport:
 
     def add_timing(self, timing: StageTiming) -> None:
         self.stage_seconds[timing.stage] = self.stage_seconds.get(timing.stage, 0.0) + timing.seconds
+        if timing.stage in self.stage_order:  # a per-batch stage ended: the next one starts
+            order = self.stage_order
+            self.stage(order[(order.index(timing.stage) + 1) % len(order)])
 
 
 class LocalRunner:
@@ -144,13 +156,16 @@ class LocalRunner:
 
     def process(self, *, on_progress: StageProgress | None = None) -> ProcessReport:
         began = time.perf_counter()
-        report = ProcessReport()
+        report = ProcessReport(on_progress=on_progress)
         pending = self.pending()
+        report.total = len(pending)
         if pending:
             reused_before = getattr(getattr(self, "_read_stage", None), "copies_reused", 0)
             pre = Pipeline(self.pre_stages())
             models = Pipeline(self.model_stages(), provided=("articles", *_fields(pre)))
             post = Pipeline(self.post_stages(), provided=("articles", *_fields(pre), *_fields(models)))
+            report.stage_order = (*pre.names, *models.names, *post.names)
+            report.stage(report.stage_order[0])  # the first batch also loads the models
 
             # Batches submitted to the model stages and not consumed yet (only the Dask runner has several), with
             # the copies held back from each because their origin is among them (see hold_copies).
@@ -178,8 +193,8 @@ class LocalRunner:
                 batch = post.run(batch, on_stage=report.add_timing)
                 self.save(batch, report)
                 report.articles += len(batch.articles)
-                if on_progress:
-                    on_progress("processing", report.articles, len(pending))
+                if report.articles < report.total:
+                    report.stage(report.stage_order[0])  # the next batch starts
             reader = getattr(self, "_read_stage", None)  # copies whose origin was in the same batch (local only)
             report.copies_reused += getattr(reader, "copies_reused", 0) - reused_before
         self.finish(report)
@@ -312,6 +327,8 @@ class LocalRunner:
         self.stories().save(batch)  # issue 3: new embeddings
 
     def finish(self, report: ProcessReport) -> None:
+        report.stage_order = ()
+        report.stage("stories")
         report.touched |= self.stories().finish()  # issue 3: consolidate, save stories
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
@@ -319,6 +336,7 @@ class LocalRunner:
             from ..read.catalog import refresh_entities
 
             began = time.perf_counter()
+            report.stage("entities")
             if self._namesakes is None:
                 self._namesakes = self.namesake_linker()  # remembers its answers across batches
             report.entities = len(refresh_entities(self.store, linker=self._namesakes))
@@ -331,9 +349,11 @@ class LocalRunner:
     def namesake_linker(self) -> Any:
         """The :class:`~storyline.read.coref.NamesakeLinker` the entity refresh asks about shared surnames;
         it encodes in this process (the Dask runner's encodes on its workers)."""
-        from ..read.coref import NamesakeLinker
+        from ..read.coref import MiniLMSpanEncoder, NamesakeLinker
 
-        return NamesakeLinker(contexts=None)
+        # The story embedder's MiniLM, shared: one model load per process (it loaded twice before).
+        shared = getattr(self.stories().embedder, "sentence_transformer", None)
+        return NamesakeLinker(contexts=None, encoder=MiniLMSpanEncoder(loader=shared))
 
     def live_stories(self, story_ids: Iterable[str]) -> list[str]:
         """The stored stories ``story_ids`` name, merge redirects followed, sorted; unknown ids dropped."""
@@ -380,7 +400,9 @@ class LocalRunner:
         else:
             todo = self.live_stories(story_ids)
         embedder = self.sentence_embedder() if todo else None
-        for story_id in todo:
+        for n, story_id in enumerate(todo):
+            if report is not None:
+                report.stage("briefs", n, len(todo))
             analyse_and_store(self.store, story_id, embedder)
         if report is not None:
             report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
@@ -392,7 +414,10 @@ class LocalRunner:
             from ..compare import CachingEmbedder
             from ..embed import MiniLMEmbedder
 
-            base = self.embedder if self.embedder is not None else MiniLMEmbedder(batch_size=self.settings.embed_batch_size)
+            # the story embedder (the same MiniLM settings) when it is one: its model is loaded once per process
+            stories = self.stories().embedder
+            base = self.embedder if self.embedder is not None else (
+                stories if isinstance(stories, MiniLMEmbedder) else MiniLMEmbedder(batch_size=self.settings.embed_batch_size))
             self._sentence_embedder = CachingEmbedder(base)
         return self._sentence_embedder
 
