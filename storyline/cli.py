@@ -716,6 +716,9 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Server processes; each builds its own app and store connection (one per core).")
     ] = 1,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the database if it does not exist (a server fed over HTTP ingest).")
+    ] = False,
 ) -> None:
     """Serve the web UI and the JSON API (/api/v1; OpenAPI docs at /docs).
 
@@ -729,7 +732,7 @@ def serve(
     from .web.app import create_app, settings_env
 
     settings = _settings(db, config)
-    _open(settings).close()  # refuse a database that does not exist (serving an empty new one helps nobody)
+    _open(settings, create=create).close()  # a mistyped --db is refused, not served empty
     _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)"
                          + (f" with {workers} worker processes" if workers > 1 else ""))  # fmt: skip
     if workers == 1:

@@ -106,3 +106,39 @@ def test_exit_codes_are_documented_in_help_and_readme() -> None:
     for code, meaning in errors.EXIT_CODES.items():
         assert f"{code} {meaning}" in text
         assert f"| {code} |" in readme, f"exit code {code} is not in the README's table"
+
+
+@pytest.mark.models
+def test_one_minilm_load_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest + process of the demo corpus embeds articles and builds briefs: the story embedder and the
+    brief sentence embedder use one loaded MiniLM (it was loaded twice, printing "Loading weights" twice),
+    and the namesake linker's span encoder borrows it too."""
+    import storyline.embed
+    from storyline.demo import corpus_dir
+
+    real = storyline.embed.load_minilm
+    loads: list[int] = []
+
+    def counting_load() -> object:
+        loads.append(1)
+        return real()
+
+    monkeypatch.setattr(storyline.embed, "load_minilm", counting_load)
+    db = str(tmp_path / "demo.db")
+    result = runner.invoke(app, ["ingest", str(corpus_dir()), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "briefs" in result.output and "Loading weights" not in result.output
+    assert len(loads) == 1, f"MiniLM was loaded {len(loads)} times in one process"
+    # the linker the entity refresh used is built on the same model: using it loads nothing more
+    from storyline.config import load_settings
+    from storyline.runners.local import LocalRunner
+    from storyline.store import open_store
+
+    with open_store(db) as store:
+        local = LocalRunner(store, load_settings(db=db))
+        embedder = local.stories().embedder
+        embedder.encode(["The ferry resumed."])
+        linker = local.namesake_linker()
+        vectors = linker._encoder.encode(["Mr. Oyelaran said the fee would fall."], [(4, 12)])
+    assert vectors.shape == (1, 384)
+    assert len(loads) == 2  # one more for this second runner's embedder, none for its linker
