@@ -141,7 +141,7 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
 STAGE_LABELS = {"ingest": "reading inputs", "copies": "finding copies", "embed": "embedding", "read": "reading",
                 "cluster": "clustering", "stories": "saving stories", "entities": "resolving entities",
                 "briefs": "writing briefs"}  # fmt: skip
-MODEL_STAGES = ("embed", "read")  # stages whose first batch also loads a model (MiniLM, spaCy)
+MODEL_STAGES = ("embed", "read")  # model stages: the pipeline loads both models before their first batch
 
 
 def _progress(console: Console) -> Progress:
@@ -158,8 +158,8 @@ def _stage_task(progress: Progress, label: str) -> Callable[[str, int, int | Non
 
     def update(stage: str, done: int, total: int | None) -> None:
         description = STAGE_LABELS.get(stage, stage)
-        if stage in MODEL_STAGES and stage not in seen:  # the first batch waits for the model to load
-            description += " (loading the model)"
+        if stage in MODEL_STAGES and not seen.intersection(MODEL_STAGES):  # the first batch loads every model first
+            description = "loading models (MiniLM, spaCy), then " + description
         seen.add(stage)
         count = f"{done}/{total}" if total else (str(done) if done else "")
         progress.update(task, description=description, completed=done, total=total or None, count=count)
