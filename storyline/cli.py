@@ -1,7 +1,11 @@
 """The ``storyline`` command line: a thin adapter over :mod:`storyline.workflow`.
 
-Errors from the library become one red line naming the item and the reason, and
-an exit code: 1 for storyline errors, 3 when a record is not found.
+Errors from the library become one red line naming the item and the reason, and the exit code
+the error's class carries (the table in :mod:`storyline.errors`): 0 everything went in, 1 some
+inputs skipped, 2 nothing usable, 3 not found, 4 store error, 5 processing failed. Commands that
+only read refuse a database that does not exist instead of creating an empty one; ``ingest``,
+``watch`` and ``demo`` create theirs. Library chatter (model loading bars, warnings) stays quiet
+unless ``--verbose``; progress names the stage that is running.
 """
 
 from __future__ import annotations
@@ -9,18 +13,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .config import Settings, load_settings
-from .errors import ConfigError, NotFound, StorylineError
+from .errors import EXIT_CODES, EXIT_NOTHING_USABLE, EXIT_OK, EXIT_PARTIAL, ConfigError, MissingDatabase, StorylineError
 from .records import Skipped
 from .store import Store, open_store
 
@@ -31,9 +38,10 @@ app = typer.Typer(
         "line the outlets up fact by fact and write cited briefs.\n\n"
         "Examples:\n\n"
         "  storyline demo\n\n"
-        "  storyline ingest reports/ feeds/world.rss https://example.org/news/1\n\n"
-        "  storyline stories\n\n"
-        "  storyline export --format json -o everything.json"
+        "  storyline ingest reports/ feeds/world.rss https://example.org/news/1 --db news.db\n\n"
+        "  storyline stories --db news.db\n\n"
+        "  storyline export --format json -o everything.json --db news.db\n\n"
+        "Exit status: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()) + "."
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -55,6 +63,43 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 article``, ``2 articles`` (``many`` for irregular plurals: ``1 story``, ``2 stories``)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+#: Libraries whose warnings and progress bars a person running storyline does not need to see.
+CHATTY = ("transformers", "sentence_transformers", "huggingface_hub", "torch", "spacy", "thinc", "dask",
+          "distributed")  # fmt: skip
+
+
+def quiet_libraries(verbose: bool) -> None:
+    """Silence model-loading bars, library warnings and log noise unless ``verbose``.
+
+    Environment switches are read when a library is imported (the CLI imports them later, lazily)
+    and are inherited by Dask worker processes.
+    """
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        return
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # transformers' "Loading weights" bar is a tqdm bar
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", module=rf"{name}(\.|$)")
+    warnings.filterwarnings("ignore", message=r".*\[W\d{3}\]")  # spaCy's numbered warnings
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show library warnings, model loading and logs.")] = False,
+) -> None:
+    """Options for every command."""
+    quiet_libraries(verbose)
+
+
 def handle_errors(fn: F) -> F:
     """Turn storyline errors into a clear message and an exit code instead of a traceback."""
 
@@ -62,12 +107,9 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except NotFound as exc:
-            _console(True).print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(3) from exc
         except StorylineError as exc:
-            _console(True).print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from exc
+            _console(True).print("[red]error:[/red] " + _escape(str(exc)), soft_wrap=True)  # paths stay whole
+            raise typer.Exit(exc.exit_code) from exc
 
     return wrapper  # type: ignore[return-value]
 
@@ -76,15 +118,60 @@ def _settings(db: str, config: Path | None) -> Settings:
     return load_settings(config, db=db)
 
 
-def _open(settings: Settings) -> Store:
-    return open_store(settings.db)
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _open(settings: Settings, *, create: bool = False) -> Store:
+    """The store of ``settings.db``. Only commands that add articles pass ``create``: a read command
+    pointed at a mistyped path must say so, not answer from a new, empty database."""
+    db = settings.db
+    is_file = "://" not in db and db != ":memory:"
+    if is_file and not create and not Path(db).exists():
+        raise MissingDatabase(
+            "no such database", item=db,
+            hint=f"run `storyline ingest FILES... --db {db}` (or `storyline demo`) first, or check --db / STORYLINE_DB",
+        )  # fmt: skip
+    return open_store(db)
+
+
+#: What the progress bar says while each stage runs (stage names of the runners and ingest).
+STAGE_LABELS = {"ingest": "reading inputs", "copies": "finding copies", "embed": "embedding", "read": "reading",
+                "cluster": "clustering", "stories": "saving stories", "entities": "resolving entities",
+                "briefs": "writing briefs"}  # fmt: skip
+MODEL_STAGES = ("embed", "read")  # model stages: the pipeline loads both models before their first batch
 
 
 def _progress(console: Console) -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+        TimeElapsedColumn(), console=console, transient=True,
     )  # fmt: skip
+
+
+def _stage_task(progress: Progress, label: str) -> Callable[[str, int, int | None], None]:
+    """A progress task shown from the first moment, and the ``(stage, done, total)`` callback updating it."""
+    task = progress.add_task(STAGE_LABELS.get(label, label), total=None, count="")
+    seen: set[str] = set()
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        description = STAGE_LABELS.get(stage, stage)
+        if stage in MODEL_STAGES and not seen.intersection(MODEL_STAGES):  # the first batch loads every model first
+            description = "loading models (MiniLM, spaCy), then " + description
+        seen.add(stage)
+        count = f"{done}/{total}" if total else (str(done) if done else "")
+        progress.update(task, description=description, completed=done, total=total or None, count=count)
+
+    return update
+
+
+def ingest_exit_code(added: int, present: int, skipped: int) -> int:
+    """0 everything went in, 1 some inputs skipped, 2 nothing usable (no article read at all)."""
+    if added + present == 0:
+        return EXIT_NOTHING_USABLE
+    return EXIT_PARTIAL if skipped else EXIT_OK
 
 
 # ---------------------------------------------------------------- ingest and articles
@@ -106,39 +193,49 @@ def ingest(
 
     Pending is whatever no earlier run finished: new articles, and those of an interrupted run.
 
-    Example: storyline ingest reports/ world.rss https://example.org/a.html
+    Example: storyline ingest reports/ world.rss https://example.org/a.html --db news.db
 
     On a Dask cluster (reading, embedding and extraction on workers; without --scheduler a local cluster):
     storyline ingest --runner dask --scheduler tcp://10.0.0.5:8786 reports/
+
+    Exit status: 0 everything went in, 1 some inputs were skipped (each is printed with its reason),
+    2 nothing usable (no article could be read).
     """
     from . import workflow
 
     settings = load_settings(config, db=db, follow_links=follow_links or None)
     console = _console()
-    with _open(settings) as store, _runner(store, settings, runner, scheduler, workers) as run:
+    shown: set[tuple[str, str]] = set()
+
+    def show_skip(item: Skipped) -> None:
+        if (item.source, item.reason) not in shown:  # each skip once, as it happens
+            shown.add((item.source, item.reason))
+            console.print(f"[yellow]skipped[/yellow] {_escape(item.source)}: {_escape(item.reason)}", soft_wrap=True)
+
+    with _open(settings, create=True) as store, _runner(store, settings, runner, scheduler, workers) as run:
         with _progress(console) as progress:
-            task = progress.add_task("ingesting", total=None)
+            update = _stage_task(progress, "ingest")
 
             def on_progress(done: int, total: int | None) -> None:
-                progress.update(task, completed=done, total=total)
-
-            def on_skip(item: Skipped) -> None:
-                progress.console.print(f"[yellow]skipped[/yellow] {item.source}: {item.reason}")
+                update("ingest", done, total)
 
             if hasattr(run, "ingest"):  # the Dask runner reads the inputs on its workers
-                summary = run.ingest(inputs, on_progress=on_progress, on_skip=on_skip)
+                summary = run.ingest(inputs, on_progress=on_progress, on_skip=show_skip)
             else:
                 summary = workflow.ingest(
-                    store, inputs, settings, on_progress=on_progress, on_skip=on_skip, allow_private=True
+                    store, inputs, settings, on_progress=on_progress, on_skip=show_skip, allow_private=True
                 )
-        console.print(
-            f"[green]{len(summary.added)} added[/green], {len(summary.present)} already present, "
-            f"[yellow]{len(summary.skipped)} skipped[/yellow]"
-        )
-        for item in summary.skipped:
-            console.print(f"  skipped {item.source}: {item.reason}")
-        if process:  # also what an interrupted run left, even when every input was stored before
-            _run(run, console)
+        for item in summary.skipped:  # any a runner did not report as it went
+            show_skip(item)
+        added, present, skipped = len(summary.added), len(summary.present), len(summary.skipped)
+        line = f"[green]{plural(added, 'article')} added[/green], {present} already present, {skipped} skipped"
+        # also what an interrupted run left, even when every input was stored before
+        report = _run(run, console, quiet=True) if process else None
+        console.print(line + (f"; {process_summary(report)}" if report is not None else ""))
+    code = ingest_exit_code(added, present, skipped)
+    if code == EXIT_NOTHING_USABLE:
+        _console(True).print("[red]nothing usable:[/red] no article could be read from the inputs")
+    raise typer.Exit(code)
 
 
 @contextlib.contextmanager
@@ -159,15 +256,21 @@ def _runner(store: Store, settings: Settings, kind: str, scheduler: str | None, 
         raise ConfigError(f"unknown runner {kind!r}", hint="use --runner local or --runner dask")
 
 
-def _run(run: Any, console: Console) -> None:
+def process_summary(report: Any) -> str:
+    """One line on what a pipeline run did, with correct plurals."""
+    briefs = plural(report.briefs, "brief") + (f" ({report.briefs_deferred} deferred)" if report.briefs_deferred else "")
+    return (f"processed {plural(report.articles, 'article')} in {report.seconds:.1f} s: "
+            f"{plural(report.copies, 'copy', 'copies')}, {plural(report.stories_touched, 'story', 'stories')} touched "
+            f"({report.stories_total} in all), {plural(report.entities, 'entity', 'entities')}, {briefs}")  # fmt: skip
+
+
+def _run(run: Any, console: Console, *, quiet: bool = False) -> Any:
+    """Run the pipeline with a progress bar naming each stage; print its summary unless ``quiet``."""
     with _progress(console) as progress:
-        task = progress.add_task("processing", total=None)
-
-        def on_progress(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=stage, completed=done, total=total)
-
-        report = run.process(on_progress=on_progress)
-    console.print(report.summary())
+        report = run.process(on_progress=_stage_task(progress, "copies"))
+    if not quiet:
+        console.print(process_summary(report))
+    return report
 
 
 def _process(settings: Settings, console: Console, runner: str = "local", scheduler: str | None = None, workers: int = 2) -> None:
@@ -322,7 +425,7 @@ def export(
         if output:
             with output.open("w", encoding="utf-8", newline="") as fh:
                 n = workflow.export(store, fmt, fh)
-            _console(True).print(f"wrote {n} articles to {output}")
+            _console(True).print(f"wrote {plural(n, 'article')} to {output}")
         else:
             workflow.export(store, fmt, sys.stdout)
 
@@ -356,7 +459,7 @@ def watch(
     timing = WatchSettings(interval=interval, min_host_delay=min_host_delay, max_backoff=max(max_backoff, interval),
                            process=process)  # fmt: skip
     console.print(f"watching {len(urls)} feeds every {interval:g}s" + (" (one cycle)" if once else "; Ctrl-C stops"))
-    with _open(settings) as store:
+    with _open(settings, create=True) as store:
         watcher = Watcher(store, settings, urls, timing)
 
         def on_cycle(report: Any) -> None:
@@ -382,7 +485,9 @@ def demo(
     """Fresh database, ingest the built-in demo corpus, run every stage, print what was found."""
     from .demo_run import run_demo
 
-    run_demo(out, _console())
+    console = _console()
+    with _progress(console) as progress:
+        run_demo(out, console, on_progress=_stage_task(progress, "ingest"), summary=process_summary)
 
 
 # ---------------------------------------------------------------- stories (issue 3)
@@ -398,14 +503,22 @@ def stories(
     db: DbOption = "storyline.db",
     config: ConfigOption = None,
     limit: Annotated[int, typer.Option(help="At most this many rows, latest first.")] = 50,
+    ids: Annotated[bool, typer.Option("--ids", help="Only the story ids, one a line (for scripts).")] = False,
 ) -> None:
-    """List stories: title, articles, independent origins (copies never count twice), first/last date."""
+    """List stories: title, articles, independent origins (copies never count twice), first/last date.
+
+    Any command taking a story accepts its id or a unique prefix of it (story ids start with "s").
+    """
     settings = _settings(db, config)
     with _open(settings) as store:
         rows = store.stories()
+    if ids:
+        sys.stdout.write("".join(f"{s.id}\n" for s in rows[:limit]))
+        return
     table = Table(title=f"{len(rows)} stories" + (f" (latest {limit})" if len(rows) > limit else ""))
-    for col in ("id", "title", "articles", "independent origins", "first", "last"):
-        table.add_column(col, overflow="fold")
+    table.add_column("id", no_wrap=True)  # whole, so it can be copied
+    for col in ("title", "articles", "independent origins", "first", "last"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("first", "last"))
     for s in rows[:limit]:
         table.add_row(s.id, s.title, str(len(s.article_ids)), str(s.independent_origins), _day(s.first_published), _day(s.last_published))
     _console().print(table)
@@ -645,7 +758,7 @@ def brief(
 ) -> None:
     """A story's brief: agreed account, key facts, conflicts, quote versions, timeline, sources; every sentence cited.
 
-    Example: storyline brief 3fa2 --format html -o brief.html
+    Example: storyline brief s48fc --format html -o brief.html   (an id, or a unique prefix, from `storyline stories`)
     """
     from .brief import brief_for, render_brief
 
@@ -672,6 +785,9 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Server processes; each builds its own app and store connection (one per core).")
     ] = 1,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the database if it does not exist (a server fed over HTTP ingest).")
+    ] = False,
 ) -> None:
     """Serve the web UI and the JSON API (/api/v1; OpenAPI docs at /docs).
 
@@ -685,6 +801,7 @@ def serve(
     from .web.app import create_app, settings_env
 
     settings = _settings(db, config)
+    _open(settings, create=create).close()  # a mistyped --db is refused, not served empty
     _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)"
                          + (f" with {workers} worker processes" if workers > 1 else ""))  # fmt: skip
     if workers == 1:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -13,8 +15,18 @@ from .runners.local import LocalRunner
 from .store import open_store
 
 
-def run_demo(out: Path, console: Console) -> Path:
-    """Build ``out/storyline.db`` from the demo corpus; returns the database path."""
+def run_demo(
+    out: Path,
+    console: Console,
+    *,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
+    summary: Callable[[Any], str] | None = None,
+) -> Path:
+    """Build ``out/storyline.db`` from the demo corpus; returns the database path.
+
+    ``on_progress(stage, done, total)`` hears each stage as it starts (reading the corpus, the pipeline's
+    stages); ``summary`` turns the pipeline's report into the line printed (default: its own summary).
+    """
     from .demo import corpus_dir
 
     out.mkdir(parents=True, exist_ok=True)
@@ -23,15 +35,19 @@ def run_demo(out: Path, console: Console) -> Path:
         Path(str(db) + suffix).unlink(missing_ok=True)
     settings = load_settings(db=str(db))
     with open_store(str(db)) as store:
-        summary = workflow.ingest(store, [str(corpus_dir())], settings)
+        ingest_progress = (lambda done, total: on_progress("ingest", done, total)) if on_progress else None
+        ingested = workflow.ingest(store, [str(corpus_dir())], settings, on_progress=ingest_progress)
+        n = len(ingested.added)
         console.print(
-            f"[bold]ingested[/bold] {len(summary.added)} articles from {corpus_dir()} "
-            f"({len(summary.skipped)} skipped)"
+            f"[bold]ingested[/bold] {n} article{'' if n == 1 else 's'} from {corpus_dir()} "
+            f"({len(ingested.skipped)} skipped)"
         )
-        for item in summary.skipped:
-            console.print(f"  skipped {item.source}: {item.reason}")
-        report = LocalRunner(store, settings).process()
-        console.print(report.summary())
+        for item in ingested.skipped:
+            console.print(f"  skipped {item.source}: {item.reason}", markup=False)
+        report = LocalRunner(store, settings).process(on_progress=on_progress)
+        console.print(summary(report) if summary else report.summary())
+        if on_progress:
+            on_progress("briefs", 0, None)
         _print_stories(store, console)
         written = _write_briefs(store, out)
         export_path = out / "export.json"

@@ -120,14 +120,20 @@ class MiniLMEmbedder:
 
     def warm_up(self) -> None:
         if self._model is None:
-            model = load_minilm()
-            model.max_seq_length = self.max_tokens  # attention cost grows with the square of this
-            self._model = model
+            self._model = load_minilm()
+
+    def sentence_transformer(self) -> Any:
+        """The loaded sentence-transformers model, for other MiniLM users of this process to share
+        (:class:`storyline.read.coref.MiniLMSpanEncoder`): one load, one copy of the weights in memory."""
+        self.warm_up()
+        return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.warm_up()
+        # Set per call, as the model may be shared: attention cost grows with the square of this.
+        self._model.max_seq_length = self.max_tokens
         if self.chunks == 1:
             pieces, owners = list(texts), list(range(len(texts)))
         else:

@@ -22,7 +22,7 @@ All of it works on plain spans and vectors, so the benchmark and a store-wide re
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 import json
 import re
@@ -51,8 +51,11 @@ class MiniLMSpanEncoder:
     name = "all-MiniLM-L6-v2/span-mean"
     dim = 384
 
-    def __init__(self, *, batch_size: int = 32) -> None:
+    def __init__(self, *, batch_size: int = 32, loader: Callable[[], Any] | None = None) -> None:
+        """``loader`` returns a loaded sentence-transformers MiniLM to share (e.g.
+        :meth:`storyline.embed.MiniLMEmbedder.sentence_transformer`); by default this encoder loads its own."""
         self.batch_size = batch_size
+        self._loader = loader
         self._model: Any = None
         self._tokenizer: Any = None
 
@@ -61,7 +64,7 @@ class MiniLMSpanEncoder:
             return
         from ..embed import load_minilm
 
-        st = load_minilm()
+        st = (self._loader or load_minilm)()
         self._model = st[0].auto_model.eval()
         self._tokenizer = st[0].tokenizer
 

@@ -83,6 +83,15 @@ class ProcessReport:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)
+    #: ``on_progress(stage, done, total)`` of the run, told each stage as it starts (the CLI's progress bar).
+    on_progress: StageProgress | None = field(default=None, repr=False, compare=False)
+    total: int = 0  # articles this run processes
+    stage_order: tuple[str, ...] = field(default=(), repr=False, compare=False)  # per-batch stages, in order
+
+    def stage(self, name: str, done: int | None = None, total: int | None = None) -> None:
+        """Tell the progress callback that ``name`` runs now (``done`` of ``total``; default: the articles)."""
+        if self.on_progress is not None:
+            self.on_progress(name, self.articles if done is None else done, self.total if total is None else total)
 
     def summary(self) -> str:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
@@ -97,6 +106,9 @@ class ProcessReport:
 
     def add_timing(self, timing: StageTiming) -> None:
         self.stage_seconds[timing.stage] = self.stage_seconds.get(timing.stage, 0.0) + timing.seconds
+        if timing.stage in self.stage_order:  # a per-batch stage ended: the next one starts
+            order = self.stage_order
+            self.stage(order[(order.index(timing.stage) + 1) % len(order)])
 
 
 class LocalRunner:
@@ -190,10 +202,10 @@ class LocalRunner:
         """Process every pending article, then finish the work the batches (of this run or an interrupted one)
         left: consolidation, entities, briefs."""
         began = time.perf_counter()
-        report = ProcessReport()
+        report = ProcessReport(on_progress=on_progress)
         self.repair(report)
         pending = self.pending()
-        total = len(pending)
+        total = report.total = len(pending)
         if pending:
             reused_before = getattr(getattr(self, "_read_stage", None), "copies_reused", 0)
             while pending:
@@ -428,6 +440,8 @@ class LocalRunner:
         if self.store.stale("tidy"):
             _, _, post = self.pipelines()  # loads the story index from the store when no batch ran
             index = story_index_of(post.stages)
+        report.stage_order = ()
+        report.stage("stories")
         report.touched |= finish_stories(self.store, index, self.faults)
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
@@ -435,6 +449,7 @@ class LocalRunner:
             from ..read.catalog import refresh_entities
 
             began = time.perf_counter()
+            report.stage("entities")
             if self._namesakes is None:
                 self._namesakes = self.namesake_linker()  # remembers its answers across batches
             report.entities = len(refresh_entities(self.store, linker=self._namesakes))
@@ -449,9 +464,11 @@ class LocalRunner:
     def namesake_linker(self) -> Any:
         """The :class:`~storyline.read.coref.NamesakeLinker` the entity refresh asks about shared surnames;
         it encodes in this process (the Dask runner's encodes on its workers)."""
-        from ..read.coref import NamesakeLinker
+        from ..read.coref import MiniLMSpanEncoder, NamesakeLinker
 
-        return NamesakeLinker(contexts=None)
+        # The story embedder's MiniLM, shared: one model load per process (it loaded twice before).
+        shared = getattr(self.stories().embedder, "sentence_transformer", None)
+        return NamesakeLinker(contexts=None, encoder=MiniLMSpanEncoder(loader=shared))
 
     def live_stories(self, story_ids: Iterable[str]) -> list[str]:
         """The stored stories ``story_ids`` name, merge redirects followed, sorted; unknown ids dropped."""
@@ -503,7 +520,9 @@ class LocalRunner:
         else:
             todo = self.live_stories(story_ids)
         embedder = self.sentence_embedder() if todo else None
-        for story_id in todo:
+        for n, story_id in enumerate(todo):
+            if report is not None:
+                report.stage("briefs", n, len(todo))
             try:
                 analyse_and_store(self.store, story_id, embedder)
             except Exception as exc:  # noqa: BLE001 - one story's brief must not stop every later run
@@ -528,7 +547,10 @@ class LocalRunner:
             from ..compare import CachingEmbedder
             from ..embed import MiniLMEmbedder
 
-            base = self.embedder if self.embedder is not None else MiniLMEmbedder(batch_size=self.settings.embed_batch_size)
+            # the story embedder (the same MiniLM settings) when it is one: its model is loaded once per process
+            stories = self.stories().embedder
+            base = self.embedder if self.embedder is not None else (
+                stories if isinstance(stories, MiniLMEmbedder) else MiniLMEmbedder(batch_size=self.settings.embed_batch_size))
             self._sentence_embedder = CachingEmbedder(base)
         return self._sentence_embedder
 

@@ -2,7 +2,8 @@
 
 Read endpoints are open; ingest needs ``Authorization: Bearer <settings.api_token>`` and is
 disabled (403) when no token is configured. Every error has one shape,
-:meth:`storyline.errors.StorylineError.to_dict` (see :mod:`.app` for the status codes).
+:meth:`storyline.errors.StorylineError.to_dict`; each error class carries its status (the table in
+:mod:`storyline.errors`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from ..codec import to_json
 from ..config import Settings
-from ..errors import InputError, Skip, StorylineError
+from ..errors import AuthError, IngestDisabled, InputError, Skip
 from ..records import Article, Skipped
 from ..store import Store, open_store
 from .index import ArticleMeta, StoryRow
@@ -34,26 +35,14 @@ from .service import MAX_LIMIT, StoryFilters, WebData
 
 log = logging.getLogger(__name__)
 
-# ---------------------------------------------------------------- errors the web layer adds
-
-
-class AuthError(StorylineError):
-    """The request has no valid API token (HTTP 401)."""
-
-
-class IngestDisabled(StorylineError):
-    """Ingest over HTTP is off because no API token is configured (HTTP 403)."""
-
-
-class TooLarge(InputError):
-    """The request body is larger than ``max_request_bytes`` (HTTP 413)."""
-
-
 # ---------------------------------------------------------------- response shapes
 
 
 class ErrorOut(BaseModel):
-    error: str = Field(description="Exception class name, e.g. NotFound, InputError, AuthError")
+    """The one error shape (:meth:`storyline.errors.StorylineError.to_dict`; the tree in :mod:`storyline.errors`)."""
+
+    error: str = Field(description="Exception class name, e.g. NotFound, InputError, InvalidRequest, AuthError")
+    status: int = Field(description="the HTTP status of this answer")
     message: str
     item: str | None = None
     hint: str | None = None
@@ -265,7 +254,8 @@ class SearchQuery(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
-    for code, text in ((400, "bad input"), (404, "not found"), (422, "invalid parameters"))
+    for code, text in ((400, "bad input"), (404, "not found"), (422, "invalid parameters"),
+                       (500, "internal error (details in the server log)"))
 }
 INGEST_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,

@@ -2,18 +2,13 @@
 
 No module-level state: the store is opened when the app starts (lifespan) and kept on
 ``app.state``; the settings are passed in. Errors anywhere become one JSON shape,
-:meth:`StorylineError.to_dict`, under ``/api`` (and an HTML page elsewhere):
+:meth:`StorylineError.to_dict` (``{"error", "status", "message", "item", "hint"}``), under ``/api``
+(and an HTML page elsewhere). The status is the error class's ``http_status`` (the table in
+:mod:`storyline.errors`): invalid parameters are :class:`InvalidRequest` (422), any exception that is
+not a storyline error is :class:`InternalError` (500, details in the log only).
 
-====================================  ======
-NotFound                              404
-InputError, FetchError, Skip          400
-invalid parameters (validation)       422  (error "InputError")
-AuthError (no / wrong token)          401
-IngestDisabled (no token configured)  403
-TooLarge (``max_request_bytes``)      413
-store Conflict                        409
-anything else                         500  (error "InternalError"; details in the log)
-====================================  ======
+API docs are served from local files (no CDN): Swagger UI at ``/docs`` and ReDoc at ``/redoc``, both
+from the ``fastapi-offline`` package, whose bundles read the OpenAPI 3.1 document FastAPI emits.
 """
 
 from __future__ import annotations
@@ -34,9 +29,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
-from ..errors import Conflict, InputError, NotFound, StorylineError
+from ..errors import InternalError, InvalidRequest, NotFound, StorylineError, TooLarge
 from ..store import Store, open_store
-from .api import AuthError, IngestDisabled, TooLarge, build_router
+from .api import build_router
 from .index import StoreIndex
 from .service import WebData
 
@@ -44,6 +39,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 ProcessFn = Callable[[Store, Settings], object]
+FAVICON = "/static/favicon.svg"
 
 # Pages get a strict policy: no inline script, nothing from elsewhere. Even if some article
 # markup slipped through escaping, the browser would refuse to run it.
@@ -51,22 +47,6 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-
-
-def status_for(exc: StorylineError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, TooLarge):
-        return 413
-    if isinstance(exc, AuthError):
-        return 401
-    if isinstance(exc, IngestDisabled):
-        return 403
-    if isinstance(exc, Conflict):
-        return 409
-    if isinstance(exc, InputError):
-        return 400
-    return 500
 
 
 def run_pipeline(store: Store, settings: Settings) -> object:
@@ -101,7 +81,8 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
         summary="Self-hosted news intelligence: stories, outlets side by side, cited briefs.",
         description=(
             "Read endpoints are open. Ingest needs `Authorization: Bearer <api_token>`. "
-            "Every error is `{error, message, item, hint}`."
+            "Every error is `{error, status, message, item, hint}`: `error` names the class in storyline's "
+            "exception tree, `status` is the HTTP status."
         ),
         lifespan=lifespan,
         docs_url=None,  # served below from local files: no CDN, works offline
@@ -115,14 +96,14 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
     def error_response(request: Request, exc: StorylineError, status: int) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if wants_json(request) or not hasattr(request.app.state, "templates"):
-            return JSONResponse(exc.to_dict(), status_code=status, headers=headers)
+            return JSONResponse(exc.to_dict(status), status_code=status, headers=headers)
         return request.app.state.templates.TemplateResponse(
             request, "error.html", {"error": exc, "status": status}, status_code=status, headers=headers
         )
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:
-        status = status_for(exc)
+        status = exc.http_status
         if status == 500:
             log.error("error serving %s: %s", request.url.path, exc)
         return error_response(request, exc, status)
@@ -133,8 +114,8 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
         first = problems[0] if problems else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in problems[:5])
-        error = InputError(message or "invalid request", item=where or None, hint="see /docs for the parameters")
-        return error_response(request, error, 422)
+        error = InvalidRequest(message or "invalid request", item=where or None, hint="see /docs for the parameters")
+        return error_response(request, error, error.http_status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -153,9 +134,8 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error serving %s", request.url.path)
-        error = StorylineError("internal server error", item=request.url.path, hint="the server log has the details")
-        body = error.to_dict() | {"error": "InternalError"}
-        return JSONResponse(body, status_code=500)
+        error = InternalError("internal server error", item=request.url.path, hint="the server log has the details")
+        return JSONResponse(error.to_dict(), status_code=error.http_status)
 
     app.include_router(build_router(process))
 
@@ -169,12 +149,17 @@ def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) 
 
 
 def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from the ``swagger-ui-bundle`` package's files (FastAPI's default pulls them
-    from a CDN, which a self-hosted install behind a firewall cannot reach)."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
+    """Swagger UI at /docs and ReDoc at /redoc, from the ``fastapi-offline`` package's files.
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    FastAPI's defaults pull them from a CDN, which a self-hosted install behind a firewall cannot reach;
+    the ``swagger-ui-bundle`` package ships Swagger UI 4.15, which cannot read OpenAPI 3.1 (FastAPI's
+    output) and showed an empty page. ``fastapi-offline`` ships Swagger UI 5 and ReDoc 2, which do.
+    """
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:
@@ -183,8 +168,23 @@ def _mount_docs(app: FastAPI) -> None:
             title="storyline API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_favicon_url=FAVICON,
         )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> Response:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="storyline API",
+            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_favicon_url=FAVICON,
+            with_google_fonts=False,
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:  # browsers ask for it whatever the page links
+        return Response((HERE / "static" / "favicon.ico").read_bytes(), media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
 
 
 #: Environment variable carrying the resolved settings from ``storyline serve --workers N`` to its workers.
@@ -230,14 +230,14 @@ class LimitBody:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        strict = not path.startswith(("/docs", "/openapi"))
+        strict = not path.startswith(("/docs", "/redoc", "/openapi"))  # the doc pages run their own inline script
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             too_large = TooLarge(
                 f"request body of {int(declared)} bytes is over the limit of {self.max_bytes}",
                 hint="send fewer articles per request",
             )
-            await JSONResponse(too_large.to_dict(), status_code=413)(scope, receive, send)
+            await JSONResponse(too_large.to_dict(), status_code=too_large.http_status)(scope, receive, send)
             return
         seen = 0
 

@@ -114,22 +114,64 @@ def _point(c: Conflict) -> str:
     return _shorten(f"{c.kind.replace('_', ' ')}: {c.subject.removeprefix(c.kind + ': ')}", 70)
 
 
+#: Which kind of fact a disputed point belongs to when several facts link it: a quote's wording or speaker
+#: to the quote itself, a title to the person's role; other points to the fact the conflict names.
+_OWNER_KIND = {"quote_wording": "quote", "quote_speaker": "quote", "title": "role"}
+_QUOTE_POINTS = ("quote_wording", "quote_speaker")
+
+
+def _owners(facts: Sequence[Fact], conflicts: Sequence[Conflict]) -> tuple[dict[str, list[Conflict]], dict[str, str]]:
+    """Each conflict's one owning fact (``fact id -> its conflicts``, in the facts' order) and the
+    facts folded into another (``fact id -> owner id``).
+
+    The comparison links a conflict to every fact whose sentence carries the point, so a quoted
+    sentence, the quote itself and a paraphrase of it would each repeat the same disputed wording:
+    one row per point keeps the matrix to one claim or quote per row. An event sentence whose only
+    disputed points are a quote's wording or speaker is that quote, and is folded into its row.
+    """
+    linked: dict[str, list[Fact]] = {}
+    for fact in facts:
+        for cid in dict.fromkeys([*fact.conflict_ids, *(c.id for c in conflicts if c.fact_id == fact.id)]):
+            linked.setdefault(cid, []).append(fact)
+    owned: dict[str, list[Conflict]] = {}
+    owner_of: dict[str, str] = {}
+    for c in conflicts:
+        candidates = linked.get(c.id, [])
+        if not candidates:
+            continue
+        kind = _OWNER_KIND.get(c.kind)
+        best = (next((f for f in candidates if kind and f.kind == kind), None)
+                or next((f for f in candidates if f.id == c.fact_id), None) or candidates[0])  # fmt: skip
+        owned.setdefault(best.id, []).append(c)
+        owner_of[c.id] = best.id
+    folded: dict[str, str] = {}
+    for fact in facts:
+        points = [c for c in conflicts if fact in linked.get(c.id, [])]
+        if fact.kind == "event" and fact.id not in owned and points and all(c.kind in _QUOTE_POINTS for c in points):
+            folded[fact.id] = owner_of[points[0].id]
+    return owned, folded
+
+
 def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], articles: Sequence[Article]) -> Matrix:
     """Facts by outlets: which outlet gives which value, with the disputed points marked.
 
     A fact without conflicts is one row whose cells say whether each outlet carries it. A
     contested fact gets one row per disputed point (its conflicts), each cell showing the value
-    that outlet's articles give. Conflicts that belong to no listed fact get rows of their own.
+    that outlet's articles give. Each disputed point appears once, under the fact it is about
+    (:func:`_owners`); conflicts that belong to no listed fact get rows of their own.
     """
     outlets = tuple(dict.fromkeys(outlet_name(a) for a in articles))
     by_outlet: dict[str, set[str]] = {}
     for a in articles:
         by_outlet.setdefault(outlet_name(a), set()).add(a.id)
-    conflicts_by_id = {c.id: c for c in conflicts}
+    owned, folded = _owners(facts, conflicts)
+    carriers: dict[str, set[str]] = {f.id: set(f.article_ids) for f in facts}
+    for fact in facts:
+        if fact.id in folded:
+            carriers[folded[fact.id]] |= set(fact.article_ids)
     used: set[str] = set()
 
-    def conflict_cells(c: Conflict, carriers: Iterable[str] = ()) -> tuple[Cell, ...]:
-        carrying = set(carriers)
+    def conflict_cells(c: Conflict, carrying: set[str] = frozenset()) -> tuple[Cell, ...]:  # type: ignore[assignment]
         cells = []
         for outlet in outlets:
             mine = by_outlet[outlet]
@@ -148,22 +190,24 @@ def agreement_matrix(facts: Sequence[Fact], conflicts: Sequence[Conflict], artic
 
     rows: list[MatrixRow] = []
     for fact in facts:
-        linked = [conflicts_by_id[i] for i in fact.conflict_ids if i in conflicts_by_id]
-        linked += [c for c in conflicts if c.fact_id == fact.id and c.id not in fact.conflict_ids]
-        used.update(c.id for c in linked)
+        if fact.id in folded:
+            continue
+        mine = owned.get(fact.id, [])
+        used.update(c.id for c in mine)
         label = _shorten(fact.text)
-        if not linked:
+        if not mine:
+            carried = carriers[fact.id]
             cells = tuple(
-                Cell("agree", (_slots(fact) or "reports it",), tuple(sorted(by_outlet[o].intersection(fact.article_ids))))
-                if by_outlet[o].intersection(fact.article_ids)
+                Cell("agree", (_slots(fact) or "reports it",), tuple(sorted(by_outlet[o] & carried)))
+                if by_outlet[o] & carried
                 else Cell("silent")
                 for o in outlets
             )
             rows.append(MatrixRow(fact.id, fact.id, label, fact.status, _slots(fact), cells, False))
             continue
-        for n, c in enumerate(linked):
-            rows.append(MatrixRow(c.id, fact.id, label, fact.status, _point(c), conflict_cells(c, fact.article_ids),
-                                  not c.update, first=n == 0, span=len(linked)))  # fmt: skip
+        for n, c in enumerate(mine):
+            rows.append(MatrixRow(c.id, fact.id, label, fact.status, _point(c), conflict_cells(c, carriers[fact.id]),
+                                  not c.update, first=n == 0, span=len(mine)))  # fmt: skip
     for c in conflicts:
         if c.id not in used:
             rows.append(MatrixRow(c.id, None, _point(c), "update" if c.update else "contested", _point(c),

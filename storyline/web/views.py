@@ -44,12 +44,12 @@ from .service import MAX_LIMIT, StoryFilters
 PAGE_SIZE = 50
 
 
-def _when(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def _when(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> Markup:
+    """A date as ``<time>``, which the stylesheet never breaks across lines ("2026-03-" / "18" read badly)."""
     if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return value.strftime(fmt)
-    return value.isoformat()
+        return Markup("—")
+    text = value.strftime(fmt) if isinstance(value, datetime) else value.isoformat()
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
 
 
 def _day(value: str | None, name: str) -> date | None:

@@ -18,7 +18,7 @@ from storyline.web.app import create_app
 from .conftest import TOKEN, Corpus, make_settings
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-ERROR_KEYS = {"error", "message", "item", "hint"}
+ERROR_KEYS = {"error", "status", "message", "item", "hint"}
 
 
 def assert_error(response, status: int, error: str) -> dict:  # type: ignore[no-untyped-def]
@@ -26,6 +26,7 @@ def assert_error(response, status: int, error: str) -> dict:  # type: ignore[no-
     body = response.json()
     assert ERROR_KEYS <= set(body), body
     assert body["error"] == error, body
+    assert body["status"] == status, body  # the body repeats the HTTP status
     return body  # type: ignore[no-any-return]
 
 
@@ -74,9 +75,9 @@ def test_story_filters(client: TestClient, corpus: Corpus, params: dict[str, str
 def test_story_filter_errors_have_the_one_shape(client: TestClient) -> None:
     assert_error(client.get("/api/v1/stories", params={"entity": "nobody"}), 404, "NotFound")
     assert_error(client.get("/api/v1/stories", params={"since": "2026-03-21", "until": "2026-03-01"}), 400, "InputError")
-    body = assert_error(client.get("/api/v1/stories", params={"limit": 0}), 422, "InputError")
+    body = assert_error(client.get("/api/v1/stories", params={"limit": 0}), 422, "InvalidRequest")
     assert "limit" in (body["item"] or "")
-    assert_error(client.get("/api/v1/stories", params={"since": "yesterday-ish"}), 422, "InputError")
+    assert_error(client.get("/api/v1/stories", params={"since": "yesterday-ish"}), 422, "InvalidRequest")
 
 
 def test_one_story_has_everything(client: TestClient, corpus: Corpus) -> None:
@@ -183,7 +184,7 @@ def test_search_uses_full_text_index(client: TestClient, corpus: Corpus) -> None
     assert body["items"][0]["story_id"] == corpus.story.id
     assert client.get("/api/v1/search", params={"q": '"); DROP TABLE articles; --'}).status_code == 200
     assert client.get("/api/v1/search", params={"q": "   "}).json()["items"] == []
-    assert_error(client.get("/api/v1/search"), 422, "InputError")
+    assert_error(client.get("/api/v1/search"), 422, "InvalidRequest")
 
 
 def test_unknown_route_and_method(client: TestClient) -> None:
@@ -264,9 +265,9 @@ def test_ingest_runs_the_pipeline_hook(filled: tuple[str, Corpus]) -> None:
 
 
 def test_ingest_validation_errors(client: TestClient) -> None:
-    assert_error(client.post("/api/v1/ingest/articles", json={"articles": []}, headers=AUTH), 422, "InputError")
+    assert_error(client.post("/api/v1/ingest/articles", json={"articles": []}, headers=AUTH), 422, "InvalidRequest")
     assert_error(client.post("/api/v1/ingest/articles", content=b"{not json", headers=AUTH | {"content-type": "application/json"}),
-                 422, "InputError")  # fmt: skip
+                 422, "InvalidRequest")  # fmt: skip
     body = client.post("/api/v1/ingest/articles", json={"articles": [{"title": "no body"}]}, headers=AUTH).json()
     assert body["added"] == [] and "no 'text'" in body["skipped"][0]["reason"]
 
@@ -395,8 +396,30 @@ def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
     page = client.get("/docs")
     assert page.status_code == 200
     assert "/docs-assets/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
-    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    bundle = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
     assert client.get("/openapi.json").json()["info"]["title"] == "storyline"
+    redoc = client.get("/redoc")
+    assert redoc.status_code == 200 and "/docs-assets/redoc.standalone.js" in redoc.text
+    assert "cdn" not in redoc.text.lower() and "fonts.googleapis" not in redoc.text
+    assert client.get("/docs-assets/redoc.standalone.js").status_code == 200
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_error_statuses_come_from_the_exception_table(client: TestClient) -> None:
+    """Every error class carries its HTTP status and exit code; the app answers with that status."""
+    from storyline import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.StorylineError)]
+    assert len(classes) >= 15
+    for cls in classes:
+        assert 400 <= cls.http_status < 600 and cls.exit_code in errors.EXIT_CODES, cls
+        assert cls.__name__ in errors.__doc__, f"{cls.__name__} is missing from the tree in the docstring"
+    assert errors.MissingDatabase("x").to_dict()["status"] == 404
+    assert_error(client.get("/api/v1/stories/nope-nope"), errors.NotFound.http_status, "NotFound")
 
 
 def test_openapi_lists_the_query_parameters_of_the_hot_read_endpoints(client: TestClient) -> None:
@@ -428,7 +451,7 @@ def test_openapi_lists_the_query_parameters_of_the_hot_read_endpoints(client: Te
     ],
 )
 def test_bad_query_parameters_name_the_parameter(client: TestClient, url: str, item: str) -> None:
-    body = assert_error(client.get(url), 422, "InputError")
+    body = assert_error(client.get(url), 422, "InvalidRequest")
     assert body["item"] == item and body["message"].startswith(item + ": ")
 
 

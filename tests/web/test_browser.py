@@ -181,3 +181,75 @@ def test_article_payloads_render_inert(page: Any, site: tuple[str, Corpus], shot
     page.screenshot(path=str(shots / "xss-article.png"), full_page=True)
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert not [m for m in page.console if "pwned" in m or "alert" in m], page.console  # type: ignore[attr-defined]
+
+
+WIDTHS = (1280, 390)  # a laptop and a phone
+
+
+def _pages(corpus: Corpus) -> dict[str, str]:
+    return {
+        "home": "/",
+        "story": f"/stories/{corpus.story.id}",
+        "article": f"/articles/{corpus.articles['ledger'].id}",
+        "entities": "/entities",
+        "entity": f"/entities/{corpus.entity.id}",
+        "search": "/search?q=ferry",
+        "docs": "/docs",
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_fit_the_screen(browser: Any, site: tuple[str, Corpus], shots: Path, width: int) -> None:
+    """No page scrolls sideways at laptop or phone width: wide content (the outlets side by side) scrolls
+    inside its own box, dates never break inside, citation chips wrap with the text."""
+    base, corpus = site
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
+                                  has_touch=width < 600)  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        for name, path in _pages(corpus).items():
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            if name == "docs":
+                page.locator(".opblock").first.wait_for()
+            # a phone widens its layout viewport to fit a page that is too wide: compare with the screen too
+            sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+            assert sizes[0] <= min(sizes[1], width), f"{name} at {width} px is {sizes} px wide"
+        assert not failed, failed  # favicon, styles and the docs bundles all load
+
+        page.goto(base + f"/stories/{corpus.story.id}")
+        box = page.locator(".scroll").first  # the matrix scrolls inside its box when it is wider than the screen
+        inner = box.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+        if width < 600:
+            assert inner[0] > inner[1] and inner[2] == "auto", inner
+        dates = page.locator("time")
+        assert dates.count() >= 4
+        for n in range(dates.count()):  # a date is one line: its height is one line of text
+            assert dates.nth(n).evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+        chips = page.locator("a.cite")
+        assert chips.count() >= 3
+        assert all(chips.nth(n).bounding_box()["x"] + chips.nth(n).bounding_box()["width"] <= width  # type: ignore[index]
+                   for n in range(chips.count()))  # fmt: skip
+    finally:
+        context.close()
+
+
+def test_docs_show_the_api_operations(page: Any, site: tuple[str, Corpus], shots: Path) -> None:
+    """Swagger UI 5 reads the OpenAPI 3.1 document (4.15 showed "Unable to render this definition")."""
+    base, _ = site
+    page.goto(base + "/docs")
+    page.locator(".opblock").first.wait_for()
+    text = page.locator("#swagger-ui").inner_text()
+    assert "Unable to render" not in text
+    for path in ("/api/v1/stories", "/api/v1/stories/{story_id}", "/api/v1/search", "/api/v1/ingest/articles"):
+        assert page.locator(f'.opblock-summary-path[data-path="{path}"]').count() >= 1, path
+    page.screenshot(path=str(shots / "docs.png"), full_page=False)
+    page.goto(base + "/redoc")
+    page.locator("h2", has_text="Stories, latest activity first").first.wait_for()
+    assert page.locator("[data-section-id]").count() >= 8  # one section per operation
+    page.screenshot(path=str(shots / "redoc.png"), full_page=False)
+    assert not [m for m in page.console if "error" in m.lower()], page.console  # type: ignore[attr-defined]

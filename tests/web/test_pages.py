@@ -23,7 +23,7 @@ def test_story_list_page(client: TestClient, corpus: Corpus) -> None:
     assert page.status_code == 200
     assert "Ferry fire at Portmere" in page.text and "Lindmoor bridge budget" in page.text
     assert f'href="/stories/{corpus.story.id}"' in page.text
-    assert "2026-03-19 08:00" in page.text  # latest activity of the fire story
+    assert '<time datetime="2026-03-19T08:00:00+00:00">2026-03-19</time>' in page.text  # latest activity, one unbreakable date
     assert "content-security-policy" in page.headers
     filtered = client.get("/", params={"outlet": "Riverside Daily"}, headers=HTML).text
     assert "Lindmoor bridge budget" in filtered and "Ferry fire at Portmere" not in filtered
@@ -145,6 +145,36 @@ def test_matrix_rows_per_disputed_point() -> None:
     assert [c.state for c in c1.cells] == ["conflict", "conflict", "novalue"]  # Three carries the fact, no figure
     assert [c.state for c in f2.cells] == ["agree", "silent", "agree"]
     assert c3.conflict is False and {c.state for c in c3.cells} == {"update", "silent"}
+
+
+def test_matrix_shows_each_disputed_quote_and_title_once() -> None:
+    """The comparison links a quote's wording conflict to the quote, to the sentence quoting it and to a
+    paraphrase; a title conflict to the role and to every sentence naming the person. Each point gets one
+    row, under the quote or the role; a sentence that only carries the quote is folded into its row."""
+    from storyline.records import Article, Conflict, Fact, FactValue
+
+    arts = [Article(id=i, text="x", outlet=o) for i, o in (("a1", "One"), ("a2", "Two"), ("a3", "Three"))]
+    wording = Conflict("cq", "s", "quote_wording", "wording of Ann Lee: we are sorry",
+                       (FactValue("we are sorry", "we are sorry", ("a1",)),
+                        FactValue("we are so sorry", "we are so sorry", ("a2",))), fact_id="f1")  # fmt: skip
+    title = Conflict("ct", "s", "title", "title of Bo Kim", (FactValue("mayor", "mayor", ("a1",)),
+                                                              FactValue("deputy mayor", "deputy mayor", ("a3",))))  # fmt: skip
+    facts = [
+        Fact("f1", "s", "event", 'Ann Lee said: "We are sorry."', "contested", who=("Ann Lee",),
+             article_ids=("a1",), conflict_ids=("cq",)),
+        Fact("f2", "s", "event", "Bo Kim, the mayor, opened the bridge.", "contested", who=("Bo Kim",),
+             article_ids=("a1", "a3"), conflict_ids=("ct",)),
+        Fact("f3", "s", "event", '"We are so sorry," said Ann Lee.', "contested", article_ids=("a2",), conflict_ids=("cq",)),
+        Fact("fr", "s", "role", "Bo Kim: mayor; deputy mayor", "contested", article_ids=("a1", "a3"), conflict_ids=("ct",)),
+        Fact("fq", "s", "quote", "We are sorry", "contested", article_ids=("a1", "a2"), conflict_ids=("cq",)),
+    ]  # fmt: skip
+    m = agreement_matrix(facts, [wording, title], arts)
+    assert [r.id for r in m.rows] == ["f2", "ct", "cq"]  # the quote once, the title once, the bridge claim kept
+    bridge, role, quote = m.rows
+    assert bridge.conflict is False and [c.state for c in bridge.cells] == ["agree", "silent", "agree"]
+    assert role.fact_id == "fr" and role.conflict and [c.values for c in role.cells] == [("mayor",), (), ("deputy mayor",)]
+    assert quote.fact_id == "fq" and [c.state for c in quote.cells] == ["conflict", "conflict", "silent"]
+    assert sum(r.label.count("sorry") for r in m.rows) == 1
 
 
 def test_word_diff() -> None:

@@ -23,7 +23,10 @@ def test_serve_runs_uvicorn_with_the_app(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     db = tmp_path / "serve.db"
-    result = CliRunner().invoke(app, ["serve", "--port", "8123", "--db", str(db)])
+    refused = CliRunner().invoke(app, ["serve", "--port", "8123", "--db", str(db)])
+    assert refused.exit_code == 3 and "no such database" in refused.output and "app" not in seen
+    assert not db.exists()
+    result = CliRunner().invoke(app, ["serve", "--port", "8123", "--db", str(db), "--create"])
     assert result.exit_code == 0, result.output
     assert isinstance(seen["app"], FastAPI)
     assert seen["kwargs"]["host"] == "127.0.0.1" and seen["kwargs"]["port"] == 8123
@@ -55,7 +58,7 @@ def test_serve_with_workers_hands_uvicorn_a_factory_with_the_same_settings(
     monkeypatch.setenv(SETTINGS_ENV, "")  # so that monkeypatch removes what serve sets, after the test
     monkeypatch.setenv("STORYLINE_API_TOKEN", "tok-123")
     db = tmp_path / "workers.db"
-    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--workers", "3", "--port", "8124"])
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--workers", "3", "--port", "8124", "--create"])
     assert result.exit_code == 0, result.output
     assert seen["app"] == "storyline.web.app:app_from_env"
     assert seen["kwargs"]["factory"] is True and seen["kwargs"]["workers"] == 3 and seen["kwargs"]["port"] == 8124
