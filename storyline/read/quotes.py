@@ -325,7 +325,7 @@ class Attributor:
         for cue in reversed(list(_CUE.finditer(self.text, s, e))):
             if self._in_quote(cue.start()) or cue.group().lower() == "according to":
                 continue
-            sp = self.name_before(s, cue.start())
+            sp = self.name_before(s, cue.start()) or self._nominal_before(s, cue.start())
             if sp:
                 return sp
         return None
