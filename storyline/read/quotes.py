@@ -65,6 +65,11 @@ _SENTENCE_WORDS = frozenset(
     """the a an he she they it we i but and or so then in on at as by for from with after before when while
     this that these those his her their its our asked speaking meanwhile however later earlier also""".split()
 )
+#: Words after which a name is an object, not the subject of its sentence.
+_GOVERNING = LOCATIVE_PREPOSITIONS | {"of", "by", "with", "for", "on", "into", "about", "over", "under", "against", "than"}
+_NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|van|von|de|der|da|di|le|la))*\b")
+#: How many sentences back a pronoun speaker is looked for (the quote's own sentence, then this many before it).
+SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 #: Person words that stand for a person without naming one ("the minister", "the analyst").
 _PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
 
@@ -334,13 +339,35 @@ class Attributor:
         """Who "he"/"she" at ``offset`` is: the subject of a speech verb earlier in its sentence or in the three
         before it (the person a news paragraph has just introduced as speaking), else :meth:`antecedent`."""
         idx = _sentence_index(self.sentences, offset)
-        for k in range(idx, max(-1, idx - 4), -1):
-            sp = self.speech_subject(k, offset if k == idx else None)
-            if sp and sp.key:
-                g = self.genders.get(sp.key)
-                if not (gender and g and g != gender):
-                    return sp
+        for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
+            for find in (self.speech_subject, self.sentence_subject):
+                sp = find(k, offset if k == idx else None)
+                if sp and sp.key:
+                    g = self.genders.get(sp.key)
+                    if not (gender and g and g != gender):
+                        return sp
         return self.antecedent(offset, gender)
+
+    def sentence_subject(self, k: int, before: int | None = None) -> Speaker | None:
+        """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Todmorden, Connor
+        Lees was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
+        copy the paragraph before a "..., she said" quote introduces its speaker this way."""
+        s, e = self.sentences[k]
+        e = min(e, before) if before is not None else e
+        labels = {m.entity: m.label for m in self.mentions}
+        for run in _NAME_RUN.finditer(self.text, s, e):
+            if self._in_quote(run.start()):
+                return None
+            if _word_before(self.text, run.start()) in _GOVERNING or re.match(r"['\u2019]s\b", self.text[run.end() : run.end() + 3]):
+                continue
+            sp = self.name_before(s, run.end())
+            if sp is None:
+                continue
+            label = labels.get(sp.key or "")
+            if label == "PERSON" or (label is None and len((sp.key or "").split()) >= 2):
+                return sp
+            return None  # the sentence opens with something else: not an introduction
+        return None
 
     def _speaker_at(self, start: int, end: int, direction: str) -> Speaker | None:
         """A speaker phrase starting at ``start`` (direction "after") or ending at ``end`` ("before")."""
