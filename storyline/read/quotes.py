@@ -20,12 +20,14 @@ Quoted spans without any speaker that are at most a few words long are scare quo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Mention, Quote, Role
-from .entities import antecedent, sentence_index
+from .entities import HONORIFICS, antecedent, sentence_index
+from .roles import ROLE_NOUNS
 
 OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
 SPEECH_VERBS = (
@@ -47,6 +49,29 @@ PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": N
 _PRONOUN = re.compile(r"\b(he|she|He|She|they|They)\b")
 _NP_AFTER = re.compile(r"\s*(?:the|a|an|The|A|An)\s+((?:[\w'\u2019-]+\s+){0,4}?[\w'\u2019-]+?)(?=[\s,.;:!?]|$)")
 _WORD = re.compile(r"[\w'\u2019-]+")
+
+# ---- language data (English news); kept together so it can move to a shared language package
+#: Prepositions that put a name in a place ("in Dalvik", "from Leeds"): such a mention is not a speaker.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "inside", "across", "around", "to", "towards"})
+#: Common nouns an organisation is referred back to by ("the company said in a statement").
+ORG_NOUNS = frozenset(
+    """company firm group agency ministry department office council authority authorities government operator
+    regulator board union association society institute commission committee court police service bank
+    airline insurer club league federation party campaign organisation organization charity foundation
+    university hospital trust embassy spokesperson spokesman spokeswoman""".split()
+)
+#: Capitalised words that open sentences rather than names.
+_SENTENCE_WORDS = frozenset(
+    """the a an he she they it we i but and or so then in on at as by for from with after before when while
+    this that these those his her their its our asked speaking meanwhile however later earlier also""".split()
+)
+#: Words after which a name is an object, not the subject of its sentence.
+_GOVERNING = LOCATIVE_PREPOSITIONS | {"of", "by", "with", "for", "on", "into", "about", "over", "under", "against", "than"}
+_NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|van|von|de|der|da|di|le|la))*\b")
+#: How many sentences back a pronoun speaker is looked for (the quote's own sentence, then this many before it).
+SUBJECT_LOOKBACK = 3  # fitted on newsdesk
+#: Person words that stand for a person without naming one ("the minister", "the analyst").
+_PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +163,60 @@ class Speaker:
 _sentence_index = sentence_index
 
 
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"([\w.'\u2019-]+)\s*$", text[max(0, start - 40) : start])
+    return m.group(1).rstrip(".").lower() if m else ""
+
+
+def _person_cue(text: str, m: Mention) -> bool:
+    """Local evidence that a name is a person's: a title or honorific right before it ("chair Imogen
+    Thackeray", "Dr Owen Metcalfe"), an age right after it ("Maria Georgiou, 44,"), or an apposition
+    naming a role ("Marleen De Wachter, Vandelaar Chemie's chief executive,")."""
+    before = _word_before(text, m.start)
+    if before in HONORIFICS or (before in ROLE_NOUNS and text[m.start - 1 : m.start] == " "):
+        return True
+    after = text[m.end : m.end + 90]
+    if re.match(r",\s+\d{1,3},", after):
+        return True
+    appos = re.match(r",\s+((?:the|a|an)\s+)?([^,.;\u201c\u201d\"]{1,70}?)(?:,|\s+(?:said|told|says|added|wrote)\b)", after)
+    if appos:
+        words = [w.lower() for w in _WORD.findall(appos.group(2))]
+        return any(w in _PERSONAL_NOUNS or (w.endswith("s") and w[:-1] in _PERSONAL_NOUNS) for w in words[-3:])
+    return False
+
+
+def relabel_people(text: str, mentions: Sequence[Mention], roles: Sequence[Role] = ()) -> list[Mention]:
+    """Mentions with the small model's worst label errors for speakers undone, by evidence in the text.
+
+    The small NER model tags unfamiliar names as ORG ("Imogen Thackeray") and small places as PERSON
+    ("Dalvik"). An entity is a person when some mention of it carries a person cue (:func:`_person_cue`)
+    or the article gives it a role; a single-word PERSON entity that is only ever written after a locative
+    preposition or with a possessive ("in Akureyri", "Akureyri's mayor") and never with a person cue is a
+    place. Decided per entity so every mention of it agrees.
+    """
+    person: set[str] = {r.entity for r in roles}
+    place_votes: dict[str, int] = {}
+    plain_votes: dict[str, int] = {}
+    for m in mentions:
+        if m.label in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"} and len(m.text.split()) >= 1 and _person_cue(text, m):
+            if m.label == "PERSON" or len(m.text.split()) >= 2:
+                person.add(m.entity)
+        if m.label == "PERSON" and len(m.entity.split()) == 1:
+            possessive = re.match(r"['\u2019]s\b", text[m.end : m.end + 3]) is not None
+            if _word_before(text, m.start) in LOCATIVE_PREPOSITIONS or possessive or m.text.isupper():
+                place_votes[m.entity] = place_votes.get(m.entity, 0) + 1
+            else:
+                plain_votes[m.entity] = plain_votes.get(m.entity, 0) + 1
+    out = []
+    for m in mentions:
+        if m.entity in person and m.label != "PERSON" and len(m.text.split()) >= 2 and m.text[:1].isupper():
+            m = dataclasses.replace(m, label="PERSON")
+        elif m.label == "PERSON" and m.entity not in person and place_votes.get(m.entity) and not plain_votes.get(m.entity):
+            m = dataclasses.replace(m, label="GPE")
+        out.append(m)
+    return out
+
+
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
@@ -158,6 +237,7 @@ class Attributor:
     ) -> None:
         self.text = text
         self.sentences = list(sentences) or [(0, len(text))]
+        mentions = relabel_people(text, mentions, roles)
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.genders = genders or {}
         self.quoted = [(q.open_at, q.close_at + 1) for q in quotes]
@@ -195,6 +275,100 @@ class Attributor:
         """The person a pronoun at ``offset`` means (:func:`entities.antecedent`), skipping names inside quotes."""
         return antecedent(self.mentions, self.sentences, offset, gender=gender, genders=self.genders, skip=self._in_quote)
 
+    def _entity_for(self, start: int, end: int, name: str) -> str:
+        """The entity key of the name written at ``start:end``: a mention there, else a mention whose key ends with
+        the name's last word (the article's full name for "Delaney"), else the name as written."""
+        for m in self.mentions:
+            if m.start < end and start < m.end and m.label in {"PERSON", "ORG"}:
+                return m.entity
+        last = name.split()[-1]
+        for m in self.mentions:
+            if m.label == "PERSON" and m.entity.split()[-1] == last and m.start < start:
+                return m.entity
+        for m in self.mentions:
+            if m.start < end and start < m.end:
+                return m.entity
+        return name
+
+    def name_before(self, start: int, end: int) -> Speaker | None:
+        """The subject written right before a speech verb ending at ``end``: the run of capitalised words there
+        ("Ceduna fisherman Wes Hollander said" -> Wes Hollander), skipping a comma-enclosed apposition
+        ("Marleen De Wachter, Vandelaar Chemie's chief executive, said"). Titles and honorifics in front of the
+        name are dropped. This reads the name from its position, whatever label the model gave it."""
+        window = self.text[start:end]
+        stripped = window.rstrip()
+        appos = re.search(r",\s*([^,]{1,80}),$", stripped)
+        if appos and not re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s*)+", appos.group(1).strip()):
+            stripped = stripped[: appos.start()]  # the apposition describes the name before it
+        stripped = stripped.rstrip(",").rstrip()
+        run = re.search(r"((?:\b[A-Z][\w.'\u2019-]*[\w.]\s+|\b(?:van|von|de|der|da|du|del|di|le|la|bin|al)\s+)*\b[A-Z][\w'\u2019-]*\w)$", stripped)
+        if not run:
+            return None
+        words = run.group(1).split()
+        while words and (words[0].rstrip(".").lower() in HONORIFICS or words[0].lower() in ROLE_NOUNS
+                         or words[0].lower() in _SENTENCE_WORDS or re.search(r"['\u2019]s$", words[0])):
+            words = words[1:]
+        if not words or (len(words) == 1 and words[0].lower() in _SENTENCE_WORDS):
+            return None
+        name = " ".join(words)
+        n_end = start + len(stripped)
+        n_start = n_end - len(name)
+        if self._in_quote(n_start):
+            return None
+        key = self._entity_for(n_start, n_end, name)
+        labels = {m.entity: m.label for m in self.mentions}
+        if labels.get(key) in {"GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"}:
+            return None
+        if len(words) == 1 and key == name:
+            return None  # a lone capitalised word the article never names elsewhere
+        return Speaker(key, n_start, n_end, None)
+
+    def speech_subject(self, k: int, before: int | None = None) -> Speaker | None:
+        """The subject of the last speech verb of sentence ``k`` (outside quotes, before ``before``)."""
+        s, e = self.sentences[k]
+        e = min(e, before) if before is not None else e
+        for cue in reversed(list(_CUE.finditer(self.text, s, e))):
+            if self._in_quote(cue.start()) or cue.group().lower() == "according to":
+                continue
+            sp = self.name_before(s, cue.start()) or self._nominal_before(s, cue.start())
+            if sp:
+                return sp
+        return None
+
+    def pronoun_speaker(self, offset: int, gender: str | None) -> Mention | Speaker | None:
+        """Who "he"/"she" at ``offset`` is: the subject of a speech verb earlier in its sentence or in the three
+        before it (the person a news paragraph has just introduced as speaking), else :meth:`antecedent`."""
+        idx = _sentence_index(self.sentences, offset)
+        for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
+            for find in (self.speech_subject, self.sentence_subject):
+                sp = find(k, offset if k == idx else None)
+                if sp and sp.key:
+                    g = self.genders.get(sp.key)
+                    if not (gender and g and g != gender):
+                        return sp
+        return self.antecedent(offset, gender)
+
+    def sentence_subject(self, k: int, before: int | None = None) -> Speaker | None:
+        """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Todmorden, Connor
+        Lees was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
+        copy the paragraph before a "..., she said" quote introduces its speaker this way."""
+        s, e = self.sentences[k]
+        e = min(e, before) if before is not None else e
+        labels = {m.entity: m.label for m in self.mentions}
+        for run in _NAME_RUN.finditer(self.text, s, e):
+            if self._in_quote(run.start()):
+                return None
+            if _word_before(self.text, run.start()) in _GOVERNING or re.match(r"['\u2019]s\b", self.text[run.end() : run.end() + 3]):
+                continue
+            sp = self.name_before(s, run.end())
+            if sp is None:
+                continue
+            label = labels.get(sp.key or "")
+            if label == "PERSON" or (label is None and len((sp.key or "").split()) >= 2):
+                return sp
+            return None  # the sentence opens with something else: not an introduction
+        return None
+
     def _speaker_at(self, start: int, end: int, direction: str) -> Speaker | None:
         """A speaker phrase starting at ``start`` (direction "after") or ending at ``end`` ("before")."""
         window = self.text[start:end]
@@ -211,8 +385,10 @@ class Attributor:
                     return Speaker(m.entity, m.start, m.end, None)
             pm = re.match(r"(he|she|He|She)\b", head)
             if pm:
-                ant = self.antecedent(lead, PRONOUNS[pm.group(1).lower()])
-                return Speaker(ant.entity if ant else None, lead, lead + len(pm.group(1)), None) if ant else None
+                ant = self.pronoun_speaker(lead, PRONOUNS[pm.group(1).lower()])
+                if isinstance(ant, Speaker):
+                    return Speaker(ant.key, lead, lead + len(pm.group(1)), None)
+                return Speaker(ant.entity, lead, lead + len(pm.group(1)), None) if ant else None
             nm = _NP_AFTER.match(window)
             if nm:
                 return self._nominal(start + nm.start(1), start + nm.end(1))
@@ -224,14 +400,23 @@ class Attributor:
         last_pron = pron[-1] if pron else None
         if last_pron and (last_person is None or start + last_pron.start() > last_person.end):
             pos = start + last_pron.start()
-            ant = self.antecedent(pos, PRONOUNS.get(last_pron.group(1).lower()))
+            ant = self.pronoun_speaker(pos, PRONOUNS.get(last_pron.group(1).lower()))
+            if isinstance(ant, Speaker):
+                return Speaker(ant.key, pos, pos + len(last_pron.group(1)), None)
             if ant:
                 return Speaker(ant.entity, pos, pos + len(last_pron.group(1)), None)
+        named = self.name_before(start, end)
+        if named:
+            return named
         if last_person:
             # the person nearest the cue, unless it sits in a relative clause of an earlier one
             # ("Dmitriev, who met Witkoff last week, said ...")
             chosen = last_person
             for p in people[:-1]:
+                # "Marleen De Wachter, Vandelaar Chemie's chief executive, said": the apposition's names are not the speaker
+                if re.fullmatch(r",[^,]{1,80},\s*", self.text[p.end : end]):
+                    chosen = p
+                    break
                 rel = re.match(r",\s+(?:who|whose|which)\b[^,]*,", self.text[p.end : end])
                 if rel and p.end + rel.end() <= end and last_person.start < p.end + rel.end():
                     chosen = p
@@ -246,11 +431,33 @@ class Attributor:
         return None
 
     def _nominal(self, start: int, end: int) -> Speaker | None:
+        """The one a definite noun phrase stands for: "the envoy" (the article's only envoy), "the
+        Portuguese minister" (the nearest person before it), "the company" / "a spokesperson for the
+        office" (the nearest organisation before it)."""
         words = _WORD.findall(self.text[start:end].lower())
         for w in words[::-1]:
             owners = self.role_heads.get(w)
             if owners and len(owners) == 1:
                 return Speaker(next(iter(owners)), start, end, None)
+        if not words:
+            return None
+        phrase = " ".join(words)
+        head = words[-1]
+        of = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([\w-]+)$", phrase)
+        if of and words[0] in ORG_NOUNS - _PERSONAL_NOUNS | {"spokesperson", "spokesman", "spokeswoman"}:
+            head = of.group(1)  # "a spokesperson for the office"
+        elif len(words) >= 3 and words[-2] in {"for", "of", "at"}:
+            head = words[-1]
+        if head in ORG_NOUNS and head not in {"spokesperson", "spokesman", "spokeswoman"}:
+            ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
+            return Speaker(ant.entity, start, end, None) if ant else None
+        person_head = head in _PERSONAL_NOUNS or (head.endswith("s") is False and head in ROLE_NOUNS)
+        if person_head:
+            owners = self.role_heads.get(head) or set()
+            near = [m for m in self.mentions if m.end <= start and m.label == "PERSON" and not self._in_quote(m.start)]
+            for m in reversed(near):
+                if not owners or m.entity in owners:
+                    return Speaker(m.entity, start, end, None)
         return None
 
     def _nominal_before(self, start: int, end: int) -> Speaker | None:
@@ -284,7 +491,9 @@ class Attributor:
             sp = self._speaker_at(q.close_at + 1 + m.end(), frame_end, "after")
             if sp and sp.key:
                 return Speaker(sp.key, sp.start, sp.end, m.group("cue").lower(), post)
-        m = re.match(rf"\s*,?\s*(?P<who>[^,.;!?\u201c\"]{{1,60}}?)\s+(?P<cue>{SPEECH_VERBS})\b", after, re.I)
+        m = re.match(
+            rf"\s*,?\s*(?P<who>[^,.;!?\u201c\"]{{1,60}}?(?:,[^,.;!?\u201c\"]{{1,80}},)?)\s+(?P<cue>{SPEECH_VERBS})\b", after, re.I
+        )
         closed = text[q.end - 1 : q.end] in {",", ".", "!", "?", "\u2014", "-"} or after.lstrip()[:1] in {",", "\u2014"}
         if m and closed:
             sp = self._speaker_at(q.close_at + 1, q.close_at + 1 + m.start("cue"), "before")

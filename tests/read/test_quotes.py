@@ -96,3 +96,41 @@ def test_nominal_speaker_via_role() -> None:
     )
     quotes = read(text, Ana_Lind="PERSON")
     assert quotes[0].speaker == "Ana Lind"
+
+
+def test_name_mislabelled_as_org_with_apposition_before_cue() -> None:
+    # the small model often tags unfamiliar names as ORG; the apposition names a role, so it is a person
+    text = (
+        "The plant shut on Monday.\n\n"
+        "\u201cThis is the worst day in our history,\u201d Marta Vell, Corvane Works' chief executive, said."
+    )
+    quotes = read(text, Marta_Vell="ORG", Corvane_Works="ORG")
+    assert [q.speaker for q in quotes] == ["Marta Vell"]
+
+
+def test_place_mislabelled_as_person_is_not_the_speaker() -> None:
+    text = (
+        "At the harbour in Brisk, trawler skipper Odd Rannes said he voted No.\n\n"
+        "\u201cOut here the quota is our pension,\u201d he said."
+    )
+    quotes = read(text, Brisk="PERSON", Odd_Rannes="PERSON")
+    assert [q.speaker for q in quotes] == ["Odd Rannes"]
+
+
+def test_definite_nouns_stand_for_the_nearest_person_or_organisation() -> None:
+    text = (
+        "Lena Sorvik met officials of Halvard Shipping in Tunis on Monday.\n\n"
+        "\u201cWe are partners, not neighbours across the water,\u201d the Danish minister said.\n\n"
+        "\u201cOur priority has been the safety of our passengers and crew,\u201d the company said in a statement."
+    )
+    quotes = read(text, Lena_Sorvik="PERSON", Halvard_Shipping="ORG", Tunis="GPE", Danish="NORP")
+    assert [q.speaker for q in quotes] == ["Lena Sorvik", "Halvard Shipping"]
+
+
+def test_pronoun_goes_to_the_subject_of_the_last_speech_verb() -> None:
+    text = (
+        "Ceduna fisherman Wes Holl said he did not mind the wait, as did Mara Quint.\n\n"
+        "\u201cWe would rather they pick up their bits than have it end up in our nets,\u201d he said."
+    )
+    quotes = read(text, Wes_Holl="PERSON", Mara_Quint="PERSON", Ceduna="GPE")
+    assert [q.speaker for q in quotes] == ["Wes Holl"]
