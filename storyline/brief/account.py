@@ -37,9 +37,12 @@ REPEAT_SHARE = 0.6
 MIN_WORDS = 6
 
 # Cues of opinion outside quotation marks (first/second person, obligation); language data of English news.
-_OPINION = re.compile(r"\b(I|we|our|us|you|your|should|must|ought)\b", re.I)
-# A copula after the subject: the shape of a title sentence ("X is the head of Y", "Y was X's minister").
-_COPULA = re.compile(r"^[^,;:]{2,80}?\b(is|are|was|were)\b\s+(?:the\s+|a\s+|an\s+)?", re.I)
+_OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|[Oo]ught)\b")  # "US" is a place
+# A copula after the subject: the shape of a title sentence ("X is the head of Y"); the title must follow it
+# (a role read there), so "is scheduled to visit" or "is expected to" is not background.
+_COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?", re.I)
+# How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
+TITLE_GAP = 16
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STOP = frozenset(
@@ -66,7 +69,8 @@ class Salience:
         """Figures, days and places make an event sentence; background and opinion never lead."""
         if not self.substantive or self.background or self.opinion or self.quoted:
             return -1
-        return min(self.figures, 2) + min(self.days, 1) + min(self.places, 1) + (2 if self.position < LEAD_WINDOW else 0)
+        facts = min(self.figures, 2) + min(self.days, 1) + min(self.places, 1)
+        return facts + (2 if facts and self.position < LEAD_WINDOW else 0)
 
     @property
     def event(self) -> bool:
@@ -87,17 +91,26 @@ def salience(analysis: StoryAnalysis, cite: Citation, text: str) -> Salience:
         places = sum(1 for p in reading.places if inside(p.start, p.end))
         quoted_chars = sum(min(q.end, cite.end) - max(q.start, cite.start) for q in reading.quotes
                            if q.start < cite.end and q.end > cite.start)  # fmt: skip
-        role_inside = any(inside(r.start, r.end) for r in reading.roles)
+        span = analysis.articles[cite.article_id].text[cite.start : cite.end] if cite.article_id in analysis.articles else text
+        copula = _COPULA.match(span)
+        if copula:  # a role read right after the copula: "X is the head of Y"
+            at = cite.start + copula.end()
+            role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
         body = analysis.articles[cite.article_id].text if cite.article_id in analysis.articles else ""
         position = sum(1 for s, e in reading.sentences if e <= cite.start and _substantive(body[s:e]))
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
     opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
-    background = bool(role_inside and _COPULA.match(text) and not figures and not days)
+    background = role_inside and not figures and not days
     quoted = quoted_chars > 0.5 * max(1, cite.end - cite.start) or len(_QUOTE_MARKS.findall(text)) >= 2 and (
         sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
     )
     return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS)
+
+
+def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
+    article = analysis.articles.get(cite.article_id)
+    return article.text[cite.start : cite.end] if article else ""
 
 
 def _substantive(text: str) -> bool:
@@ -116,52 +129,90 @@ class AccountWriter:
         self.max_sentences = max_sentences
 
     def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
-        candidates = []
-        for fact in analysis.facts:
-            if fact.kind not in ("event", "slot") or not fact.citations:
-                continue
-            text = squash(fact.text)
-            rep = fact.citations[0]
-            sal = salience(analysis, rep, text)
-            if fact.kind == "event" and not sal.event:
-                continue
-            cites = self._supporting(text, fact, analysis, checker)
-            if not cites:
-                continue
-            # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
-            # or not (a contested figure is still the same event), plus those whose span supports it as written
-            stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in cites}
-            importance = sal.importance if fact.kind == "event" else 2
-            order = analysis.story.article_ids.index(rep.article_id) if rep.article_id in analysis.story.article_ids else 0
-            candidates.append((-len(stating), -importance, sal.position, order, rep.start, text, cites, fact))
-        candidates.sort(key=lambda c: c[:5])
+        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:7])
         several = analysis.independent_origins >= 2
         out: list[BriefSentence] = []
         used: set[tuple[str, int]] = set()
         seen: list[set[str]] = []
-        for _neg, _imp, _pos, _order, _start, text, cites, fact in candidates:
+        told: set[str] = set()  # facts already told, in one outlet's words or another's
+        for *_rank, text, cites, fact in candidates:
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
                 break
+            if fact.id in told:
+                continue
             keys = {(c.article_id, c.start) for c in cites}
             words = content(text)
             if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
                 continue
             others = self._disagreement(fact, cites, analysis, checker)
             supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
-            if several and out and supported < 2 and not others:
-                continue  # beyond the lead, a multi-origin story's account states what two origins support
+            if several and out and supported < 2 and not others and -_rank[1] < 2:
+                continue  # beyond the lead, a multi-origin story's account states what several origins report
             used |= keys
+            told.add(fact.id)
             seen.append(words)
             out.append(BriefSentence(text, cites, "account"))
+            out += self._corroboration(text, supported, candidates, used)
             out += others
         return out
 
+    @staticmethod
+    def _corroboration(text: str, supported: int, candidates: Sequence[tuple], used: set[tuple[str, int]]) -> list[BriefSentence]:
+        """The templated core of a sentence ("Kestrel is recalling kettles.") when more origins support it.
+
+        A lead told in one outlet's words is often carried by others in their own; the comparison's slot fact
+        (who, did what, where, when) states what they share, cited to each of them.
+        """
+        words = content(text)
+        for *_rank, slot_text, cites, fact in candidates:
+            if fact.kind != "slot" or {(c.article_id, c.start) for c in cites} <= used:
+                continue
+            origins = {c.article_id for c in cites}
+            if len(origins) > supported and content(slot_text) <= words:
+                used |= {(c.article_id, c.start) for c in cites}
+                return [BriefSentence(slot_text, cites, "account")]
+        return []
+
+    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[tuple]:
+        """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
+        origins that state the event, the origins whose spans support the wording, importance, position."""
+        out = []
+        order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
+        for fact in analysis.facts:
+            if fact.kind not in ("event", "slot") or not fact.citations:
+                continue
+            # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
+            # or not (a contested figure is still the same event)
+            stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in fact.citations}
+            versions = [(squash(fact.text), fact.citations[0], True)]
+            if fact.kind == "event":  # each outlet's own sentence is a candidate too: its lead, in its words
+                versions += [(squash(_text_of(analysis, c)), c, False) for c in fact.citations[1:]]
+            for text, own, representative in versions:
+                if not text:
+                    continue
+                sal = salience(analysis, own, text)
+                if fact.kind == "event" and sal.importance <= 0:
+                    continue  # background, opinion, a quotation, or no event content (who/where/when/how many)
+                cites = self._supporting(text, fact, analysis, checker, paraphrase=representative)
+                if own not in cites:
+                    continue
+                supported = {analysis.origins.get(c.article_id, c.article_id) for c in cites}
+                importance = sal.importance if fact.kind == "event" else 2
+                lead = 0 if fact.kind == "slot" or sal.position < LEAD_WINDOW else 1
+                # several origins state it, or one: a count beyond that is loose (aligned sentences of a long
+                # story share people more than events), so importance decides among the well-covered ones
+                several = min(len(stating), 2)
+                rank = (lead, -several, -importance, -len(supported), sal.position, order.get(own.article_id, 0), own.start)
+                out.append((*rank, text, cites, fact))
+        return out
+
     def _supporting(
-        self, text: str, fact: Fact, analysis: StoryAnalysis, checker: CitationChecker
+        self, text: str, fact: Fact, analysis: StoryAnalysis, checker: CitationChecker, *, paraphrase: bool = True
     ) -> tuple[Citation, ...]:
         """The fact's citations (and the closely aligned ones) whose spans support ``text`` as the checker reads it."""
         pool = list(fact.citations) + [c for c in analysis.close.get(fact.id, ()) if c not in fact.citations]
-        return tuple(dict.fromkeys(c for c in pool if checker.supports(text, c, paraphrase=fact.kind == "event")))
+        ok = paraphrase and fact.kind == "event"
+        return tuple(dict.fromkeys(c for c in pool if checker.supports(text, c, paraphrase=ok)))
 
     def _disagreement(
         self, fact: Fact, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker
@@ -173,9 +224,15 @@ class AccountWriter:
         """
         own = {c.article_id for c in cites}
         sides: dict[frozenset[str], tuple[list[str], list[Citation]]] = {}
+        stated = squash(fact.text).lower()
         for conflict in _conflicts_of(fact, analysis.conflicts):
+            if conflict.kind not in INLINE_KINDS:
+                continue
+            mine = [v for v in conflict.values if own & set(v.article_ids)]
+            if not any(squash(v.text).strip(" ,;:.").lower() in stated for v in mine if v.text.strip()):
+                continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
-                phrase = squash(value.text).strip(" ,;:.")
+                phrase = _value_phrase(squash(value.text), value.value)
                 if own & set(value.article_ids) or not value.citations or not phrase:
                     continue
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
@@ -198,9 +255,19 @@ def _conflicts_of(fact: Fact, conflicts: Sequence[Conflict]) -> list[Conflict]:
     return [c for c in conflicts if not c.update and (c.id in ids or c.fact_id == fact.id)]
 
 
+# conflicts told inline in the account: what a sentence states (quote wording and speakers have their section)
+INLINE_KINDS = frozenset({"number", "date", "location"})  # titles are background: the Conflicts section has them
+
 _COUNT_WORDS = "zero one two three four five six seven eight nine ten".split()
 
 
 def _count_word(n: int) -> str:
     """A count in words: digits would read as a figure the cited spans must carry."""
     return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else "several"
+
+
+def _value_phrase(text: str, value: str) -> str:
+    """The part of a conflict value's wording that carries the value ("injured 15, raising" -> "injured 15")."""
+    parts = [p.strip(" ,;:.") for p in re.split(r"[,;]\s+", text)]
+    keep = [p for p in parts if p and (value.lower() in p.lower() or any(ch.isdigit() for ch in p))]
+    return (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")
