@@ -129,7 +129,7 @@ class AccountWriter:
         self.max_sentences = max_sentences
 
     def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
-        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:7])
+        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:9])
         several = analysis.independent_origins >= 2
         out: list[BriefSentence] = []
         used: set[tuple[str, int]] = set()
@@ -144,7 +144,7 @@ class AccountWriter:
             words = content(text)
             if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
                 continue
-            others = self._disagreement(fact, cites, analysis, checker)
+            others = self._disagreement(text, fact, cites, analysis, checker)
             supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
             if several and out and supported < 2 and not others and -_rank[1] < 2:
                 continue  # beyond the lead, a multi-origin story's account states what several origins report
@@ -202,7 +202,10 @@ class AccountWriter:
                 # several origins state it, or one: a count beyond that is loose (aligned sentences of a long
                 # story share people more than events), so importance decides among the well-covered ones
                 several = min(len(stating), 2)
-                rank = (lead, -several, -importance, -len(supported), sal.position, order.get(own.article_id, 0), own.start)
+                minority = _minority_values(fact, own, analysis)  # an outlier's wording does not lead
+                carried = len({c.article_id for c in cites})  # copies carry a lead further: the story's main event
+                rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
+                        order.get(own.article_id, 0), own.start)  # fmt: skip
                 out.append((*rank, text, cites, fact))
         return out
 
@@ -215,7 +218,7 @@ class AccountWriter:
         return tuple(dict.fromkeys(c for c in pool if checker.supports(text, c, paraphrase=ok)))
 
     def _disagreement(
-        self, fact: Fact, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker
+        self, text: str, fact: Fact, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker
     ) -> list[BriefSentence]:
         """The other side of each conflict on a value this sentence states, cited to the outlets that give it.
 
@@ -224,7 +227,7 @@ class AccountWriter:
         """
         own = {c.article_id for c in cites}
         sides: dict[frozenset[str], tuple[list[str], list[Citation]]] = {}
-        stated = squash(fact.text).lower()
+        stated = text.lower()
         for conflict in _conflicts_of(fact, analysis.conflicts):
             if conflict.kind not in INLINE_KINDS:
                 continue
@@ -243,11 +246,24 @@ class AccountWriter:
         for article_ids, (phrases, side_cites) in sides.items():
             n = len({analysis.origins.get(a, a) for a in article_ids})
             who = "One other outlet gives" if n == 1 else f"Other outlets ({_count_word(n)}) give"
-            text = f"{who} " + " and ".join(f"“{p}”" for p in phrases) + "."
-            keep = tuple(c for c in side_cites if checker.supports(text, c))
+            line = f"{who} " + " and ".join(f"“{p}”" for p in phrases) + "."
+            keep = tuple(c for c in side_cites if checker.supports(line, c))
             if keep:
-                out.append(BriefSentence(text, keep, "account"))
+                out.append(BriefSentence(line, keep, "account"))
         return out
+
+
+def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:
+    """How many contested values of ``fact`` the article of ``own`` gives that fewer origins give than another."""
+    count = 0
+    for conflict in _conflicts_of(fact, analysis.conflicts):
+        if conflict.kind not in INLINE_KINDS:
+            continue
+        sizes = [(len({analysis.origins.get(a, a) for a in v.article_ids}), own.article_id in v.article_ids) for v in conflict.values]
+        mine = [n for n, has in sizes if has]
+        if mine and max(mine) < max(n for n, _ in sizes):
+            count += 1
+    return count
 
 
 def _conflicts_of(fact: Fact, conflicts: Sequence[Conflict]) -> list[Conflict]:
