@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..records import BriefSentence, Citation, Conflict, Fact
 from .checker import CitationChecker
-from .inputs import StoryAnalysis, squash
+from .inputs import StoryAnalysis, sentence_bounds, squash
 
 # How many of an article's first substantive sentences count as its lead (news writing puts who/what/where/when
 # in the first one to three sentences; fitted by reading the demo and newsdesk briefs).
@@ -77,8 +77,13 @@ class Salience:
         return self.importance >= 0
 
 
-def salience(analysis: StoryAnalysis, cite: Citation, text: str) -> Salience:
-    """The :class:`Salience` of ``text``, the sentence ``cite`` points at."""
+def salience(
+    analysis: StoryAnalysis, cite: Citation, text: str, leads: dict[str, list[int]] | None = None
+) -> Salience:
+    """The :class:`Salience` of ``text``, the sentence ``cite`` points at.
+
+    ``leads``: a cache (article id -> ends of its substantive sentences) for callers that ask about many sentences.
+    """
     reading = analysis.readings.get(cite.article_id)
     inside = (lambda s, e: cite.start <= s and e <= cite.end)  # noqa: E731
     figures = days = places = 0
@@ -96,8 +101,12 @@ def salience(analysis: StoryAnalysis, cite: Citation, text: str) -> Salience:
         if copula:  # a role read right after the copula: "X is the head of Y"
             at = cite.start + copula.end()
             role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
-        body = analysis.articles[cite.article_id].text if cite.article_id in analysis.articles else ""
-        position = sum(1 for s, e in reading.sentences if e <= cite.start and _substantive(body[s:e]))
+    article = analysis.articles.get(cite.article_id)
+    if article is not None:  # the sentences as the comparison cuts them (the reading's, or split from the text)
+        cache = {} if leads is None else leads
+        if article.id not in cache:
+            cache[article.id] = [e for s, e in sentence_bounds(article, reading) if _substantive(article.text[s:e])]
+        position = sum(1 for e in cache[article.id] if e <= cite.start)
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
     opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
@@ -178,6 +187,7 @@ class AccountWriter:
         origins that state the event, the origins whose spans support the wording, importance, position."""
         out = []
         order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
+        leads: dict[str, list[int]] = {}
         for fact in analysis.facts:
             if fact.kind not in ("event", "slot") or not fact.citations:
                 continue
@@ -190,7 +200,7 @@ class AccountWriter:
             for text, own, representative in versions:
                 if not text:
                     continue
-                sal = salience(analysis, own, text)
+                sal = salience(analysis, own, text, leads)
                 if fact.kind == "event" and sal.importance <= 0:
                     continue  # background, opinion, a quotation, or no event content (who/where/when/how many)
                 cites = self._supporting(text, fact, analysis, checker, paraphrase=representative)

@@ -70,10 +70,11 @@ class BriefBuilder:
         # ranked by support (independent origins), then importance: event sentences (figures, days, places, the
         # lead) before background, opinion and quotations, which come last and only when room is left
         scored = []
+        leads: dict[str, list[int]] = {}
         for f in analysis.facts:
             if f.kind != "event" or not f.citations or f.text.rstrip().endswith("?"):
                 continue
-            sal = salience(analysis, f.citations[0], _tidy(f.text))
+            sal = salience(analysis, f.citations[0], _tidy(f.text), leads)
             scored.append(((not sal.event, -len(set(f.origins)), -sal.importance, sal.position, _position(f)), f))
         facts = [f for _, f in sorted(scored, key=lambda x: x[0])]
         out = []
