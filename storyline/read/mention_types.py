@@ -144,6 +144,10 @@ def _judge(
             return None, "capitals only: a credit line, ticker or acronym, not a person's name"
         if other & {"GPE", "LOC"}:
             return "GPE", "typed as a place elsewhere in the article"
+        if lone and _opens_sentence(text, ent.start) and re.search(rf"\b{re.escape(surface.lower())}\b", text):
+            return None, "a common noun capitalised at the start of a sentence (the article writes it in lower case)"
+        if lone and any(label == "ORG" for label in _longer_names(surface, labels)):
+            return "ORG", "the first word of an organisation's name in the article"
         if lone and not _POSSESSIVE_AFTER.match(after):
             noun = _NOUN_AFTER.match(after)
             if _DETERMINER.search(before) and noun and _noun_like(noun.group(1)):
@@ -160,12 +164,12 @@ def _judge(
             return "PERSON", "typed as a person elsewhere in the article"
         if ent.label != "ORG" and _SPEECH_AFTER.match(after) and 2 <= len(surface.split()) <= 3:
             return "PERSON", "a speech verb follows: a person speaks"
-    if ent.label == "ORG" and lone and other & {"GPE", "LOC"}:
+    if ent.label in {"ORG", "PRODUCT"} and lone and other & {"GPE", "LOC"}:
         return "GPE", "typed as a place elsewhere in the article"
     if ent.label == "ORG" and lone and key in locative and is_place is not None and is_place(key):
         return "GPE", "a known place name after a preposition of place"
     if ent.label == "GPE" and lone and key not in locative and not (is_place and is_place(key)):
-        if _premodifies_everywhere(text, surface):
+        if _premodifies_everywhere(text, surface) and _counted_or_determined(text, surface):
             return "PRODUCT", "never after a preposition of place and always before a noun: a product or brand"
     return ent.label, None
 
@@ -176,6 +180,24 @@ def _after_locative_anywhere(text: str, surface: str) -> bool:
     if not surface.strip():
         return False
     pattern = rf"\b(?:in|near|across|throughout|outside|inside|around|into)\s+{re.escape(surface)}\b(?!['\u2019]s?\b)"
+    return re.search(pattern, text) is not None
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"'\u201c\u2018")
+    return not before or before[-1] in ".!?\n"
+
+
+def _longer_names(surface: str, labels: dict[str, set[str]]) -> list[str]:
+    """The labels of the article's longer mentions that begin with this word ("Kestrel Home Appliances")."""
+    head = fold(surface) + " "
+    return [label for key, found in labels.items() if key.startswith(head) for label in found]
+
+
+def _counted_or_determined(text: str, surface: str) -> bool:
+    """Whether some use has a count or a determiner right before it ("218,000 Brewline kettles", "the Brewline
+    kettles"): things are counted and determined, a bare place name is not."""
+    pattern = rf"(?:\b(?:the|a|an|its|their|his|her|our|of)\s+|\d[\d,.]*\s+(?:[a-z]+\s+)?){re.escape(surface)}\b"
     return re.search(pattern, text) is not None
 
 

@@ -29,6 +29,13 @@ CASES = [
     # a product typed as a place
     ("Kestrel is recalling 218,000 Brewline electric kettles. Owners of Brewline kettles get a refund.",
      {"Brewline": "GPE", "Kestrel": "ORG"}, {"Brewline": "PRODUCT", "Kestrel": "ORG"}),
+    ("Refunds are due. The fee was a fair price for the inspections Albrenia insists on.", {"Albrenia": "GPE"},
+     {"Albrenia": "GPE"}),
+    # a company's short name and a capitalised common noun typed as people
+    ("Kestrel Home Appliances is recalling kettles. Kestrel will send a label.",
+     {"Kestrel Home Appliances": "ORG", "Kestrel": "PERSON"}, {"Kestrel": "ORG"}),
+    ("The court ruled for the households. Households are due refunds.", {"Households": "PERSON"},
+     {"Households": None}),
     # credit lines and tickers typed as people
     ("The envoy spoke to reporters. REL said the fund grew.", {"REL": "PERSON"}, {"REL": None}),
     # a person typed as a facility
@@ -89,6 +96,10 @@ def test_a_place_typed_as_an_organisation_once_is_a_place_when_the_article_types
     kept, changes = check_types(text, raw)
     assert [(text[e.start : e.end], e.label) for e in kept] == [("Russia", "GPE"), ("Crimea", "GPE"), ("Crimea", "GPE")]
     assert [c.reason for c in changes] == ["typed as a place elsewhere in the article"]
+    text = "Crews in Portmere unloaded ships. Port operators in Portmere say the deal helps."
+    first, second = (i for i in range(len(text)) if text.startswith("Portmere", i))
+    kept, _ = check_types(text, [RawEnt(first, first + 8, "GPE"), RawEnt(second, second + 8, "PRODUCT")])
+    assert [e.label for e in kept] == ["GPE", "GPE"]
 
 
 def test_a_gazetteer_confirms_a_known_place_the_model_typed_as_an_organisation():
