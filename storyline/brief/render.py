@@ -143,7 +143,8 @@ def _markdown(view: dict[str, Any]) -> str:
             out.append("_None found._")
         for g in groups:
             label = md_text(g["subject"] or g["kind"] or "")
-            out.append(f"- **{label}** _({md_text(g['kind'] or '')})_" if g["subject"] else f"- **{label}**")
+            kind = md_text((g["kind"] or "").replace("_", " "))  # "quote_wording" reads "quote wording"
+            out.append(f"- **{label}** _({kind})_" if g["subject"] else f"- **{label}**")
             out += [f"  - {md_text(i.sentence.text)}{cites(i.sentence)}" for i in g["items"]]
     out += ["", "## Quote versions", ""]
     if not view["quote_groups"]:
