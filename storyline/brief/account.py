@@ -43,6 +43,7 @@ _OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|
 _COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 # How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
 TITLE_GAP = 16
+_PRONOUNS = frozenset("it them this that these those him her us me you something".split())
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STOP = frozenset(
@@ -191,6 +192,8 @@ class AccountWriter:
         for fact in analysis.facts:
             if fact.kind not in ("event", "slot") or not fact.citations:
                 continue
+            if fact.kind == "slot" and not (fact.where or fact.when or any(_WORD.search(w) and w.lower() not in _PRONOUNS for w in fact.what)):
+                continue  # "X called it.": a template with nothing but a name and a verb says nothing
             # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
             # or not (a contested figure is still the same event)
             stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in fact.citations}
@@ -246,8 +249,10 @@ class AccountWriter:
                 continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
                 phrase = _value_phrase(squash(value.text), value.value)
-                if own & set(value.article_ids) or not value.citations or not phrase:
-                    continue
+                if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
+                    continue  # the sentence's own side, or a value it already states in the same words
+                if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
+                    phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
                 if phrase not in phrases:
                     phrases.append(phrase)
