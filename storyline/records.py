@@ -369,6 +369,7 @@ class BriefItem:
     status: str | None = None  # fact status, conflict kind, quote flags, or timeline date
     article_ids: tuple[str, ...] = ()
     group: str | None = None  # conflict / quote group / fact id the item belongs to
+    subject: str | None = None  # what a conflict is about ("title of X"), or whose quote ("quote by X")
 
 
 @dataclass(frozen=True, slots=True)

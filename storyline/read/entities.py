@@ -211,12 +211,16 @@ def _propagate_names(text: str, kept: list[RawEnt], layout: list[Line]) -> list[
     return out
 
 
-def clean_mentions(text: str, ents: Iterable[RawEnt], layout: list[Line], *, skip: tuple[int, int] | None = None) -> list[RawEnt]:
+def clean_mentions(
+    text: str, ents: Iterable[RawEnt], layout: list[Line], *, skip: tuple[int, int] | None = None,
+    is_place: Callable[[str], bool] | None = None,
+) -> list[RawEnt]:
     """Trimmed, de-junked entity spans of the kinds we keep, in text order.
 
     Mentions outside the body (headline, caption, credit line) survive only when a body mention
     has the same folded text or surname; ``skip`` is a span (the dateline) whose mentions are
-    dropped because the caller handles it.
+    dropped because the caller handles it. Each type is then checked against how the article uses the
+    name (:func:`storyline.read.mention_types.check_types`; ``is_place``: an optional gazetteer look-up).
     """
     body: list[RawEnt] = []
     other: list[RawEnt] = []
@@ -250,6 +254,9 @@ def clean_mentions(text: str, ents: Iterable[RawEnt], layout: list[Line], *, ski
         if ent.label == "PERSON" and (last := surname(surface)):
             known.add(last)
     kept = body + [e for e in other if fold(text[e.start : e.end]) in known]
+    from .mention_types import check_types
+
+    kept, _changes = check_types(text, kept, is_place=is_place)
     kept = _propagate_names(text, kept, layout)
     kept.sort(key=lambda e: (e.start, -e.end))
     out: list[RawEnt] = []

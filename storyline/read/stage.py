@@ -10,7 +10,7 @@ after saving a run's readings.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from ..config import Settings
@@ -21,19 +21,21 @@ from . import layout as layout_mod
 from .amounts import find_amounts
 from .dates import find_dates, find_expressions
 from .entities import RawEnt, clean_mentions, gender_hints, resolve_local
+from .gazetteer import Gazetteer
 from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
 from .roles import find_roles
 
 
-def read_article(article: Article, parsed: Parsed) -> Reading:
-    """One article's reading from its text and the model's output (no model needed here)."""
+def read_article(article: Article, parsed: Parsed, *, is_place: Callable[[str], bool] | None = None) -> Reading:
+    """One article's reading from its text and the model's output (no model needed here);
+    ``is_place``: a gazetteer look-up that checks the model's entity types."""
     text = article.text
     lines = layout_mod.lines(text)
     dateline = layout_mod.find_dateline(text, lines)
     skip = (dateline.start, dateline.end) if dateline else None
-    raw = clean_mentions(text, parsed.ents, lines, skip=skip)
+    raw = clean_mentions(text, parsed.ents, lines, skip=skip, is_place=is_place)
     if dateline is not None:
         # the dateline place is a mention of its own: NER on "MIAMI, FL -" is unreliable
         raw = sorted([*raw, RawEnt(dateline.place_start, dateline.place_end, "GPE")], key=lambda e: e.start)
@@ -157,15 +159,19 @@ class ReadStage:
         self.model = settings.spacy_model
         self.batch_size = batch_size
         self._nlp = None
+        self._places: Gazetteer | None = None
         self.copies_reused = 0  # syndicated copies that took their in-batch origin's reading (no model pass)
 
     def warm_up(self) -> None:
         if self._nlp is None:
             self._nlp = load_nlp(self.model)
+        if self._places is None:
+            self._places = Gazetteer()
+            self._places.warm_up()
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the configuration only (the Dask runner ships stages to workers, which warm up)."""
-        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None, "copies_reused": 0}
+        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None, "_places": None, "copies_reused": 0}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -195,7 +201,7 @@ class ReadStage:
         parsed = parse(self._nlp, (model_text(a.text) for a in articles), batch_size=self.batch_size)
         for article, p in zip(articles, parsed, strict=True):
             try:
-                readings[article.id] = read_article(article, p)
+                readings[article.id] = read_article(article, p, is_place=self._places.is_place if self._places else None)
             except Exception as exc:  # name the article; keep the cause
                 raise StageError(
                     self.name, f"{type(exc).__name__}: {exc}", item=article.id,

@@ -1,0 +1,304 @@
+"""The account: what happened, told from the sentences the most independent origins support.
+
+The account is extractive. Every sentence the comparison aligned (an ``event`` fact: its representative sentence
+with one citation per agreeing article) is a candidate; the account keeps the candidates that
+
+1. state the event rather than background or opinion (:class:`Salience`): a news lead names who did what, where,
+   when and how many, so figures, days and places count for a sentence; a copular title sentence ("X is the head
+   of Y"), a sentence that is mostly a quotation, a question and an opinion (first person or a modal of obligation
+   outside quotation marks) do not lead;
+2. are supported by the most independent origins (copies count once): each cited span must carry every name,
+   number, place and date of the sentence (the :class:`~storyline.brief.checker.CitationChecker` decides; an
+   aligned paraphrase may stand for the sentence as it may for a key fact).
+
+A story told by one origin gets its news lead: the first substantive sentences of its earliest article.
+Where outlets disagree on a figure, place, date or title that a kept sentence states, the other side follows
+inline as its own cited sentence ("By the account of one other outlet: “injured 15”."), never a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import BriefSentence, Citation, Conflict, Fact
+from .checker import CitationChecker
+from .inputs import StoryAnalysis, sentence_bounds, squash
+
+# How many of an article's first substantive sentences count as its lead (news writing puts who/what/where/when
+# in the first one to three sentences; fitted by reading the demo and newsdesk briefs).
+LEAD_WINDOW = 3
+# The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
+MAX_ACCOUNT = 4
+# Two account sentences sharing this share of their content words say the same thing; the second is left out.
+REPEAT_SHARE = 0.6
+# Fewer words than this is a headline fragment, dateline or credit line, not a sentence of the account.
+MIN_WORDS = 6
+
+# Cues of opinion outside quotation marks (first/second person, obligation); language data of English news.
+_OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|[Oo]ught)\b")  # "US" is a place
+# A copula after the subject: the shape of a title sentence ("X is the head of Y"); the title must follow it
+# (a role read there), so "is scheduled to visit" or "is expected to" is not background.
+_COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?", re.I)
+# How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
+TITLE_GAP = 16
+_PRONOUNS = frozenset("it them this that these those him her us me you something".split())
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_STOP = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been has have had that this "
+    "which who it its their his her they he she said says will would could after before than more".split()
+)
+
+
+@dataclass(frozen=True)
+class Salience:
+    """What a candidate sentence states, read from the article's reading of its span."""
+
+    position: int  # index among its article's substantive sentences (0 = the lead)
+    figures: int  # amounts in the sentence
+    days: int  # dates of day granularity
+    places: int
+    background: bool  # a title sentence
+    opinion: bool
+    quoted: bool  # mostly a quotation
+    substantive: bool  # a full sentence (not a headline fragment, dateline or credit line)
+
+    @property
+    def importance(self) -> int:
+        """Figures, days and places make an event sentence; background and opinion never lead."""
+        if not self.substantive or self.background or self.opinion or self.quoted:
+            return -1
+        facts = min(self.figures, 2) + min(self.days, 1) + min(self.places, 1)
+        return facts + (2 if facts and self.position < LEAD_WINDOW else 0)
+
+    @property
+    def event(self) -> bool:
+        return self.importance >= 0
+
+
+def salience(
+    analysis: StoryAnalysis, cite: Citation, text: str, leads: dict[str, list[int]] | None = None
+) -> Salience:
+    """The :class:`Salience` of ``text``, the sentence ``cite`` points at.
+
+    ``leads``: a cache (article id -> ends of its substantive sentences) for callers that ask about many sentences.
+    """
+    reading = analysis.readings.get(cite.article_id)
+    inside = (lambda s, e: cite.start <= s and e <= cite.end)  # noqa: E731
+    figures = days = places = 0
+    quoted_chars = 0
+    position = 0
+    role_inside = False
+    if reading is not None:
+        figures = sum(1 for a in reading.amounts if inside(a.start, a.end))
+        days = sum(1 for d in reading.dates if inside(d.start, d.end) and d.granularity == "day")
+        places = sum(1 for p in reading.places if inside(p.start, p.end))
+        quoted_chars = sum(min(q.end, cite.end) - max(q.start, cite.start) for q in reading.quotes
+                           if q.start < cite.end and q.end > cite.start)  # fmt: skip
+        span = analysis.articles[cite.article_id].text[cite.start : cite.end] if cite.article_id in analysis.articles else text
+        copula = _COPULA.match(span)
+        if copula:  # a role read right after the copula: "X is the head of Y"
+            at = cite.start + copula.end()
+            role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
+    article = analysis.articles.get(cite.article_id)
+    if article is not None:  # the sentences as the comparison cuts them (the reading's, or split from the text)
+        cache = {} if leads is None else leads
+        if article.id not in cache:
+            cache[article.id] = [e for s, e in sentence_bounds(article, reading) if _substantive(article.text[s:e])]
+        position = sum(1 for e in cache[article.id] if e <= cite.start)
+    words = _WORD.findall(text)
+    outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
+    opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
+    background = role_inside and not figures and not days
+    quoted = quoted_chars > 0.5 * max(1, cite.end - cite.start) or len(_QUOTE_MARKS.findall(text)) >= 2 and (
+        sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
+    )
+    return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS)
+
+
+def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
+    article = analysis.articles.get(cite.article_id)
+    return article.text[cite.start : cite.end] if article else ""
+
+
+def _substantive(text: str) -> bool:
+    return len(_WORD.findall(text)) >= MIN_WORDS
+
+
+def content(text: str) -> set[str]:
+    """Content words (5-letter stems) of a text."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+class AccountWriter:
+    """Writes the account of an analysed story (see the module docstring)."""
+
+    def __init__(self, *, max_sentences: int = MAX_ACCOUNT) -> None:
+        self.max_sentences = max_sentences
+
+    def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
+        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:9])
+        several = analysis.independent_origins >= 2
+        out: list[BriefSentence] = []
+        used: set[tuple[str, int]] = set()
+        seen: list[set[str]] = []
+        told: set[str] = set()  # facts already told, in one outlet's words or another's
+        for *_rank, text, cites, fact in candidates:
+            if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
+                break
+            if fact.id in told:
+                continue
+            keys = {(c.article_id, c.start) for c in cites}
+            words = content(text)
+            if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
+                continue
+            others = self._disagreement(text, fact, cites, analysis, checker)
+            supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
+            if several and out and supported < 2 and not others and -_rank[1] < 2:
+                continue  # beyond the lead, a multi-origin story's account states what several origins report
+            used |= keys
+            told.add(fact.id)
+            seen.append(words)
+            out.append(BriefSentence(text, cites, "account"))
+            out += self._corroboration(text, supported, candidates, used)
+            out += others
+        return out
+
+    @staticmethod
+    def _corroboration(text: str, supported: int, candidates: Sequence[tuple], used: set[tuple[str, int]]) -> list[BriefSentence]:
+        """The templated core of a sentence ("Kestrel is recalling kettles.") when more origins support it.
+
+        A lead told in one outlet's words is often carried by others in their own; the comparison's slot fact
+        (who, did what, where, when) states what they share, cited to each of them.
+        """
+        words = content(text)
+        for *_rank, slot_text, cites, fact in candidates:
+            if fact.kind != "slot" or {(c.article_id, c.start) for c in cites} <= used:
+                continue
+            origins = {c.article_id for c in cites}
+            if len(origins) > supported and content(slot_text) <= words:
+                used |= {(c.article_id, c.start) for c in cites}
+                return [BriefSentence(slot_text, cites, "account")]
+        return []
+
+    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[tuple]:
+        """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
+        origins that state the event, the origins whose spans support the wording, importance, position."""
+        out = []
+        order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
+        leads: dict[str, list[int]] = {}
+        for fact in analysis.facts:
+            if fact.kind not in ("event", "slot") or not fact.citations:
+                continue
+            if fact.kind == "slot" and not (fact.where or fact.when or any(_WORD.search(w) and w.lower() not in _PRONOUNS for w in fact.what)):
+                continue  # "X called it.": a template with nothing but a name and a verb says nothing
+            # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
+            # or not (a contested figure is still the same event)
+            stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in fact.citations}
+            versions = [(squash(fact.text), fact.citations[0], True)]
+            if fact.kind == "event":  # each outlet's own sentence is a candidate too: its lead, in its words
+                versions += [(squash(_text_of(analysis, c)), c, False) for c in fact.citations[1:]]
+            for text, own, representative in versions:
+                if not text:
+                    continue
+                sal = salience(analysis, own, text, leads)
+                if fact.kind == "event" and sal.importance <= 0:
+                    continue  # background, opinion, a quotation, or no event content (who/where/when/how many)
+                cites = self._supporting(text, fact, analysis, checker, paraphrase=representative)
+                if own not in cites:
+                    continue
+                supported = {analysis.origins.get(c.article_id, c.article_id) for c in cites}
+                importance = sal.importance if fact.kind == "event" else 2
+                lead = 0 if fact.kind == "slot" or sal.position < LEAD_WINDOW else 1
+                # several origins state it, or one: a count beyond that is loose (aligned sentences of a long
+                # story share people more than events), so importance decides among the well-covered ones
+                several = min(len(stating), 2)
+                minority = _minority_values(fact, own, analysis)  # an outlier's wording does not lead
+                carried = len({c.article_id for c in cites})  # copies carry a lead further: the story's main event
+                rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
+                        order.get(own.article_id, 0), own.start)  # fmt: skip
+                out.append((*rank, text, cites, fact))
+        return out
+
+    def _supporting(
+        self, text: str, fact: Fact, analysis: StoryAnalysis, checker: CitationChecker, *, paraphrase: bool = True
+    ) -> tuple[Citation, ...]:
+        """The fact's citations (and the closely aligned ones) whose spans support ``text`` as the checker reads it."""
+        pool = list(fact.citations) + [c for c in analysis.close.get(fact.id, ()) if c not in fact.citations]
+        ok = paraphrase and fact.kind == "event"
+        return tuple(dict.fromkeys(c for c in pool if checker.supports(text, c, paraphrase=ok)))
+
+    def _disagreement(
+        self, text: str, fact: Fact, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker
+    ) -> list[BriefSentence]:
+        """The other side of each conflict on a value this sentence states, cited to the outlets that give it.
+
+        Values given by the same outlets are told in one sentence ("One other outlet gives “Eastvale” and “on
+        Wednesday”."); a count is written in words, so the checker never asks a span for it.
+        """
+        own = {c.article_id for c in cites}
+        sides: dict[frozenset[str], tuple[list[str], list[Citation]]] = {}
+        stated = text.lower()
+        for conflict in _conflicts_of(fact, analysis.conflicts):
+            if conflict.kind not in INLINE_KINDS:
+                continue
+            mine = [v for v in conflict.values if own & set(v.article_ids)]
+            if not any(squash(v.text).strip(" ,;:.").lower() in stated for v in mine if v.text.strip()):
+                continue  # the conflict is about something this sentence does not say
+            for value in conflict.values:
+                phrase = _value_phrase(squash(value.text), value.value)
+                if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
+                    continue  # the sentence's own side, or a value it already states in the same words
+                if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
+                    phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
+                phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
+                if phrase not in phrases:
+                    phrases.append(phrase)
+                side_cites.extend(c for c in value.citations if c not in side_cites)
+        out = []
+        for article_ids, (phrases, side_cites) in sides.items():
+            n = len({analysis.origins.get(a, a) for a in article_ids})
+            who = "One other outlet gives" if n == 1 else f"Other outlets ({_count_word(n)}) give"
+            line = f"{who} " + " and ".join(f"“{p}”" for p in phrases) + "."
+            keep = tuple(c for c in side_cites if checker.supports(line, c))
+            if keep:
+                out.append(BriefSentence(line, keep, "account"))
+        return out
+
+
+def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:
+    """How many contested values of ``fact`` the article of ``own`` gives that fewer origins give than another."""
+    count = 0
+    for conflict in _conflicts_of(fact, analysis.conflicts):
+        if conflict.kind not in INLINE_KINDS:
+            continue
+        sizes = [(len({analysis.origins.get(a, a) for a in v.article_ids}), own.article_id in v.article_ids) for v in conflict.values]
+        mine = [n for n, has in sizes if has]
+        if mine and max(mine) < max(n for n, _ in sizes):
+            count += 1
+    return count
+
+
+def _conflicts_of(fact: Fact, conflicts: Sequence[Conflict]) -> list[Conflict]:
+    ids = set(fact.conflict_ids)
+    return [c for c in conflicts if not c.update and (c.id in ids or c.fact_id == fact.id)]
+
+
+# conflicts told inline in the account: what a sentence states (quote wording and speakers have their section)
+INLINE_KINDS = frozenset({"number", "date", "location"})  # titles are background: the Conflicts section has them
+
+_COUNT_WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
+def _count_word(n: int) -> str:
+    """A count in words: digits would read as a figure the cited spans must carry."""
+    return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else "several"
+
+
+def _value_phrase(text: str, value: str) -> str:
+    """The part of a conflict value's wording that carries the value ("injured 15, raising" -> "injured 15")."""
+    parts = [p.strip(" ,;:.") for p in re.split(r"[,;]\s+", text)]
+    keep = [p for p in parts if p and (value.lower() in p.lower() or any(ch.isdigit() for ch in p))]
+    return (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")

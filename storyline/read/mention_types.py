@@ -1,0 +1,220 @@
+"""Checks a mention's type against how the article uses it: junk dropped, a wrong type fixed, each with a reason.
+
+The small NER model types by the shape of a word, so it calls a platform a person ("posted on Twitter"), a city
+a person ("fighting in Kiev"), a credit line a person ("REL"), a person a facility, a product a place ("218,000
+Brewline kettles"), and cuts an organisation before its closing bracket ("Industrial Safety Inspectorate (ISI").
+Each rule here reads general evidence of English news text, never a list of names:
+
+- **brackets**: a span with an unclosed "(" or "[" is cut before it (the acronym is read separately by
+  :func:`storyline.read.entities.acronym_pairs`); a stray closing bracket is trimmed;
+- **credit lines and tickers**: a PERSON written in capitals only ("REL", "AP") is not a person's name;
+- **places**: a string the article also types GPE/LOC is a place wherever it is typed PERSON or ORG; a lone
+  PERSON word after a locative preposition ("in", "near", "across", ...) and not possessive is a place; a
+  gazetteer, when given, confirms a place name the model typed PERSON;
+- **platforms and products**: a lone PERSON word after "on"/"via" ("said on Telegram") or between a determiner
+  and a lower-case noun ("the Telegram messaging app") names a thing, not a person; a lone GPE word the gazetteer
+  does not know, that the article never puts after a locative preposition and always uses before a noun
+  ("Brewline electric kettles"), is a product;
+- **people typed as places**: a FAC/GPE/ORG span that the article also types PERSON, or that a speech verb
+  follows ("Barack Obama said"), is a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .entities import RawEnt, fold
+from .quotes import SPEECH_VERBS
+
+# A preposition of place right before a name: "in Kiev", "near Odesa", "across Crimea".
+_LOCATIVE = re.compile(r"\b(?:in|near|across|throughout|outside|inside|around|into)\s+(?:the\s+)?$", re.I)
+# A platform or channel: "posted on Twitter", "via Telegram".
+_CHANNEL = re.compile(r"\b(?:on|via)\s+$", re.I)
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our)\s+$", re.I)
+# A lower-case word after the name: the name premodifies a noun ("Brewline kettles", "Telegram messaging app").
+_NOUN_AFTER = re.compile(r"^\s+(?:\d[\d,.]*\s+)?([a-z][a-z-]+)\b")
+_SPEECH_AFTER = re.compile(rf"^\s*,?\s+(?:{SPEECH_VERBS})\b", re.I)
+_POSSESSIVE_AFTER = re.compile(r"^['\u2019]s?\b")
+_CAPS_ONLY = re.compile(r"^[A-Z][A-Z.&-]*(?:\s+[A-Z][A-Z.&-]*)*$")
+# Words after a name that make it a verb's subject or a clause, not a noun's premodifier ("Kiev said", "Brewline
+# is"): a premodifier is followed by a noun, so these end the test.
+_NOT_NOUN = frozenset(
+    "is was are were has had have will would could can may might said says told and or but to of in on at for "
+    "with from by as that which who after before than".split()
+)
+_PAIRS = {"(": ")", "[": "]"}
+
+
+@dataclass(frozen=True, slots=True)
+class Retyped:
+    """What happened to one raw mention, and why (a dropped mention has ``label`` None)."""
+
+    start: int
+    end: int
+    surface: str
+    was: str
+    label: str | None
+    reason: str
+
+
+def balance_brackets(text: str, ent: RawEnt) -> tuple[RawEnt | None, str | None]:
+    """The span with its brackets balanced: cut before an unclosed opener, trimmed of a stray closer."""
+    surface = text[ent.start : ent.end]
+    start, end = ent.start, ent.end
+    reason = None
+    for open_, close in _PAIRS.items():
+        depth, cut = 0, None
+        for i, ch in enumerate(surface):
+            if ch == open_:
+                depth += 1
+                cut = i if depth == 1 else cut
+            elif ch == close:
+                if depth == 0 and not surface[i + 1 :].strip():  # "ISI)": the closer ran into the span
+                    end = min(end, ent.start + i)
+                    reason = f"stray {close!r} trimmed"
+                elif depth == 0:  # "ISI) said Kiev": the span began inside a bracket
+                    start = ent.start + i + 1
+                    reason = f"stray {close!r} trimmed"
+                else:
+                    depth -= 1
+        if depth > 0 and cut is not None:
+            end = ent.start + cut
+            reason = f"unclosed {open_!r}: cut before it"
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)]"):
+        end -= 1
+    if end <= start:
+        return None, reason or "nothing left"
+    return (RawEnt(start, end, ent.label), reason) if reason else (ent, None)
+
+
+def check_types(
+    text: str, ents: Sequence[RawEnt], *, is_place: Callable[[str], bool] | None = None
+) -> tuple[list[RawEnt], list[Retyped]]:
+    """The mentions with junk dropped and types fixed; the second list says what changed and why.
+
+    ``is_place``: a gazetteer look-up (folded name -> known place), optional; without it only the article's own
+    evidence is used.
+    """
+    labels: dict[str, set[str]] = defaultdict(set)
+    for e in ents:
+        labels[fold(text[e.start : e.end])].add(e.label)
+    surfaces = {fold(text[e.start : e.end]): text[e.start : e.end] for e in ents}
+    locative = {key for key, surface in surfaces.items() if _after_locative_anywhere(text, surface)}
+    out: list[RawEnt] = []
+    changes: list[Retyped] = []
+
+    def change(e: RawEnt, label: str | None, reason: str) -> None:
+        changes.append(Retyped(e.start, e.end, text[e.start : e.end], e.label, label, reason))
+
+    for raw in ents:
+        ent, why = balance_brackets(text, raw)
+        if ent is None:
+            change(raw, None, why or "empty")
+            continue
+        if why:
+            change(raw, ent.label, why)
+        new, reason = _judge(text, ent, labels, locative, is_place)
+        if reason:
+            change(ent, new, reason)
+        if new is not None:
+            out.append(RawEnt(ent.start, ent.end, new))
+    return out, changes
+
+
+def _judge(
+    text: str,
+    ent: RawEnt,
+    labels: dict[str, set[str]],
+    locative: set[str],
+    is_place: Callable[[str], bool] | None,
+) -> tuple[str | None, str | None]:
+    surface = text[ent.start : ent.end]
+    key = fold(surface)
+    before = text[max(0, ent.start - 24) : ent.start]
+    after = text[ent.end : ent.end + 40]
+    lone = len(surface.split()) == 1
+    other = labels.get(key, set()) - {ent.label}
+    if ent.label == "PERSON":
+        if _CAPS_ONLY.match(surface) and any(c.isalpha() for c in surface):
+            return None, "capitals only: a credit line, ticker or acronym, not a person's name"
+        if other & {"GPE", "LOC"}:
+            return "GPE", "typed as a place elsewhere in the article"
+        if lone and _opens_sentence(text, ent.start) and re.search(rf"\b{re.escape(surface.lower())}\b", text):
+            return None, "a common noun capitalised at the start of a sentence (the article writes it in lower case)"
+        if lone and any(label == "ORG" for label in _longer_names(surface, labels)):
+            return "ORG", "the first word of an organisation's name in the article"
+        if lone and not _POSSESSIVE_AFTER.match(after):
+            noun = _NOUN_AFTER.match(after)
+            if _DETERMINER.search(before) and noun and _noun_like(noun.group(1)):
+                return "PRODUCT", "a determiner before it and a noun after it: it names a thing"
+            if _LOCATIVE.search(before):
+                return "GPE", "after a preposition of place"
+            if _CHANNEL.search(before):
+                return "PRODUCT", "after 'on'/'via': a platform or channel"
+            if key in locative:
+                return "GPE", "the article puts it after a preposition of place elsewhere"
+        return ent.label, None
+    if ent.label in {"FAC", "GPE", "ORG", "LOC"}:
+        if "PERSON" in other and len(surface.split()) >= 2:
+            return "PERSON", "typed as a person elsewhere in the article"
+        if ent.label != "ORG" and _SPEECH_AFTER.match(after) and 2 <= len(surface.split()) <= 3:
+            return "PERSON", "a speech verb follows: a person speaks"
+    if ent.label in {"ORG", "PRODUCT"} and lone and other & {"GPE", "LOC"}:
+        return "GPE", "typed as a place elsewhere in the article"
+    if ent.label == "ORG" and lone and key in locative and is_place is not None and is_place(key):
+        return "GPE", "a known place name after a preposition of place"
+    if ent.label == "GPE" and lone and key not in locative and not (is_place and is_place(key)):
+        if _premodifies_everywhere(text, surface) and _counted_or_determined(text, surface):
+            return "PRODUCT", "never after a preposition of place and always before a noun: a product or brand"
+    return ent.label, None
+
+
+def _after_locative_anywhere(text: str, surface: str) -> bool:
+    """Whether the article puts this name after a preposition of place anywhere ("in Kiev"; "in Lind's view" is
+    a person's)."""
+    if not surface.strip():
+        return False
+    pattern = rf"\b(?:in|near|across|throughout|outside|inside|around|into)\s+{re.escape(surface)}\b(?!['\u2019]s?\b)"
+    return re.search(pattern, text) is not None
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"'\u201c\u2018")
+    return not before or before[-1] in ".!?\n"
+
+
+def _longer_names(surface: str, labels: dict[str, set[str]]) -> list[str]:
+    """The labels of the article's longer mentions that begin with this word ("Kestrel Home Appliances")."""
+    head = fold(surface) + " "
+    return [label for key, found in labels.items() if key.startswith(head) for label in found]
+
+
+def _counted_or_determined(text: str, surface: str) -> bool:
+    """Whether some use has a count or a determiner right before it ("218,000 Brewline kettles", "the Brewline
+    kettles"): things are counted and determined, a bare place name is not."""
+    pattern = rf"(?:\b(?:the|a|an|its|their|his|her|our|of)\s+|\d[\d,.]*\s+(?:[a-z]+\s+)?){re.escape(surface)}\b"
+    return re.search(pattern, text) is not None
+
+
+def _noun_like(word: str) -> bool:
+    """A lower-case word that can be the noun a name premodifies: not a function word, not a past-tense verb."""
+    return word not in _NOT_NOUN and not word.endswith("ed")
+
+
+def _premodifies_everywhere(text: str, surface: str) -> bool:
+    """Whether every use of the name stands before a noun, never opening a sentence (where a lower-case word
+    after a name is most often its verb: "Russia annexed")."""
+    uses = list(re.finditer(rf"\b{re.escape(surface)}\b", text))
+    if not uses:
+        return False
+    for m in uses:
+        noun = _NOUN_AFTER.match(text[m.end() : m.end() + 40])
+        opens = not text[: m.start()].strip() or re.search(r"[.!?]['\"\u201d\u2019]?\s*$", text[: m.start()])
+        if not noun or not _noun_like(noun.group(1)) or opens:
+            return False
+    return True

@@ -1,0 +1,104 @@
+"""The account says what happened: the event lead, cited to every origin that carries it, disagreement inline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from storyline.brief import CitationChecker, build_brief
+from storyline.brief.account import salience
+from storyline.compare import analyse_story
+from storyline.embed import FakeEmbedder
+from storyline.records import Citation, Story
+
+from ..side_by_side import ReadingBuilder, article, bridge_story, cannery_story
+
+UTC = timezone.utc
+
+# One outlet, one article: a title sentence first, then the news, an opinion, a quotation and a follow-up.
+FLOOD = (
+    "Kellan Dross is the mayor of the river town. "
+    "A flood in Harrowby forced 300 families from their homes on Monday, the regional council said. "
+    "We should have raised the levee years ago. "
+    '"The water came up faster than anyone expected tonight," Dross said. '
+    "Water levels began to fall on Tuesday as crews cleared the drains."
+)
+
+
+def _flood():
+    a = article("f-1", "Harrowby Echo", FLOOD, datetime(2026, 2, 3, tzinfo=UTC))
+    reading = (
+        ReadingBuilder(a)
+        .entity("Kellan Dross", "PERSON", "Kellan Dross", "Dross")
+        .entity("Harrowby", "GPE")
+        .role("Kellan Dross", "mayor of the river town")
+        .place("Harrowby")
+        .date("on Monday", date(2026, 2, 2))
+        .date("on Tuesday", date(2026, 2, 3))
+        .amount("300 families", 300, "families")
+        .quote("The water came up faster than anyone expected tonight,", "Kellan Dross", "Dross")
+        .build()
+    )
+    return analyse_story(Story("s-flood", "Flood", ("f-1",)), {"f-1": a}, {"f-1": reading}, {}, FakeEmbedder())
+
+
+def test_a_single_source_story_gets_its_news_lead_not_a_title_sentence_or_an_opinion():
+    analysis = _flood()
+    brief = build_brief(analysis)
+    assert brief.account, "a story told by one outlet still gets its lead"
+    assert brief.account[0].text.startswith("A flood in Harrowby forced 300 families from their homes on Monday")
+    texts = " ".join(s.text for s in brief.account)
+    assert "is the mayor" not in texts and "should have" not in texts and "faster than anyone" not in texts
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert all(checker.problems(s) == [] for s in brief.account)
+    # key facts: the event first; background, opinion and the quotation after it
+    facts = [i.sentence.text for i in brief.key_facts]
+    assert facts[0].startswith("A flood in Harrowby") and facts[1].startswith("Water levels began to fall")
+    assert set(facts[2:]) == {"Kellan Dross is the mayor of the river town.",
+                              '"The water came up faster than anyone expected tonight," Dross said.'}  # fmt: skip
+
+
+def test_salience_tells_a_title_sentence_from_an_event_with_a_copula():
+    analysis = _flood()
+    text = analysis.articles["f-1"].text
+    title = Citation("f-1", 0, text.index(".") + 1)
+    sal = salience(analysis, title, text[title.start : title.end])
+    assert sal.background and not sal.event
+    lead_start = text.index("A flood")
+    lead = Citation("f-1", lead_start, text.index(".", lead_start) + 1)
+    sal = salience(analysis, lead, text[lead.start : lead.end])
+    assert sal.event and not sal.background and sal.figures == 1 and sal.days == 1 and sal.places == 1
+    assert sal.position == 1  # the title sentence before it counts as a sentence of the article
+    opinion_start = text.index("We should")
+    opinion = Citation("f-1", opinion_start, text.index(".", opinion_start) + 1)
+    assert salience(analysis, opinion, text[opinion.start : opinion.end]).opinion
+
+
+def test_the_account_states_the_event_and_tells_the_other_outlets_version_inline():
+    analysis = analyse_story(*cannery_story(), FakeEmbedder())
+    brief = build_brief(analysis)
+    lead, other = brief.account[:2]
+    assert "killed 12 people" in lead.text and "Portmere" in lead.text and "Tuesday" in lead.text
+    # every article whose span carries the sentence is cited (the copy too), and only those
+    assert {c.article_id for c in lead.citations} == {"a-ledger", "a-copy"}
+    assert other.text == "One other outlet gives “on Wednesday” and “Eastvale”."
+    assert {c.article_id for c in other.citations} == {"a-wire"}
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert all(checker.problems(s) == [] for s in brief.account)
+
+
+def test_an_outlet_in_its_own_words_vouches_for_the_lead_when_the_comparison_aligned_it():
+    analysis = analyse_story(*bridge_story(), FakeEmbedder())
+    brief = build_brief(analysis)
+    lead = brief.account[0]
+    assert lead.text.startswith("Ilse Varga opened the Brannock footbridge in Tollford on Friday")
+    cited = {c.article_id for c in lead.citations}
+    assert {"b-times", "b-courier"} <= cited
+    assert len({analysis.origins[a] for a in cited}) == 2  # the copy adds no origin
+
+
+def test_a_copy_alone_gives_a_lead_cited_to_the_original_and_the_copy():
+    analysis = analyse_story(*bridge_story(with_courier=False), FakeEmbedder())
+    brief = build_brief(analysis)
+    assert analysis.independent_origins == 1
+    assert brief.account[0].text.startswith("Ilse Varga opened the Brannock footbridge")
+    assert {c.article_id for c in brief.account[0].citations} == {"b-times", "b-copy"}
