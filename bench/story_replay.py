@@ -81,9 +81,9 @@ def main() -> int:
     print(f"stories B3 {p:.3f}/{r:.3f}/{f:.3f} ({len(set(pred.values()))} for {len(set(gold.values()))})")
     if args.verbose:
         for a in articles:
-            feats = features_for(a, readings.get(a.id))
+            feats = features_for(a, readings.get(a.id), stage.gazetteer)
             print(ext[a.id], gold.get(ext[a.id]), pred.get(ext[a.id], "")[:8], feats.day, feats.day_source,
-                  sorted(feats.places), getattr(feats, "event_days", None), getattr(feats, "ordinals", None))
+                  sorted(feats.places), feats.event)
     return 0
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ..read.dates import MONTHS
+from ..read.gazetteer import Gazetteer
 from ..records import Article, Reading
+from .events import EventKey, event_key
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
@@ -29,6 +31,7 @@ class ArticleFeatures:
     terms: tuple[tuple[str, int], ...] = ()  # content words and their counts (the lexical TF-IDF side)
     years: tuple[int, ...] = ()  # years the text names, in order of first mention (same-kind events differ here)
     numbers: frozenset[str] = frozenset()  # other numbers in the text (tolls, magnitudes, ages, scores)
+    event: EventKey = EventKey()  # which event: lead days, dateline country, sequence cue, identifying figures
 
 
 _MONTHS = MONTHS  # one month table, shared with the date reader
@@ -153,6 +156,11 @@ def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
     )
 
 
-def features_for(article: Article, reading: Reading | None) -> ArticleFeatures:
-    return reading_features(article, reading) if reading is not None else text_features(article)
+def features_for(article: Article, reading: Reading | None, gazetteer: Gazetteer | None = None) -> ArticleFeatures:
+    """The article's features; with a ``gazetteer`` its dateline country is known (place containment)."""
+    feats = reading_features(article, reading) if reading is not None else text_features(article)
+    key = event_key(article, reading, gazetteer)
+    if not key.days and reading is None and feats.day is not None and feats.day_source == "lead":
+        key = replace(key, days=frozenset({feats.day}))
+    return replace(feats, event=key)
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import Conflict, NotFound, StageError
 from ..records import Assignment, Story, content_id
+from .events import EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .regroup import RegroupMixin, _top
 from .settings import ClusterSettings
@@ -31,6 +32,7 @@ class _Story:
     days: list[date] = field(default_factory=list)
     lex: dict[str, float] = field(default_factory=dict)  # sum of member TF-IDF vectors (pruned)
     lex_norm2: float = 0.0
+    event: EventKey = EventKey()  # the members' event days, the founder's dateline country, sequence cues, figures
     redirect_to: str | None = None
     reason: str = ""
 
@@ -142,6 +144,7 @@ class StoryIndex(RegroupMixin):
         story.places.update(feats.places)
         if feats.day is not None:
             story.days.append(feats.day)
+        story.event = merge_keys(story.event, feats.event)
         self.story_of[article_id] = story.id
         self.touched.add(story.id)
 
@@ -207,6 +210,11 @@ class StoryIndex(RegroupMixin):
             else:
                 same_days = 1.0 if gap <= s.same_days else 0.0
                 evidence.append(f"dates agree ({feats.day} vs {lo}..{hi})")
+        other_event = 0.0
+        conflict = event_conflict(feats.event, story.event)
+        if conflict:
+            other_event = 1.0
+            evidence.append(conflict)
         place_term = 0.0
         if feats.places and story.places:
             common = feats.places & set(story.places)
@@ -218,7 +226,7 @@ class StoryIndex(RegroupMixin):
                 evidence.append(f"different place: {', '.join(sorted(feats.places))} vs {', '.join(_top(story.places, 2))}")
         score = (
             s.w_centroid * cos_centroid + s.w_closest * nearest + s.w_lexical * lexical + s.w_entities * coverage
-            - s.w_time * time_gap + s.w_same_days * same_days + s.w_place * place_term
+            - s.w_time * time_gap + s.w_same_days * same_days + s.w_place * place_term - s.w_other_event * other_event
         )  # fmt: skip
         names = tuple(e for _, e in sorted(shared, reverse=True)[:5])
         return Candidate(
@@ -364,10 +372,11 @@ class StoryIndex(RegroupMixin):
         self._add_lex(keep, gone.lex)
         keep.places.update(gone.places)
         keep.days.extend(gone.days)
+        keep.event = merge_keys(keep.event, gone.event)
         if keep.centroid is not None:
             keep.cnorm = float(np.linalg.norm(keep.centroid)) or 1.0
         gone.members, gone.centroid = [], None
-        gone.entities, gone.places, gone.days = Counter(), Counter(), []
+        gone.entities, gone.places, gone.days, gone.event = Counter(), Counter(), [], EventKey()
         gone.lex, gone.lex_norm2 = {}, 0.0
         gone.redirect_to = keep.id
         gone.reason = reason
@@ -412,7 +421,7 @@ class StoryIndex(RegroupMixin):
 
     def _reset(self, story: _Story, members: Sequence[str]) -> None:
         story.members, story.centroid = [], None
-        story.entities, story.places, story.days = Counter(), Counter(), []
+        story.entities, story.places, story.days, story.event = Counter(), Counter(), [], EventKey()
         story.lex, story.lex_norm2 = {}, 0.0
         for aid in members:
             self._join(story, aid, self.vector(aid), self.features.get(aid, ArticleFeatures()))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..records import Assignment
+from .events import EVENT_DAYS_APART, MAX_DAYS, UNDATED_SLACK, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .settings import PAIR_EVIDENCE
 
@@ -113,7 +115,14 @@ class RegroupMixin:
             same_place = _cosines([dict.fromkeys(f.places, 1.0) for f in feats]) > 0
             both = has_place[:, None] & has_place[None, :]
             logit += np.where(both, np.where(same_place, 0.5 * m.place_penalty, -m.place_penalty), 0.0)
+        logit -= m.other_event_penalty * other_events([f.event for f in feats])
         return 1.0 / (1.0 + np.exp(-logit))
+
+    def _group_event(self: StoryIndex, ids: Sequence[str]) -> EventKey:
+        key = EventKey()
+        for aid in ids:
+            key = merge_keys(key, self.features.get(aid, ArticleFeatures()).event)
+        return key
 
     def _pinned(self) -> set[str]:
         """Stories an analyst merged or split: consolidation does not touch them."""
@@ -217,8 +226,10 @@ class RegroupMixin:
             names = Counter(e for a in group for e in self.features[a].entities)
             rest = [a for a in before[src] if a not in set(group)]
             between = float(np.mean([prob[row[a], row[b]] for a in group for b in rest])) if rest else 0.0
+            apart = event_conflict(self._group_event(group), self._group_event(rest)) if rest else None
             self.stories[sid].reason = (f"consolidation split {len(group)} from {src} (same-event probability {between:.2f} "
-                                        f"with the rest; theirs: {', '.join(_top(names, 4))})")  # fmt: skip
+                                        f"with the rest; theirs: {', '.join(_top(names, 4))})"
+                                        + (f"; {apart}" if apart else ""))  # fmt: skip
         for sid in pool:
             if sid in target:
                 continue
@@ -227,6 +238,7 @@ class RegroupMixin:
             others = [b for b in target[keep] if b not in set(before[sid])]
             between = float(np.mean([prob[row[a], row[b]] for a in before[sid] for b in others] or [0.0]))
             gone.members, gone.centroid, gone.entities, gone.places, gone.days = [], None, Counter(), Counter(), []
+            gone.event = EventKey()
             gone.lex, gone.lex_norm2 = {}, 0.0
             gone.redirect_to = keep
             gone.reason = f"consolidation merged {sid} into {keep} (same-event probability {between:.2f} between them)"
@@ -244,6 +256,10 @@ class RegroupMixin:
                 verb = f"consolidation moved it from {src} to {dst}"
             why = (f"{verb}: same-event probability {mean_prob(aid, target[dst]):.2f} with the members there vs "
                    f"{mean_prob(aid, before[src]):.2f} with those of {src}")  # fmt: skip
+            left = [b for b in before[src] if b != aid and moved_to[b] != dst]
+            apart = event_conflict(self.features[aid].event, self._group_event(left)) if left else None
+            if apart:
+                why += f"; {apart}"
             was = self.assignments.get(aid)
             founder = dst in founded and target[dst][0] == aid
             reason = f"{why} (was: {was.reason})" if was else why
@@ -313,6 +329,41 @@ def _average_link(prob: np.ndarray, cut: float, days: Sequence[date | None], nev
         best[i] = int(np.argmax(row))
         top[i] = row[best[i]]
     return label
+
+
+def other_events(keys: Sequence[EventKey]) -> np.ndarray:
+    """1 where two reports' event identities say they report different events (:func:`event_conflict`), else 0.
+
+    Days and countries are compared as arrays (a regroup pool holds hundreds of reports); sequence cues and
+    identifying figures, which few reports carry, pair by pair.
+    """
+    n = len(keys)
+    width = MAX_DAYS + 1
+    points = np.full((n, width), np.nan)
+    for i, k in enumerate(keys):
+        row = k.points()
+        points[i, : len(row)] = row
+    dated = np.array([bool(k.days) for k in keys])
+    with np.errstate(invalid="ignore"):
+        diff = points[:, None, :, None] - points[None, :, None, :]  # i's point minus j's point
+        gap = np.abs(diff)
+        # an undated report's publication day stands for the UNDATED_SLACK days before it
+        slack_i = ~dated[:, None, None, None] & (diff >= 0)
+        slack_j = ~dated[None, :, None, None] & (diff <= 0)
+        gap = np.where(slack_i | slack_j, np.maximum(gap - UNDATED_SLACK, 0), gap)
+        closest = np.nanmin(np.where(np.isnan(gap), np.inf, gap), axis=(2, 3))
+        out = (closest >= EVENT_DAYS_APART) & np.isfinite(closest) & (dated[:, None] | dated[None, :])
+    codes = np.array([k.country or "" for k in keys])
+    known = codes != ""
+    out |= known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
+    marked = [i for i, k in enumerate(keys) if k.sequence or k.figures]
+    for x, i in enumerate(marked):
+        for j in marked[x + 1 :]:
+            if not out[i, j] and event_conflict(replace(keys[i], days=frozenset(), published=None, country=None),
+                                                replace(keys[j], days=frozenset(), published=None, country=None)):  # fmt: skip
+                out[i, j] = out[j, i] = True
+    np.fill_diagonal(out, False)
+    return out.astype(np.float64) if n else np.zeros((0, 0))
 
 
 def _cosines(rows: Sequence[Mapping[str, float]]) -> np.ndarray:

@@ -9,6 +9,7 @@ import numpy as np
 from ..copies import independent_origins
 from ..errors import StageError
 from ..pipeline import Batch
+from ..read.gazetteer import Gazetteer
 from ..records import Article, Assignment, CopyLink, Story
 from .features import features_for
 from .index import StoryIndex, _Story
@@ -80,8 +81,9 @@ class ClusterStage:
     requires = ("embeddings",)
     provides = ("assignments",)
 
-    def __init__(self, index: StoryIndex, *, consolidate_every: int = 0) -> None:
+    def __init__(self, index: StoryIndex, *, consolidate_every: int = 0, gazetteer: Gazetteer | None = None) -> None:
         self.index = index
+        self.gazetteer = gazetteer or Gazetteer()  # loads its names only when a dateline needs them
         self.consolidate_every = consolidate_every
         self._since = 0
         self._recent: set[str] = set()  # stories that received articles since the last consolidation
@@ -95,7 +97,7 @@ class ClusterStage:
             vector = batch.embeddings.get(article.id)
             if vector is None:
                 raise StageError(self.name, "no embedding for this article", item=article.id, hint="run the embed stage first")
-            feats = features_for(article, batch.readings.get(article.id))
+            feats = features_for(article, batch.readings.get(article.id), self.gazetteer)
             out[article.id] = self.index.assign(article.id, vector, feats)
             self._recent.add(out[article.id].story_id)
             self._since += 1
