@@ -551,20 +551,38 @@ def _parent_in(article_id: str, members: set[str], links: Mapping[str, CopyLink]
     return None
 
 
-def origin_key(article_id: str, links: Mapping[str, CopyLink]) -> str:
-    """The ultimate origin of an article: the root article id, or ``url:<credited url>`` when that is not stored."""
+def origin_key(article_id: str, links: Mapping[str, CopyLink], urls: Mapping[str, str] | None = None) -> str:
+    """The ultimate origin of an article: the root article id, or ``url:<credited url>`` when that is not stored.
+
+    ``urls`` (article URL -> article id, any spelling: :func:`normalize_url` is the one URL rule) resolves a
+    credited URL to an article the caller holds, so a rewrite and its credited original share one origin even
+    when the link was made before the original was stored.
+    """
+    return _origin(article_id, links, {normalize_url(u): aid for u, aid in (urls or {}).items()})
+
+
+def _origin(article_id: str, links: Mapping[str, CopyLink], by_url: Mapping[str, str]) -> str:
     seen = {article_id}
     current = article_id
     while True:
         link = links.get(current)
         if link is None:
             return current
-        if link.copy_of is None:
-            return "url:" + normalize_url(link.credited_url) if link.credited_url else current
-        if link.copy_of in seen:
+        target = link.copy_of
+        if target is None and link.credited_url:
+            target = by_url.get(normalize_url(link.credited_url))
+            if target is None:
+                return "url:" + normalize_url(link.credited_url)
+        if target is None or target in seen:
             return current
-        seen.add(link.copy_of)
-        current = link.copy_of
+        seen.add(target)
+        current = target
+
+
+def origin_keys(article_ids: Iterable[str], links: Mapping[str, CopyLink], urls: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each article's origin key (:func:`origin_key`): articles with one key repeat one independent origin."""
+    by_url = {normalize_url(u): aid for u, aid in (urls or {}).items()}
+    return {aid: _origin(aid, links, by_url) for aid in article_ids}
 
 
 def copy_tree(article_ids: Sequence[str], links: Mapping[str, CopyLink]) -> list[CopyNode]:
@@ -597,6 +615,9 @@ def copy_tree(article_ids: Sequence[str], links: Mapping[str, CopyLink]) -> list
     return forest
 
 
-def independent_origins(article_ids: Sequence[str], links: Mapping[str, CopyLink]) -> int:
-    """How many independent origins the articles have: roots of the copy forest (copies never count twice)."""
-    return len(copy_tree(article_ids, links))
+def independent_origins(article_ids: Sequence[str], links: Mapping[str, CopyLink], urls: Mapping[str, str] | None = None) -> int:
+    """How many independent origins the articles have: distinct origin keys (copies never count twice).
+
+    The one count of independent origins: the story list, the brief and the analysis all call this.
+    """
+    return len(set(origin_keys(article_ids, links, urls).values()))

@@ -208,3 +208,11 @@ def test_a_partial_copy_that_arrives_first_is_pointed_at_the_earlier_origin_and_
     undated = CopyIndex()
     undated.add(Article("a", local.text))
     assert undated.add(Article("b", wire.text)) == []
+
+
+def test_one_count_of_independent_origins_resolves_credited_urls_by_one_url_rule() -> None:
+    from storyline.records import CopyLink
+
+    links = {"r": CopyLink("r", "rewrite", 0.0, None, "http://www.wire.example/story/1/", "credits it, not stored then")}
+    assert independent_origins(["w", "r"], links) == 2  # nothing says which stored article the URL is
+    assert independent_origins(["w", "r"], links, {"https://wire.example/story/1": "w"}) == 1
