@@ -226,6 +226,13 @@ ROWS += [
 ]
 
 
+# -- newsdesk stories and copies: same-kind events apart (event days, dateline countries), partial copies found
+ROWS += [
+    Row("newsdesk.events_story_b3_f1", 0.98, lambda: _newsdesk()["stories"]["b3_f1"]),
+    Row("newsdesk.events_copies_f1", 0.92, lambda: _newsdesk()["copies"]["f1"]),
+]
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-"):
         print("usage: python -m bench.gate [ROW-PREFIX]   e.g. `compare`, `reading.ecb`, `throughput`; rows:")
