@@ -83,7 +83,7 @@ class IngestSummary:
 
 # ---------------------------------------------------------------- copies and stories
 
-CopyKind = Literal["syndicated", "rewrite"]
+CopyKind = Literal["syndicated", "rewrite", "partial"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from .copies import CopyIndex, CopyNode, CopyStage, copy_tree
 from .embed import EmbedStage, Embedder, MiniLMEmbedder
 from .errors import Conflict
 from .pipeline import Batch, Stage
+from .read.gazetteer import Gazetteer
 from .records import Article, Assignment, CopyLink, Story
 from .store import Store
 
@@ -65,7 +66,8 @@ def load_story_index(store: Store, model: str, settings: ClusterSettings | None 
     ids = list(ordered)
     vectors = store.get_embeddings(model, ids) if ids else {}
     readings = store.readings(ids) if ids else {}
-    features = {aid: features_for(articles[aid], readings.get(aid)) for aid in ids}
+    places = Gazetteer()
+    features = {aid: features_for(articles[aid], readings.get(aid), places) for aid in ids}
     return StoryIndex.rebuild(
         ordered, vectors, features,
         stories=store.stories(include_merged=True),

@@ -173,3 +173,46 @@ def test_wire_origin_arriving_last_is_still_the_origin() -> None:
     assert changed["h1"].kind == "syndicated" and "Meridian Press" in changed["h1"].reason
     assert "w1" not in index.links  # naming itself in its dateline is no credit
     assert independent_origins(["h1", "v1", "w1"], index.links) == 1
+
+
+def _paragraphs(topic: str, n: int, words: int = 40) -> list[str]:
+    """``n`` paragraphs of distinct made-up words (so only pasted text is shared between reports)."""
+    return [" ".join(f"{topic}{p}x{w}" for w in range(words)) + "." for p in range(n)]
+
+
+WIRE = _paragraphs("wire", 6)
+LOCAL = _paragraphs("local", 5)
+QUOTE = '"We will rebuild the harbour wall before winter and nobody will be left without help," the mayor said.'
+
+
+def test_a_block_of_wire_paragraphs_inside_a_local_report_is_a_partial_copy_of_the_wire() -> None:
+    wire = Article("wire", "\n\n".join([*WIRE, QUOTE]), published=datetime(2030, 4, 2, 9, tzinfo=UTC))
+    local = Article("local", "\n\n".join([LOCAL[0], WIRE[1], WIRE[2], WIRE[3], *LOCAL[1:], QUOTE]),
+                    published=datetime(2030, 4, 2, 15, tzinfo=UTC))  # fmt: skip
+    other = Article("other", "\n\n".join([*_paragraphs("other", 5), QUOTE]), published=datetime(2030, 4, 2, 16, tzinfo=UTC))
+    index = CopyIndex()
+    assert index.add(wire) == []
+    (link,) = index.add(local)
+    assert (link.article_id, link.kind, link.copy_of) == ("local", "partial", "wire") and "partial copy" in link.reason
+    assert index.add(other) == []  # one shared quote is no copy
+    assert independent_origins(["wire", "local", "other"], index.links) == 2
+
+
+def test_a_partial_copy_that_arrives_first_is_pointed_at_the_earlier_origin_and_undated_pairs_get_no_guess() -> None:
+    wire = Article("wire", "\n\n".join(WIRE), published=datetime(2030, 4, 2, 9, tzinfo=UTC))
+    local = Article("local", "\n\n".join([LOCAL[0], WIRE[1], WIRE[2], WIRE[3], *LOCAL[1:]]), published=datetime(2030, 4, 3, tzinfo=UTC))
+    index = CopyIndex()
+    assert index.add(local) == []
+    (link,) = index.add(wire)
+    assert (link.article_id, link.kind, link.copy_of) == ("local", "partial", "wire")
+    undated = CopyIndex()
+    undated.add(Article("a", local.text))
+    assert undated.add(Article("b", wire.text)) == []
+
+
+def test_one_count_of_independent_origins_resolves_credited_urls_by_one_url_rule() -> None:
+    from storyline.records import CopyLink
+
+    links = {"r": CopyLink("r", "rewrite", 0.0, None, "http://www.wire.example/story/1/", "credits it, not stored then")}
+    assert independent_origins(["w", "r"], links) == 2  # nothing says which stored article the URL is
+    assert independent_origins(["w", "r"], links, {"https://wire.example/story/1": "w"}) == 1

@@ -21,7 +21,7 @@ from . import layout as layout_mod
 from .amounts import find_amounts
 from .dates import find_dates, find_expressions
 from .entities import RawEnt, clean_mentions, gender_hints, resolve_local
-from .gazetteer import Gazetteer
+from .place_names import Gazetteer as PlaceNames
 from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
@@ -159,14 +159,14 @@ class ReadStage:
         self.model = settings.spacy_model
         self.batch_size = batch_size
         self._nlp = None
-        self._places: Gazetteer | None = None
+        self._places: PlaceNames | None = None
         self.copies_reused = 0  # syndicated copies that took their in-batch origin's reading (no model pass)
 
     def warm_up(self) -> None:
         if self._nlp is None:
             self._nlp = load_nlp(self.model)
         if self._places is None:
-            self._places = Gazetteer()
+            self._places = PlaceNames()
             self._places.warm_up()
 
     def __getstate__(self) -> dict[str, object]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.read.entities import RawEnt, clean_mentions
-from storyline.read.gazetteer import Gazetteer
+from storyline.read.place_names import Gazetteer
 from storyline.read.layout import lines
 from storyline.read.mention_types import balance_brackets, check_types
 

@@ -133,7 +133,8 @@ def test_analyst_merge_and_split_are_kept_by_later_runs() -> None:
     assert merged[b].redirect_to == a and merged[a].article_ids
     new_id = index.split(a, ["b0", "b1"])
     assert sorted(index.members(new_id)) == ["b0", "b1"] and "b0" not in index.members(a)
-    assert index.consolidate() == [] or all({k, g} != {a, new_id} for k, g, _ in index.consolidate())
+    index.tidy()
+    assert index.resolve(new_id) == new_id  # consolidation never merges what an analyst split
     # later arrivals still land by similarity; consolidation never undoes the split
     run(arts[5:], index)
     assert index.resolve(new_id) == new_id and index.resolve(a) == a
@@ -165,8 +166,8 @@ def test_consolidation_merges_fragments_under_the_older_id() -> None:
     index.assign("x2", v, same)
     assert len(index.live_stories()) == 2
     index.settings = type(index.settings)()
-    merged = index.consolidate()
-    assert [(k, g) for k, g, _ in merged] == [(story_id_for("x1"), story_id_for("x2"))]
+    index.tidy()
+    assert index.live_stories() == [story_id_for("x1")] and index.resolve(story_id_for("x2")) == story_id_for("x1")
     assert index.assignments["x2"].story_id == story_id_for("x1") and "consolidation" in index.assignments["x2"].reason
 
 
@@ -181,37 +182,13 @@ def test_stage_wiring_and_errors() -> None:
         index.assign("z", np.ones(3, dtype=np.float32), ArticleFeatures())
 
 
-def test_consolidation_splits_a_story_whose_members_name_two_events() -> None:
-    """Same vectors, one story: 4 members name one rehab stay, 3 another; the 3 leave, the 4 keep the id."""
-    index = StoryIndex(4)
-    v = np.array([1, 0, 0, 0], dtype=np.float32)
-    first = ArticleFeatures(frozenset({"mira vell", "vell", "oakridge clinic"}), terms=(("rehab", 2), ("oakridge", 2), ("singer", 1)))
-    second = ArticleFeatures(frozenset({"tomas grell", "grell", "lakeview centre"}), terms=(("rehab", 2), ("lakeview", 2), ("actor", 1)))
-    index.settings = type(index.settings)(threshold=-99.0)  # force everything into one story
-    for n in range(4):
-        index.assign(f"m{n}", v, first)
-    for n in range(3):
-        index.assign(f"t{n}", v, second)
-    index.settings = type(index.settings)()
-    sid = story_id_for("m0")
-    assert sorted(index.members(sid)) == ["m0", "m1", "m2", "m3", "t0", "t1", "t2"]
-    split = index.split_incoherent([sid])
-    assert len(split) == 1 and split[0][0] == sid
-    assert sorted(index.members(sid)) == ["m0", "m1", "m2", "m3"]
-    new = split[0][1]
-    assert sorted(index.members(new)) == ["t0", "t1", "t2"]
-    assert "consolidation split" in index.assignments["t0"].reason and "grell" in index.assignments["t0"].reason
-    assert index.split_incoherent([sid, new]) == []  # split once, then left alone; not merged back either
-    assert index.consolidate() == []
-
-
 def test_split_leaves_a_coherent_story_alone() -> None:
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
     same = ArticleFeatures(frozenset({"mira vell", "vell", "oakridge clinic"}), terms=(("rehab", 2), ("oakridge", 2)))
     for n in range(7):
         index.assign(f"m{n}", v, same)
-    assert index.split_incoherent() == []
+    assert index.tidy() == set()
     assert len(index.live_stories()) == 1
 
 

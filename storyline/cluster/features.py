@@ -1,0 +1,166 @@
+"""Per-article features for clustering: what clustering knows about one article besides its vector.
+
+From :class:`storyline.records.Reading` when the batch has one (the spaCy reading stage); without a reading we
+fall back to cheap text features: capitalised words as entities, a dateline place, and full dates in the lead
+(see :func:`text_features`). Both paths give :class:`ArticleFeatures`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from ..read.dates import MONTHS
+from ..read.gazetteer import Gazetteer
+from ..records import Article, Reading
+from .events import EventKey, event_key
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What clustering knows about one article besides its vector."""
+
+    entities: frozenset[str] = frozenset()  # normalised names (lower case)
+    places: frozenset[str] = frozenset()  # event locations (lower case)
+    day: date | None = None  # best guess of the event day
+    day_source: str = ""  # "published" | "lead" | "reading"
+    terms: tuple[tuple[str, int], ...] = ()  # content words and their counts (the lexical TF-IDF side)
+    years: tuple[int, ...] = ()  # years the text names, in order of first mention (same-kind events differ here)
+    numbers: frozenset[str] = frozenset()  # other numbers in the text (tolls, magnitudes, ages, scores)
+    event: EventKey = EventKey()  # which event: lead days, dateline country, sequence cue, identifying figures
+
+
+_MONTHS = MONTHS  # one month table, shared with the date reader
+_MONTH = r"(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATES = [
+    re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"),
+]
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2})(?:,\s*[A-Z][A-Za-z. ]{1,20})?,?\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]\s",
+    re.M,
+)
+_CAPS = re.compile(r"\b(?:[A-Z][a-z'\u2019]+|[A-Z]{2,}s?)(?:\s+(?:[A-Z][a-z'\u2019]+|[A-Z]{2,}))*\b")
+_CAP_STOP = frozenset(
+    """the a an in on at to of for from by with and but or if as it its he she they we i you his her their our this
+    that these those there here after before when while where what who why how then than also more most many some
+    all any both each few other such no not only own same so too very can will just should now mr mrs ms dr st
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow
+    said says according however meanwhile although though despite since until one two three four five read""".split()
+)
+ENTITY_WORDS = 10_000  # entities are read from the title and this many words of the body
+LEAD_CHARS = 400  # dates and datelines this close to the start describe the event, not its background
+
+
+def _lead_day(text: str) -> date | None:
+    lead = text[:LEAD_CHARS]
+    found: list[tuple[int, date]] = []
+    for pattern in _DATES:
+        for m in pattern.finditer(lead):
+            g = m.groupdict()
+            try:
+                month = int(g["mo"]) if g.get("mo") else _MONTHS[g["m"].lower()]
+                found.append((m.start(), date(int(g["y"]), month, int(g["d"]))))
+            except (ValueError, KeyError):
+                continue
+    return min(found)[1] if found else None
+
+
+_TERM = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_TERM_STOP = frozenset(
+    """the and for with from that this these those was were are been being have has had will would could should
+    its his her their they them there here what when where which who whom whose while after before about into over
+    than then also more most said says say not but all any some such only other one two can may might just very
+    new year years time last first told according people percent week day""".split()
+)
+MAX_TERMS = 60  # per article: enough to tell events apart, small enough for a million articles
+
+
+def content_terms(text: str, limit: int = MAX_TERMS) -> tuple[tuple[str, int], ...]:
+    """The most frequent content words of ``text`` with their counts (lower case, no stop words)."""
+    counts = Counter(w for w in _TERM.findall(text.lower()) if w not in _TERM_STOP and w not in _CAP_STOP)
+    return tuple(counts.most_common(limit))
+
+
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+
+
+def years_and_numbers(text: str) -> tuple[tuple[int, ...], frozenset[str]]:
+    """Years named in ``text`` (distinct, in order of first mention) and its other numbers."""
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    numbers = frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n))
+    return years, numbers
+
+
+def _published_day(article: Article) -> date | None:
+    return article.published.date() if isinstance(article.published, datetime) else None
+
+
+def text_features(article: Article) -> ArticleFeatures:
+    """Model-free fallback: capitalised words as entities, a dateline place, a full date in the lead."""
+    text = article.text
+    ents: set[str] = set()
+    lead = " ".join(text.split()[:ENTITY_WORDS])
+    for m in _CAPS.finditer(f"{article.title or ''}\n{lead}"):
+        for word in m.group(0).split():
+            key = word.lower().strip("'\u2019").removesuffix("'s")
+            if len(key) > 2 and key not in _CAP_STOP:
+                ents.add(key)
+    places = set()
+    for m in _DATELINE.finditer(text[:LEAD_CHARS]):
+        name = m.group("place").strip().lower()
+        if name not in _CAP_STOP and len(name) > 2:
+            places.add(name)
+            break
+    day = _published_day(article)
+    source = "published" if day else ""
+    if day is None:
+        day = _lead_day(f"{article.title or ''}\n{text}")
+        source = "lead" if day else ""
+    full = f"{article.title or ''}\n{text}"
+    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(full), *years_and_numbers(full))
+
+
+def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
+    """Features from the reading stage's output; dates and places fall back to the text when it found none."""
+    fallback = text_features(article)
+    ents: set[str] = set()
+    for ent in reading.entities:
+        if ent.label in ENTITY_LABELS:
+            name = ent.name.lower()
+            ents.add(name)
+            if ent.label == "PERSON" and " " in name:
+                ents.add(name.rsplit(" ", 1)[1])  # the surname alone, as most later mentions use it
+    if not reading.entities:
+        ents.update(m.entity.lower() for m in reading.mentions if m.label in ENTITY_LABELS)
+    places = {p.name.lower() for p in reading.places if p.event_location} or set(fallback.places)
+    day, source = _published_day(article), "published"
+    if day is None:
+        lead = [d for d in reading.dates if not d.relative and d.granularity == "day" and d.start < LEAD_CHARS]
+        if lead:
+            day, source = min(lead, key=lambda d: d.start).value, "reading"
+        elif reading.published_window:
+            lo, hi = reading.published_window
+            day, source = lo + (hi - lo) / 2, "reading"
+        else:
+            day, source = fallback.day, fallback.day_source
+    return ArticleFeatures(
+        frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms, fallback.years, fallback.numbers
+    )
+
+
+def features_for(article: Article, reading: Reading | None, gazetteer: Gazetteer | None = None) -> ArticleFeatures:
+    """The article's features; with a ``gazetteer`` its dateline country is known (place containment)."""
+    feats = reading_features(article, reading) if reading is not None else text_features(article)
+    key = event_key(article, reading, gazetteer)
+    if not key.days and reading is None and feats.day is not None and feats.day_source == "lead":
+        key = replace(key, days=frozenset({feats.day}))
+    return replace(feats, event=key)
+
