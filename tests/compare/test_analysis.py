@@ -11,7 +11,7 @@ from storyline.compare import analyse_story, independent_origins, join_entities,
 from storyline.embed import FakeEmbedder
 from storyline.records import CopyLink, LocalEntity, Reading, Story
 
-from .side_by_side import LEDGER, ReadingBuilder, article, cannery_story
+from ..side_by_side import LEDGER, ReadingBuilder, article, cannery_story
 
 UTC = timezone.utc
 
