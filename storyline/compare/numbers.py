@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..read.amounts import find_amounts
+from ..lang.numbers import SMALL_NUMBERS
 from ..records import Amount, Article
 from .sentences import _Sentence
 from .text import _ARTICLES, _UPDATE_CUES, _WORD
@@ -99,13 +100,7 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     return any(_UPDATE_CUES.search(s.text) for _, _, sents in timed[1:] for s in sents)
 
 
-_NUM_WORDS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
+_NUM_WORDS = {w: n for w, n in SMALL_NUMBERS.items() if n <= 20}
 _NUM_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:['’-][A-Za-z]+)*")
 
 

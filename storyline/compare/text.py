@@ -1,29 +1,22 @@
+"""Small text helpers of the comparison: name normalisation, word splitting, clipping."""
+
 from __future__ import annotations
 
 import re
 
-
-
-# ---------------------------------------------------------------- small text helpers
+from ..lang.words import ARTICLES, CHANGE_VERBS, NAME_PREFIXES, STOP_WORDS, UPDATE_CUES
 
 _TOKEN = re.compile(r"[A-Za-z0-9][\w'.\-]*")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENT = re.compile(r"[^\n.!?]+(?:[.!?]+[\"'”’)]*|$)")
-_HONORIFICS = frozenset(
-    "mr mrs ms miss dr prof sir dame gen lt col sgt capt rep sen gov president prime minister mayor judge "
-    "chief secretary the".split()
-)
+_HONORIFICS = NAME_PREFIXES
 _US = {"u.s.": "us", "u.s": "us", "us": "us", "usa": "us", "america": "us", "american": "us", "united": "us"}
-_ARTICLES = frozenset({"the", "a", "an"})
+_ARTICLES = ARTICLES
 _RANKS = frozenset({"deputy", "vice", "acting", "former", "interim", "assistant", "ex", "co", "outgoing", "incoming"})
 _TITLE_SPLIT = re.compile(r"\s+(?:of|for|to|at|with|in|on)\s+", re.I)
-_CHANGING = frozenset(
-    "dead death deaths toll killed injured wounded missing evacuated cases casualties victims displaced "
-    "hospitalized hospitalised arrested infected fatalities rescued".split()
-)
-_UPDATE_CUES = re.compile(r"\b(rose|risen|rising|climbed|increased|grew|grown|jumped|now|updated|reached|mounted)\b", re.I)
-_CHANGE_VERBS = re.compile(r"\b(rose|risen|climbed|increased|grew|grown|jumped|mounted)\b", re.I)
-_VERB_STOP = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
+_UPDATE_CUES = re.compile(r"\b(" + "|".join(sorted(UPDATE_CUES)) + r")\b", re.I)
+_CHANGE_VERBS = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS)) + r")\b", re.I)
+_VERB_STOP = STOP_WORDS
 
 
 def _norm_name(text: str) -> tuple[str, ...]:
