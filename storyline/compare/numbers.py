@@ -9,6 +9,7 @@ from typing import Any
 
 from ..read.amounts import find_amounts
 from ..lang.numbers import SMALL_NUMBERS
+from ..lang.words import STOP_WORDS
 from ..records import Amount, Article
 from .sentences import _Sentence
 from .text import _ARTICLES, _UPDATE_CUES, _WORD
@@ -100,6 +101,9 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     return any(_UPDATE_CUES.search(s.text) for _, _, sents in timed[1:] for s in sents)
 
 
+# five-letter stems of words that say nothing about what a figure counts (prepositions, conjunctions, clocks)
+_FUNCTION_STEMS = frozenset("and but nor per from into onto than then about after befor under over with gmt utc bst "
+                            "local hours".split())
 _NUM_WORDS = {w: n for w, n in SMALL_NUMBERS.items() if n <= 20}
 _NUM_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:['’-][A-Za-z]+)*")
 
@@ -176,11 +180,16 @@ def _stated_numbers(s: _Sentence) -> list[float]:
 
 
 def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:
-    """The word after a number (what it counts), else the word before (the verb)."""
+    """The word after a number (what it counts), else the word before (the verb); a function word or a clock
+    ("0012 GMT", "or 33") pairs nothing."""
     for j in (i + 1, i - 1):
-        if 0 <= j < len(tokens) and tokens[j][1] is None and tokens[j][0] not in _ARTICLES | {"and", "of", "to"}:
+        if 0 <= j < len(tokens) and tokens[j][1] is None and _content_word(tokens[j][0]):
             return tokens[j][0]
     return None
+
+
+def _content_word(stem: str) -> bool:
+    return stem.isalpha() and len(stem) >= 3 and stem not in STOP_WORDS and stem not in _FUNCTION_STEMS
 
 
 def _inside_date(s: _Sentence, offset: int) -> bool:

@@ -36,3 +36,9 @@ HEDGES = frozenset("about around roughly nearly almost approximately some over u
 
 ARTICLES = frozenset({"the", "a", "an"})
 STOP_WORDS = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
+
+# a quotation cut to the words these governed says something else ("no evidence that | X", "wrong to say | X")
+NEGATIONS = frozenset("no not never nobody nothing none neither nor cannot wrong false untrue deny denies denied too".split())
+EMBEDDERS = frozenset("that say says said whether if claim claims believe think".split())
+# the dropped rest of a quote that turns against its kept opening ("We respect the result | , but ...")
+CONTRASTS = frozenset("but although though however yet while whereas".split())
