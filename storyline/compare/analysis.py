@@ -8,7 +8,7 @@ from ..codec import to_json
 from ..records import Article, Citation, Conflict, CopyLink, Fact, QuoteGroup, Reading, Story, TimelineEvent
 from .align import align_sentences
 from .claims import slot_facts
-from .conflicts import _dedupe, story_locations, story_numbers
+from .conflicts import _dedupe
 from .context import CompareSettings, StoryContext
 from .entities import EntityIndex, resolve_entities
 from .origins import independent_origins
@@ -111,8 +111,6 @@ class Comparer:
             # a lone sentence naming nothing ("Which kettles are affected?") helped alignment but is no fact
             if found or len(fact.article_ids) > 1 or _has_slots(fact):
                 facts.append(fact)
-        conflicts.extend(story_locations(ctx, story, ids, reads, arts, sentences))
-        conflicts.extend(story_numbers(ctx, story, sentences, arts))
         role_facts, role_conflicts = title_conflicts(ctx, story, ids, reads, ents, origins, arts)
         facts.extend(role_facts)
         conflicts.extend(role_conflicts)

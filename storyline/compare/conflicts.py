@@ -3,14 +3,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
-from ..records import Amount, Article, Conflict, FactValue, Reading, Story, content_id
+from ..lang.calendar import MONTHS, WEEKDAYS
+from ..records import Article, Conflict, DateRef, FactValue, Story, content_id
 from .context import StoryContext
-from .numbers import _GENERIC_COUNTS, _counts_key, _fmt_number, _is_update, _num, _number_pairs, numbers_agree
+from .numbers import _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
 from .places import _place_key, _place_swaps, _places_agree
-from .sentences import _Sentence, _sentence_at
-from .text import _CHANGE_VERBS, _clip, _norm_name
+from .sentences import _Sentence
+from .text import _CHANGE_VERBS, _clip
 
 
 def sentence_conflicts(
@@ -36,7 +38,7 @@ def sentence_conflicts(
     def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         if _CHANGE_VERBS.search(s.text):
             return {}
-        return {d.value.isoformat(): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day"}
+        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day"}
 
     def where(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         return {
@@ -45,7 +47,7 @@ def sentence_conflicts(
             if p.event_location or p.evidence in ("dateline", "in-phrase")
         }
 
-    out += _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, lambda a, b: a == b)
+    out += _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
     out += _pairwise(ctx, story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
     if not any(c.kind == "location" for c in out):
         rows = [row for a, b in close for row in _place_swaps(a, b)]
@@ -101,6 +103,12 @@ def figure_conflict(
     """A number conflict (or update) from (sentence, value, text, start, end) rows grouped by article."""
     if len(per_article) < 2:
         return None
+    # one scale and unit for every figure: "1.2 gigawatts" / "1,200-megawatt", "two weeks" / "14 days" agree
+    read = {aid: [(r, *normalised(r[0], r[1], r[3])) for r in rows] for aid, rows in per_article.items()}
+    units = {u for items in read.values() for _, _, u in items if u}
+    if len(units) > 1:
+        return None  # a share and an amount of money, or a length and a count: different things counted
+    per_article = {aid: [(r[0], v, *r[2:]) for r, v, _ in items] for aid, items in read.items()}
     sets = {aid: [r[1] for r in rows] for aid, rows in per_article.items()}
     aids = list(sets)
     clash = any(
@@ -145,72 +153,6 @@ def make_conflict(
     return Conflict(cid, story.id, kind, subject, tuple(values), fact_id, update)  # type: ignore[arg-type]
 
 
-def story_numbers(ctx: StoryContext, story: Story, sentences: list[_Sentence], arts: Mapping[str, Article]) -> list[Conflict]:
-    """Amounts counting the same specific thing anywhere in the story ("air fryers", "deaths")."""
-    by_key: dict[str, list[tuple[_Sentence, Amount]]] = defaultdict(list)
-    for s in sentences:
-        for a in s.amounts:
-            key = _counts_key(a)
-            if key and not key.startswith("unit:") and key not in _GENERIC_COUNTS:
-                by_key[key].append((s, a))
-    out = []
-    for key, pairs in by_key.items():
-        per_article: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
-        for s, a in pairs:
-            per_article[s.article_id].append((s, a.value, a.text, a.start, a.end))
-        found = figure_conflict(ctx, story, None, key, per_article, arts)
-        if found:
-            out.append(found)
-    return out
-
-
-def story_locations(
-    ctx: StoryContext,
-    story: Story,
-    ids: list[str],
-    reads: Mapping[str, Reading],
-    arts: Mapping[str, Article],
-    sentences: list[_Sentence],
-) -> list[Conflict]:
-    """The event location each article gives (its dateline, else its first "in <place>" event location).
-
-    Two articles disagree only when neither names the other's location anywhere: an article that says
-    "the talks in Caldwick ... tougher than those in Portmere" knows both places, and a reader that
-    picked the wrong one as the event location should not produce a conflict.
-    """
-    named: dict[str, set[str]] = {
-        aid: {_place_key(p.name) for p in reads[aid].places}
-        | {" ".join(_norm_name(m.text)) for m in reads[aid].mentions if m.label in ("GPE", "LOC", "FAC")}
-        for aid in ids
-    }
-    rows = []
-    for aid in ids:
-        # only strong evidence: a dateline, or "in <place>"; a place the lead merely names is not enough
-        rank = {"dateline": 0, "in-phrase": 1}
-        places = sorted(
-            (p for p in reads[aid].places if p.event_location and p.evidence in rank),
-            key=lambda p: (rank[p.evidence], p.start),
-        )
-        if not places:
-            continue
-        p = places[0]
-        sent = _sentence_at(sentences, aid, p.start) or _Sentence(aid, p.start, p.end, p.text, [], set(), [], [], [], [])
-        rows.append((sent, _place_key(p.name), p.name, p.start, p.end))
-    keys = [(r[0].article_id, r[1]) for r in rows]
-    involved = set()
-    for i, (aa, ka) in enumerate(keys):
-        for ab, kb in keys[i + 1 :]:
-            if aa == ab or _places_agree(ka, kb):
-                continue
-            if any(_places_agree(ka, x) for x in named[ab]) or any(_places_agree(kb, x) for x in named[aa]):
-                continue
-            involved |= {aa, ab}
-    if not involved:
-        return []
-    rows = [r for r in rows if r[0].article_id in involved]
-    return [make_conflict(ctx, story, None, "location", "where it happened", rows, _places_agree)]
-
-
 def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
     """One conflict per disagreement: sentence- and story-level checks, and different context words for the
     same figures, often find the same one. Same kind and same articles, or a number conflict with the same
@@ -248,3 +190,25 @@ def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
             merged.append(v)
         kept[match] = replace(k, values=tuple(merged))
     return kept, alias
+
+
+def _day_key(d: DateRef) -> str:
+    """The resolved day, with the weekday the text names when it names one without a month ("on Tuesday")."""
+    low = d.text.lower()
+    named = next((w for w in WEEKDAYS if w in low), None)
+    bare = named is not None and not any(m in low.split() or m + "." in low.split() for m in MONTHS)
+    return d.value.isoformat() + (f"|{named}" if bare and d.relative else "")
+
+
+def days_agree(a: str, b: str) -> bool:
+    """Same day; or a bare weekday ("on Wednesday") and a day that falls on it ("11 January"), or the same
+    weekday resolved against two publication dates: the same day written two ways is no conflict."""
+    da, _, wa = a.partition("|")
+    db, _, wb = b.partition("|")
+    if da == db:
+        return True
+    if wa and wb:
+        return wa == wb
+    weekday = wa or wb
+    other = db if wa else da
+    return bool(weekday) and list(WEEKDAYS)[date.fromisoformat(other).weekday()] == weekday

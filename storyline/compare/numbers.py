@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..read.amounts import find_amounts
-from ..lang.numbers import SMALL_NUMBERS
+from ..lang.numbers import SCALES, SMALL_NUMBERS, read_quantity
 from ..lang.words import STOP_WORDS
 from ..records import Amount, Article
 from .sentences import _Sentence
@@ -121,9 +121,23 @@ def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int
                 value = None
         elif tok.lower() in _NUM_WORDS:
             value = float(_NUM_WORDS[tok.lower()])
+        elif tok.lower() in SCALES and len(tok) > 2 and out and out[-1][1] is not None:
+            # "seven hundred", "two million": one figure, as "700" and "2,000,000" are
+            stem, before, start, _ = out[-1]
+            out[-1] = (stem, before * SCALES[tok.lower()], start, s.start + m.end())
+            continue
         stem = "#" if value is not None else tok.lower()[:5]
         out.append((stem, value, s.start + m.start(), s.start + m.end()))
     return out
+
+
+def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:
+    """The figure at ``start`` read with its scale and unit by the one quantity reader ("1.2 gigawatts" and
+    "1,200-megawatt" are both 1.2e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
+    found = read_quantity(s.text[start - s.start : start - s.start + 40])
+    if found is None:
+        return value, None
+    return found.value, found.unit
 
 
 def _number_pairs(

@@ -30,7 +30,8 @@ UNITS = {
     "kg": ("g", 1e3), "kilogram": ("g", 1e3), "g": ("g", 1.0), "gram": ("g", 1.0), "tonne": ("g", 1e6),
     "ton": ("g", 1e6), "t": ("g", 1e6), "litre": ("l", 1.0), "liter": ("l", 1.0), "ml": ("l", 1e-3),
     "hectare": ("m2", 1e4), "ha": ("m2", 1e4), "acre": ("m2", 4046.86), "%": ("%", 1.0), "percent": ("%", 1.0),
-    "per cent": ("%", 1.0), "pct": ("%", 1.0),
+    "per cent": ("%", 1.0), "pct": ("%", 1.0), "day": ("day", 1.0), "week": ("day", 7.0),
+    "fortnight": ("day", 14.0), "hour": ("h", 1.0), "minute": ("h", 1 / 60),
 }  # fmt: skip
 SMALL_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
