@@ -47,7 +47,10 @@ def sentence_conflicts(
             if p.event_location or p.evidence in ("dateline", "in-phrase")
         }
 
-    out += _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
+    out += [
+        replace(c, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in c.values))
+        for c in _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
+    ]
     out += _pairwise(ctx, story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
     if not any(c.kind == "location" for c in out):
         rows = [row for a, b in close for row in _place_swaps(a, b)]

@@ -121,7 +121,9 @@ def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int
                 value = None
         elif tok.lower() in _NUM_WORDS:
             value = float(_NUM_WORDS[tok.lower()])
-        elif tok.lower() in SCALES and len(tok) > 2 and out and out[-1][1] is not None:
+        elif tok.lower() in SCALES and len(tok) > 2 and out and out[-1][1] is not None and out[-1][1] < 100 and (
+            s.text[out[-1][2] - s.start : out[-1][2] - s.start + 1].isalpha()
+        ):
             # "seven hundred", "two million": one figure, as "700" and "2,000,000" are
             stem, before, start, _ = out[-1]
             out[-1] = (stem, before * SCALES[tok.lower()], start, s.start + m.end())
@@ -134,7 +136,9 @@ def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int
 def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:
     """The figure at ``start`` read with its scale and unit by the one quantity reader ("1.2 gigawatts" and
     "1,200-megawatt" are both 1.2e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
-    found = read_quantity(s.text[start - s.start : start - s.start + 40])
+    at = start - s.start
+    back = len(s.text[max(0, at - 3) : at]) - len(s.text[max(0, at - 3) : at].rstrip("$€£¥₹US ").rstrip())
+    found = read_quantity(s.text[at - back if back else at : at + 40])  # "$18.6m": the currency before the digits
     if found is None:
         return value, None
     return found.value, found.unit

@@ -108,8 +108,7 @@ def read_quantity(text: str) -> Quantity | None:
     cur = (m.group("cur") or "").strip().lower() or (m.group("curword") or "").lower()
     unit_word = "%" if m.group("pct") else (m.group("unit") or "").lower()
     if scale in ("m", "b", "k") and not cur:
-        # "5 m" is a distance more often than millions; keep it as a unit when one is known
-        unit_word, scale = unit_word or scale, ""
+        scale = ""  # "5 m" is a distance or millions: without a currency, neither is read
     value *= SCALES.get(scale, 1.0)
     unit: str | None = CURRENCIES.get(cur) if cur else None
     if unit is None and unit_word:
