@@ -1,4 +1,4 @@
-"""End-to-end and per-stage throughput of the runners, with peak memory, against the models' limit (issue 7).
+"""End-to-end and per-stage throughput of the runners, with peak memory, against the models' limit.
 
 The issue's runs, one command each (ECB+-based synthetic ~600-word articles, 20 % syndicated copies; first
 measure the limit, the models alone, on the same machine):
