@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from ..lang.numbers import SCALES, SMALL_NUMBERS
 from ..errors import StageError
 from ..read.amounts import find_amounts
 from ..read.dates import MONTHS
@@ -30,15 +31,9 @@ _MONTH_DAY = re.compile(
     r"\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
 )
-_NUMBER = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", re.I)
-_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
+_NUMBER = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(million|billion|trillion|thousand|bn|mn|tn|m)\b)?", re.I)
+_SCALE = SCALES  # the one list of scales (lang/numbers.py): "£2mn" is 2,000,000 here as in reading and comparison
+_NUMBER_WORDS = {w: n for w, n in SMALL_NUMBERS.items() if n <= 20}
 _CAPWORD = re.compile(r"[A-Z][\w'’.&\-]*")
 # Capitalized words that state nothing checkable: sentence openers and the brief's own labels.
 _NOT_NAMES = frozenset(

@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..lang.numbers import CURRENCIES, NUMBER_WORDS, SCALES, SMALL_NUMBERS, words_value
 from ..records import Amount
 
-CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
-              "¥": "JPY", "rs": "INR", "₹": "INR", "dollars": "USD", "euros": "EUR", "pounds": "GBP"}  # fmt: skip
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
-          "trillion": 1e12, "tn": 1e12}  # fmt: skip
 NUMBER = re.compile(
     r"(?<![\w.,/:-])(?P<cur>US\$|[$€£¥₹]|(?:USD|EUR|GBP)\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -65,10 +62,8 @@ def _counted_after(text: str, end: int, limit: int) -> str | None:
     return " ".join(words) or None
 
 
-WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-         "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}  # fmt: skip
+# counts written as words: two to ninety, "hundred" and "dozen" (one is left out: "one of the ...")
+WORDS = {w: v for w, v in NUMBER_WORDS.items() if v >= 2 and w in SMALL_NUMBERS or w in ("hundred", "dozen")}
 NUMBER_WORD = re.compile(r"\b(?P<word>" + "|".join(WORDS) + r")\b(?!-)", re.I)
 UNIT_COMPOUND = re.compile(r"-(?P<unit>litre|liter|metre|meter|kilometre|kilometer|km|kg|kilogram|tonne|ton|inch|foot|mile|gram|hectare|acre)s?\b", re.I)
 _OUTCOME = re.compile(r"(?:killed|injured|wounded|hurt|evacuated|arrested|displaced|rescued|stranded|hospitali[sz]ed)\s+(?:at least\s+|about\s+|some\s+|another\s+)?$")
@@ -82,7 +77,7 @@ def _word_amounts(text: str, skip: Sequence[tuple[int, int]]) -> list[Amount]:
         start, end = m.span()
         if any(s <= start < e for s, e in skip):
             continue
-        value = float(WORDS[m.group("word").lower()])
+        value = words_value(m.group("word")) or float(WORDS[m.group("word").lower()])
         counts = _counts_for(text, start, end, skip)
         if counts:
             out.append(Amount(text=text[start:end], start=start, end=end, value=value, unit=None, counts=counts))

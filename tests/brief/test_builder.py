@@ -177,7 +177,7 @@ def test_markdown_escapes_markup_from_articles():
 
 
 def test_an_agreed_key_fact_cites_both_outlets_though_one_says_it_in_other_words():
-    from ..test_compare import harbor_story
+    from ..compare.test_analysis import harbor_story
 
     analysis = analyse_story(*harbor_story(), FakeEmbedder())
     brief = build_brief(analysis)
@@ -200,7 +200,7 @@ def test_an_agreed_key_fact_cites_both_outlets_though_one_says_it_in_other_words
 def test_a_paraphrase_citation_is_accepted_only_for_its_own_aligned_sentence_and_figures():
     from storyline.compare import squash
 
-    from ..test_compare import harbor_story
+    from ..compare.test_analysis import harbor_story
 
     analysis = analyse_story(*harbor_story(), FakeEmbedder())
     item = next(i for i in build_brief(analysis).key_facts if "budget" in i.sentence.text)

@@ -11,7 +11,7 @@ from storyline.compare import analyse_story, independent_origins, join_entities,
 from storyline.embed import FakeEmbedder
 from storyline.records import CopyLink, LocalEntity, Reading, Story
 
-from .side_by_side import LEDGER, ReadingBuilder, article, cannery_story
+from ..side_by_side import LEDGER, ReadingBuilder, article, cannery_story
 
 UTC = timezone.utc
 
@@ -98,9 +98,12 @@ def test_reworded_quote_and_other_speaker_are_contested():
     )  # fmt: skip
     analysis = _analyse(story, arts, reads, copies)
     (group,) = analysis.quote_groups
-    assert group.wording_differs and group.speaker_differs
+    assert group.wording_differs
     assert any("speaker_differs" in v.flags for v in group.versions)
-    assert _conflict(analysis, "quote_speaker") == {"ilse varga": {"a1"}, "tomas brink": {"b1"}}
+    # one outlet's speaker against one other's is as likely a misread attribution: no dispute until the usual
+    # speaker comes from two independent origins (SPEAKER_ORIGINS)
+    assert not group.speaker_differs
+    assert not [c for c in analysis.conflicts if c.kind == "quote_speaker"]
     wording = _conflict(analysis, "quote_wording")
     assert len(wording) == 2
     changes = {c.version for v in group.versions for c in v.changes}

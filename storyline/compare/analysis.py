@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..codec import to_json
+from ..records import Article, Citation, Conflict, CopyLink, Fact, QuoteGroup, Reading, Story, TimelineEvent
+from .align import align_sentences
+from .claims import slot_facts
+from .conflicts import _dedupe
+from .context import CompareSettings, StoryContext
+from .entities import EntityIndex, resolve_entities
+from .origins import independent_origins
+from .sentences import _published_key, _sentences_of
+from .quotes import quote_facts, quote_groups
+from .statuses import _attach_story_conflicts, _has_slots, _with_status, event_fact
+from .text import squash
+from .timeline import timeline
+from .titles import title_conflicts
+from .vectors import SentenceVectors
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+@dataclass(frozen=True)
+class StoryAnalysis:
+    """Everything compared for one story, plus the inputs the brief needs to cite and check."""
+
+    story: Story
+    articles: Mapping[str, Article]
+    readings: Mapping[str, Reading]
+    copies: Mapping[str, CopyLink]
+    origins: Mapping[str, str]  # article id -> origin key
+    entities: EntityIndex
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+    quote_groups: tuple[QuoteGroup, ...]
+    timeline: tuple[TimelineEvent, ...]
+    # fact id -> citations of the aligned sentences that closely paraphrase the representative one
+    close: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
+
+    @property
+    def independent_origins(self) -> int:
+        return len(set(self.origins.values()))
+
+    def documents(self) -> dict[str, Any]:
+        """The JSON payloads the runner stores with ``store.put_story_doc(story_id, kind, payload)``."""
+        return {
+            "facts": to_json(list(self.facts)),
+            "conflicts": to_json(list(self.conflicts)),
+            "quote_groups": to_json(list(self.quote_groups)),
+            "timeline": to_json(list(self.timeline)),
+        }
+
+
+class Comparer:
+    """Builds a :class:`StoryAnalysis`. Thresholds (:class:`CompareSettings`) are set on the demo corpus (MiniLM).
+
+    - ``align_threshold``: combined similarity (0.75 x sentence cosine + 0.25 x entity Jaccard) above which two
+      sentences of different articles are aligned as one fact (they must also share an entity, or reach
+      ``strong_cosine``).
+    - ``conflict_cosine``: a date or place is compared only between aligned sentences this close (same-topic
+      sentences about *different* moments, "walked off on Monday" / "returned to work yesterday", score ~0.7).
+    - ``figure_cosine``: figures are compared between looser pairs, since the word-level diff that pairs them
+      ("injuring 12 others" / "injured 15") is itself the evidence.
+    - ``agree_cosine``: only aligned sentences this close to a fact's sentence vouch for it ("agreed", and the
+      brief's account, which also needs each cited span to carry every name, number, place and date).
+    - ``quote_cosine`` / ``quote_paraphrase``: a reworded quote of the same speaker joins a group when the
+      embeddings are this close and this share of words still matches.
+    - ``lexical_block``: a sentence sharing no entity with another article's sentences is embedded only when
+      this share of its words (Jaccard, hashed) recurs in one of them; otherwise it cannot reach
+      ``strong_cosine`` in practice and stays alone without costing a model call.
+    - ``vector_store``: anything with the Store's ``get_embeddings`` / ``put_embeddings`` (the store itself):
+      sentence and quote vectors are kept there under ``sentences:<embedder name>`` and ``quotes:<embedder
+      name>``, keyed ``<article id>#<start>-<end>:<crc of the text>``, so re-analysing a story after an article
+      joins it only embeds the new article's sentences (no schema change: the embeddings table's id column
+      simply holds sentence keys).
+    """
+
+    def __init__(self, embedder: Any, *, vector_store: Any = None, **thresholds: float) -> None:
+        self.embedder = embedder
+        self.settings = CompareSettings(**thresholds)
+        self.vectors = SentenceVectors(embedder, vector_store)
+
+    def analyse(
+        self,
+        story: Story,
+        articles: Mapping[str, Article] | Sequence[Article],
+        readings: Mapping[str, Reading],
+        copies: Mapping[str, CopyLink] | Sequence[CopyLink] = (),
+    ) -> StoryAnalysis:
+        arts = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
+        links = copies if isinstance(copies, Mapping) else {c.article_id: c for c in copies}
+        ids = [i for i in story.article_ids if i in arts]
+        ids.sort(key=lambda i: (_published_key(arts[i]), story.article_ids.index(i)))
+        reads = {i: readings.get(i) or Reading(article_id=i) for i in ids}
+        origins = independent_origins(ids, arts, links)
+        ents = resolve_entities(reads)
+        ctx = StoryContext(story, {i: arts[i] for i in ids}, reads, origins, ents, self.settings, self.vectors)
+
+        sentences = [s for i in ids for s in _sentences_of(arts[i], reads[i], ents)]
+        clusters, cos = align_sentences(ctx, sentences)
+        ctx = replace(ctx, cos=cos)
+        conflicts: list[Conflict] = []
+        facts: list[Fact] = []
+        for members in clusters:
+            fact, found = event_fact(ctx, story, members, origins, ents, arts)
+            conflicts.extend(found)
+            # a lone sentence naming nothing ("Which kettles are affected?") helped alignment but is no fact
+            if found or len(fact.article_ids) > 1 or _has_slots(fact):
+                facts.append(fact)
+        role_facts, role_conflicts = title_conflicts(ctx, story, ids, reads, ents, origins, arts)
+        facts.extend(role_facts)
+        conflicts.extend(role_conflicts)
+        groups = quote_groups(ctx, story, ids, arts, reads, ents)
+        q_facts, q_conflicts = quote_facts(ctx, story, groups, origins)
+        facts.extend(q_facts)
+        conflicts.extend(q_conflicts)
+        # a "disagreement" with one value (a speaker named alike in every version) is none at all
+        conflicts, alias = _dedupe([c for c in conflicts if len(c.values) >= 2])
+        _attach_story_conflicts(facts, conflicts)
+        # a fact is contested when one of its conflicts (not a mere update) is listed
+        disputed = {c.id for c in conflicts if not c.update}
+        facts = [_with_status(f, alias, disputed, ctx.close, origins) for f in facts]
+        for fact in facts:  # what the citation checker accepts as a paraphrase of an agreed sentence fact
+            if fact.kind == "event" and fact.status == "agreed":
+                for c in fact.citations:
+                    ents.paraphrases.setdefault((c.article_id, c.start, c.end), set()).add(squash(fact.text))
+        facts.extend(slot_facts(ctx, story, sentences, origins, ents, conflicts))
+        events = timeline(ctx, ids, arts, reads)
+        return StoryAnalysis(
+            story, arts, reads, links, origins, ents, tuple(facts), tuple(conflicts), tuple(groups), tuple(events),
+            ctx.close,
+        )
+
+
+
+
+def analyse_story(
+    story: Story,
+    articles: Mapping[str, Article] | Sequence[Article],
+    readings: Mapping[str, Reading],
+    copies: Mapping[str, CopyLink] | Sequence[CopyLink],
+    embedder: Any,
+    **options: Any,
+) -> StoryAnalysis:
+    """Compare one story's articles: facts with statuses, conflicts, quote groups and timeline.
+
+    ``embedder`` follows :class:`storyline.embed.Embedder` (``encode(texts) -> unit rows``); tests pass
+    :class:`storyline.embed.FakeEmbedder`. ``options`` go to :class:`Comparer`.
+    """
+    return Comparer(embedder, **options).analyse(story, articles, readings, copies)

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from ..lang.calendar import MONTHS, WEEKDAYS
+from ..records import Article, Conflict, DateRef, FactValue, Story, content_id
+from .context import StoryContext
+from .numbers import _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
+from .places import _place_key, _place_swaps, _places_agree
+from .sentences import _Sentence
+from .text import _CHANGE_VERBS, _clip
+
+
+def sentence_conflicts(
+    ctx: StoryContext, story: Story, fact_id: str, members: list[_Sentence], arts: Mapping[str, Article], rep: _Sentence
+) -> list[Conflict]:
+    """Dates, places and figures that aligned sentences of different articles give differently.
+
+    Pairs are compared directly (a group can chain looser pairs): dates and places above
+    ``conflict_cosine``, figures above ``figure_cosine``; a sentence that reports a change ("the toll rose to
+    six on Wednesday") is not compared on its date.
+    """
+    out: list[Conflict] = []
+    subject = _clip(rep.text)
+    pairs = [
+        (a, b) for i, a in enumerate(members) for b in members[i + 1 :]
+        if a.article_id != b.article_id and ctx.cos[a.order, b.order] >= ctx.settings.figure_cosine
+    ]  # fmt: skip
+    if not pairs:
+        return out
+    # a date or a place is compared only between sentences that say nearly the same thing
+    close = [(a, b) for a, b in pairs if ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine]
+
+    def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
+        if _CHANGE_VERBS.search(s.text):
+            return {}
+        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day"}
+
+    def where(s: _Sentence) -> dict[str, tuple[str, int, int]]:
+        return {
+            _place_key(p.name): (p.name, p.start, p.end)
+            for p in s.places
+            if p.event_location or p.evidence in ("dateline", "in-phrase")
+        }
+
+    out += [
+        replace(c, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in c.values))
+        for c in _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
+    ]
+    out += _pairwise(ctx, story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
+    if not any(c.kind == "location" for c in out):
+        rows = [row for a, b in close for row in _place_swaps(a, b)]
+        if rows:
+            out.append(make_conflict(ctx, story, fact_id, "location", f"location: {subject}", rows, _places_agree))
+
+    # how many: amounts counting the same thing, and figures a word-level diff lines up
+    found: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
+    for a, b in pairs:
+        for key, rows in _number_pairs(a, b, keyed=ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine):
+            found[key].extend(rows)
+    for key, rows in found.items():
+        per_article: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
+        for row in dict.fromkeys(rows):
+            per_article[row[0].article_id].append(row)
+        conflict = figure_conflict(ctx, story, fact_id, key, per_article, arts)
+        if conflict:
+            out.append(conflict)
+    return out
+
+
+def _pairwise(
+    ctx: StoryContext,
+    story: Story,
+    fact_id: str,
+    kind: str,
+    subject: str,
+    pairs: list[tuple[_Sentence, _Sentence]],
+    values_of: Any,
+    agree: Any,
+) -> list[Conflict]:
+    """A conflict when a compared pair gives value sets with no value in common."""
+    involved: dict[int, _Sentence] = {}
+    for a, b in pairs:
+        va, vb = values_of(a), values_of(b)
+        if va and vb and not any(agree(x, y) for x in va for y in vb):
+            involved[a.order] = a
+            involved[b.order] = b
+    if not involved:
+        return []
+    rows = [(s, k, *t) for s in involved.values() for k, t in values_of(s).items()]
+    return [make_conflict(ctx, story, fact_id, kind, subject, rows, agree)]
+
+
+def figure_conflict(
+    ctx: StoryContext,
+    story: Story,
+    fact_id: str | None,
+    key: str,
+    per_article: Mapping[str, list[tuple[_Sentence, float, str, int, int]]],
+    arts: Mapping[str, Article],
+) -> Conflict | None:
+    """A number conflict (or update) from (sentence, value, text, start, end) rows grouped by article."""
+    if len(per_article) < 2:
+        return None
+    # one scale and unit for every figure: "1.2 gigawatts" / "1,200-megawatt", "two weeks" / "14 days" agree
+    read = {aid: [(r, *normalised(r[0], r[1], r[3])) for r in rows] for aid, rows in per_article.items()}
+    units = {u for items in read.values() for _, _, u in items if u}
+    if len(units) > 1:
+        return None  # a share and an amount of money, or a length and a count: different things counted
+    per_article = {aid: [(r[0], v, *r[2:]) for r, v, _ in items] for aid, items in read.items()}
+    sets = {aid: [r[1] for r in rows] for aid, rows in per_article.items()}
+    aids = list(sets)
+    clash = any(
+        not any(numbers_agree(x, y) for x in sets[a] for y in sets[b])
+        for i, a in enumerate(aids)
+        for b in aids[i + 1 :]
+    )
+    if not clash:
+        return None
+    rows = [(r[0], _fmt_number(r[1]), r[2], r[3], r[4]) for items in per_article.values() for r in items]
+    label = key.removeprefix("unit:").removeprefix("word:")
+    conflict = make_conflict(ctx, 
+        story, fact_id, "number", f"number: {label}", rows, lambda x, y: numbers_agree(_num(x), _num(y))
+    )
+    if _is_update(per_article, arts):
+        conflict = replace(conflict, update=True)
+    return conflict
+
+
+def make_conflict(
+    ctx: StoryContext,
+    story: Story,
+    fact_id: str | None,
+    kind: str,
+    subject: str,
+    rows: list[tuple[_Sentence, str, str, int, int]],
+    agree: Any = None,
+    *,
+    update: bool = False,
+) -> Conflict:
+    """Group (sentence, value key, text, start, end) rows into values with their articles and spans."""
+    groups: dict[str, list[tuple[_Sentence, str, int, int]]] = {}
+    for s, key, text, _start, _end in rows:
+        target = next((g for g in groups if agree and agree(g, key)), key) if agree else key
+        groups.setdefault(target, []).append((s, text, _start, _end))
+    values = []
+    for key, items in groups.items():
+        aids = tuple(dict.fromkeys(s.article_id for s, *_ in items))
+        cites = tuple(dict.fromkeys(ctx.cite(s.article_id, s.start, s.end) for s, *_ in items))
+        values.append(FactValue(key, items[0][1], aids, cites))
+    cid = content_id(story.id, kind, subject, *sorted(v.value for v in values), prefix="c")
+    return Conflict(cid, story.id, kind, subject, tuple(values), fact_id, update)  # type: ignore[arg-type]
+
+
+def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
+    """One conflict per disagreement: sentence- and story-level checks, and different context words for the
+    same figures, often find the same one. Same kind and same articles, or a number conflict with the same
+    values, merge (articles and spans united). Returns the kept conflicts and a map old id -> kept id.
+    """
+    kept: list[Conflict] = []
+    alias: dict[str, str] = {}
+    for c in conflicts:
+        parts = frozenset(frozenset(v.article_ids) for v in c.values)
+        values = frozenset(v.value for v in c.values)
+        match = next(
+            (
+                n for n, k in enumerate(kept)
+                if k.kind == c.kind and k.update == c.update
+                and (parts == frozenset(frozenset(v.article_ids) for v in k.values)
+                     or (c.kind == "number" and values == frozenset(v.value for v in k.values)))
+            ),
+            None,
+        )  # fmt: skip
+        if match is None:
+            alias[c.id] = c.id
+            kept.append(c)
+            continue
+        k = kept[match]
+        alias[c.id] = k.id
+        merged = []
+        for v in k.values:
+            other = next((o for o in c.values if o.value == v.value), None)
+            if other is not None:
+                v = replace(
+                    v,
+                    article_ids=tuple(dict.fromkeys((*v.article_ids, *other.article_ids))),
+                    citations=tuple(dict.fromkeys((*v.citations, *other.citations))),
+                )
+            merged.append(v)
+        kept[match] = replace(k, values=tuple(merged))
+    return kept, alias
+
+
+def _day_key(d: DateRef) -> str:
+    """The resolved day, with the weekday the text names when it names one without a month ("on Tuesday")."""
+    low = d.text.lower()
+    named = next((w for w in WEEKDAYS if w in low), None)
+    bare = named is not None and not any(m in low.split() or m + "." in low.split() for m in MONTHS)
+    return d.value.isoformat() + (f"|{named}" if bare and d.relative else "")
+
+
+def days_agree(a: str, b: str) -> bool:
+    """Same day; or a bare weekday ("on Wednesday") and a day that falls on it ("11 January"), or the same
+    weekday resolved against two publication dates: the same day written two ways is no conflict."""
+    da, _, wa = a.partition("|")
+    db, _, wb = b.partition("|")
+    if da == db:
+        return True
+    if wa and wb:
+        return wa == wb
+    weekday = wa or wb
+    other = db if wa else da
+    return bool(weekday) and list(WEEKDAYS)[date.fromisoformat(other).weekday()] == weekday

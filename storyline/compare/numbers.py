@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from ..read.amounts import find_amounts
+from ..lang.numbers import SCALES, SMALL_NUMBERS, read_quantity
+from ..lang.words import STOP_WORDS
+from ..records import Amount, Article
+from .sentences import _Sentence
+from .text import _ARTICLES, _UPDATE_CUES, _WORD
+
+
+def _sig_digits(x: float) -> int:
+    text = f"{abs(x):.6g}".replace(".", "").lstrip("0").split("e")[0]
+    return max(1, len(text.rstrip("0")))
+
+
+def numbers_agree(a: float, b: float, *, tolerance: float = 0.01) -> bool:
+    """Equal up to rounding: within ``tolerance`` relative, or one is the other rounded to its precision.
+
+    "about 340,000" and "338,512" agree (338,512 rounded to two significant digits is 340,000);
+    340,000 and 430,000 do not.
+    """
+    if a == b:
+        return True
+    if max(abs(a), abs(b)) == 0:
+        return True
+    if abs(a - b) <= tolerance * max(abs(a), abs(b)):
+        return True
+    for x, y in ((a, b), (b, a)):
+        digits = _sig_digits(y)
+        if digits < _sig_digits(x) and y != 0:
+            rounded = round(x, -int(math.floor(math.log10(abs(x)))) + digits - 1) if x else 0.0
+            if math.isclose(rounded, y, rel_tol=1e-9):
+                return True
+    return False
+
+
+def _fmt_number(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _counts_key(amount: Amount) -> str | None:
+    """What an amount counts, reduced to a comparable key ("air fryers" -> "fryer")."""
+    raw = amount.counts or ""
+    toks = [t.lower() for t in _WORD.findall(raw) if t.lower() not in _ARTICLES | {"of", "in", "people's"}]
+    if toks:
+        last = toks[-1]
+        if last.endswith("ies") and len(last) > 4:
+            last = last[:-3] + "y"
+        elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+            last = last[:-1]
+        return last
+    return f"unit:{amount.unit}" if amount.unit else None
+
+
+
+# ---------------------------------------------------------------- helpers used above
+
+_GENERIC_COUNTS = frozenset({"people", "person", "percent", "time", "year", "day", "month", "week", "hour", "minute"})
+
+
+def _num(text: str) -> float:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return float("nan")
+
+
+def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[str, Article]) -> bool:
+    """Whether differing figures read as a figure changing over time rather than a disagreement.
+
+    The publication dates must show it: every two articles that disagree were published on different days,
+    or the figure only grows with publication time and a later sentence says so ("rose to", "now").
+    """
+    timed = []
+    for aid, rows in per_article.items():
+        published = arts[aid].published
+        if published is None:
+            return False
+        timed.append((published, [r[1] for r in rows], [r[0] for r in rows]))
+    timed.sort(key=lambda t: t[0])
+    different_days = all(
+        t1.date() != t2.date()
+        for i, (t1, v1, _) in enumerate(timed)
+        for t2, v2, _ in timed[i + 1 :]
+        if not any(numbers_agree(x, y) for x in v1 for y in v2)
+    )
+    if different_days:
+        return True
+    for (t1, v1, _), (t2, v2, _) in zip(timed, timed[1:], strict=False):
+        if any(numbers_agree(x, y) for x in v1 for y in v2):
+            continue
+        if not (t2 > t1 and max(v2) > max(v1)):
+            return False
+    return any(_UPDATE_CUES.search(s.text) for _, _, sents in timed[1:] for s in sents)
+
+
+# five-letter stems of words that say nothing about what a figure counts (prepositions, conjunctions, clocks)
+_FUNCTION_STEMS = frozenset("and but nor per from into onto than then about after befor under over with gmt utc bst "
+                            "local hours".split())
+_NUM_WORDS = {w: n for w, n in SMALL_NUMBERS.items() if n <= 20}
+_NUM_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:['’-][A-Za-z]+)*")
+
+
+def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int]]:
+    """(stem, number value or None, start, end) per word; numbers stem to '#' so they line up in a diff."""
+    out = []
+    for m in _NUM_TOKEN.finditer(s.text):
+        tok = m.group()
+        value: float | None = None
+        if tok[0].isdigit():
+            try:
+                value = float(tok.replace(",", "").rstrip("."))
+            except ValueError:
+                value = None
+        elif tok.lower() in _NUM_WORDS:
+            value = float(_NUM_WORDS[tok.lower()])
+        elif tok.lower() in SCALES and len(tok) > 2 and out and out[-1][1] is not None and out[-1][1] < 100 and (
+            s.text[out[-1][2] - s.start : out[-1][2] - s.start + 1].isalpha()
+        ):
+            # "seven hundred", "two million": one figure, as "700" and "2,000,000" are
+            stem, before, start, _ = out[-1]
+            out[-1] = (stem, before * SCALES[tok.lower()], start, s.start + m.end())
+            continue
+        stem = "#" if value is not None else tok.lower()[:5]
+        out.append((stem, value, s.start + m.start(), s.start + m.end()))
+    return out
+
+
+def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:
+    """The figure at ``start`` read with its scale and unit by the one quantity reader ("1.2 gigawatts" and
+    "1,200-megawatt" are both 1.2e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
+    at = start - s.start
+    back = len(s.text[max(0, at - 3) : at]) - len(s.text[max(0, at - 3) : at].rstrip("$€£¥₹US ").rstrip())
+    found = read_quantity(s.text[at - back if back else at : at + 40])  # "$18.6m": the currency before the digits
+    if found is None:
+        return value, None
+    return found.value, found.unit
+
+
+def _number_pairs(
+    a: _Sentence, b: _Sentence, *, keyed: bool = True, min_block: int = 3
+) -> list[tuple[str, list[tuple[_Sentence, float, str, int, int]]]]:
+    """Figures two aligned sentences give in the same place: by the amount's counted thing, or by word diff.
+
+    The diff lines the words up with every number stemmed to '#', so "injuring 12 others" and "injured 15"
+    pair 12 with 15 under the context word "injur"; the matched run around the figures must be at least
+    ``min_block`` words long. ``keyed``: also pair amounts by what they count. Years are left to the dates.
+    """
+    out: list[tuple[str, list[tuple[_Sentence, float, str, int, int]]]] = []
+    keyed_a = defaultdict(list)
+    keyed_b = defaultdict(list)
+    for s, keyed in ((a, keyed_a), (b, keyed_b)):
+        for amount in s.amounts:
+            key = _counts_key(amount)
+            if key:
+                keyed[key].append((s, amount.value, amount.text, amount.start, amount.end))
+    for key in keyed_a.keys() & keyed_b.keys() if keyed else ():
+        out.append((key, keyed_a[key] + keyed_b[key]))
+    ta, tb = _tokens_with_numbers(a), _tokens_with_numbers(b)
+    sm = difflib.SequenceMatcher(None, [t[0] for t in ta], [t[0] for t in tb], autojunk=False)
+    for block in sm.get_matching_blocks():
+        if block.size < min_block:
+            continue
+        for k in range(block.size):
+            x, y = ta[block.a + k], tb[block.b + k]
+            if x[1] is None or y[1] is None or (1900 <= x[1] <= 2100 and 1900 <= y[1] <= 2100):
+                continue
+            ctx = _context(ta, block.a + k) or _context(tb, block.b + k)
+            if not ctx or _inside_date(a, x[2]) or _inside_date(b, y[2]):
+                continue
+            out.append((
+                "word:" + ctx,
+                [(a, x[1], _window(a, x[2], x[3]), x[2], x[3]), (b, y[1], _window(b, y[2], y[3]), y[2], y[3])],
+            ))  # fmt: skip
+    return out
+
+
+def _stated_numbers(s: _Sentence) -> list[float]:
+    """Every figure a sentence states, as written and scaled ("$18.6m" gives 18.6 and 18,600,000).
+
+    Years and numbers inside a resolved date are left out (dates are compared on their own).
+    """
+    out = [
+        v for _stem, v, start, _end in _tokens_with_numbers(s)
+        if v is not None and not (v.is_integer() and 1900 <= v <= 2100) and not _inside_date(s, start)
+    ]  # fmt: skip
+    skip = [(d.start - s.start, d.end - s.start) for d in s.dates]
+    out += [a.value for a in find_amounts(s.text, skip=skip)]
+    out += [a.value for a in s.amounts]
+    return out
+
+
+def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:
+    """The word after a number (what it counts), else the word before (the verb); a function word or a clock
+    ("0012 GMT", "or 33") pairs nothing."""
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(tokens) and tokens[j][1] is None and _content_word(tokens[j][0]):
+            return tokens[j][0]
+    return None
+
+
+def _content_word(stem: str) -> bool:
+    return stem.isalpha() and len(stem) >= 3 and stem not in STOP_WORDS and stem not in _FUNCTION_STEMS
+
+
+def _inside_date(s: _Sentence, offset: int) -> bool:
+    return any(d.start <= offset < d.end for d in s.dates)
+
+
+def _window(s: _Sentence, start: int, end: int) -> str:
+    """The figure with a word either side, as the article writes it."""
+    left = s.text[: start - s.start].split()[-1:]
+    right = s.text[end - s.start :].split()[:1]
+    return " ".join([*left, s.text[start - s.start : end - s.start], *right]).strip(" ,.;:")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import difflib
+import re
+
+from .sentences import _Sentence
+from .text import _ARTICLES, _norm_name
+
+
+def _place_key(name: str) -> str:
+    toks = [t for t in _norm_name(name) if t not in _ARTICLES]
+    return " ".join(toks)
+
+
+def _places_agree(a: str, b: str) -> bool:
+    """Same place, allowing one name to contain the other ("Washington" / "Washington D.C.")."""
+    ta, tb = set(a.split()), set(b.split())
+    return a == b or (bool(ta) and bool(tb) and (ta <= tb or tb <= ta))
+
+
+
+def _event_places(s: _Sentence) -> set[str]:
+    return {_place_key(p.name) for p in s.places if p.event_location or p.evidence in ("dateline", "in-phrase")}
+
+
+
+_CAP_RUN = re.compile(r"^(?:[A-Z][\w'.\-]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'.\-]*)*$")
+
+
+def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, int, int]]:
+    """Places two near-identical sentences swap: a word-level diff replaces a place in one by a proper name.
+
+    The reader may not know a place name at all ("in Brightwater"), so only one side needs to be a known
+    place (a Place, or a GPE/LOC/FAC mention); the other side must be a capitalized name.
+    """
+    def spans(s: _Sentence) -> list[tuple[int, int]]:
+        return [(p.start, p.end) for p in s.places] + [
+            (m.start, m.end) for m in s.mentions if m.label in ("GPE", "LOC", "FAC")
+        ]
+
+    wa = [(m.group(), a.start + m.start(), a.start + m.end()) for m in re.finditer(r"[\w'.\-]+", a.text)]
+    wb = [(m.group(), b.start + m.start(), b.start + m.end()) for m in re.finditer(r"[\w'.\-]+", b.text)]
+    sm = difflib.SequenceMatcher(None, [w[0] for w in wa], [w[0] for w in wb], autojunk=False)
+    known_a, known_b = spans(a), spans(b)
+    rows = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
+            continue
+        sa, ea, sb, eb = wa[i1][1], wa[i2 - 1][2], wb[j1][1], wb[j2 - 1][2]
+        ta, tb = a.text[sa - a.start : ea - a.start], b.text[sb - b.start : eb - b.start]
+        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
+            continue
+        hit_a = any(s < ea and sa < e for s, e in known_a)
+        hit_b = any(s < eb and sb < e for s, e in known_b)
+        if hit_a or hit_b:
+            rows += [(a, _place_key(ta), ta, sa, ea), (b, _place_key(tb), tb, sb, eb)]
+    return rows

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .sentences import _Sentence
+from .text import _VERB_STOP, _WORD
+
+
+class CachingEmbedder:
+    """Wraps an :class:`~storyline.embed.Embedder` and remembers sentence vectors (up to ``max_items``).
+
+    A story is re-analysed each time an article joins it; without a cache every earlier article's sentences
+    would be encoded again. Keyed by the text itself, so a changed sentence is always encoded afresh.
+    """
+
+    def __init__(self, embedder: Any, *, max_items: int = 200_000) -> None:
+        self.embedder = embedder
+        self.name = getattr(embedder, "name", "embedder")
+        self.dim = getattr(embedder, "dim", 0)
+        self.max_items = max_items
+        self._cache: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            vectors = np.asarray(self.embedder.encode(todo), dtype=np.float32)
+            if len(self._cache) + len(todo) > self.max_items:
+                self._cache.clear()  # simple and bounded; a story's own texts are re-encoded at most once more
+            self._cache.update(zip(todo, vectors, strict=True))
+            if any(t not in self._cache for t in texts):  # cleared above and texts exceed the bound
+                return np.asarray(self.embedder.encode(list(texts)), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+class SentenceVectors:
+    """Vectors of sentences and quotes, keyed by article span, from memory, then the store, then the model.
+
+    Keys are ``<article id>#<start>-<end>:<crc32 of the text embedded>`` under the model name
+    ``<kind>:<embedder name>`` (``sentences`` are embedded with digits masked, ``quotes`` as written), so
+    one store table holds them beside article vectors without a schema change, and a different text or
+    model never reuses a vector. ``store`` may be None (memory only, for one analysis).
+    """
+
+    def __init__(self, embedder: Any, store: Any = None) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.name = getattr(embedder, "name", "embedder")
+        self._memory: dict[tuple[str, str], np.ndarray] = {}
+        self.encoded = 0  # texts sent to the model (for benchmarks)
+        self.loaded = 0  # vectors read from the store
+
+    def encode(self, kind: str, keys: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        model = f"{kind}:{self.name}"
+        missing = [k for k in dict.fromkeys(keys) if (model, k) not in self._memory]
+        if missing and self.store is not None:
+            stored = self.store.get_embeddings(model, missing)
+            self.loaded += len(stored)
+            self._memory.update(((model, k), v) for k, v in stored.items())
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if (model, k) not in self._memory}
+        if todo:
+            vectors = _encode_unique(self.embedder, list(todo.values()))
+            self.encoded += len(set(todo.values()))
+            fresh = dict(zip(todo, vectors, strict=True))
+            self._memory.update(((model, k), v) for k, v in fresh.items())
+            if self.store is not None:
+                self.store.put_embeddings(model, fresh)
+        return np.stack([self._memory[(model, k)] for k in keys]).astype(np.float32, copy=False)
+
+
+def _crc(text: str) -> str:
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
+
+
+def _span_key(sent: _Sentence, text: str) -> str:
+    return f"{sent.article_id}#{sent.start}-{sent.end}:{_crc(text)}"
+
+
+_BUCKETS = 2048
+
+
+def _candidates(
+    sentences: Sequence[_Sentence], masked: Sequence[str], inc: np.ndarray, article: np.ndarray, share: float
+) -> np.ndarray:
+    """Which sentences can align with another article's sentence, and so need an embedding.
+
+    Alignment needs a shared entity or a near-identical sentence (``strong_cosine``). A sentence with an
+    entity that another article also names is a candidate; the others are candidates only when a hashed
+    bag of their words overlaps another article's sentence by ``share`` (Jaccard), a cheap stand-in for
+    "nearly the same words". Matrix products, no Python loop over pairs.
+    """
+    n = len(sentences)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    codes, inverse = np.unique(article, return_inverse=True)
+    per_article = np.zeros((len(codes), inc.shape[1]), dtype=np.float32)
+    np.add.at(per_article, inverse, inc)
+    spread = (per_article > 0).sum(axis=0)  # articles naming each entity
+    wanted = (inc * (spread >= 2)).sum(axis=1) > 0
+    rest = np.flatnonzero(~wanted)
+    if len(rest) == 0 or share <= 0:
+        return wanted | (share <= 0)
+    bags = np.zeros((n, _BUCKETS), dtype=np.float32)
+    for row, text in enumerate(masked):
+        for w in set(_WORD.findall(text.lower())):
+            if len(w) > 2 and w not in _VERB_STOP:
+                bags[row, zlib.crc32(w.encode("utf-8")) % _BUCKETS] = 1.0
+    inter = bags[rest] @ bags.T
+    size = bags.sum(axis=1)
+    union = size[rest][:, None] + size[None, :] - inter
+    jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    jac[article[rest][:, None] == article[None, :]] = 0.0
+    wanted[rest] = (jac >= share).any(axis=1)
+    return wanted
+
+
+
+def _encode_unique(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """Encode each distinct text once (syndicated copies repeat whole articles)."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(embedder.encode(unique), dtype=np.float32)
+    row = {t: n for n, t in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]

@@ -1,0 +1,44 @@
+"""Closed word lists of English news: honorifics, speech verbs, update cues, stop words."""
+
+from __future__ import annotations
+
+# titles written before a name ("Mr. Lavrov", "Gen. Smith"); lower case, without the full stop
+HONORIFICS = frozenset({"mr", "ms", "mrs", "miss", "dr", "sir", "dame", "prof", "rev", "gen", "sen", "rep", "gov"})
+MALE_HONORIFICS = frozenset({"mr", "sir"})
+FEMALE_HONORIFICS = frozenset({"ms", "mrs", "miss", "dame"})
+# words that may open a name as written and are dropped when names are compared ("President X", "the X")
+NAME_PREFIXES = HONORIFICS | frozenset(
+    "lt col sgt capt president prime minister mayor judge chief secretary the".split()
+)
+
+# verbs that attribute speech; a regular-expression alternation (longer forms first where it matters)
+SPEECH_VERBS = (
+    "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
+    "explained|explains|insisted|insists|argued|argues|warned|warns|declared|declares|announced|announces|"
+    "acknowledged|acknowledges|admitted|admits|asked|asks|replied|replies|recalled|recalls|continued|continues|"
+    "conceded|concedes|confirmed|confirms|claimed|claims|predicted|predicts|quipped|quips|cautioned|cautions|"
+    "stressed|stresses|emphasized|emphasised|emphasizes|emphasises|posted|posts|tweeted|tweets|wrote in"
+)
+# lemmas of verbs that report speech or plans: what was said differs between outlets even when "said" agrees
+REPORTING_LEMMAS = frozenset(
+    "say tell add note state expect decline continue ask aim plan want hope try seem appear refuse speak claim "
+    "announce report".split()
+)
+
+# a later figure written as a change, or as the state now: what tells an update from a disagreement
+UPDATE_CUES = frozenset(
+    "rose risen rising climbed increased grew grown jumped now updated reached mounted revised raised "
+    "fell fallen dropped".split()
+)
+CHANGE_VERBS = frozenset("rose risen climbed increased grew grown jumped mounted fell fallen dropped".split())
+# the words that hedge a figure ("about 340,000"): a hedged figure agrees with any figure it rounds to
+HEDGES = frozenset("about around roughly nearly almost approximately some over under more than fewer less".split())
+
+ARTICLES = frozenset({"the", "a", "an"})
+STOP_WORDS = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
+
+# a quotation cut to the words these governed says something else ("no evidence that | X", "wrong to say | X")
+NEGATIONS = frozenset("no not never nobody nothing none neither nor cannot wrong false untrue deny denies denied too".split())
+EMBEDDERS = frozenset("that say says said whether if claim claims believe think".split())
+# the dropped rest of a quote that turns against its kept opening ("We respect the result | , but ...")
+CONTRASTS = frozenset("but although though however yet while whereas".split())
