@@ -399,8 +399,8 @@ def show(
         text = a.text if full or len(a.text) < 1200 else a.text[:1200] + " …"
         console.print()
         console.print(text, markup=False)
-        show_reading(console, store, a)  # issue 4
-        # --- stories (issue 3) ---
+        show_reading(console, store, a)
+        # --- stories ---
         assignment = store.assignments().get(a.id)
         if assignment:
             console.print(f"\n[bold]story[/bold] {assignment.story_id}: {assignment.reason}")
@@ -430,7 +430,7 @@ def export(
             workflow.export(store, fmt, sys.stdout)
 
 
-# ---------------------------------------------------------------- watch (issue 7)
+# ---------------------------------------------------------------- watch
 
 
 @app.command()
@@ -490,7 +490,7 @@ def demo(
         run_demo(out, console, on_progress=_stage_task(progress, "ingest"), summary=process_summary)
 
 
-# ---------------------------------------------------------------- stories (issue 3)
+# ---------------------------------------------------------------- stories
 
 
 def _day(value: Any) -> str:
@@ -607,9 +607,9 @@ def split(
         s = split_story(store, settings, story_ref, article_refs)
     _console().print(f"new story {s.id} with {len(s.article_ids)} articles: {s.title}", markup=False)
 
-# ---------------------------------------------------------------- end of stories (issue 3)
+# ---------------------------------------------------------------- end of stories
 
-# ---------------------------------------------------------------- entities (issue 4)
+# ---------------------------------------------------------------- entities
 
 
 def show_reading(console: Console, store: Store, article: Any) -> None:
@@ -743,7 +743,7 @@ def entity_rename(
     _console().print(f"{e.id} is now {e.name}", markup=False)
 
 
-# ---------------------------------------------------------------- briefs (issue 5)
+# ---------------------------------------------------------------- briefs
 
 
 @app.command()
@@ -772,7 +772,7 @@ def brief(
         sys.stdout.write(text)
 
 
-# ---------------------------------------------------------------- web (issue 6)
+# ---------------------------------------------------------------- web
 
 
 @app.command()

@@ -228,7 +228,7 @@ class Entity:
     article_ids: tuple[str, ...] = field(default=())
 
 
-# ---------------------------------------------------------------- outlets side by side (issue 5)
+# ---------------------------------------------------------------- outlets side by side
 
 FactStatus = Literal["agreed", "single-source", "contested"]
 ConflictKind = Literal["location", "date", "number", "title", "quote_wording", "quote_speaker"]

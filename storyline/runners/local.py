@@ -135,7 +135,7 @@ class LocalRunner:
     # ------------------------------------------------------------ stages (wired as they land)
 
     def stories(self) -> StoryWiring:
-        """Issue 3: copy, embed and cluster stages with their state loaded from the store (once per runner)."""
+        """Copy, embed and cluster stages with their state loaded from the store (once per runner)."""
         if getattr(self, "_stories", None) is None:
             from ..stories import StoryWiring
 
@@ -144,19 +144,19 @@ class LocalRunner:
 
     def pre_stages(self) -> list[Stage]:
         """Cheap, model-free, stateful stages run in arrival order (copy detection)."""
-        return self.stories().pre_stages()  # issue 3
+        return self.stories().pre_stages()
 
     def model_stages(self) -> list[Stage]:
         """Heavy, stateless stages (embedding, reading); safe to run on other processes or machines."""
-        from ..read.stage import ReadStage  # issue 4
+        from ..read.stage import ReadStage
 
         if getattr(self, "_read_stage", None) is None:  # one spaCy load per runner
             self._read_stage = ReadStage(self.settings)
-        return [*self.stories().model_stages(), self._read_stage]  # issue 3: embeddings
+        return [*self.stories().model_stages(), self._read_stage]  # embeddings
 
     def post_stages(self) -> list[Stage]:
         """Stateful single-writer stages (story assignment)."""
-        return self.stories().post_stages()  # issue 3
+        return self.stories().post_stages()
 
     # ------------------------------------------------------------ running
 
@@ -445,7 +445,7 @@ class LocalRunner:
         report.touched |= finish_stories(self.store, index, self.faults)
         report.stories_touched = len(report.touched)
         report.stories_total = len(self.store.stories())
-        if self.store.stale("entities"):  # issue 4: entities are resolved over every stored reading
+        if self.store.stale("entities"):  # entities are resolved over every stored reading
             from ..read.catalog import refresh_entities
 
             began = time.perf_counter()
@@ -483,7 +483,7 @@ class LocalRunner:
         return sorted(live)
 
     def write_story_docs(self, report: ProcessReport) -> None:
-        """Issue 5: facts, conflicts, quote groups, timeline and a checked brief for every story marked stale."""
+        """Facts, conflicts, quote groups, timeline and a checked brief for every story marked stale."""
         marked = self.store.stale("brief")
         if marked:
             report.briefs += self.build_briefs(marked, report=report)
