@@ -13,8 +13,8 @@ rules for ids, titles, texts, strings and time zones live in one place:
   words is junk (a stray byte, a placeholder) and is skipped; one longer than
   ``MAX_TEXT_CHARS`` is skipped naming the cap (the reading stage could not parse it).
   The caps are in :mod:`storyline.config`.
-* **Publication dates** must fall between :data:`EARLIEST_PUBLISHED` (1900) and one year
-  after today, measured in UTC after the date's own offset is applied (so
+* **Publication dates** must fall between :data:`EARLIEST_PUBLISHED` (1900) and
+  :data:`LATEST_PUBLISHED` (2200), measured in UTC after the date's own offset is applied (so
   ``9999-12-31T23:59:59-01:00``, which is year 10000 in UTC, is out of range). What
   happens to a date outside that range depends on who wrote it, as a journalist would
   expect: a date the user gave explicitly (a JSON record's or the API's ``published``,
@@ -43,9 +43,10 @@ from ..records import Article
 #: The earliest publication date accepted (UTC). Digitised archives reach back into the 1900s;
 #: anything earlier in news metadata is a placeholder (0001-01-01) or a parsing accident.
 EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC)
-#: How far after today a publication date may lie: embargoed copy and clock skew are hours or days
-#: ahead; a year is generous and still catches 9999-12-31 placeholders.
-LATEST_AHEAD = timedelta(days=366)
+#: The latest publication date accepted (UTC). Not tied to today: archives of scenario exercises, fiction and
+#: test corpora are dated years ahead and are still news to their readers; what must be refused is a placeholder
+#: (9999-12-31) or a date that overflows once its offset is applied.
+LATEST_PUBLISHED = datetime(2200, 1, 1, tzinfo=UTC)
 #: The longest title, outlet, author, language, URL or id kept, in characters. Real values are
 #: under 300 (URLs under 2,000, the practical browser limit); longer is body text in the wrong field.
 MAX_FIELD_CHARS = 4_000
@@ -109,11 +110,10 @@ def date_problem(value: datetime, *, now: datetime | None = None) -> str | None:
     except (OverflowError, ValueError):
         year = value.year + (1 if (value.utcoffset() or timedelta()) < timedelta() else -1)
         return f"{value.isoformat()} is out of range (year {year} in UTC after its time zone offset)"
-    latest = (now or datetime.now(UTC)) + LATEST_AHEAD
     if utc < EARLIEST_PUBLISHED:
         return f"{value.isoformat()} is out of range (before {EARLIEST_PUBLISHED.year})"
-    if utc > latest:
-        return f"{value.isoformat()} is out of range (more than a year in the future, after {latest:%Y-%m-%d})"
+    if utc >= LATEST_PUBLISHED:
+        return f"{value.isoformat()} is out of range (after {LATEST_PUBLISHED.year - 1})"
     return None
 
 

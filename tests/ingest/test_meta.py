@@ -46,3 +46,13 @@ def test_make_article_normalizes_and_hashes() -> None:
     assert article.text == "First line here\n\nSecond"
     assert article.id == make_article("First line here\n\nSecond", Meta(url="https://x.example/a"), source="t").id
     assert article.ingested_at is not None and article.ingested_at.tzinfo is not None
+
+
+def test_a_report_dated_years_ahead_is_kept_and_a_placeholder_is_refused():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storyline.ingest.meta import date_problem
+
+    assert date_problem(datetime(2034, 3, 7, 16, 40, tzinfo=timezone(timedelta(hours=1)))) is None
+    assert date_problem(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-1)))) is not None
+    assert date_problem(datetime(2200, 1, 1, tzinfo=UTC)) is not None
