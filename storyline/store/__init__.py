@@ -1,5 +1,5 @@
 """Storage behind the :class:`Store` protocol."""
 
-from .base import FeedState, Override, Store, open_store
+from .base import FeedState, Job, Override, Store, open_store
 
-__all__ = ["FeedState", "Override", "Store", "open_store"]
+__all__ = ["FeedState", "Job", "Override", "Store", "open_store"]

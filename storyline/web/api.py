@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import pydantic_core
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,7 +25,7 @@ from ..codec import to_json
 from ..config import Settings
 from ..errors import InputError, Skip, StorylineError
 from ..records import Article, Skipped
-from ..store import Store, open_store
+from ..store import Store
 from .index import ArticleMeta, StoryRow
 from ..copies import copy_tree
 from .present import DocProblem, agreement_matrix
@@ -209,7 +208,20 @@ class IngestOut(BaseModel):
     added: list[str]
     present: list[str]
     skipped: list[SkippedOut]
-    processing: bool = Field(description="true when a pipeline run over the new articles was started")
+    processing: bool = Field(description="true when the new articles were queued for the worker process")
+
+
+class ArticlePatch(BaseModel):
+    """Fields to fix; a field left out keeps its value, ``null`` clears it."""
+
+    published: str | None = Field(None, max_length=100, description="ISO 8601 date or time (naive means UTC)")
+    outlet: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=2000)
+
+
+class ArticlePatchOut(BaseModel):
+    article: dict[str, Any] = Field(description="storyline.records.Article as JSON, as stored now")
+    processing: bool = Field(description="true when re-running its reading, story and briefs was queued for the worker")
 
 
 class StoryQuery(BaseModel):
@@ -350,10 +362,14 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 # ---------------------------------------------------------------- routes
 
 
-def build_router(process: Callable[[Store, Settings], object] | None) -> APIRouter:
-    """The /api/v1 routes; ``process`` runs the pipeline after an ingest (None: never)."""
+#: Hands work to the worker process: ``submit(store, kind, args)`` queues a job (kinds: :class:`storyline.store.Job`)
+#: and says whether it will be done. It must return at once: the pipeline never runs in the server.
+Submit = Callable[[Store, str, list[str]], bool]
+
+
+def build_router(process: Submit | None) -> APIRouter:
+    """The /api/v1 routes; ``process`` queues pipeline work after an ingest or an edit (None: never)."""
     router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
-    process_lock = threading.Lock()
     bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
 
     async def require_token(
@@ -469,26 +485,9 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
                  for h in hits]  # fmt: skip
         return json_answer({"query": query.q, "items": items})
 
-    def start_processing(data: WebData, settings: Settings, background: BackgroundTasks, added: list[str]) -> bool:
-        if not (added and process):
-            return False
-
-        def run() -> None:
-            with process_lock:  # one pipeline run at a time per app
-                # A connection of its own: the run's long write transactions do not hold the
-                # lock that page and API requests take on the app's store.
-                try:
-                    store = open_store(settings.db)
-                    try:
-                        process(store, settings)
-                    finally:
-                        store.close()
-                except Exception:  # noqa: BLE001 - the articles are stored; `storyline process` can finish the job
-                    log.exception("pipeline run after an HTTP ingest failed; run `storyline process` to retry")
-                data.index.refresh_now()
-
-        background.add_task(run)
-        return True
+    def start_processing(data: WebData, added: list[str]) -> bool:
+        """Queue the new articles for the worker process (a row in the store); never runs the pipeline here."""
+        return bool(added and process and process(data.store, "process", []))
 
     def summary(data: WebData, added: list[str], present: list[str], skipped: list[Skipped], processing: bool) -> dict[str, Any]:
         if added:
@@ -503,12 +502,10 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         body: IngestArticles,
         data: Data,
         request: Request,
-        background: BackgroundTasks,
         run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
     ) -> dict[str, Any]:
         from ..ingest.jsonl import parse_record
 
-        settings = get_settings(request)
         articles: list[Article] = []
         skipped: list[Skipped] = []
         for n, record in enumerate(body.articles, start=1):
@@ -518,7 +515,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
             except Skip as exc:
                 skipped.append(Skipped(source, exc.message))
         added, present = data.store.add_articles(articles) if articles else ([], [])
-        processing = run_pipeline and start_processing(data, settings, background, added)
+        processing = run_pipeline and start_processing(data, added)
         return summary(data, added, present, skipped, processing)
 
     @router.post("/ingest/urls", response_model=IngestOut, responses=INGEST_ERRORS, dependencies=secured,
@@ -527,7 +524,6 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         body: IngestUrls,
         data: Data,
         request: Request,
-        background: BackgroundTasks,
         run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
     ) -> dict[str, Any]:
         """Only http(s) URLs; loopback, private and link-local addresses are refused (every redirect hop
@@ -553,7 +549,25 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         added = list(result.added) if result else []
         present = list(result.present) if result else []
         skipped = refused + (list(result.skipped) if result else [])
-        processing = run_pipeline and start_processing(data, settings, background, added)
+        processing = run_pipeline and start_processing(data, added)
         return summary(data, added, present, skipped, processing)
+
+    @router.patch("/articles/{article_id}", response_model=ArticlePatchOut, responses=INGEST_ERRORS,
+                  dependencies=secured, summary="Fix an article's publication time, outlet or title (token required)")  # fmt: skip
+    def patch_article(article_id: str, body: ArticlePatch, data: Data) -> dict[str, Any]:
+        """The article keeps its id. Its reading (relative dates resolve against the publication time), its
+        story assignment and the touched stories' facts and briefs are re-run by the worker process."""
+        from ..edits import ArticleEdit, edit_article, reprocess_job_args
+
+        given = body.model_fields_set
+        if not given:
+            raise InputError("nothing to change", hint="send published, outlet or title")
+        raw = {name: (getattr(body, name) if getattr(body, name) is not None else "") for name in given}
+        before = data.store.get_article(article_id)
+        updated = edit_article(data.store, before.id, ArticleEdit.parse(**raw))
+        processing = bool(process and updated != before
+                          and process(data.store, "reprocess", reprocess_job_args(updated.id, before)))  # fmt: skip
+        data.index.refresh_now()
+        return {"article": to_json(updated), "processing": processing}
 
     return router

@@ -36,14 +36,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..config import Settings
 from ..errors import Conflict, InputError, NotFound, StorylineError
 from ..store import Store, open_store
-from .api import AuthError, IngestDisabled, TooLarge, build_router
+from .api import AuthError, IngestDisabled, Submit, TooLarge, build_router
 from .index import StoreIndex
 from .service import WebData
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-ProcessFn = Callable[[Store, Settings], object]
 
 # Pages get a strict policy: no inline script, nothing from elsewhere. Even if some article
 # markup slipped through escaping, the browser would refuse to run it.
@@ -69,15 +68,16 @@ def status_for(exc: StorylineError) -> int:
     return 500
 
 
-def run_pipeline(store: Store, settings: Settings) -> object:
-    """The default after-ingest step: the local runner over unprocessed articles."""
-    from ..runners.local import LocalRunner
+def queue_job(store: Store, kind: str, args: list[str]) -> bool:
+    """The default hand-off: a job in the store's queue, which the ``storyline worker`` process drains
+    (``storyline serve`` starts one). The server itself never runs the pipeline: see :mod:`storyline.worker`."""
+    store.enqueue(kind, args)
+    return True
 
-    return LocalRunner(store, settings).process()
 
-
-def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) -> FastAPI:
-    """A new app over ``settings.db``. ``process`` runs after an ingest that added articles (None: never)."""
+def create_app(settings: Settings, *, process: Submit | None = queue_job) -> FastAPI:
+    """A new app over ``settings.db``. ``process`` hands pipeline work (after an ingest that added articles,
+    or an article edit) to the worker process and returns at once (None: never)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
