@@ -249,18 +249,19 @@ def test_ingest_articles_adds_then_counts_present(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": "library"}).json()["items"][0]["article"]["id"] == body["added"][0]
 
 
-def test_ingest_runs_the_pipeline_hook(filled: tuple[str, Corpus]) -> None:
-    calls: list[int] = []
-
-    def process(store, settings) -> None:  # type: ignore[no-untyped-def]
-        calls.append(store.count_articles())
-
-    app = create_app(make_settings(filled[0], api_token=TOKEN), process=process)
+def test_ingest_queues_processing_for_the_worker(filled: tuple[str, Corpus]) -> None:
+    """The server stores the articles and queues one job in the store; it never runs the pipeline itself."""
+    app = create_app(make_settings(filled[0], api_token=TOKEN))  # the default hand-off: the store's job queue
     with TestClient(app) as c:
         body = c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()
         assert body["processing"] is True
         assert c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()["processing"] is False
-    assert calls == [7]  # once, after the article was stored; not for the repeat
+        second = dict(RECORD, text=RECORD["text"] + " A second report.", id="mt-2")
+        assert c.post("/api/v1/ingest/articles", json={"articles": [second]}, headers=AUTH).json()["processing"] is True
+    with open_store(filled[0]) as store:
+        jobs = store.jobs()
+        assert [(j.kind, j.args) for j in jobs] == [("process", ())]  # one queued job covers every pending article
+        assert store.assignments().keys().isdisjoint(a.id for a in store.articles() if a.external_id == "mt-1")
 
 
 def test_ingest_validation_errors(client: TestClient) -> None:
