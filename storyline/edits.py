@@ -168,6 +168,7 @@ def _reassign(
     vectors = store.get_embeddings(embedder.name, ids)
     readings = store.readings(ids)
     pinned = {a for o in store.overrides() if o.kind == "split" for a in o.args[1:]}
+    saved = {st.id: st for st in store.stories()}
     threshold = index.settings.threshold
     for article in group:
         if article.id not in assignments or article.id not in vectors:
@@ -188,6 +189,8 @@ def _reassign(
         broke_fit = fitted_before and here < threshold and others_left
         if article.id in pinned or not (better_elsewhere or broke_fit):
             index.restore(Assignment(article.id, home, old.score, old.new_story, old.reason), vectors[article.id], feats)
+            order = {aid: n for n, aid in enumerate(saved[home].article_ids)} if home in saved else {}
+            index.stories[home].members.sort(key=lambda aid: order.get(aid, len(order)))  # its place, not last
             index.touched.add(home)  # its dates and title may have changed with the metadata
             continue
         moved = index.assign(article.id, vectors[article.id], feats)
