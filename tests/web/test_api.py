@@ -448,3 +448,43 @@ def test_story_documents_are_cached_until_the_database_changes(filled: tuple[str
             writer.close()
         assert data.story(corpus.story.id).docs is not first
         assert c.get(f"/api/v1/stories/{corpus.story.id}").json()["timeline"] == []
+
+
+# ---------------------------------------------------------------- article edits
+
+
+def test_patch_article_fixes_metadata_and_queues_the_rerun(filled: tuple[str, Corpus], corpus: Corpus) -> None:
+    ledger = corpus.articles["ledger"]
+    app = create_app(make_settings(filled[0], api_token=TOKEN))  # the default hand-off: the store's job queue
+    with TestClient(app) as c:
+        url = f"/api/v1/articles/{ledger.id}"
+        assert_error(c.patch(url, json={"outlet": "Coastline Wire"}), 401, "AuthError")
+        response = c.patch(url, json={"outlet": "Coastline Wire", "published": "2026-03-18T08:00:00+01:00"}, headers=AUTH)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["processing"] is True
+        assert body["article"]["id"] == ledger.id and body["article"]["outlet"] == "Coastline Wire"
+        assert body["article"]["published"] == "2026-03-18T08:00:00+01:00"
+        assert body["article"]["title"] == ledger.title and body["article"]["external_id"] == ledger.external_id
+        assert c.get(url).json()["article"]["outlet"] == "Coastline Wire"
+        listed = {a["id"]: a for a in c.get("/api/v1/articles").json()["items"]}
+        assert listed[ledger.id]["outlet"] == "Coastline Wire" and len(listed) == 6  # the list follows, nothing added
+        cleared = c.patch(url, json={"title": None}, headers=AUTH).json()
+        assert cleared["article"]["title"] is None and cleared["article"]["outlet"] == "Coastline Wire"
+        same = c.patch(url, json={"title": None}, headers=AUTH).json()
+        assert same["processing"] is False  # nothing changed: nothing to re-run
+        assert_error(c.patch(url, json={"published": "someday"}, headers=AUTH), 400, "InputError")
+        assert_error(c.patch(url, json={}, headers=AUTH), 400, "InputError")
+        assert_error(c.patch("/api/v1/articles/a-nope", json={"title": "x"}, headers=AUTH), 404, "NotFound")
+        assert_error(c.patch(url, json={"title": 5}, headers=AUTH), 422, "InputError")
+    with open_store(filled[0]) as store:
+        jobs = store.jobs()
+        assert [j.kind for j in jobs] == ["reprocess", "reprocess"] and all(j.args[0] == ledger.id for j in jobs)
+        before = json.loads(jobs[0].args[1])  # what the worker needs to judge the old fit
+        assert before["outlet"] == ledger.outlet and before["published"] == ledger.published.isoformat()
+
+
+def test_patch_without_a_worker_hand_off_still_stores_the_fix(client: TestClient, corpus: Corpus) -> None:
+    url = f"/api/v1/articles/{corpus.articles['post'].id}"
+    body = client.patch(url, json={"title": "Ferry blaze: fifteen treated"}, headers=AUTH).json()
+    assert body["processing"] is False and body["article"]["title"] == "Ferry blaze: fifteen treated"
