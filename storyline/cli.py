@@ -430,6 +430,93 @@ def export(
             workflow.export(store, fmt, sys.stdout)
 
 
+@app.command("import")
+@handle_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="A `storyline export --format json` or `--format jsonl` file.")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    process: Annotated[bool, typer.Option(help="Run the pipeline on imported articles that no story holds.")] = True,
+) -> None:
+    """Restore an export: articles with their ids and metadata, stories, readings, entities, briefs and every
+    analyst override. Importing twice duplicates nothing; bad records are skipped with file#record and reason.
+
+    Example: storyline export -f jsonl -o all.jsonl && storyline import all.jsonl --db fresh.db
+    """
+    from .backup import import_export
+
+    settings = _settings(db, config)
+    console = _console()
+    with _open(settings, create=True) as store:
+        summary = import_export(store, file, settings,
+                                on_skip=lambda s: console.print(f"[yellow]skipped[/yellow] {s.source}: {s.reason}", markup=True))  # fmt: skip
+        console.print(summary.text(), markup=False)
+    if process and summary.pending:
+        _process(settings, console)
+
+
+@app.command()
+@handle_errors
+def backup(
+    dest: Annotated[Path, typer.Argument(help="The backup file to create (it must not exist).")],
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Copy a SQLite database while it is in use (SQLite's online backup). For PostgreSQL use pg_dump.
+
+    Example: storyline backup backups/news-2026-03-22.db --db news.db
+    """
+    from .backup import backup as backup_store
+
+    settings = _settings(db, config)
+    with _open(settings) as store:
+        backup_store(store, dest)
+    _console(True).print(f"backed up {settings.db} to {dest}", markup=False)
+
+
+@app.command()
+@handle_errors
+def edit(
+    article: Annotated[str, typer.Argument(help="Article id, id prefix or external id.")],
+    published: Annotated[str | None, typer.Option(help="ISO 8601 date or time (naive means UTC); 'none' clears it.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="The outlet name; '' clears it.")] = None,
+    title: Annotated[str | None, typer.Option(help="The headline; '' clears it.")] = None,
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+) -> None:
+    """Fix an article's metadata and re-run what depends on it (its reading, its story, the stories' briefs).
+
+    The article keeps its id. Example: storyline edit a3f2 --published 2026-03-18T09:00+01:00 --outlet "Harbor Ledger"
+    """
+    from .edits import ArticleEdit, edit_article, reprocess_article
+
+    settings = _settings(db, config)
+    change = ArticleEdit.parse(published=published, outlet=outlet, title=title)
+    with _open(settings) as store:
+        updated = edit_article(store, article, change)
+        report = reprocess_article(store, settings, updated.id)
+    _console().print(f"{updated.id}: {report.text()}", markup=False)
+
+
+@app.command()
+@handle_errors
+def worker(
+    db: DbOption = "storyline.db",
+    config: ConfigOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Do what is queued (and pending) once and exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between two looks at the queue.", min=0.05)] = 0.5,
+) -> None:
+    """Process what the web server queues (new articles, edited articles) in this process.
+
+    `storyline serve` starts one by default; run one yourself with `storyline serve --no-worker`.
+    """
+    from .worker import run_worker
+
+    settings = _settings(db, config)
+    done = run_worker(settings, poll=poll, once=once)
+    _console(True).print(f"worker stopped after {done} jobs")
+
+
 # ---------------------------------------------------------------- watch
 
 
@@ -788,6 +875,9 @@ def serve(
     create: Annotated[
         bool, typer.Option("--create", help="Create the database if it does not exist (a server fed over HTTP ingest).")
     ] = False,
+    worker: Annotated[
+        bool, typer.Option(help="Start a worker process that runs the pipeline on what the server queues.")
+    ] = True,
 ) -> None:
     """Serve the web UI and the JSON API (/api/v1; OpenAPI docs at /docs).
 
@@ -800,16 +890,24 @@ def serve(
 
     from .web.app import create_app, settings_env
 
+    from .worker import WorkerProcess
+
     settings = _settings(db, config)
     _open(settings, create=create).close()  # a mistyped --db is refused, not served empty
     _console(True).print(f"storyline: serving {settings.db} on http://{host}:{port} (API docs at /docs)"
                          + (f" with {workers} worker processes" if workers > 1 else ""))  # fmt: skip
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-        return
-    # uvicorn starts workers from an import string; they read these exact settings from the environment.
-    os.environ.update(settings_env(settings))
-    uvicorn.run("storyline.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    # The pipeline runs in one worker process beside the server(s), never in them (see storyline/worker.py).
+    pipeline = WorkerProcess(settings).start() if worker else None
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            return
+        # uvicorn starts workers from an import string; they read these exact settings from the environment.
+        os.environ.update(settings_env(settings))
+        uvicorn.run("storyline.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if pipeline is not None:
+            pipeline.stop()
 
 
 def main() -> None:

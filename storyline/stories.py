@@ -8,7 +8,7 @@ re-apply them when they rebuild the state (:meth:`storyline.cluster.StoryIndex.r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,9 +54,13 @@ def load_copy_index(store: Store) -> CopyIndex:
     return CopyIndex.build((a for a in store.iter_articles() if a.id in done), store.copies())
 
 
-def load_story_index(store: Store, model: str, settings: ClusterSettings | None = None, *, dim: int = 384) -> StoryIndex:
-    """The clustering state as stored (assignments in arrival order, vectors, readings), overrides re-applied."""
-    assignments = store.assignments()
+def load_story_index(
+    store: Store, model: str, settings: ClusterSettings | None = None, *, dim: int = 384, exclude: Set[str] = frozenset()
+) -> StoryIndex:
+    """The clustering state as stored (assignments in arrival order, vectors, readings), overrides re-applied.
+
+    ``exclude``: articles left out, as if not assigned yet (an edit decides their story again)."""
+    assignments = {aid: a for aid, a in store.assignments().items() if aid not in exclude}
     ordered: dict[str, Assignment] = {}
     articles: dict[str, Article] = {}
     for article in store.iter_articles():

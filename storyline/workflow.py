@@ -1,7 +1,8 @@
 """Library-level operations. The CLI and the web app are thin adapters over these.
 
 - :func:`ingest`: read inputs into articles and store them (idempotent).
-- :func:`export`: everything stored, in the documented export shape (docs/export.md).
+- :func:`export`: everything stored, in the documented export shape (docs/export.md); :mod:`storyline.backup`
+  reads it back (``storyline import``).
 """
 
 from __future__ import annotations
@@ -87,9 +88,11 @@ def export_document(store: Store) -> dict[str, Any]:
         "assignments": [],
         "readings": [],
         "entities": [to_json(e) for e in store.entities()],
+        "overrides": [to_json(o) for o in store.overrides()],
         "story_docs": {},
     }
-    for story in store.stories():
+    # Merged stories too (with ``redirect_to``): their ids stay valid references after a restore.
+    for story in store.stories(include_merged=True):
         doc["stories"].append(
             dict(to_json(story), external_ids=[external.get(i) for i in story.article_ids])
         )
@@ -109,7 +112,7 @@ def _jsonl_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield {"type": "header", "format": doc["format"], "version": doc["version"], "exported_at": doc["exported_at"]}
     for key, kind in (
         ("articles", "article"), ("copies", "copy"), ("stories", "story"), ("assignments", "assignment"),
-        ("readings", "reading"), ("entities", "entity"),
+        ("readings", "reading"), ("entities", "entity"), ("overrides", "override"),
     ):  # fmt: skip
         for row in doc[key]:
             yield {"type": kind, **row}

@@ -107,9 +107,22 @@ def merge_entities(store: Store, keep: str, gone: str) -> Entity:
 
 
 def rename_entity(store: Store, ref: str, name: str) -> Entity:
+    """Give entity ``ref`` a new canonical name (the old one stays an alias).
+
+    Refused when another entity already has that name: two entities under one name cannot be told
+    apart by name afterwards (and name-based overrides would pick either), which is a merge, not a
+    rename; the error says which entity holds the name and how to merge them.
+    """
     entity = get_entity(store, ref)
     if not name.strip():
         raise Conflict("the new name is empty", item=entity.id)
+    holder = next((e for e in store.entities() if e.id != entity.id and fold(e.name) == fold(name.strip())), None)
+    if holder is not None:
+        raise Conflict(
+            f"another entity is already called {holder.name!r} ({holder.id}, {holder.label}, {len(holder.article_ids)} articles)",
+            item=entity.id,
+            hint=f"to make them one entity: storyline entity-merge {holder.id} {entity.id}",
+        )
     store.add_override("entity-rename", (entity.id, name.strip()))
     renamed = next((e for e in refresh_entities(store) if e.id == entity.id), None) or get_entity(store, name)
     return renamed

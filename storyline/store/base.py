@@ -30,6 +30,18 @@ class Override:
 
 
 @dataclass(frozen=True, slots=True)
+class Job:
+    """Work the server hands to the ``storyline worker`` process through the store, so that no pipeline
+    run happens inside the web server: ``process`` (run the pipeline over stored, unprocessed articles)
+    or ``reprocess`` (one edited article, ``args == (article_id,)``)."""
+
+    id: int
+    kind: str
+    args: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class FeedState:
     """What ``storyline watch`` knows about one feed between polls; stored, so a restart resumes.
 
@@ -103,6 +115,11 @@ class Store(Protocol):
         caller's to fix (:mod:`storyline.maintenance`)."""
         ...
 
+    def update_article(self, article: Article) -> None:
+        """Replace the metadata a user may fix (``title``, ``outlet``, ``author``, ``published``, ``language``)
+        of the stored article with ``article.id``; its id, text, url, source and ingest time stay. Raises NotFound."""
+        ...
+
     # -- embeddings
     def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
 
@@ -152,7 +169,9 @@ class Store(Protocol):
         ...
 
     # -- overrides
-    def add_override(self, kind: str, args: Sequence[str]) -> Override: ...
+    def add_override(self, kind: str, args: Sequence[str], *, created_at: datetime | None = None) -> Override:
+        """Store an override; ``created_at`` (default: now) lets a restore keep the original time."""
+        ...
 
     def overrides(self) -> list[Override]: ...
 
@@ -204,6 +223,25 @@ class Store(Protocol):
 
     def put_feed_state(self, state: FeedState) -> None:
         """Insert or replace the state of ``state.url``."""
+        ...
+
+    # -- work queue (server -> storyline worker)
+    def enqueue(self, kind: str, args: Sequence[str] = ()) -> None:
+        """Queue a job for the worker; a job equal to one still queued is not added again."""
+        ...
+
+    def jobs(self, *, limit: int = 100) -> list[Job]:
+        """Queued jobs, oldest first."""
+        ...
+
+    def finish_jobs(self, ids: Sequence[int]) -> None:
+        """Remove jobs the worker has done."""
+        ...
+
+    # -- backup
+    def backup(self, dest: str) -> None:
+        """A consistent copy of the whole database at ``dest`` while others keep reading and writing
+        (SQLite's online backup); backends without one raise StoreError naming their own tool."""
         ...
 
 

@@ -92,4 +92,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        4,
+        "work queue: jobs the web server hands to the storyline worker process",
+        (
+            "CREATE TABLE jobs (id {seq}, kind TEXT NOT NULL, args TEXT NOT NULL, created_at TEXT NOT NULL)",
+        ),
+    ),
 )

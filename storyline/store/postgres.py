@@ -90,6 +90,13 @@ class PostgresStore(SQLStore):
             cur.execute(f"ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS ({_DOCUMENT}) STORED")
             cur.execute("CREATE INDEX articles_fts ON articles USING GIN (fts)")
 
+    def backup(self, dest: str) -> None:
+        raise StoreError(
+            "storyline backup copies SQLite databases only", item=self._label,
+            hint=f"back up PostgreSQL with pg_dump, e.g. pg_dump --format=custom --file={dest} DBNAME "
+            "(restore with pg_restore), or export with `storyline export --format jsonl`",
+        )  # fmt: skip
+
     # ------------------------------------------------------------ search
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import numpy as np
 from ..codec import from_json, to_json
 from ..errors import Conflict, NotFound, StoreError
 from ..records import Article, Assignment, CopyLink, Entity, LocalEntity, Reading, Story
-from .base import FeedState, Override
+from .base import FeedState, Job, Override
 from .migrations import MIGRATIONS
 from .upkeep import Upkeep, id_chunks
 
@@ -331,6 +331,19 @@ class SQLStore(Upkeep):
     def count_articles(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM articles")[0][0])
 
+    def update_article(self, article: Article) -> None:
+        self.get_article(article.id)  # NotFound when absent (an exact id: get_article's first match)
+        a = article
+        update = (
+            "UPDATE articles SET title = ?, outlet = ?, author = ?, published = ?, language = ? WHERE id = ?",
+            (a.title, a.outlet, a.author, _iso(a.published), a.language, a.id),
+        )
+        self._write(self._search_update(a.id, [update]))
+
+    def _search_update(self, article_id: str, statements: list[tuple[str, Sequence[Any]]]) -> list[tuple[str, Sequence[Any]]]:
+        """``statements`` (which change an article's row) plus what keeps a backend's full-text index in step."""
+        return statements
+
     # ------------------------------------------------------------ embeddings
 
     def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
@@ -455,8 +468,8 @@ class SQLStore(Upkeep):
 
     # ------------------------------------------------------------ overrides
 
-    def add_override(self, kind: str, args: Sequence[str]) -> Override:
-        now = datetime.now(UTC)
+    def add_override(self, kind: str, args: Sequence[str], *, created_at: datetime | None = None) -> Override:
+        now = created_at or datetime.now(UTC)
         sql = self._sql("INSERT INTO overrides (kind, args, created_at) VALUES (?, ?, ?) RETURNING id")
         with self._lock:
             try:
@@ -538,3 +551,26 @@ class SQLStore(Upkeep):
         s = state
         self._write([(sql, (s.url, s.etag, s.last_modified, _iso(s.next_poll), s.failures, s.last_error,
                             _iso(s.last_polled), s.last_status, s.articles))])  # fmt: skip
+
+    # ------------------------------------------------------------ work queue (server -> storyline worker)
+
+    def enqueue(self, kind: str, args: Sequence[str] = ()) -> None:
+        packed = json.dumps(list(args))
+        self._write([(
+            "INSERT INTO jobs (kind, args, created_at) SELECT ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = ? AND args = ?)",
+            (kind, packed, datetime.now(UTC).isoformat(), kind, packed),
+        )])  # fmt: skip
+
+    def jobs(self, *, limit: int = 100) -> list[Job]:
+        rows = self._rows("SELECT id, kind, args, created_at FROM jobs ORDER BY id LIMIT ?", (limit,))
+        return [Job(int(i), k, tuple(json.loads(a)), datetime.fromisoformat(c)) for i, k, a, c in rows]
+
+    def finish_jobs(self, ids: Sequence[int]) -> None:
+        self._write(("DELETE FROM jobs WHERE id = ?", (int(i),)) for i in sorted(ids))
+
+    # ------------------------------------------------------------ backup
+
+    def backup(self, dest: str) -> None:
+        raise StoreError(f"no online backup for the {self.dialect.name} backend", item=self._label,
+                         hint="use the database's own tool")  # fmt: skip

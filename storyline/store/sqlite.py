@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,39 @@ class SQLiteStore(SQLStore):
         if version == 1:
             for statement in _FTS:
                 cur.execute(statement)
+
+    def _search_update(self, article_id: str, statements: list[tuple[str, Sequence[Any]]]) -> list[tuple[str, Sequence[Any]]]:
+        # The FTS5 table holds a copy of title and text (external content): take the old row out before
+        # the update and put the new one in after it, in the same transaction.
+        drop = ("INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+                "SELECT 'delete', seq, title, text FROM articles WHERE id = ?", (article_id,))  # fmt: skip
+        add = ("INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles WHERE id = ?", (article_id,))
+        return [drop, *statements, add]
+
+    def backup(self, dest: str) -> None:
+        """Copy the database with SQLite's online backup API (``Connection.backup``): a consistent snapshot
+        while other connections and processes keep reading and writing. Written to a temporary file beside
+        ``dest`` and renamed into place, so ``dest`` is never a half-written database."""
+        target = Path(dest)
+        if target.exists():
+            raise StoreError("the backup file already exists", item=str(target), hint="choose a new file name or remove it")
+        if not target.parent.exists():
+            raise StoreError("folder does not exist", item=str(target.parent), hint="create it first")
+        if target.resolve() == Path(self.url).resolve():
+            raise StoreError("cannot back a database up onto itself", item=str(target))
+        partial = target.with_name(target.name + ".partial")
+        try:
+            copy = sqlite3.connect(str(partial))
+            try:
+                with self._lock:
+                    self._conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file, no -wal beside it
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"backup failed: {exc}", item=str(target)) from exc
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[str, str]]:
         terms = re.findall(r"\w+", query)

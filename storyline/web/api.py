@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import pydantic_core
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,7 +26,7 @@ from ..codec import to_json
 from ..config import Settings
 from ..errors import AuthError, IngestDisabled, InputError, Skip
 from ..records import Article, Skipped
-from ..store import Store, open_store
+from ..store import Store
 from .index import ArticleMeta, StoryRow
 from ..copies import copy_tree
 from .present import DocProblem, agreement_matrix
@@ -221,7 +220,20 @@ class IngestOut(BaseModel):
     added: list[str]
     present: list[str]
     skipped: list[SkippedOut]
-    processing: bool = Field(description="true when a pipeline run over the new articles was started")
+    processing: bool = Field(description="true when the new articles were queued for the worker process")
+
+
+class ArticlePatch(BaseModel):
+    """Fields to fix; a field left out keeps its value, ``null`` clears it."""
+
+    published: str | None = Field(None, max_length=100, description="ISO 8601 date or time (naive means UTC)")
+    outlet: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=2000)
+
+
+class ArticlePatchOut(BaseModel):
+    article: dict[str, Any] = Field(description="storyline.records.Article as JSON, as stored now")
+    processing: bool = Field(description="true when re-running its reading, story and briefs was queued for the worker")
 
 
 class StoryQuery(BaseModel):
@@ -368,10 +380,14 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 # ---------------------------------------------------------------- routes
 
 
-def build_router(process: Callable[[Store, Settings], object] | None) -> APIRouter:
-    """The /api/v1 routes; ``process`` runs the pipeline after an ingest (None: never)."""
+#: Hands work to the worker process: ``submit(store, kind, args)`` queues a job (kinds: :class:`storyline.store.Job`)
+#: and says whether it will be done. It must return at once: the pipeline never runs in the server.
+Submit = Callable[[Store, str, list[str]], bool]
+
+
+def build_router(process: Submit | None) -> APIRouter:
+    """The /api/v1 routes; ``process`` queues pipeline work after an ingest or an edit (None: never)."""
     router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
-    process_lock = threading.Lock()
     bearer = HTTPBearer(auto_error=False, description="the server's api_token setting")
 
     async def require_token(
@@ -500,26 +516,9 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
                                                         "failed_at": r.failure.failed_at}} for r in page]  # fmt: skip
         return {"total": len(rows), "limit": query.limit, "offset": query.offset, "items": items}
 
-    def start_processing(data: WebData, settings: Settings, background: BackgroundTasks, added: list[str]) -> bool:
-        if not (added and process):
-            return False
-
-        def run() -> None:
-            with process_lock:  # one pipeline run at a time per app
-                # A connection of its own: the run's long write transactions do not hold the
-                # lock that page and API requests take on the app's store.
-                try:
-                    store = open_store(settings.db)
-                    try:
-                        process(store, settings)
-                    finally:
-                        store.close()
-                except Exception:  # noqa: BLE001 - the articles are stored; `storyline process` can finish the job
-                    log.exception("pipeline run after an HTTP ingest failed; run `storyline process` to retry")
-                data.index.refresh_now()
-
-        background.add_task(run)
-        return True
+    def start_processing(data: WebData, added: list[str]) -> bool:
+        """Queue the new articles for the worker process (a row in the store); never runs the pipeline here."""
+        return bool(added and process and process(data.store, "process", []))
 
     def summary(data: WebData, added: list[str], present: list[str], skipped: list[Skipped], processing: bool) -> dict[str, Any]:
         if added:
@@ -534,12 +533,10 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         body: IngestArticles,
         data: Data,
         request: Request,
-        background: BackgroundTasks,
         run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
     ) -> dict[str, Any]:
         from ..ingest.jsonl import parse_record
 
-        settings = get_settings(request)
         articles: list[Article] = []
         skipped: list[Skipped] = []
         for n, record in enumerate(body.articles, start=1):
@@ -552,7 +549,7 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
                 log.exception("unexpected error while reading %s", source)
                 skipped.append(Skipped(source, f"internal error while reading ({type(exc).__name__})"))
         added, present = data.store.add_articles(articles) if articles else ([], [])
-        processing = run_pipeline and start_processing(data, settings, background, added)
+        processing = run_pipeline and start_processing(data, added)
         return summary(data, added, present, skipped, processing)
 
     @router.post("/ingest/urls", response_model=IngestOut, responses=INGEST_ERRORS, dependencies=secured,
@@ -561,7 +558,6 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         body: IngestUrls,
         data: Data,
         request: Request,
-        background: BackgroundTasks,
         run_pipeline: Annotated[bool, Query(alias="process", description="run the pipeline on new articles")] = True,
     ) -> dict[str, Any]:
         """Only http(s) URLs; loopback, private and link-local addresses are refused (every redirect hop
@@ -587,36 +583,47 @@ def build_router(process: Callable[[Store, Settings], object] | None) -> APIRout
         added = list(result.added) if result else []
         present = list(result.present) if result else []
         skipped = refused + (list(result.skipped) if result else [])
-        processing = run_pipeline and start_processing(data, settings, background, added)
+        processing = run_pipeline and start_processing(data, added)
         return summary(data, added, present, skipped, processing)
 
     @router.post("/articles/{article_id}/retry", response_model=RetryOut, responses=WRITE_ERRORS, dependencies=secured,
                  summary="Clear an article's failed mark and process it again (token required)")  # fmt: skip
-    def retry_article(article_id: str, data: Data, request: Request, background: BackgroundTasks) -> dict[str, Any]:
-        """409 when the article is not marked failed. The run is started in the background, as after an ingest;
+    def retry_article(article_id: str, data: Data) -> dict[str, Any]:
+        """409 when the article is not marked failed. The run is queued for the worker process, as after an ingest;
         an article that fails again is marked failed again (``GET /articles?failed=true``)."""
         from ..maintenance import clear_failures
 
         ids = clear_failures(data.store, [article_id])
-        return {"retried": ids, "processing": start_processing(data, get_settings(request), background, ids)}
+        return {"retried": ids, "processing": start_processing(data, ids)}
 
     @router.delete("/articles/{article_id}", response_model=DeleteOut, responses=WRITE_ERRORS, dependencies=secured,
                    summary="Delete an article and everything derived from it (token required)")  # fmt: skip
     def delete_article(article_id: str, data: Data) -> dict[str, Any]:
         """Its reading, vectors, copy links, story membership (a story left empty is removed) and entity mentions
-        go with it; the briefs of the stories it was in are rebuilt by the next run. 409 while a pipeline run
-        started by this server is going on."""
-        from ..errors import Conflict
+        go with it; the briefs of the stories it was in are rebuilt by the next run (one transaction)."""
         from ..maintenance import delete_articles
 
-        if not process_lock.acquire(blocking=False):
-            raise Conflict("articles are being processed", item=article_id, hint="try again when the run has ended")
-        try:
-            done = delete_articles(data.store, [article_id])
-        finally:
-            process_lock.release()
+        done = delete_articles(data.store, [article_id])
         data.index.refresh_now()
         return {"deleted": list(done.articles), "stories_removed": list(done.stories_removed),
                 "stories_changed": list(done.stories_changed), "copies_unlinked": list(done.copies_unlinked)}  # fmt: skip
+
+    @router.patch("/articles/{article_id}", response_model=ArticlePatchOut, responses=INGEST_ERRORS,
+                  dependencies=secured, summary="Fix an article's publication time, outlet or title (token required)")  # fmt: skip
+    def patch_article(article_id: str, body: ArticlePatch, data: Data) -> dict[str, Any]:
+        """The article keeps its id. Its reading (relative dates resolve against the publication time), its
+        story assignment and the touched stories' facts and briefs are re-run by the worker process."""
+        from ..edits import ArticleEdit, edit_article, reprocess_job_args
+
+        given = body.model_fields_set
+        if not given:
+            raise InputError("nothing to change", hint="send published, outlet or title")
+        raw = {name: (getattr(body, name) if getattr(body, name) is not None else "") for name in given}
+        before = data.store.get_article(article_id)
+        updated = edit_article(data.store, before.id, ArticleEdit.parse(**raw))
+        processing = bool(process and updated != before
+                          and process(data.store, "reprocess", reprocess_job_args(updated.id, before)))  # fmt: skip
+        data.index.refresh_now()
+        return {"article": to_json(updated), "processing": processing}
 
     return router

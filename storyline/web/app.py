@@ -31,14 +31,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..config import Settings
 from ..errors import InternalError, InvalidRequest, NotFound, StorylineError, TooLarge
 from ..store import Store, open_store
-from .api import build_router
+from .api import Submit, build_router
 from .index import StoreIndex
 from .service import WebData
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-ProcessFn = Callable[[Store, Settings], object]
 FAVICON = "/static/favicon.svg"
 
 # Pages get a strict policy: no inline script, nothing from elsewhere. Even if some article
@@ -49,15 +48,16 @@ PAGE_CSP = (
 )
 
 
-def run_pipeline(store: Store, settings: Settings) -> object:
-    """The default after-ingest step: the local runner over unprocessed articles."""
-    from ..runners.local import LocalRunner
+def queue_job(store: Store, kind: str, args: list[str]) -> bool:
+    """The default hand-off: a job in the store's queue, which the ``storyline worker`` process drains
+    (``storyline serve`` starts one). The server itself never runs the pipeline: see :mod:`storyline.worker`."""
+    store.enqueue(kind, args)
+    return True
 
-    return LocalRunner(store, settings).process()
 
-
-def create_app(settings: Settings, *, process: ProcessFn | None = run_pipeline) -> FastAPI:
-    """A new app over ``settings.db``. ``process`` runs after an ingest that added articles (None: never)."""
+def create_app(settings: Settings, *, process: Submit | None = queue_job) -> FastAPI:
+    """A new app over ``settings.db``. ``process`` hands pipeline work (after an ingest that added articles,
+    or an article edit) to the worker process and returns at once (None: never)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -50,3 +50,13 @@ def test_errors(store) -> None:
         get_entity(store, "Nobody")
     with pytest.raises(Conflict):
         merge_entities(store, "Ana Lind", "Ms. Lind")
+
+
+def test_rename_to_a_name_another_entity_has_is_refused_and_changes_nothing(store) -> None:
+    before = store.entities()
+    overrides = store.overrides()
+    with pytest.raises(Conflict, match="already called 'Tom Berg'") as caught:
+        rename_entity(store, "Ana Lind", "tom berg")  # case does not make it another name
+    assert "entity-merge" in (caught.value.hint or "")
+    assert store.entities() == before and store.overrides() == overrides
+    assert rename_entity(store, "Ana Lind", "Ana Lind").name == "Ana Lind"  # its own name is no clash

@@ -53,3 +53,15 @@ def test_show_prints_the_reading(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert out.exit_code == 0, out.output
     assert "Ana Lind: Minister" in out.output
     assert "The quay is safe." in out.output and "'on Wednesday' -> 2026-03-18" in out.output
+
+
+def test_entity_rename_onto_a_taken_name_fails_clearly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    with open_store(db) as store:
+        before = store.entities()
+    out = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["entity-rename", "Tom Berg", "Ana Lind", "--db", db])
+    assert out.exit_code == 1
+    assert "already called 'Ana Lind'" in out.output and "entity-merge" in out.output
+    assert "is now" not in out.output
+    with open_store(db) as store:
+        assert store.entities() == before and store.overrides() == []

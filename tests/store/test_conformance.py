@@ -732,3 +732,73 @@ def test_concurrent_upserts_of_the_same_rows_in_opposite_orders(store_url: str) 
         assert {r.sentences for r in store.readings().values()} == {((0, 9),)}  # both writers' last round
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- article edits, restore, work queue, backup
+
+
+def test_update_article_changes_metadata_in_place_and_search_follows(store: Store) -> None:
+    store.add_articles([art(1, title="Breakwater notice"), art(2)])
+    before = store.get_article("a00000001")
+    when = datetime(2026, 3, 20, 6, 15, tzinfo=timezone(timedelta(hours=-4)))
+    edited = Article(**{**{f: getattr(before, f) for f in before.__slots__}, "title": "Quayside collapse",  # type: ignore[attr-defined]
+                        "outlet": "Valley Courier", "published": when, "author": "R. Vance", "language": "en",
+                        "text": "ignored: the text stays", "source": "ignored too"})  # fmt: skip
+    store.update_article(edited)
+    got = store.get_article("a00000001")
+    assert (got.title, got.outlet, got.published, got.author, got.language) == ("Quayside collapse", "Valley Courier", when, "R. Vance", "en")
+    assert got.published is not None and got.published.utcoffset() == timedelta(hours=-4)
+    assert (got.id, got.text, got.url, got.source, got.ingested_at) == (before.id, before.text, before.url, before.source, before.ingested_at)
+    assert ids_of(store.articles()) == ["a00000001", "a00000002"]  # same place in ingest order, nothing duplicated
+    assert store.count_articles() == 2
+    assert [aid for aid, _ in store.search("quayside")] == ["a00000001"]  # the new title is searchable
+    assert store.search("breakwater") == []  # the old title is gone from the index
+    assert "a00000001" in [aid for aid, _ in store.search("harbour")]  # the text still is
+    store.update_article(Article(**{**{f: getattr(got, f) for f in got.__slots__}, "title": None, "published": None}))  # type: ignore[attr-defined]
+    cleared = store.get_article("a00000001")
+    assert cleared.title is None and cleared.published is None
+    with pytest.raises(NotFound):
+        store.update_article(art(9))
+
+
+def test_override_keeps_a_given_creation_time(store: Store) -> None:
+    then = datetime(2025, 12, 1, 17, 30, 5, 250000, tzinfo=timezone(timedelta(hours=1)))
+    o = store.add_override("entity-rename", ("e-1", "New Name"), created_at=then)
+    assert o.created_at == then and store.overrides()[0].created_at == then
+
+
+def test_job_queue_is_first_in_first_out_without_duplicates(store: Store) -> None:
+    assert store.jobs() == []
+    store.enqueue("process")
+    store.enqueue("reprocess", ["a1", '{"title": null}'])
+    store.enqueue("process")  # equal to a queued job: not added again
+    jobs = store.jobs()
+    assert [(j.kind, j.args) for j in jobs] == [("process", ()), ("reprocess", ("a1", '{"title": null}'))]
+    assert jobs[0].id < jobs[1].id and jobs[0].created_at.tzinfo is not None
+    assert len(store.jobs(limit=1)) == 1
+    store.finish_jobs([jobs[0].id])
+    store.enqueue("process")  # queued again once the earlier one is done
+    assert [(j.kind, j.args) for j in store.jobs()] == [("reprocess", ("a1", '{"title": null}')), ("process", ())]
+    store.finish_jobs([j.id for j in store.jobs()])
+    assert store.jobs() == []
+
+
+def test_backup_copies_sqlite_online_and_names_pg_dump_for_postgres(store: Store, tmp_path: Any) -> None:
+    store.add_articles([art(1), art(2)])
+    dest = tmp_path / "backup.db"
+    if store.url.startswith("postgresql"):
+        with pytest.raises(StoreError, match="pg_dump"):
+            store.backup(str(dest))
+        assert not dest.exists()
+        return
+    other = open_store(store.url)  # another connection keeps writing while the copy is taken
+    try:
+        store.backup(str(dest))
+        other.add_articles([art(3)])
+    finally:
+        other.close()
+    with open_store(str(dest)) as copy:
+        assert ids_of(copy.articles()) == ["a00000001", "a00000002"]
+        assert [aid for aid, _ in copy.search("harbour")] != []
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup(str(dest))

@@ -250,18 +250,19 @@ def test_ingest_articles_adds_then_counts_present(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": "library"}).json()["items"][0]["article"]["id"] == body["added"][0]
 
 
-def test_ingest_runs_the_pipeline_hook(filled: tuple[str, Corpus]) -> None:
-    calls: list[int] = []
-
-    def process(store, settings) -> None:  # type: ignore[no-untyped-def]
-        calls.append(store.count_articles())
-
-    app = create_app(make_settings(filled[0], api_token=TOKEN), process=process)
+def test_ingest_queues_processing_for_the_worker(filled: tuple[str, Corpus]) -> None:
+    """The server stores the articles and queues one job in the store; it never runs the pipeline itself."""
+    app = create_app(make_settings(filled[0], api_token=TOKEN))  # the default hand-off: the store's job queue
     with TestClient(app) as c:
         body = c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()
         assert body["processing"] is True
         assert c.post("/api/v1/ingest/articles", json={"articles": [RECORD]}, headers=AUTH).json()["processing"] is False
-    assert calls == [7]  # once, after the article was stored; not for the repeat
+        second = dict(RECORD, text=RECORD["text"] + " A second report.", id="mt-2")
+        assert c.post("/api/v1/ingest/articles", json={"articles": [second]}, headers=AUTH).json()["processing"] is True
+    with open_store(filled[0]) as store:
+        jobs = store.jobs()
+        assert [(j.kind, j.args) for j in jobs] == [("process", ())]  # one queued job covers every pending article
+        assert store.assignments().keys().isdisjoint(a.id for a in store.articles() if a.external_id == "mt-1")
 
 
 def test_ingest_validation_errors(client: TestClient) -> None:
@@ -500,3 +501,41 @@ def test_ingest_batch_with_a_giant_integer_is_not_a_server_error(client: TestCli
     body = '{"articles": [{"id": ' + "9" * 5000 + ', "text": "Greyfield opened its library."}]}'
     response = client.post("/api/v1/ingest/articles", content=body, headers=AUTH | {"content-type": "application/json"})
     assert response.status_code < 500, response.text
+# ---------------------------------------------------------------- article edits
+
+
+def test_patch_article_fixes_metadata_and_queues_the_rerun(filled: tuple[str, Corpus], corpus: Corpus) -> None:
+    ledger = corpus.articles["ledger"]
+    app = create_app(make_settings(filled[0], api_token=TOKEN))  # the default hand-off: the store's job queue
+    with TestClient(app) as c:
+        url = f"/api/v1/articles/{ledger.id}"
+        assert_error(c.patch(url, json={"outlet": "Coastline Wire"}), 401, "AuthError")
+        response = c.patch(url, json={"outlet": "Coastline Wire", "published": "2026-03-18T08:00:00+01:00"}, headers=AUTH)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["processing"] is True
+        assert body["article"]["id"] == ledger.id and body["article"]["outlet"] == "Coastline Wire"
+        assert body["article"]["published"] == "2026-03-18T08:00:00+01:00"
+        assert body["article"]["title"] == ledger.title and body["article"]["external_id"] == ledger.external_id
+        assert c.get(url).json()["article"]["outlet"] == "Coastline Wire"
+        listed = {a["id"]: a for a in c.get("/api/v1/articles").json()["items"]}
+        assert listed[ledger.id]["outlet"] == "Coastline Wire" and len(listed) == 6  # the list follows, nothing added
+        cleared = c.patch(url, json={"title": None}, headers=AUTH).json()
+        assert cleared["article"]["title"] is None and cleared["article"]["outlet"] == "Coastline Wire"
+        same = c.patch(url, json={"title": None}, headers=AUTH).json()
+        assert same["processing"] is False  # nothing changed: nothing to re-run
+        assert_error(c.patch(url, json={"published": "someday"}, headers=AUTH), 400, "InputError")
+        assert_error(c.patch(url, json={}, headers=AUTH), 400, "InputError")
+        assert_error(c.patch("/api/v1/articles/a-nope", json={"title": "x"}, headers=AUTH), 404, "NotFound")
+        assert_error(c.patch(url, json={"title": 5}, headers=AUTH), 422, "InputError")
+    with open_store(filled[0]) as store:
+        jobs = store.jobs()
+        assert [j.kind for j in jobs] == ["reprocess", "reprocess"] and all(j.args[0] == ledger.id for j in jobs)
+        before = json.loads(jobs[0].args[1])  # what the worker needs to judge the old fit
+        assert before["outlet"] == ledger.outlet and before["published"] == ledger.published.isoformat()
+
+
+def test_patch_without_a_worker_hand_off_still_stores_the_fix(client: TestClient, corpus: Corpus) -> None:
+    url = f"/api/v1/articles/{corpus.articles['post'].id}"
+    body = client.patch(url, json={"title": "Ferry blaze: fifteen treated"}, headers=AUTH).json()
+    assert body["processing"] is False and body["article"]["title"] == "Ferry blaze: fifteen treated"
