@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from storyline.errors import StoreError
+
 from storyline.backup import import_export
 from storyline.cli import app
 from storyline.config import Settings
@@ -164,7 +166,7 @@ def test_cli_import_and_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert comparable(copy) == before
     assert sqlite3.connect(tmp_path / "copy.db").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     again = runner.invoke(app, ["backup", str(tmp_path / "copy.db"), "--db", str(fresh)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == StoreError.exit_code and "already exists" in again.output  # the exception table's code
 
 
 def test_backup_refuses_postgres_with_pg_dump_hint(store_url: str, tmp_path: Path) -> None:  # noqa: F811

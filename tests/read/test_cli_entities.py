@@ -60,7 +60,9 @@ def test_entity_rename_onto_a_taken_name_fails_clearly(tmp_path) -> None:  # typ
     with open_store(db) as store:
         before = store.entities()
     out = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["entity-rename", "Tom Berg", "Ana Lind", "--db", db])
-    assert out.exit_code == 1
+    from storyline.errors import Conflict
+
+    assert out.exit_code == Conflict.exit_code
     assert "already called 'Ana Lind'" in out.output and "entity-merge" in out.output
     assert "is now" not in out.output
     with open_store(db) as store:

@@ -527,7 +527,7 @@ def test_patch_article_fixes_metadata_and_queues_the_rerun(filled: tuple[str, Co
         assert_error(c.patch(url, json={"published": "someday"}, headers=AUTH), 400, "InputError")
         assert_error(c.patch(url, json={}, headers=AUTH), 400, "InputError")
         assert_error(c.patch("/api/v1/articles/a-nope", json={"title": "x"}, headers=AUTH), 404, "NotFound")
-        assert_error(c.patch(url, json={"title": 5}, headers=AUTH), 422, "InputError")
+        assert_error(c.patch(url, json={"title": 5}, headers=AUTH), 422, "InvalidRequest")
     with open_store(filled[0]) as store:
         jobs = store.jobs()
         assert [j.kind for j in jobs] == ["reprocess", "reprocess"] and all(j.args[0] == ledger.id for j in jobs)

@@ -36,8 +36,9 @@ def test_retry_needs_the_token_and_a_failed_article(filled: tuple[str, Corpus]) 
     db, corpus = filled
     runs: list[int] = []
 
-    def process(store, settings) -> None:  # type: ignore[no-untyped-def]
+    def process(store, kind, args) -> bool:  # type: ignore[no-untyped-def]  # the worker hand-off
         runs.append(len(store.failures()))
+        return True
 
     failed = corpus.articles["xss"].id
     _fail(db, failed)
