@@ -37,7 +37,12 @@ def test_copies_share_their_origin_and_do_not_count_as_independent():
 
 def test_credited_url_resolves_to_the_story_article_with_that_url():
     story, articles, readings, _ = cannery_story()
-    link = CopyLink("a-wire", "rewrite", 0.8, credited_url=articles["a-ledger"].url.upper() + "/")
+    # scheme and host are case-free and "www." and a trailing slash do not matter; the path's case does (one URL
+    # rule: copies.normalize_url)
+    url = articles["a-ledger"].url
+    scheme, rest = url.split("://", 1)
+    host, path = rest.split("/", 1)
+    link = CopyLink("a-wire", "rewrite", 0.8, credited_url=f"{scheme.upper()}://WWW.{host.upper()}/{path}/")
     origins = independent_origins(story.article_ids, articles, {"a-wire": link})
     assert origins["a-wire"] == "a-ledger"
     outside = CopyLink("a-wire", "rewrite", 0.8, credited_url="https://elsewhere.example/story")
