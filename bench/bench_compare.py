@@ -18,7 +18,7 @@ Demo metrics (ground truth: storyline/demo/ground_truth.json):
 - account sentences per story (the brief's short account, built from agreed slot facts) and how many stories
   have a non-empty account.
 
-The pipeline: ingest the demo corpus into a fresh SQLite store and run the lead's ``LocalRunner``; while the
+The pipeline: ingest the demo corpus into a fresh SQLite store and run the product's ``LocalRunner``; while the
 runner does not yet produce stories, the stages are composed here (reading, copies, and the ground truth's
 story membership), and the output says which was used.
 """

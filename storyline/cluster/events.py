@@ -5,7 +5,7 @@ launches from one spaceport) read alike, name the same people and places, and ar
 similarity cannot tell them apart. News writing says which event a report is about in its first lines:
 
 * the event's own day: "on Tuesday", "late on Wednesday", "March 7", "yesterday", resolved against the
-  publication date by the date reader (:mod:`storyline.read.dates`); the lead's days, not the publication day,
+  publication date by the date reader (:mod:`storyline.read.dates`); the days of the report's lead, not the publication day,
   so a follow-up published days later that says "last Wednesday's explosion" stays with that explosion;
 * the event's country, from the dateline ("TUNIS, March 17 (MPA) -", "HEBDEN BRIDGE, England, Nov 6 -") with
   containment through the gazetteer (:mod:`storyline.read.gazetteer`): Rabat lies in Morocco, not in Tunisia;
@@ -34,7 +34,7 @@ EVENT_DAYS_APART = 5  # lead days at least this far apart name different events.
 # (outlets round a magnitude differently; "second" often counts something else) while newsdesk gained nothing
 # over the lead days. Their comparison stays for keys built with them (and is tested).
 READ_SEQUENCE_AND_FIGURES = False
-MAX_DAYS = 4  # lead days kept per report (the lead's background dates stay few)
+MAX_DAYS = 4  # lead days kept per report (background dates in a report's lead stay few)
 UNDATED_SLACK = 3  # a report without a day in its lead reports something from up to this many days before publication
 
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
@@ -60,7 +60,7 @@ _DATELINE_COUNTRY = re.compile(r"^[^\n,]{2,40},\s*(?P<c>[A-Z][A-Za-z.]+(?:\s[A-Z
 class EventKey:
     """What says which event a report is about (everything optional: most reports give some of it)."""
 
-    days: frozenset[date] = frozenset()  # the lead's event days (resolved; never after publication)
+    days: frozenset[date] = frozenset()  # event days in the report's lead (resolved; never after publication)
     published: date | None = None  # used, with slack, when the lead names no day
     place: str = ""  # the dateline place, for reasons
     country: str | None = None  # the country it lies in (ISO code), when the gazetteer knows it for certain
