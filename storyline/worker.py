@@ -43,6 +43,9 @@ SETTINGS_ENV = "STORYLINE_WORKER_SETTINGS"
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)
 #: Seconds a stopping worker gets to finish its batch before it is killed (every batch is committed whole).
 STOP_GRACE = 10.0
+#: Scheduling priority the worker lowers itself by (``nice``): on a machine with few cores the server's
+#: requests come first and the worker takes the CPU they leave. Chosen with bench/bench_serve_load.py.
+NICENESS = 10
 
 
 class Worker:
@@ -153,6 +156,10 @@ class WorkerProcess:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ, **{SETTINGS_ENV: json.dumps(asdict(self.settings))})
+        # One core fewer for the models' thread pools (torch, BLAS) than the machine has: one stays for the server.
+        threads = str(max(1, (os.cpu_count() or 2) - 1))
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            env.setdefault(name, threads)
         cmd = [sys.executable, "-m", "storyline.worker", "--poll", str(self.poll), "--parent", str(os.getpid())]
         return subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL)
 
@@ -217,6 +224,10 @@ def run_worker(settings: Settings, *, poll: float = POLL_SECONDS, once: bool = F
     """Run a :class:`Worker` in this process until SIGTERM or Ctrl-C (or, with ``once``, one drain); logs to
     stderr. Returns the number of jobs done."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s storyline-worker %(levelname)s %(message)s")
+    try:
+        os.nice(NICENESS)  # see NICENESS
+    except OSError:  # not permitted here: run at the normal priority
+        log.warning("could not lower the worker's priority")
     worker = Worker(settings, poll=poll, parent_pid=parent_pid)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
     try:
