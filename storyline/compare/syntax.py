@@ -203,6 +203,7 @@ def read_claims(doc: Any) -> list[Claim]:
             continue
         if value.is_integer() and 1900 <= value <= 2100 and unit is None:
             continue  # a year: dates are compared on their own
+        used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
         noun, counted = _counted(tok)
         if noun is not tok and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
             end = max(end, noun.idx + len(noun.text))
@@ -215,7 +216,6 @@ def read_claims(doc: Any) -> list[Claim]:
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
             modifiers=_modifiers(noun) if noun is not tok else (), negated=negated,
         ))  # fmt: skip
-        used.update(t.i for t in doc if start <= t.idx < end)
     for tok in doc:
         if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
             continue
