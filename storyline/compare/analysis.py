@@ -155,7 +155,9 @@ class Comparer:
         need = texts_needing_parse(clusters)
         parsed = dict(zip((s.order for s in need), ctx.syntax.claims([s.text for s in need]), strict=True))
         out: list[Conflict] = []
-        for members in clusters:  # claims are compared between sentences aligned as saying the same thing
+        # claims are compared between sentences aligned as saying one thing: across the whole story a noun alone
+        # ("votes", "kilograms", "customers") counts too many different things (newsdesk: precision 0.40)
+        for members in clusters:
             claims = {s.order: parsed[s.order] for s in members if s.order in parsed}
             if len({s.article_id for s in members if s.order in claims}) >= 2:
                 out += claim_conflicts(ctx, story, members, claims, ctx.articles, self.gazetteer)

@@ -42,13 +42,13 @@ def _number_key(c: Claim) -> tuple[str, ...] | None:
     if c.negated:
         return None
     counted = c.counted
-    verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
     if counted and counted.removeprefix("of:") not in GENERIC_COUNTS:
-        return ("count", counted, verb, c.unit or "")
+        return ("count", counted, "" if c.verb in LIGHT_VERBS else (c.verb or ""), c.unit or "")
     if c.verb and c.verb in REPORTING_LEMMAS:
         return None  # "said 12": what was said is no count
-    if counted and c.verb:
-        return ("verb", counted, c.verb, c.subject or "", c.unit or "")
+    verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
+    if counted and verb:
+        return ("verb", counted, verb, c.unit or "")
     if c.subject and c.verb:
         return ("subject", c.subject, c.verb, c.unit or "")
     return None
@@ -58,7 +58,7 @@ def _label(key: tuple[str, ...]) -> str:
     if key[0] == "count":
         return key[1].replace("of:", "part of ")
     if key[0] == "verb":
-        return f"{key[3] + ' ' if key[3] else ''}{key[2]} {key[1]}".strip()
+        return f"{key[2]} {key[1]}".strip()
     return key[1]
 
 
@@ -69,6 +69,8 @@ def claim_conflicts(
     claims: Mapping[int, tuple[Claim, ...]],
     arts: Mapping[str, Article],
     gazetteer: Gazetteer | None = None,
+    kinds: frozenset[str] = frozenset({"number", "place", "time"}),
+    number_keys: frozenset[str] = frozenset({"count", "verb", "subject"}),
 ) -> list[Conflict]:
     """Number, place and day conflicts (and number updates) between the claims of different origins."""
     by_order = {s.order: s for s in sentences}
@@ -78,6 +80,8 @@ def claim_conflicts(
     for order, found in claims.items():
         s = by_order[order]
         for c in found:
+            if c.kind not in kinds:
+                continue
             if c.kind == "number":
                 key = _number_key(c)
                 if key is not None and not _inside_date(s, c):
@@ -90,6 +94,8 @@ def claim_conflicts(
                 times[_anchor(c)].append((s, c))
     out: list[Conflict] = []
     for key, items in numbers.items():
+        if key[0] not in number_keys:
+            continue
         per_article: dict[str, list[_Row]] = defaultdict(list)
         for s, c in items:
             per_article[s.article_id].append((s, c.number, c.text, s.start + c.start, s.start + c.end))  # type: ignore[arg-type]
@@ -177,4 +183,6 @@ def _country(gaz: Gazetteer, name: str) -> str | None:
 def _contains(gaz: Gazetteer, a: str, b: str) -> bool:
     """One place lies in the other: a town and its country."""
     ca, cb = _country(gaz, a), _country(gaz, b)
-    return bool((ca and gaz.country(b) == ca) or (cb and gaz.country(a) == cb))
+    # a country and a place the gazetteer does not know (a county, a district) may well contain each other
+    return bool((ca and gaz.country(b) in (ca, None) and not gaz.countries(b) - {ca})
+                or (cb and gaz.country(a) in (cb, None) and not gaz.countries(a) - {cb}))

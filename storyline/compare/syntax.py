@@ -126,7 +126,7 @@ def _verb_of(tok: Any) -> Any:
     while seen < 12:
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound"):
             return tok
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok, seen = tok.head, seen + 1
     return None
@@ -167,7 +167,7 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
     """The noun a number token counts: its head for "46 people", the "of" object for "six of 12 carriages"."""
     head = tok
     # climb a number's own parts ("1.2 billion", "$ 4.2 bn", "1,200 - megawatt")
-    while head.dep_ in ("nummod", "quantmod", "compound", "npadvmod", "amod") and head.head is not head:
+    while head.dep_ in ("nummod", "quantmod", "compound", "npadvmod", "amod") and head.head.i != head.i:
         nxt = head.head
         if nxt.pos_ in ("NOUN", "PROPN", "NUM", "SYM") or nxt.like_num:
             head = nxt
@@ -180,7 +180,7 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
         pobj = next((c for c in part.children if c.dep_ == "pobj"), None)
         if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
             return pobj, "of:" + pobj.lemma_.lower()
-    if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head is not tok:
+    if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i != tok.i:
         return head, _phrase(head)
     return head, None
 
@@ -205,16 +205,16 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # a year: dates are compared on their own
         used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
         noun, counted = _counted(tok)
-        if noun is not tok and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
+        if noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
             end = max(end, noun.idx + len(noun.text))
         verb = _verb_of(noun)
         subject, obj, negated = _args(verb)
-        if counted is None and noun is not tok and noun.pos_ in ("NOUN", "PROPN"):
+        if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):
             counted = _phrase(noun)
         out.append(Claim(
             "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
-            modifiers=_modifiers(noun) if noun is not tok else (), negated=negated,
+            modifiers=_modifiers(noun) if noun.i != tok.i else (), negated=negated,
         ))  # fmt: skip
     for tok in doc:
         if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
@@ -228,8 +228,15 @@ def read_claims(doc: Any) -> list[Claim]:
             kind = "time"
         if kind is None:
             continue
-        left = min(t.idx for t in tok.subtree)
-        right = max(t.idx + len(t.text) for t in tok.subtree)
+        # the name itself with the words of its name before it ("Gatwick Airport", "the port of Sfax" -> "Sfax"),
+        # not an apposition after it ("Mytholmroyd, a Victorian iron structure")
+        first = tok
+        while first.i > 0 and doc[first.i - 1].head.i == tok.i and doc[first.i - 1].dep_ in ("compound", "amod", "det"):
+            first = doc[first.i - 1]
+        left, right = first.idx, tok.idx + len(tok.text)
+        if kind == "time" and attach.dep_ in ("pobj", "npadvmod", "dobj") and any(ch.isdigit() for ch in attach.text):
+            # "at 11pm on Saturday": one time, said of the verb the clock hangs on
+            left, attach = min(left, attach.idx), attach.head.head if attach.dep_ == "pobj" else attach.head
         verb = _verb_of(attach)
         subject, obj, negated = _args(verb)
         out.append(Claim(
@@ -240,5 +247,5 @@ def read_claims(doc: Any) -> list[Claim]:
 
 
 def texts_needing_parse(groups: Iterable[Sequence[Any]]) -> list[Any]:
-    """The sentences of aligned groups spanning two or more articles (what cross-outlet comparison reads)."""
+    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles."""
     return [s for g in groups if len({m.article_id for m in g}) >= 2 for s in g]
