@@ -71,8 +71,14 @@ def claim_conflicts(
     gazetteer: Gazetteer | None = None,
     kinds: frozenset[str] = frozenset({"number", "place", "time"}),
     number_keys: frozenset[str] = frozenset({"count", "verb", "subject"}),
+    *,
+    named_only: bool = False,
 ) -> list[Conflict]:
-    """Number, place and day conflicts (and number updates) between the claims of different origins."""
+    """Number, place and day conflicts (and number updates) between the claims of different origins.
+
+    ``named_only``: places are read only where they locate a named thing ("the Brennard Chemicals works in
+    Easton Mill"), keyed by its name: where a named plant, bridge or office stands is one fact across a story.
+    """
     by_order = {s.order: s for s in sentences}
     numbers: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
     places: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
@@ -88,8 +94,8 @@ def claim_conflicts(
                     numbers[key].append((s, c))
             elif c.negated or (c.verb in REPORTING_LEMMAS and c.head == c.verb):
                 continue
-            elif c.kind == "place" and _is_place(s, c):
-                places[_anchor(c)].append((s, c))
+            elif c.kind == "place" and _is_place(s, c) and (not named_only or c.named):
+                places[("named", c.named) if named_only else _anchor(c)].append((s, c))
             elif c.kind == "time":
                 times[_anchor(c)].append((s, c))
     out: list[Conflict] = []
@@ -151,7 +157,7 @@ def _anchor(c: Claim) -> tuple[str, ...]:
 
 
 def _anchor_label(key: tuple[str, ...]) -> str:
-    return key[1] if key[0] == "noun" else " ".join(k for k in (key[2], key[1]) if k)
+    return key[1] if key[0] in ("noun", "named") else " ".join(k for k in (key[2], key[1]) if k)
 
 
 def _inside_date(s: _Sentence, c: Claim) -> bool:

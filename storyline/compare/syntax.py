@@ -55,6 +55,7 @@ class Claim:
     object: str | None = None
     modifiers: tuple[str, ...] = ()
     negated: bool = False
+    named: str | None = None  # the proper name on the noun a place hangs on ("Brennard Chemicals" works)
 
     @property
     def about(self) -> str | None:
@@ -185,6 +186,14 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
     return head, None
 
 
+def _named(noun: Any) -> str | None:
+    """The proper-noun words naming a common noun ("Brennard Chemicals" in "the Brennard Chemicals plant")."""
+    if noun.pos_ != "NOUN":
+        return None
+    parts = [c.text.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return " ".join(parts) or None
+
+
 def _modifiers(noun: Any) -> tuple[str, ...]:
     return tuple(sorted(c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound") and not c.like_num))
 
@@ -242,6 +251,7 @@ def read_claims(doc: Any) -> list[Claim]:
         out.append(Claim(
             kind, doc.text[left:right], left, right, head=_phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower(),
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
+            named=_named(attach),
         ))  # type: ignore[arg-type]  # fmt: skip
     return out
 
