@@ -257,5 +257,9 @@ def read_claims(doc: Any) -> list[Claim]:
 
 
 def texts_needing_parse(groups: Iterable[Sequence[Any]]) -> list[Any]:
-    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles."""
-    return [s for g in groups if len({m.article_id for m in g}) >= 2 for s in g]
+    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles, and those
+    the reader found placing the event ("in <place>"), where a named site is located."""
+    return [
+        s for g in groups for s in g
+        if len({m.article_id for m in g}) >= 2 or any(p.event_location and p.evidence == "in-phrase" for p in s.places)
+    ]  # fmt: skip
