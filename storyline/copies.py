@@ -13,9 +13,11 @@ Two kinds of copy (see :class:`storyline.records.CopyLink`):
 * ``rewrite``: a paraphrase that credits its source, e.g. "Read the full article at <url>", "originally
   published by <outlet>", "This article first appeared on <outlet>", or a wire credit "WASHINGTON (Reuters) -".
   The credit names the origin; similarity (embedding cosine when the batch has vectors, else content-word
-  overlap) confirms an outlet-only credit and scores the link. An uncredited paraphrase counts only above a
-  high embedding similarity (``rewrite_uncredited``), because same-event reports by different outlets are
-  *not* copies.
+  overlap) confirms an outlet-only credit and scores the link. A paraphrase without a credit is a rewrite when
+  most sentences of each report have a close paraphrase in the other, with the same names and figures
+  (:mod:`storyline.paraphrase`; same-event reports by different outlets share facts, not sentence after
+  sentence), or above a high embedding similarity (``rewrite_uncredited``). Its origin is the earlier published
+  one, else the one the other contains; when nothing tells the direction no link is made.
 
 The origin is the credited article (a credited URL resolves to the stored article with that URL), else the
 earliest published one of a near-verbatim group. Everything except the optional uncredited-paraphrase check
@@ -39,6 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from .paraphrase import DIRECTION_MARGIN, STOP, RecentSentences, rewrite_shares
 from .pipeline import Batch
 from .records import Article, CopyLink, normalize_text
 
@@ -116,11 +119,7 @@ def normalize_url(url: str) -> str:
 # ---------------------------------------------------------------- shingles and similarity
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(
-    "the a an and or but of to in on at for with by from as is are was were be been being that this these those it its"
-    " he she they them his her their we our you your i not no said says will would could should has have had do does"
-    " did which who whom whose what when where while after before about into over than then there also more most".split()
-)
+_STOP = STOP
 
 
 def words_of(text: str) -> list[str]:
@@ -222,6 +221,7 @@ class CopyIndex:
         self._vectors_ids: list[str] = []
         self._vectors: list[np.ndarray] = []
         self.links: dict[str, CopyLink] = {}
+        self._recent = RecentSentences()  # sentences of recent reports, for paraphrased rewrites
 
     # ------------------------------------------------------------ building
 
@@ -269,6 +269,7 @@ class CopyIndex:
             None if vector is None else np.asarray(vector, dtype=np.float32),
         )
         self._entries[article.id] = entry
+        self._recent.add(article.id, article.text)
         if len(shingles) >= self.min_shingles:
             self._lsh.insert(article.id, self._minhash(shingles), check_duplication=False)
         for h in entry.shingles[entry.shingles % SAMPLE_EVERY == 0].tolist():
@@ -351,6 +352,9 @@ class CopyIndex:
             link = self._uncredited_rewrite(entry)
         if link is None and not claimed:
             link, turned = self._partial_link(entry)
+            changed += turned
+        if link is None and not claimed:
+            link, turned = self._paraphrase_link(entry)
             changed += turned
         if link is not None:
             self.links[entry.id] = link
@@ -475,6 +479,45 @@ class CopyIndex:
             return None, []
         link = CopyLink(other_id, "partial", round(contained, 3), entry.id, None,
                         f"partial copy: {why} with {entry.id}, published earlier (it arrived later)")  # fmt: skip
+        self.links[other_id] = link
+        return None, [link]
+
+    def _paraphrase_link(self, entry: _Entry) -> tuple[CopyLink | None, list[CopyLink]]:
+        """A paraphrased rewrite without a credit (:mod:`storyline.paraphrase`), among the recent reports that share
+        the most names and figures with this one. The origin is the earlier published one; when neither is dated,
+        the one the other contains (its sentences are paraphrased there, the copy adds its own); else no link.
+        Returns this article's link, or the link of an indexed article that turns out to rewrite this one.
+        """
+        units = self._recent.get(entry.id)
+        if not units:
+            return None, []
+        best: tuple[float, float, str] | None = None
+        for other_id in self._recent.candidates(entry.id, units):
+            other_units = self._recent.get(other_id)
+            shares = rewrite_shares(units, other_units) if other_units else None
+            if shares and (best is None or min(shares) > min(best[:2])):
+                best = (*shares, other_id)
+        if best is None:
+            return None, []
+        mine, theirs, other_id = best  # share of this report's sentences paraphrased there, and of that one's here
+        other = self._entries[other_id]
+        why = f"paraphrase without credit: {mine:.0%} of its sentences and {theirs:.0%} of {{}}'s have a close paraphrase in the other"
+        if entry.published is not None or other.published is not None:
+            entry_first = self._earlier(entry, other)
+            how = "published earlier"
+        elif abs(mine - theirs) >= DIRECTION_MARGIN:
+            entry_first = mine > theirs  # this report's sentences are found there: that one contains it
+            how = "contained in the other"
+        else:
+            return None, []  # nothing tells which rewrote which: no guess
+        if not entry_first:
+            origin = self._syndication_root(other_id)
+            return CopyLink(entry.id, "rewrite", round(min(mine, theirs), 3), origin, None,
+                            why.format(other_id) + f"; {other_id} {how}"), []  # fmt: skip
+        if other_id in self.links:
+            return None, []
+        link = CopyLink(other_id, "rewrite", round(min(mine, theirs), 3), entry.id, None,
+                        why.format(entry.id) + f"; {entry.id} {how} (it arrived later)")  # fmt: skip
         self.links[other_id] = link
         return None, [link]
 
