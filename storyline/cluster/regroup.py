@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..records import Assignment
-from .events import EVENT_DAYS_APART, MAX_DAYS, MAX_PERIODS, EventKey, event_conflict, merge_keys
+from .events import EVENT_DAYS_APART, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .settings import PAIR_EVIDENCE
 
@@ -338,11 +338,11 @@ def other_events(keys: Sequence[EventKey]) -> np.ndarray:
     identifying figures, which few reports carry, pair by pair.
     """
     n = len(keys)
-    width = MAX_DAYS + MAX_PERIODS + 1
+    all_spans = [k.spans() for k in keys]
+    width = max((len(spans) for spans in all_spans), default=0)  # at most MAX_DAYS + MAX_PERIODS + 1
     lo = np.full((n, width), np.nan)
     hi = np.full((n, width), np.nan)
-    for i, k in enumerate(keys):
-        spans = k.spans()
+    for i, spans in enumerate(all_spans):
         lo[i, : len(spans)] = [a for a, _ in spans]
         hi[i, : len(spans)] = [b for _, b in spans]
     closest = np.full((n, n), np.inf)
