@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..lang.events import INTERACTION_VERBS, LEMMA_OF
-from ..read.layout import lines, zone_at
+from ..read.layout import DATELINE, lines, zone_at
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
@@ -55,6 +55,16 @@ _COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s
 # How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
 TITLE_GAP = 16
 _PRONOUNS = frozenset("it them this that these those him her us me you something".split())
+# Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
+# ("Six of its 12 carriages came off the track").
+_ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
+# Figures are written with digits and separators; two sentences giving the same two or more figures say one thing.
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+# The second word of a two-word hedge and the words that open it ("at least four"): a value's wording cut after
+# the first word is given whole again.
+_HEDGE_OPENERS = {"least": ("at",), "most": ("at",), "than": ("more", "less", "fewer")}
+# Prepositions a conflict value's wording may open with ("with five people"): the value is what follows.
+_LEADING_PREPOSITION = re.compile(r"^(?:with|of|for|to|by|from)\s+", re.I)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STOP = frozenset(
@@ -137,6 +147,40 @@ def salience(
     return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS, interaction)
 
 
+def _without_dateline(text: str) -> str:
+    """A sentence without the dateline it opens with ("KINGSTON, ON — "): where the report was filed is no part
+    of what happened. Only a place in capitals counts, as datelines are set, so "John Smith — the mayor" stays."""
+    m = DATELINE.match(text)
+    if m is None or not m.group("place").replace(" ", "").replace(".", "").isupper() or m.end() >= len(text):
+        return text
+    return text[m.end() :]
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group().replace(",", "") for m in _FIGURE.finditer(text)}
+
+
+def _same_figures(a: set[str], b: set[str]) -> bool:
+    """Two sentences state one thing when every figure of one (two or more) is a figure of the other."""
+    shared = a & b
+    return len(shared) >= 2 and (shared == a or shared == b)
+
+
+def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
+    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none)."""
+    reading = analysis.readings.get(cite.article_id)
+    first = len(text)
+    if reading is not None:
+        span = _text_of(analysis, cite)
+        names = [m.start - cite.start for m in reading.mentions if cite.start <= m.start < cite.end]
+        if names and squash(span) == text:
+            first = min(names)
+        elif names:  # the candidate is another wording: find the first name by its surface form
+            at = [text.find(m.text) for m in reading.mentions if cite.start <= m.start < cite.end]
+            first = min((i for i in at if i >= 0), default=len(text))
+    return bool(_ANAPHORS.search(text[:first]))
+
+
 def _same_event(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two sentences' events are one when their verbs share a lemma and they name two parties in common."""
     return a[0] == b[0] and len(set(a[1:]) & set(b[1:])) >= 2
@@ -207,6 +251,7 @@ class AccountWriter:
         seen: list[set[str]] = []
         told: set[str] = set()  # facts already told, in one outlet's words or another's
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
+        told_figures: list[set[str]] = []
         for *_rank, text, cites, fact in candidates:
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
                 break
@@ -219,14 +264,22 @@ class AccountWriter:
             event = self._events.get(text, ())
             if event and any(_same_event(event, e) for e in events):
                 continue  # the same verb between the same parties: another outlet's words for an event already told
+            if not out and _needs_antecedent(text, cites[0], analysis):
+                continue  # the account's opening sentence must stand on its own
+            figures = _figures(text)
+            if any(_same_figures(figures, f) for f in told_figures):
+                continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
             others = self._disagreement(text, fact, cites, analysis, checker)
             supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
-            if several and out and supported < 2 and not others and -_rank[1] < 2:
-                continue  # beyond the lead, a multi-origin story's account states what several origins report
+            carried = len({c.article_id for c in cites})
+            if several and out and supported < 2 and carried < 2 and not others and -_rank[1] < 2:
+                continue  # beyond the lead, a multi-origin story's account states what several origins (or the
+                # copies of one: a wire report other outlets ran) report
             used |= keys
             told.add(fact.id)
             if event:
                 events.add(event)
+            told_figures.append(figures)
             seen.append(words)
             out.append(BriefSentence(text, cites, "account"))
             out += self._corroboration(text, supported, candidates, used)
@@ -269,6 +322,7 @@ class AccountWriter:
             if fact.kind == "event":  # each outlet's own sentence is a candidate too: its lead, in its words
                 versions += [(squash(_text_of(analysis, c)), c, False) for c in fact.citations[1:]]
             for text, own, representative in versions:
+                text = _without_dateline(text)
                 if not text:
                     continue
                 sal = salience(analysis, own, text, leads)
@@ -318,14 +372,17 @@ class AccountWriter:
             if not any(squash(v.text).strip(" ,;:.").lower() in stated for v in mine if v.text.strip()):
                 continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
-                phrase = _value_phrase(squash(value.text), value.value)
+                phrase = _whole_hedge(_value_phrase(squash(value.text), value.value), value.citations, analysis)
                 if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
                     continue  # the sentence's own side, or a value it already states in the same words
                 if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
                     phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
-                if phrase not in phrases:
-                    phrases.append(phrase)
+                low = phrase.lower()
+                if any(low in p.lower() for p in phrases):
+                    pass  # this side's value is already told in fuller words
+                else:
+                    phrases[:] = [p for p in phrases if p.lower() not in low] + [phrase]
                 side_cites.extend(c for c in value.citations if c not in side_cites)
         out = []
         for article_ids, (phrases, side_cites) in sides.items():
@@ -367,8 +424,24 @@ def _count_word(n: int) -> str:
     return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else "several"
 
 
+def _whole_hedge(phrase: str, citations: Sequence[Citation], analysis: StoryAnalysis) -> str:
+    """``phrase`` with the opening word of its hedge when the wording lost it ("least four" -> "at least four")."""
+    words = phrase.split(maxsplit=1)
+    openers = _HEDGE_OPENERS.get(words[0].lower()) if words else None
+    if not openers:
+        return phrase
+    for cite in citations:
+        span = _text_of(analysis, cite)
+        at = span.find(phrase)
+        before = span[:at].split()[-1:] if at > 0 else []
+        if before and before[0].lower() in openers:
+            return f"{before[0]} {phrase}"
+    return phrase
+
+
 def _value_phrase(text: str, value: str) -> str:
     """The part of a conflict value's wording that carries the value ("injured 15, raising" -> "injured 15")."""
     parts = [p.strip(" ,;:.") for p in re.split(r"[,;]\s+", text)]
     keep = [p for p in parts if p and (value.lower() in p.lower() or any(ch.isdigit() for ch in p))]
-    return (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")
+    phrase = (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")
+    return _LEADING_PREPOSITION.sub("", phrase)

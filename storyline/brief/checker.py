@@ -246,11 +246,11 @@ class CitationChecker:
         return missing
 
     def _name_in(self, name: str, low: str) -> bool:
-        plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")) + " "
+        plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")).strip() + " "  # "Legionnaires'" too
         if plain.strip() and plain in low:
             return True
         for form in self.entities.forms(name):
-            f = " " + re.sub(r"[\W_]+", " ", form) + " "
+            f = " " + re.sub(r"[\W_]+", " ", form).strip() + " "
             if f.strip() and f in low:
                 return True
         tokens = plain.split()
