@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..lang.events import INTERACTION_VERBS, LEMMA_OF
-from ..read.layout import DATELINE, lines, zone_at
+from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
@@ -133,9 +133,7 @@ def salience(
     if article is not None:  # the sentences as the comparison cuts them (the reading's, or split from the text)
         cache = {} if leads is None else leads
         if article.id not in cache:
-            layout = lines(article.text)
-            cache[article.id] = [e for s, e in sentence_bounds(article, reading)
-                                 if _substantive(article.text[s:e]) and zone_at(layout, s) == "body"]  # fmt: skip
+            cache[article.id] = _body_sentence_ends(article.text, sentence_bounds(article, reading))
         position = sum(1 for e in cache[article.id] if e <= cite.start)
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
@@ -226,6 +224,26 @@ def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, t
 def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
     article = analysis.articles.get(cite.article_id)
     return article.text[cite.start : cite.end] if article else ""
+
+
+def _body_sentence_ends(text: str, bounds: Sequence[tuple[int, int]]) -> list[int]:
+    """The ends of the substantive sentences of the report's text: captions, credit lines and headlines above
+    it are passed over until its lead is found (the zones of the lines below it are not worked out: captions
+    there shift a sentence's place by one or two, which only orders sentences beyond the lead)."""
+    out: list[int] = []
+    zones: dict[int, str] = {}
+    for s, e in bounds:
+        if not _substantive(text[s:e]):
+            continue
+        if len(out) < LEAD_WINDOW:
+            line_start = text.rfind("\n", 0, s) + 1
+            if line_start not in zones:
+                line_end = text.find("\n", s)
+                zones[line_start] = classify_line(text[line_start : len(text) if line_end < 0 else line_end])
+            if zones[line_start] != "body":
+                continue
+        out.append(e)
+    return out
 
 
 def _substantive(text: str) -> bool:
