@@ -1,6 +1,7 @@
 """A new user's first run, end to end with the real models and no network: five plain-text reports without
 front matter are ingested, ingest names each one as undated, the user dates a report with ``storyline edit``
-and its relative days ("on Wednesday", "on Thursday") then resolve against that date.
+and its relative days ("on Wednesday", "on Thursday") then resolve against that date; the story's brief says
+who met whom.
 
 The reports are the seed set of the shared datasets (``$STORYLINE_SHARED`` or ``../shared`` beside the
 repository); the test is skipped, saying so, when they are absent. Report 002 (a Kremlin envoy "announced on
@@ -10,6 +11,8 @@ announced on 2 April 2025) was published on Thursday 3 April 2025.
 
 from datetime import date
 from pathlib import Path
+
+import json
 
 import pytest
 from typer.testing import CliRunner
@@ -77,3 +80,12 @@ def test_new_user_dates_an_undated_report_and_its_weekdays_resolve(tmp_path: Pat
     after = _days(db, report.id)
     assert after.get("wednesday") == {date(2025, 4, 2)}, after
     assert after.get("thursday") == {date(2025, 4, 3)}, after
+
+    with open_store(db) as store:
+        story = next(st for st in store.stories() if report.id in st.article_ids)
+    shown = runner.invoke(app, ["brief", story.id, "--format", "json", "--db", db])
+    assert shown.exit_code == 0, shown.output
+    account = " ".join(s["text"] for s in json.loads(shown.output)["account"])
+    # the reports say the envoy met administration officials and was to meet the White House envoy
+    assert "met with representatives of the Trump administration in Washington" in account, account
+    assert "meet with" in account and "Witkoff" in account, account
