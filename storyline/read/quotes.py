@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
 from .roles import ROLE_NOUNS
+from .syntax import Subject, Syntax
 
 OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
 SPEECH_VERBS = (
@@ -70,8 +71,12 @@ _GOVERNING = LOCATIVE_PREPOSITIONS | {"of", "by", "with", "for", "on", "into", "
 _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|van|von|de|der|da|di|le|la))*\b")
 #: How many sentences back a pronoun speaker is looked for (the quote's own sentence, then this many before it).
 SUBJECT_LOOKBACK = 3  # fitted on newsdesk
+#: How many parsed sentences back a pronoun speaker is looked for among main-clause subjects.
+PARSED_LOOKBACK = 4  # fitted on newsdesk
 #: Person words that stand for a person without naming one ("the minister", "the analyst").
 _PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
+#: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
+SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "statement"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +239,10 @@ class Attributor:
         roles: Sequence[Role] = (),
         genders: dict[str, str] | None = None,
         quotes: Sequence[QuoteSpan] = (),
+        syntax: Syntax | None = None,
     ) -> None:
         self.text = text
+        self.syntax = syntax
         self.sentences = list(sentences) or [(0, len(text))]
         mentions = relabel_people(text, mentions, roles)
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -258,6 +265,7 @@ class Attributor:
                 if labels.get(key) == "PERSON" and not any(m.start <= nm.start(1) < m.end for m in self.mentions):
                     nominals.append(Mention(nm.group(), nm.start(), nm.end(), "PERSON", key))
         self.mentions = sorted([*self.mentions, *nominals], key=lambda m: m.start)
+        self._labels = {m.entity: m.label for m in self.mentions}
 
     # -- helpers
 
@@ -336,17 +344,84 @@ class Attributor:
         return None
 
     def pronoun_speaker(self, offset: int, gender: str | None) -> Mention | Speaker | None:
-        """Who "he"/"she" at ``offset`` is: the subject of a speech verb earlier in its sentence or in the three
-        before it (the person a news paragraph has just introduced as speaking), else :meth:`antecedent`."""
+        """Who "he"/"she" at ``offset`` is: a person who is the subject of a main clause earlier in its sentence or
+        in the three before it (read from the parse: in news copy the paragraph before a "..., she said" quote is
+        about its speaker), else the subject of a speech verb or the person a sentence opens with there, else
+        :meth:`antecedent`. Only people: "he" is never an organisation or a place."""
+        if self.syntax is not None:
+            for subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK):
+                for subj in subjects:
+                    if subj.pronoun or self._in_quote(subj.head.start):
+                        continue
+                    sp = self._from_subject(subj)
+                    if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
+                        return sp
         idx = _sentence_index(self.sentences, offset)
         for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
             for find in (self.speech_subject, self.sentence_subject):
                 sp = find(k, offset if k == idx else None)
-                if sp and sp.key:
-                    g = self.genders.get(sp.key)
-                    if not (gender and g and g != gender):
-                        return sp
+                if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
+                    return sp
         return self.antecedent(offset, gender)
+
+    def _gender_fits(self, key: str, gender: str | None) -> bool:
+        g = self.genders.get(key)
+        return not (gender and g and g != gender)
+
+    def _is_person(self, key: str) -> bool:
+        """A speaker key that names a person: typed PERSON in the article, or an untyped name of two words."""
+        label = self._labels.get(key)
+        return label == "PERSON" or (label is None and len(key.split()) >= 2)
+
+    def _mention_at(self, offset: int) -> Mention | None:
+        for m in self.mentions:
+            if m.start <= offset < m.end:
+                return m
+        return None
+
+    def _from_subject(self, subj: Subject) -> Speaker | None:
+        """The speaker a parsed subject stands for: a pronoun's referent, a named person (or the person in an
+        apposition to the subject: "the mayor, Hulda X,"), an organisation's spokesperson ("a Tasman spokesperson"
+        -> the organisation), a role or organisation noun ("the judge", "the company"), or a named organisation."""
+        head = subj.head
+        if subj.pronoun in {"he", "she"}:
+            ant = self.pronoun_speaker(head.start, PRONOUNS[subj.pronoun])
+            key = ant.key if isinstance(ant, Speaker) else ant.entity if ant else None
+            return Speaker(key, head.start, head.end, None) if key else None
+        if subj.pronoun or self._in_quote(head.start):
+            return None
+        for a in subj.appositions:
+            m = self._mention_at(a.start)
+            if m and m.label == "PERSON":
+                return Speaker(m.entity, m.start, m.end, None)
+        if head.tag in {"NNP", "NNPS"}:
+            m = self._mention_at(head.start)
+            if m and m.label == "PERSON":
+                return Speaker(m.entity, m.start, m.end, None)
+            named = self.name_before(subj.phrase.start, head.end)
+            if named and named.key and (m is None or self._is_person(named.key)):
+                return named
+            return Speaker(m.entity, m.start, m.end, None) if m else named
+        word = head.text.lower()
+        if word in SPOKESPEOPLE:
+            for c in subj.compounds:
+                m = self._mention_at(c.start)
+                if m and m.label in {"ORG", "GPE", "NORP"}:
+                    return Speaker(m.entity, m.start, m.end, None)
+        if word in _PERSONAL_NOUNS or word in ORG_NOUNS:
+            return self._nominal(subj.phrase.start, head.end)
+        return None
+
+    def syntax_speaker(self, q: QuoteSpan) -> Speaker | None:
+        """The subject of the verb that governs the quote in the parse ("X told reporters: ...", "..., he said",
+        "X said the firm would be '...'"), when the parse has one."""
+        frame = self.syntax.frame(q.open_at, q.close_at) if self.syntax is not None else None
+        if frame is None or frame.subject is None:
+            return None
+        sp = self._from_subject(frame.subject)
+        if sp is None or not sp.key:
+            return None
+        return Speaker(sp.key, sp.start, sp.end, frame.verb.text.lower() if frame.speech else "colon")
 
     def sentence_subject(self, k: int, before: int | None = None) -> Speaker | None:
         """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Todmorden, Connor
@@ -483,6 +558,9 @@ class Attributor:
         frame_end = min(frame_end, para_e) if para_e > q.close_at else frame_end
         frame_start = max(frame_start, _paragraph(text, q.open_at)[0])
         post = bool(_POST.search(text[frame_start:q.open_at] + text[q.close_at:frame_end]))
+        parsed = self.syntax_speaker(q)
+        if parsed is not None:
+            return dataclasses.replace(parsed, post=post)
 
         # 1. a cue right after the closing mark: ", said X" / ", X said" / ", according to X"
         after = text[q.close_at + 1 : frame_end]
@@ -559,10 +637,14 @@ def find_quotes(
     genders: dict[str, str] | None = None,
     *,
     min_words_unattributed: int = 5,
+    parse: Callable[[Sequence[tuple[int, int]]], Syntax] | None = None,
 ) -> list[Quote]:
-    """Quotes with speakers; unattributed spans shorter than ``min_words_unattributed`` are dropped."""
+    """Quotes with speakers; unattributed spans shorter than ``min_words_unattributed`` are dropped. ``parse``
+    parses the sentences around the given quote marks (:func:`syntax.parse_windows`); without it speakers are read
+    from the words around the quote alone."""
     spans = scan_quotes(text)
-    attributor = Attributor(text, sentences, mentions, roles, genders, spans)
+    syntax = parse([(q.open_at, q.close_at) for q in spans]) if parse is not None and spans else None
+    attributor = Attributor(text, sentences, mentions, roles, genders, spans, syntax)
     out: list[Quote] = []
     previous: Quote | None = None
     for q in spans:
