@@ -391,9 +391,13 @@ class Attributor:
         if subj.pronoun or self._in_quote(head.start):
             return None
         for a in subj.appositions:
-            m = self._mention_at(a.start)
+            m = self._mention_at(a.end - 1)
             if m and m.label == "PERSON":
                 return Speaker(m.entity, m.start, m.end, None)
+            if a.tag in {"NNP", "NNPS"} and head.tag not in {"NNP", "NNPS"}:
+                named = self.name_before(a.start, a.end)  # "the chief, Annelies Vroemen,": a person whatever NER said
+                if named and named.key:
+                    return named
         if head.tag in {"NNP", "NNPS"}:
             m = self._mention_at(head.start)
             if m and m.label == "PERSON":

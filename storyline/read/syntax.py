@@ -17,6 +17,7 @@ Spans are character offsets in the article; the speaker lookup maps them onto th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,24 +115,30 @@ class Syntax:
         """Subjects of the main clauses of the parsed sentences before ``offset`` (the one holding it cut there),
         nearest sentence first, each sentence's subjects in text order; at most ``sentences`` sentences."""
         out: list[list[Subject]] = []
-        found = self._doc_at(offset) or self._doc_at(offset - 1)
-        if found is None:
-            return out
-        base, doc = found
-        for sent in reversed(list(doc.sents)):
-            if base + sent.start_char >= offset:
+        for base, doc in reversed(self.docs):
+            if base >= offset:
                 continue
-            subjects = [
-                self._subject_from(base, tok) for tok in sent
-                if base + tok.idx < offset and tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ in {"ROOT", "conj"}
-            ]
-            out.append(subjects)
-            if len(out) >= sentences:
-                break
+            for sent in reversed(list(doc.sents)):
+                if base + sent.start_char >= offset:
+                    continue
+                subjects = [
+                    self._subject_from(base, tok) for tok in sent
+                    if base + tok.idx < offset and tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ in {"ROOT", "conj"}
+                ]
+                out.append(subjects)
+                if len(out) >= sentences:
+                    return out
         return out
 
     def _span(self, base: int, tok: Any) -> Span:
         return Span(base + tok.idx, base + tok.idx + len(tok.text), tok.text, tok.tag_)
+
+    def _phrase(self, base: int, tok: Any) -> Span:
+        """``tok`` with the compound words in front of it ("Annelies Vroemen" for the head "Vroemen")."""
+        first = tok
+        while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i >= first.i:
+            first = first.doc[first.i - 1]
+        return Span(base + first.idx, base + tok.idx + len(tok.text), tok.doc[first.i : tok.i + 1].text, tok.tag_)
 
     def _subject(self, base: int, verb: Any) -> Subject | None:
         for _ in range(3):
@@ -149,7 +156,7 @@ class Syntax:
         left = [c for c in head.lefts if c.dep_ in {"compound", "det", "amod", "poss", "nmod", "case"}]
         first = min([head, *(t for c in left for t in c.subtree)], key=lambda t: t.i)
         phrase_text = head.doc[first.i : head.i + 1]
-        appos = tuple(self._span(base, c) for c in head.children if c.dep_ == "appos")
+        appos = tuple(self._phrase(base, c) for c in head.children if c.dep_ == "appos")
         compounds = tuple(self._span(base, c) for c in head.lefts if c.dep_ in {"compound", "poss"})
         return Subject(
             self._span(base, head),
@@ -191,6 +198,12 @@ def windows(sentences: Sequence[tuple[int, int]], quotes: Iterable[tuple[int, in
 
 
 def parse_windows(nlp: Any, text: str, ranges: Sequence[tuple[int, int]]) -> Syntax:
-    """Parse ``text[s:e]`` for each range (one ``nlp.pipe`` call)."""
-    docs = list(nlp.pipe(text[s:e] for s, e in ranges)) if ranges else []
-    return Syntax([(s, doc) for (s, _e), doc in zip(ranges, docs, strict=True)])
+    """Parse ``text[s:e]`` for each range, one paragraph at a time (a paragraph break ends every clause; one
+    ``nlp.pipe`` call for them all)."""
+    pieces = []
+    for s, e in ranges:
+        for m in re.finditer(r"[^\n]+", text[s:e]):
+            if m.group().strip():
+                pieces.append((s + m.start(), s + m.end()))
+    docs = list(nlp.pipe(text[s:e] for s, e in pieces)) if pieces else []
+    return Syntax([(s, doc) for (s, _e), doc in zip(pieces, docs, strict=True)])
