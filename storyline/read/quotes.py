@@ -266,6 +266,7 @@ class Attributor:
                     nominals.append(Mention(nm.group(), nm.start(), nm.end(), "PERSON", key))
         self.mentions = sorted([*self.mentions, *nominals], key=lambda m: m.start)
         self._labels = {m.entity: m.label for m in self.mentions}
+        self._people: set[str] = set()  # keys the parse shows to be people (a role noun's apposition)
 
     # -- helpers
 
@@ -334,7 +335,10 @@ class Attributor:
     def speech_subject(self, k: int, before: int | None = None) -> Speaker | None:
         """The subject of the last speech verb of sentence ``k`` (outside quotes, before ``before``)."""
         s, e = self.sentences[k]
-        e = min(e, before) if before is not None else e
+        return self.speech_subject_in(s, min(e, before) if before is not None else e)
+
+    def speech_subject_in(self, s: int, e: int) -> Speaker | None:
+        """The name or role noun right before the last speech verb of ``text[s:e]`` outside quotes."""
         for cue in reversed(list(_CUE.finditer(self.text, s, e))):
             if self._in_quote(cue.start()) or cue.group().lower() == "according to":
                 continue
@@ -349,13 +353,16 @@ class Attributor:
         about its speaker), else the subject of a speech verb or the person a sentence opens with there, else
         :meth:`antecedent`. Only people: "he" is never an organisation or a place."""
         if self.syntax is not None:
-            for subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK):
+            for s, e, subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK):
                 for subj in subjects:
                     if subj.pronoun or self._in_quote(subj.head.start):
                         continue
                     sp = self._from_subject(subj)
                     if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
                         return sp
+                sp = self.speech_subject_in(s, e)  # a subject the parse missed: the name before a speech verb
+                if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
+                    return sp
         idx = _sentence_index(self.sentences, offset)
         for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
             for find in (self.speech_subject, self.sentence_subject):
@@ -371,7 +378,7 @@ class Attributor:
     def _is_person(self, key: str) -> bool:
         """A speaker key that names a person: typed PERSON in the article, or an untyped name of two words."""
         label = self._labels.get(key)
-        return label == "PERSON" or (label is None and len(key.split()) >= 2)
+        return label == "PERSON" or key in self._people or (label is None and len(key.split()) >= 2)
 
     def _mention_at(self, offset: int) -> Mention | None:
         for m in self.mentions:
@@ -397,6 +404,7 @@ class Attributor:
             if a.tag in {"NNP", "NNPS"} and head.tag not in {"NNP", "NNPS"}:
                 named = self.name_before(a.start, a.end)  # "the chief, Annelies Vroemen,": a person whatever NER said
                 if named and named.key:
+                    self._people.add(named.key)
                     return named
         if head.tag in {"NNP", "NNPS"}:
             m = self._mention_at(head.start)
@@ -407,6 +415,12 @@ class Attributor:
                 return named
             return Speaker(m.entity, m.start, m.end, None) if m else named
         word = head.text.lower()
+        if word in _PERSONAL_NOUNS:
+            for n in subj.names:  # "founder and chief executive Jo Bloggs said"
+                named = self.name_before(subj.phrase.start, n.end)
+                if named and named.key and named.start is not None and named.start >= head.end:
+                    self._people.add(named.key)
+                    return named
         if word in SPOKESPEOPLE:
             for c in subj.compounds:
                 m = self._mention_at(c.start)

@@ -58,6 +58,7 @@ class Subject:
     phrase: Span
     appositions: tuple[Span, ...] = ()
     compounds: tuple[Span, ...] = ()
+    names: tuple[Span, ...] = ()  # proper nouns conjoined with the head ("founder and chief executive Jo Bloggs")
 
     @property
     def pronoun(self) -> str | None:
@@ -111,10 +112,10 @@ class Syntax:
                 return Frame(self._span(base, first), self._subject(base, first), False)
         return None
 
-    def subjects_before(self, offset: int, sentences: int) -> list[list[Subject]]:
-        """Subjects of the main clauses of the parsed sentences before ``offset`` (the one holding it cut there),
-        nearest sentence first, each sentence's subjects in text order; at most ``sentences`` sentences."""
-        out: list[list[Subject]] = []
+    def subjects_before(self, offset: int, sentences: int) -> list[tuple[int, int, list[Subject]]]:
+        """The parsed sentences before ``offset`` (the one holding it cut there), nearest first, at most
+        ``sentences``: each as ``(start, end, subjects of its main clauses in text order)``."""
+        out: list[tuple[int, int, list[Subject]]] = []
         for base, doc in reversed(self.docs):
             if base >= offset:
                 continue
@@ -125,7 +126,7 @@ class Syntax:
                     self._subject_from(base, tok) for tok in sent
                     if base + tok.idx < offset and tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ in {"ROOT", "conj"}
                 ]
-                out.append(subjects)
+                out.append((base + sent.start_char, min(offset, base + sent.end_char), subjects))
                 if len(out) >= sentences:
                     return out
         return out
@@ -158,11 +159,16 @@ class Syntax:
         phrase_text = head.doc[first.i : head.i + 1]
         appos = tuple(self._phrase(base, c) for c in head.children if c.dep_ == "appos")
         compounds = tuple(self._span(base, c) for c in head.lefts if c.dep_ in {"compound", "poss"})
+        names = tuple(
+            self._span(base, t) for c in head.children if c.dep_ in {"conj", "appos"}
+            for t in c.subtree if t.tag_ == "NNP" and t.dep_ not in {"compound", "poss", "pobj"}
+        )
         return Subject(
             self._span(base, head),
             Span(base + first.idx, base + head.idx + len(head.text), phrase_text.text, head.tag_),
             appos,
             compounds,
+            names,
         )
 
 
