@@ -73,6 +73,8 @@ _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|va
 SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 #: How many parsed sentences back a pronoun speaker is looked for among main-clause subjects.
 PARSED_LOOKBACK = 4  # fitted on newsdesk
+#: How many parsed sentences back "the company" looks for an organisation that was a clause's subject.
+ORG_LOOKBACK = 8  # the window of the plain nearest-organisation look-up (entities.antecedent, window=8)
 #: Person words that stand for a person without naming one ("the minister", "the analyst").
 _PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
 #: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
@@ -360,9 +362,10 @@ class Attributor:
                     sp = self._from_subject(subj)
                     if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
                         return sp
-                sp = self.speech_subject_in(s, e)  # a subject the parse missed: the name before a speech verb
-                if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
-                    return sp
+                # a subject the parse missed: the name before a speech verb, the person the sentence opens with
+                for sp in (self.speech_subject_in(s, e), None if subjects else self.sentence_subject_in(s, e)):
+                    if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
+                        return sp
         idx = _sentence_index(self.sentences, offset)
         for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
             for find in (self.speech_subject, self.sentence_subject):
@@ -406,9 +409,12 @@ class Attributor:
                 if named and named.key:
                     self._people.add(named.key)
                     return named
-        if head.tag in {"NNP", "NNPS"}:
-            m = self._mention_at(head.start)
+        m = self._mention_at(head.start)
+        if head.tag in {"NNP", "NNPS"} or (m is not None and head.text[:1].isupper()):
             if m and m.label == "PERSON":
+                return Speaker(m.entity, m.start, m.end, None)
+            if m and any(a.tag == "CD" or a.text.lower() in _PERSONAL_NOUNS for a in subj.appositions):
+                self._people.add(m.entity)  # "Delaney, 19, ..." / "Okafor, regional secretary of ...": a person
                 return Speaker(m.entity, m.start, m.end, None)
             named = self.name_before(subj.phrase.start, head.end)
             if named and named.key and (m is None or self._is_person(named.key)):
@@ -446,8 +452,11 @@ class Attributor:
         Lees was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
         copy the paragraph before a "..., she said" quote introduces its speaker this way."""
         s, e = self.sentences[k]
-        e = min(e, before) if before is not None else e
-        labels = {m.entity: m.label for m in self.mentions}
+        return self.sentence_subject_in(s, min(e, before) if before is not None else e)
+
+    def sentence_subject_in(self, s: int, e: int) -> Speaker | None:
+        """:meth:`sentence_subject` of ``text[s:e]``."""
+        labels = self._labels
         for run in _NAME_RUN.finditer(self.text, s, e):
             if self._in_quote(run.start()):
                 return None
@@ -542,6 +551,12 @@ class Attributor:
         elif len(words) >= 3 and words[-2] in {"for", "of", "at"}:
             head = words[-1]
         if head in ORG_NOUNS and head not in {"spokesperson", "spokesman", "spokeswoman"}:
+            if self.syntax is not None:  # "the company": the organisation the copy has had speaking or acting
+                for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
+                    for subj in subjects:
+                        m = self._mention_at(subj.head.start)
+                        if m and m.label == "ORG" and m.text[:1].isupper() and not self._in_quote(m.start):
+                            return Speaker(m.entity, start, end, None)
             ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
             return Speaker(ant.entity, start, end, None) if ant else None
         person_head = head in _PERSONAL_NOUNS or (head.endswith("s") is False and head in ROLE_NOUNS)
@@ -675,7 +690,13 @@ def find_quotes(
             para_start = _paragraph(text, q.open_at)[0]
             prev_para = _paragraph(text, max(0, para_start - 2))
             same_para = para_start <= previous.start
-            others = [m for m in mentions if previous.end < m.start < q.open_at and m.label == "PERSON" and m.entity != previous.speaker]
+            others = [
+                m for m in mentions
+                if previous.end < m.start < q.open_at and m.label == "PERSON" and m.entity != previous.speaker
+                and not (previous.speaker_start is not None and previous.speaker_end is not None
+                         and previous.speaker_start <= m.start < previous.speaker_end + 60)  # its own apposition
+                and not re.match(r"['\u2019]s\b", text[m.end : m.end + 3])  # "Vandelaar's chief": no one new
+            ]  # fmt: skip
             if (q.open_at == para_start and prev_para[0] <= previous.start <= prev_para[1]) or (same_para and not others):
                 sp = Speaker(previous.speaker, previous.speaker_start, previous.speaker_end, previous.cue, previous.kind == "post")
         if sp.key is None and words < min_words_unattributed:
