@@ -2,17 +2,17 @@
 
 Two independent steps:
 
-* :func:`scan_quotes` pairs quotation marks -- curly and straight -- into spans, following the
-  print convention that a quote running over several paragraphs leaves each paragraph open and
-  re-opens the next one. Pure string work, no model.
-* :func:`attribute` finds the speaker around each span: a speech cue ("said", "told",
-  "wrote", "according to", "stating", ...) in the text outside the quote -- after it ("..., said
-  Peskov." / "..., Peskov said.") or before it ("Mr. Lavrov noted, ..." / "He said he was ...") --
-  and the person next to the cue: a named mention, a pronoun resolved to the nearest compatible
-  person (a sentence's first person is its likely subject), or a noun phrase matching a role the
-  article gave someone ("the envoy said"). A quote with no cue of its own inherits the speaker of a
-  lead-in ending in a colon or of the quote paragraph right before it. A quote introduced as a
-  post on a social network gets ``kind="post"``.
+* :func:`scan_quotes` (:mod:`storyline.read.quote_marks`) pairs quotation marks into spans. Pure string work.
+* :class:`Attributor` finds the speaker of each span. First from the dependency parse of the sentences around
+  the quote (:mod:`storyline.read.syntax`), where it has one: the subject of the verb that governs the quote
+  ("Hafsteinsson, a former minister who leads ..., told supporters: ..." -> Hafsteinsson; "X said the firm would
+  be '...'" -> X), read as a named person, the person in apposition to a role ("the mayor, Hulda X,"), an
+  organisation's spokesperson ("a Tasman spokesperson" -> Tasman), a role or organisation noun ("the judge",
+  "the company"), or a pronoun resolved to the nearest person who was the subject of a main clause before it
+  (never an organisation). Else from the words around the quote: a speech cue ("said", "according to", ...)
+  after or before it and the name, pronoun or noun phrase next to the cue. A quote with no cue of its own
+  inherits the speaker of a lead-in ending in a colon or of the quote paragraph right before it. A quote
+  introduced as a post on a social network gets ``kind="post"``.
 
 Quoted spans without any speaker that are at most a few words long are scare quotes or titles
 ("the 'American Pie' star") and are dropped.
@@ -27,10 +27,11 @@ from dataclasses import dataclass
 
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
+from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
+from .quote_marks import QuoteSpan, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
 from .syntax import Subject, Syntax
 
-OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
 SPEECH_VERBS = (
     "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
     "asserted|declared|explained|explains|argued|argues|insisted|insists|warned|warns|claimed|claims|posted|"
@@ -51,16 +52,6 @@ _PRONOUN = re.compile(r"\b(he|she|He|She|they|They)\b")
 _NP_AFTER = re.compile(r"\s*(?:the|a|an|The|A|An)\s+((?:[\w'\u2019-]+\s+){0,4}?[\w'\u2019-]+?)(?=[\s,.;:!?]|$)")
 _WORD = re.compile(r"[\w'\u2019-]+")
 
-# ---- language data (English news); kept together so it can move to a shared language package
-#: Prepositions that put a name in a place ("in Dalvik", "from Leeds"): such a mention is not a speaker.
-LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "inside", "across", "around", "to", "towards"})
-#: Common nouns an organisation is referred back to by ("the company said in a statement").
-ORG_NOUNS = frozenset(
-    """company firm group agency ministry department office council authority authorities government operator
-    regulator board union association society institute commission committee court police service bank
-    airline insurer club league federation party campaign organisation organization charity foundation
-    university hospital trust embassy spokesperson spokesman spokeswoman""".split()
-)
 #: Capitalised words that open sentences rather than names.
 _SENTENCE_WORDS = frozenset(
     """the a an he she they it we i but and or so then in on at as by for from with after before when while
@@ -75,84 +66,10 @@ SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 PARSED_LOOKBACK = 4  # fitted on newsdesk
 #: How many parsed sentences back "the company" looks for an organisation that was a clause's subject.
 ORG_LOOKBACK = 8  # the window of the plain nearest-organisation look-up (entities.antecedent, window=8)
-#: Person words that stand for a person without naming one ("the minister", "the analyst").
-_PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
+_PERSONAL_NOUNS = PERSONAL_NOUNS
 #: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "statement"})
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteSpan:
-    """A quotation: ``start:end`` is the inner text; ``open_at``/``close_at`` the marks."""
-
-    start: int
-    end: int
-    open_at: int
-    close_at: int  # index of the closing mark (== end), or end of the paragraph when unclosed
-
-
-def _straight_opens(text: str, i: int) -> bool:
-    """A straight double quote opens when it follows white space, start or an opening bracket/dash."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if before.isspace() or before in "([{\u2014\u2013-:" or i == 0:
-        return not after.isspace()
-    return False
-
-
-def scan_quotes(text: str) -> list[QuoteSpan]:
-    """Quoted spans, curly or straight, including quotes carried over paragraph breaks."""
-    spans: list[QuoteSpan] = []
-    open_at: int | None = None
-    opener = ""
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\n" and open_at is not None:
-            # paragraph break inside a quote: it continues if the next paragraph re-opens it
-            j = i
-            while j < n and text[j] in " \t\r\n":
-                j += 1
-            if j < n and text[j] in (OPEN_CURLY, '"') and (text[j] == opener or opener == OPEN_CURLY and text[j] == '"'):
-                i = j + 1
-                continue
-            # unclosed: close at the paragraph end (broken markup) unless it is long prose
-            if i - open_at <= 1500:
-                spans.append(QuoteSpan(open_at + 1, i, open_at, i))
-            open_at = None
-            i += 1
-            continue
-        if open_at is None:
-            if ch == OPEN_CURLY or (ch == '"' and _straight_opens(text, i)):
-                open_at, opener = i, ch
-        elif (opener == OPEN_CURLY and ch == CLOSE_CURLY) or (opener == '"' and ch == '"'):
-            if i > open_at + 1:
-                spans.append(QuoteSpan(open_at + 1, i, open_at, i))
-            open_at = None
-        elif opener == OPEN_CURLY and ch == OPEN_CURLY:
-            open_at = i  # a stray opener: restart from the newer one
-        i += 1
-    if open_at is not None and n - open_at <= 1500:
-        spans.append(QuoteSpan(open_at + 1, n, open_at, n))
-    # trim white space inside the marks
-    out = []
-    for s in spans:
-        start, end = s.start, s.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append(QuoteSpan(start, end, s.open_at, s.close_at))
-    return out
-
-
-def quote_text(text: str, span: QuoteSpan) -> str:
-    """The verbatim quoted words: paragraph re-opening marks removed, paragraph breaks as one space."""
-    inner = text[span.start : span.end]
-    inner = re.sub(r"\s*\n\s*[\u201c\"]?", " ", inner)
-    return inner.strip()
 
 
 # ------------------------------------------------------------------ attribution
@@ -169,59 +86,6 @@ class Speaker:
 
 _sentence_index = sentence_index
 
-
-def _word_before(text: str, start: int) -> str:
-    m = re.search(r"([\w.'\u2019-]+)\s*$", text[max(0, start - 40) : start])
-    return m.group(1).rstrip(".").lower() if m else ""
-
-
-def _person_cue(text: str, m: Mention) -> bool:
-    """Local evidence that a name is a person's: a title or honorific right before it ("chair Imogen
-    Thackeray", "Dr Owen Metcalfe"), an age right after it ("Maria Georgiou, 44,"), or an apposition
-    naming a role ("Marleen De Wachter, Vandelaar Chemie's chief executive,")."""
-    before = _word_before(text, m.start)
-    if before in HONORIFICS or (before in ROLE_NOUNS and text[m.start - 1 : m.start] == " "):
-        return True
-    after = text[m.end : m.end + 90]
-    if re.match(r",\s+\d{1,3},", after):
-        return True
-    appos = re.match(r",\s+((?:the|a|an)\s+)?([^,.;\u201c\u201d\"]{1,70}?)(?:,|\s+(?:said|told|says|added|wrote)\b)", after)
-    if appos:
-        words = [w.lower() for w in _WORD.findall(appos.group(2))]
-        return any(w in _PERSONAL_NOUNS or (w.endswith("s") and w[:-1] in _PERSONAL_NOUNS) for w in words[-3:])
-    return False
-
-
-def relabel_people(text: str, mentions: Sequence[Mention], roles: Sequence[Role] = ()) -> list[Mention]:
-    """Mentions with the small model's worst label errors for speakers undone, by evidence in the text.
-
-    The small NER model tags unfamiliar names as ORG ("Imogen Thackeray") and small places as PERSON
-    ("Dalvik"). An entity is a person when some mention of it carries a person cue (:func:`_person_cue`)
-    or the article gives it a role; a single-word PERSON entity that is only ever written after a locative
-    preposition or with a possessive ("in Akureyri", "Akureyri's mayor") and never with a person cue is a
-    place. Decided per entity so every mention of it agrees.
-    """
-    person: set[str] = {r.entity for r in roles}
-    place_votes: dict[str, int] = {}
-    plain_votes: dict[str, int] = {}
-    for m in mentions:
-        if m.label in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"} and len(m.text.split()) >= 1 and _person_cue(text, m):
-            if m.label == "PERSON" or len(m.text.split()) >= 2:
-                person.add(m.entity)
-        if m.label == "PERSON" and len(m.entity.split()) == 1:
-            possessive = re.match(r"['\u2019]s\b", text[m.end : m.end + 3]) is not None
-            if _word_before(text, m.start) in LOCATIVE_PREPOSITIONS or possessive or m.text.isupper():
-                place_votes[m.entity] = place_votes.get(m.entity, 0) + 1
-            else:
-                plain_votes[m.entity] = plain_votes.get(m.entity, 0) + 1
-    out = []
-    for m in mentions:
-        if m.entity in person and m.label != "PERSON" and len(m.text.split()) >= 2 and m.text[:1].isupper():
-            m = dataclasses.replace(m, label="PERSON")
-        elif m.label == "PERSON" and m.entity not in person and place_votes.get(m.entity) and not plain_votes.get(m.entity):
-            m = dataclasses.replace(m, label="GPE")
-        out.append(m)
-    return out
 
 
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
