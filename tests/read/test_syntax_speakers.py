@@ -9,7 +9,7 @@ from storyline.read.entities import clean_mentions, gender_hints, resolve_local
 from storyline.read.layout import lines
 from storyline.read.quotes import find_quotes
 from storyline.read.roles import find_roles
-from storyline.read.syntax import load_parser, parse_windows, windows
+from storyline.read.syntax import LOOKBACK_SENTENCES, load_parser, parse_windows, windows
 
 from .helpers import ents, sentences
 
@@ -32,10 +32,12 @@ def speakers(parser, text: str, **labels: str) -> list[str | None]:  # type: ign
 
 
 def test_windows_cover_the_quote_sentences_and_merge() -> None:
-    sents = [(0, 10), (11, 20), (21, 30), (31, 40), (41, 50), (51, 60)]
-    # a quote in sentence 4 takes sentences 1..5; one in sentence 5 overlaps and merges
-    assert windows(sents, [(42, 48)]) == [(11, 60)]
-    assert windows(sents, [(1, 5), (52, 58)]) == [(0, 20), (21, 60)]
+    sents = [(n * 10 + 1, n * 10 + 10) for n in range(10)]
+    back = LOOKBACK_SENTENCES
+    # a quote in sentence 6 takes the sentences back to 6 - back and the one after it
+    assert windows(sents, [(62, 68)]) == [(sents[6 - back][0], sents[7][1])]
+    # two quotes whose ranges touch are parsed as one range; a distant one on its own
+    assert windows(sents, [(2, 5), (12, 15), (92, 95)]) == [(1, 30), (sents[9 - back][0], 100)]
     assert windows([], [(1, 5)]) == []
 
 
