@@ -427,6 +427,10 @@ class Attributor:
         if person_head:
             owners = self.role_heads.get(head) or set()
             near = [m for m in self.mentions if m.end <= start and m.label == "PERSON" and not self._in_quote(m.start)]
+            if not owners:  # "the judge": the one person the article titled so ("Judge Helena Marchbank")
+                titled = {m.entity for m in near if _word_before(self.text, m.start) == head
+                          or m.text.lower().startswith(head + " ")}  # fmt: skip
+                owners = titled if len(titled) == 1 else owners
             for m in reversed(near):
                 if not owners or m.entity in owners:
                     return Speaker(m.entity, start, end, None)
