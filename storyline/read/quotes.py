@@ -230,6 +230,12 @@ class Attributor:
                 for sp in (self.speech_subject_in(s, e), None if subjects else self.sentence_subject_in(s, e)):
                     if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
                         return sp
+                if subjects and all(x.pronoun in PRONOUNS and PRONOUNS[x.pronoun] not in {None, gender} for x in subjects):
+                    # "She was pulled out by Jon Marsh. '...,' he said": the sentence is about someone else, so "he"
+                    # is the other person in it
+                    for m in self._subjects(s, e):
+                        if m.label == "PERSON" and self._gender_fits(m.entity, gender):
+                            return Speaker(m.entity, m.start, m.end, None)
         idx = _sentence_index(self.sentences, offset)
         for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
             for find in (self.speech_subject, self.sentence_subject):
@@ -296,6 +302,11 @@ class Attributor:
                 m = self._mention_at(c.start)
                 if m and m.label in {"ORG", "GPE", "NORP"}:
                     return Speaker(m.entity, m.start, m.end, None)
+            names = [c for c in subj.compounds if c.tag in {"NNP", "NNPS"}]
+            if names:  # the organisation's name the model did not tag
+                named = self.name_before(subj.phrase.start, names[-1].end)
+                if named and named.key:
+                    return named
         if word in _PERSONAL_NOUNS or word in ORG_NOUNS:
             return self._nominal(subj.phrase.start, head.end)
         return None
@@ -419,7 +430,7 @@ class Attributor:
                 for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
                     for subj in subjects:
                         m = self._mention_at(subj.head.start)
-                        if m and m.label == "ORG" and m.text[:1].isupper() and not self._in_quote(m.start):
+                        if m and m.label == "ORG" and subj.head.tag in {"NNP", "NNPS"} and not self._in_quote(m.start):
                             return Speaker(m.entity, start, end, None)
             ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
             return Speaker(ant.entity, start, end, None) if ant else None

@@ -96,3 +96,13 @@ def test_person_in_apposition_to_a_role_whatever_the_model_typed(parser) -> None
         "\u201cWe understand how hard this is for our people and their families,\u201d she said."
     )
     assert speakers(parser, text, Halvard_Glass="ORG", Alis_Prenn="ORG") == ["Alis Prenn"]
+
+
+@pytest.mark.models
+def test_he_after_a_sentence_about_her_is_the_other_person_in_it(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tom Rusk, 57, died when his van was swept away.\n\n"
+        "A woman in her seventies was stranded in her car. She was pulled out by Jon Marsh, a firefighter.\n\n"
+        "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
+    )
+    assert speakers(parser, text, Tom_Rusk="PERSON", Jon_Marsh="PERSON") == ["Jon Marsh"]
