@@ -1,8 +1,8 @@
 """The reading stage: every article read into a :class:`~storyline.records.Reading`.
 
 ``ReadStage(settings)`` loads spaCy in :meth:`warm_up` (NER + sentence splitter only, see
-:mod:`storyline.read.nlp`), runs it over the batch with ``nlp.pipe`` and hands each article's
-sentences and entity spans to the pure-Python readers. Store-wide entity resolution is not a
+:mod:`storyline.read.nlp`, and the parser that quote speakers are read from, see :mod:`storyline.read.syntax`),
+runs it over the batch with ``nlp.pipe`` and hands each article's sentences and entity spans to the readers. Store-wide entity resolution is not a
 stage: it needs every reading, so the runner calls :func:`storyline.read.entities.resolve_entities`
 after saving a run's readings.
 """
