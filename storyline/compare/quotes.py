@@ -268,9 +268,10 @@ def _is_person(ents: EntityIndex, key: str) -> bool:
     return len(_name_tokens(ents, key)) >= 2 and all(w[:1].isupper() for w in words)
 
 
-# independent origins that must name the usual speaker before another outlet's speaker is a dispute (newsdesk:
-# one-against-one attributions were reader slips in 7 of 7 cases)
-SPEAKER_ORIGINS = 2
+# independent origins that must name the usual speaker before another outlet's speaker is a dispute: one, now that
+# speakers come from the parse (newsdesk: one-against-one attributions were reader slips in 7 of 7 cases with the
+# pattern-only reader; with the parse they add no false one and the 5 true ones stay)
+SPEAKER_ORIGINS = 1
 
 # a quote of fewer than four words joins the same speaker's longer quote holding it word for word from this length
 SHORT_RUN = 3  # shorter runs ("maybe", "textbook") only join at an edge; fitted on newsdesk
