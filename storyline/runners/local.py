@@ -520,11 +520,12 @@ class LocalRunner:
         else:
             todo = self.live_stories(story_ids)
         embedder = self.sentence_embedder() if todo else None
+        tools = self.analysis_tools() if todo else {}
         for n, story_id in enumerate(todo):
             if report is not None:
                 report.stage("briefs", n, len(todo))
             try:
-                analyse_and_store(self.store, story_id, embedder)
+                analyse_and_store(self.store, story_id, embedder, **tools)
             except Exception as exc:  # noqa: BLE001 - one story's brief must not stop every later run
                 if story_ids is None:
                     raise
@@ -540,6 +541,14 @@ class LocalRunner:
         if report is not None:
             report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
         return len(todo)
+
+    def analysis_tools(self) -> dict[str, object]:
+        """The comparison's parser and gazetteer, kept for the runner's life (each loads on first use)."""
+        if getattr(self, "_analysis_tools", None) is None:
+            from ..compare import analysis_tools
+
+            self._analysis_tools = analysis_tools()
+        return self._analysis_tools
 
     def sentence_embedder(self) -> object:
         """The embedder briefs align sentences with, behind a cache kept for the runner's life."""
