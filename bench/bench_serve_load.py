@@ -205,11 +205,16 @@ def run(articles: int = 300, readers_n: int = 50, seed_articles: int = 20, max_s
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, STORYLINE_API_TOKEN=TOKEN)
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--create", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "serve.log", "w"),  # noqa: SIM115
     )  # fmt: skip
     try:
-        wait_until(lambda: _up(base), 60, "the server")
+        try:
+            wait_until(lambda: _up(base) or server.poll() is not None, 60, "the server")
+            if server.poll() is not None:
+                raise RuntimeError("the server exited")
+        except (TimeoutError, RuntimeError) as exc:
+            raise SystemExit(f"{exc}: {(folder / 'serve.log').read_text()[-2000:]}") from exc
         post(base, records(seed_articles))
         wait_until(lambda: done(db), max_seconds, "processing the seed articles")
         story_ids = [s["id"] for s in httpx.get(f"{base}/api/v1/stories?limit=50").json()["items"]]

@@ -15,7 +15,9 @@ removed (the articles stay stored and unprocessed; the next ``process`` job or `
 retries them), so a bad job cannot keep the worker busy forever. Models are loaded once per worker.
 
 ``storyline serve`` starts one :class:`WorkerProcess` (``python -m storyline.worker``) next to the
-server and stops it on shutdown; it restarts the worker if it dies. Run one worker per database.
+server and stops it on shutdown; it restarts the worker if it dies. One pipeline run per database at a time:
+the worker holds the store's pipeline lock while it runs a job (:mod:`storyline.store.pipeline_lock`); while
+another process holds it (``storyline process``, a second worker) the jobs wait in the queue.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import asdict
 from typing import Any
 
 from .config import Settings
+from .errors import PipelineBusy
 from .store import Job, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ class Worker:
         self.parent_pid = parent_pid
         self.stop = threading.Event()
         self.jobs_done = 0
+        self._busy_since: float | None = None  # when the pipeline lock was first found held by another process
 
     # models, loaded on first use and kept for the worker's life
     def embedder(self) -> Any:
@@ -91,7 +96,21 @@ class Worker:
         return self.parent_pid is None or os.getppid() == self.parent_pid
 
     def step(self, store: Store, *, startup: bool = False) -> bool:
-        """Run what is queued now; returns whether there was anything."""
+        """Run what is queued now; returns whether there was anything. While another process runs the pipeline
+        on the database (``storyline process``), the jobs stay queued and are run once it has finished."""
+        if not startup and not store.jobs(limit=1):
+            return False
+        try:
+            with store.pipeline_lock():
+                self._busy_since = None
+                return self._step(store, startup=startup)
+        except PipelineBusy as busy:
+            if self._busy_since is None:
+                self._busy_since = time.monotonic()
+                log.info("worker: waiting: %s", busy.message)
+            return False
+
+    def _step(self, store: Store, *, startup: bool) -> bool:
         jobs = store.jobs()
         if not jobs and not startup:
             return False
