@@ -249,11 +249,32 @@ def run_worker(settings: Settings, *, poll: float = POLL_SECONDS, once: bool = F
         log.warning("could not lower the worker's priority")
     worker = Worker(settings, poll=poll, parent_pid=parent_pid)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
+    finished = threading.Event()
+    threading.Thread(target=_watchdog, args=(worker, finished), name="storyline-worker-watchdog", daemon=True).start()
     try:
         worker.run(once=once)
     except KeyboardInterrupt:
         pass
+    finally:
+        finished.set()
     return worker.jobs_done
+
+
+def _watchdog(worker: Worker, finished: threading.Event) -> None:
+    """Stop the worker when told to (SIGTERM) or when the server that started it is gone, even in the middle of a
+    pipeline run: a run checks for neither, and a server can end without stopping its worker (uvicorn re-raises
+    SIGTERM after its shutdown, which ends the server before its cleanup runs). After :data:`STOP_GRACE` seconds
+    the process exits at once; every batch is committed whole, so the next run picks up the rest."""
+    while not finished.wait(worker.poll):
+        if not worker._parent_alive():
+            worker.stop.set()
+        if worker.stop.is_set():
+            if not finished.wait(STOP_GRACE):
+                log.warning("worker: still busy %.0f s after it was told to stop or its server ended: exiting; "
+                            "the next run picks up what this one left", STOP_GRACE)  # fmt: skip
+                logging.shutdown()
+                os._exit(0)
+            return
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a process
