@@ -494,7 +494,7 @@ def edit(
 
     settings = _settings(db, config)
     change = ArticleEdit.parse(published=published, outlet=outlet, title=title)
-    with _open(settings) as store:
+    with _open(settings) as store, store.pipeline_lock():  # re-reads and re-places it: one run per database
         updated = edit_article(store, article, change)
         report = reprocess_article(store, settings, updated.id)
     _console().print(f"{updated.id}: {report.text()}", markup=False)
