@@ -122,3 +122,15 @@ def test_the_worker_leaves_jobs_queued_while_another_process_runs(store: Store, 
         assert store.jobs() == [] and worker.jobs_done == 1
     finally:
         other.close()
+
+
+def test_storyline_process_refuses_with_a_clear_error_and_exit_4(store: Store, store_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    with store.pipeline_lock():
+        result = CliRunner().invoke(app, ["process", "--db", store_url], env={"COLUMNS": "400"})
+    assert result.exit_code == EXIT_STORE, result.output
+    assert "another storyline process is running the pipeline on this database" in result.output
+    assert "storyline process" in result.output  # the hint: what to do
