@@ -13,6 +13,7 @@ To add a floor: append a :class:`Row` to ``ROWS`` (keep rows grouped by area).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -259,6 +260,25 @@ ROWS += [
     # Measured 11 of 11 kill points recovered on SQLite and on PostgreSQL (n=100): anything less is a defect.
     Row("faults.recovered_share", 1.0, lambda: _faults()["recovered_share"]),
     Row("faults.failures", 0, lambda: _faults()["failures"], higher_is_better=False),
+]
+
+
+# -- backup (bench/bench_roundtrip.py): newsdesk's first 20 reports with a story merge, an entity rename and an
+# article edit; export -> import into a fresh database (SQLite, and PostgreSQL when configured) -> export
+
+
+@_cached
+def _roundtrip() -> dict[str, Any]:
+    from .bench_roundtrip import run
+
+    return run(20, ("sqlite", "postgres"), os.environ.get("STORYLINE_TEST_PG_URL"))
+
+
+ROWS += [
+    # Measured: every section (articles, stories, overrides, copies, assignments, readings, entities, story
+    # documents) the same after the round trip, on both backends: any difference is a defect.
+    Row("backup.roundtrip_sections_different", 0, lambda: float(_roundtrip()["sections_different"]),
+        higher_is_better=False),
 ]
 
 
