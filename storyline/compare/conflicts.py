@@ -57,6 +57,8 @@ def sentence_conflicts(
         if rows:
             out.append(make_conflict(ctx, story, fact_id, "location", f"location: {subject}", rows, _places_agree))
 
+    if ctx.settings.word_diff_figures == "off":
+        return out
     # how many: amounts counting the same thing, and figures a word-level diff lines up
     found: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
     for a, b in pairs:
@@ -67,7 +69,7 @@ def sentence_conflicts(
         for row in dict.fromkeys(rows):
             per_article[row[0].article_id].append(row)
         conflict = figure_conflict(ctx, story, fact_id, key, per_article, arts)
-        if conflict:
+        if conflict and (conflict.update or ctx.settings.word_diff_figures == "all"):
             out.append(conflict)
     return out
 
