@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..lang.titles import IRREGULAR_PAST_VERBS, PAST_ADVERBS, TITLE_ADVERBS
 from ..records import Mention, Role
 
 ROLE_NOUNS = frozenset(
@@ -38,7 +39,8 @@ ROLE_NOUNS = frozenset(
     treasurer clerk registrar speaker whip marshal chief-of-staff staffer worker employee engineer architect author
     writer novelist poet director-general secretary-general undersecretary envoy-designate administrator
     superintendent sheriff warden fund-manager master justice magistrate harbourmaster harbormaster firefighter
-    inspector-general surgeon-general attorney-general solicitor-general""".split()
+    inspector-general surgeon-general attorney-general solicitor-general volunteer organiser organizer
+    investigator expert specialist barrister solicitor mp mep""".split()
 )
 MODIFIERS = frozenset(
     """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming
@@ -57,6 +59,10 @@ _VERBISH = frozenset(
     and or but not also did does do can could should may might must""".split()
 )
 _TOKEN = re.compile(r"\S+")
+# Lower-case nouns a role noun may take in front of it ("fisheries minister", "chief operating officer",
+# "area flood risk manager"): at most this many.
+MAX_COMPOUND_WORDS = 3  # newsdesk's longest compound title ("area flood risk manager") has three
+_COMPOUND = re.compile(r"[a-z][a-z-]*(?:['\u2019]s)?")
 _AGE = re.compile(r"^\d+-year-old\s+")
 
 
@@ -96,6 +102,14 @@ def _tokens_before(text: str, start: int, floor: int) -> list[tuple[int, int, st
     return out
 
 
+def _compound_noun(word: str) -> bool:
+    """A lower-case word that can be a noun compounded onto a title (no function words, verbs or adverbs)."""
+    w = _clean_word(word)
+    if not _COMPOUND.fullmatch(word) or w in _CAP_STOP | _VERBISH | TITLE_ADVERBS | IRREGULAR_PAST_VERBS:
+        return False
+    return not w.endswith(("ly", "ed")) or w in MODIFIERS
+
+
 def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | None:
     """Span of a title right before a person's name ("Russian Foreign Minister" / "the head of X")."""
     toks = _tokens_before(text, mention.start, floor)
@@ -103,10 +117,19 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
         return None
     # (a) a run of title words ending at the name: role nouns, capitalised words, modifiers, "of"
     run: list[tuple[int, int, str]] = []
+    compounds = 0
     for s, e, w in toks:
         cw = _clean_word(w)
         if _is_role_word(w) or cw in MODIFIERS or cw in {"of", "for"} and run:
             run.append((s, e, w))
+        elif _compound_noun(w) and compounds < MAX_COMPOUND_WORDS and run and run[-1][2][:1].islower() and any(
+            _is_role_word(x) for _, _, x in run
+        ):
+            # a noun compounded onto a lower-case role noun: "fisheries minister", "chief operating officer"
+            compounds += 1
+            run.append((s, e, w))
+            if re.search(r"['\u2019]s$", w):
+                break  # "the ferry's first officer": a possessive opens the phrase
         elif w[0].isupper() and cw not in _CAP_STOP:
             run.append((s, e, w))
         elif re.search(r"['\u2019]s$", w) and w[0].isupper():
@@ -151,10 +174,31 @@ _APPOS_AFTER = re.compile(
 _WHO_IS = re.compile(
     r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
 )
+# A title set before the name as an apposition: "The envoy, Kirill Dmitriev", "Valdane's chief engineer,
+# Dr Owen Metcalfe", "is led by the fisheries minister, Gunnlaugur Hafsteinsson"; the determiner opens a clause
+# or follows a function word (a possessive name stays in the title, an article does not).
 _APPOS_BEFORE = re.compile(
-    r"(?:^|[.;:]\s+|\n)(?P<det>The|the|A|a|His|Her|Their|Its)\s+(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
+    r"(?:^|[.;:,]\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
+    r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=[A-Z][\w-]*['\u2019]s\s))"
+    r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
-_CUT = re.compile(r"\s+(?:with|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
+# "Niamh Dromey, 44, a TD for Cork, worked as an economist at ...": a title given by the predicate
+_WORKED_AS = re.compile(
+    r"(?:\s*,\s*[^,;.\u201c\u201d\"]{1,60}){0,2}\s*,?\s+(?:has\s+|had\s+|previously\s+|once\s+)?"
+    r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
+    r"(?=,|;|\.\s|\.$|\s*\n|$)"
+)
+_SUBJECT_LIST_VERB = re.compile(r"\s+(?:were|are|have|had)\s.*$", re.S)
+_VERB_CUT = re.compile(r"\s+(?:is|was|were|are|has|have|had|will|would|said|says)\s.*$", re.S)
+_CUT = re.compile(r"\s+(?:with(?!\s+(?:the\s+)?[A-Z])|before|until|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
+
+
+def _appos_before(clause: str) -> re.Match[str] | None:
+    """The nearest title apposed before a name whose words hold no verb ("said the minister, X")."""
+    found = _APPOS_BEFORE.search(clause)
+    while found and any(_clean_word(w) in _VERBISH for w in found.group("title").split()):
+        found = _APPOS_BEFORE.search(clause, found.start() + 1)
+    return found
 
 
 def _split_coordinated(title: str) -> list[tuple[str, int]]:
@@ -166,7 +210,7 @@ def _split_coordinated(title: str) -> list[tuple[str, int]]:
     return [(title, 0)]
 
 
-def _add(out: list[Role], text: str, entity: str, start: int, end: int) -> None:
+def _add(out: list[Role], text: str, entity: str, start: int, end: int, past: bool = False) -> None:
     raw = text[start:end]
     lead = re.match(r"(?:the|a|an|The|A|An)\s+", raw)
     if lead:
@@ -174,11 +218,16 @@ def _add(out: list[Role], text: str, entity: str, start: int, end: int) -> None:
     age = _AGE.match(text[start:end])
     if age:
         start += age.end()
+    adverb = re.match(r"([A-Za-z]+)\s+(?:(?:the|a|an)\s+)?", text[start:end])
+    if adverb and adverb.group(1).lower() in TITLE_ADVERBS:  # "currently Minister of State", "formerly the ..."
+        past = past or adverb.group(1).lower() in PAST_ADVERBS
+        start += adverb.end()
     title = text[start:end].rstrip(" ,.;")
     end = start + len(title)
     title, former = _former(title)
     if former:
         start = end - len(title)
+    former = former or past
     if not title or len(title.split()) > 14 or not re.search(r"[A-Za-z]", title):
         return
     out.append(Role(entity=entity, title=title, start=start, end=end, former=former))
@@ -197,9 +246,13 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         if pre:
             _add(out, text, m.entity, *pre)
         after = _APPOS_AFTER.match(text, m.end)
+        if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
+            after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
         if after:
-            title = after.group("title")
-            title = _CUT.sub("", title)
+            title = _CUT.sub("", after.group("title"))
+            if " and " in title and _SUBJECT_LIST_VERB.search(title):
+                title = ""  # "X, the first officer and the officer of the watch were released": a list of people
+            title = _VERB_CUT.sub("", title)
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
             # "the ...", or a role among the first words: "president of X", "Brennard's safety
             # director", "purchasing manager at Y" (not "Dmitriev, Putin and Trump")
@@ -216,8 +269,14 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         governed = re.search(r"\b(?:of|to|for|with|by)\s+$", text[max(0, m.start - 6) : m.start])
         if who and not governed and _has_role(who.group("title")):
             title = _CUT.sub("", who.group("title"))
-            _add(out, text, m.entity, who.start("title"), who.start("title") + len(title))
-        before = _APPOS_BEFORE.search(text[max(floor - 2, 0) : m.start])
+            past = re.match(r"\s*,?\s*who\s+(?:worked|served)\b", who.group()) is not None
+            _add(out, text, m.entity, who.start("title"), who.start("title") + len(title), past=past)
+        worked = None if who else _WORKED_AS.match(text, tail)
+        if worked and not governed and _has_role(worked.group("title")):
+            title = _CUT.sub("", worked.group("title"))
+            start = worked.start("title")
+            _add(out, text, m.entity, start, start + len(title), past=worked.group("verb") in {"worked", "served"})
+        before = _appos_before(text[max(floor - 2, 0) : m.start])
         if before and _has_role(before.group("title")) and len(before.group("title").split()) <= 8:
             base = max(floor - 2, 0) + before.start("title")
             _add(out, text, m.entity, base, base + len(before.group("title")))
