@@ -5,7 +5,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..lang.titles import INFORMAL_HEADS, PARAPHRASE_MODIFIERS, TITLE_ABBREVIATIONS, TITLE_ADVERBS
+from ..lang.titles import (
+    INFORMAL_HEADS,
+    IRREGULAR_DEMONYMS,
+    PARAPHRASE_MODIFIERS,
+    TITLE_ABBREVIATIONS,
+    TITLE_ADVERBS,
+)
 from ..read.roles import MODIFIERS, ROLE_NOUNS
 from ..records import Article, Conflict, Fact, Reading, Role, Story, content_id
 from .conflicts import make_conflict
@@ -39,6 +45,7 @@ class _Title:
     ranks: frozenset[str]
     former: bool
     informal: bool = False  # "boss", "health chief", "top diplomat": a standing, not a post
+    words: frozenset[str] = frozenset()  # stems of every word but the head, whatever its case
 
 
 def _stem(word: str) -> str:
@@ -60,7 +67,8 @@ def _runs(words: Sequence[str]) -> list[str]:
     for w in words:
         if _is_name_word(w):
             low = w.lower()
-            run.append(_US.get(low, low[:-2] if low.endswith("'s") else low))
+            low = low[:-2] if low.endswith("'s") else low
+            run.append(_US.get(low, IRREGULAR_DEMONYMS.get(low, low)))
         elif w.lower() in {"of", "for", "and"} and run:
             continue
         else:
@@ -94,7 +102,16 @@ def _parse_title(role: Role) -> _Title | None:
     if len(parts) > 1:
         employer.update(_runs(_words(parts[1])))
     former = role.former or "former" in ranks or text.lower().startswith("ex-")
-    return _Title(head, modifiers, frozenset(employer), ranks - {"former"}, former, informal)
+    rest = [w.lower() for w in pre[:-1]] + ([w.lower() for w in _words(parts[1])] if len(parts) > 1 else [])
+    words = frozenset(_stem(IRREGULAR_DEMONYMS.get(w, w)) for w in (x[:-2] if x.endswith("'s") else x for x in rest))
+    # "co-founder" / "founder": a founder either way
+    return _Title(head, modifiers, frozenset(employer), ranks - {"former", "co"}, former, informal, words)
+
+
+def _explained(employer: frozenset[str], other: _Title) -> bool:
+    """Every word of these employer names appears somewhere in the other title ("Energy Transition Minister" /
+    "Morocco's energy transition minister"): Title Case made title words look like names."""
+    return all(_stem(w) in other.words for name in employer for w in name.split())
 
 
 def _same_employer(a: str, b: str) -> bool:
@@ -114,8 +131,9 @@ def _titles_agree(a: _Title, b: _Title) -> bool:
     if a.ranks != b.ranks:
         return False
     if a.employer and b.employer and not any(_same_employer(x, y) for x in a.employer for y in b.employer):
-        return False
-    if a.modifiers and b.modifiers and not (a.modifiers <= b.modifiers or b.modifiers <= a.modifiers):
+        if not (_explained(a.employer, b) or _explained(b.employer, a)):
+            return False
+    if a.modifiers and b.modifiers and not (a.modifiers <= b.words or b.modifiers <= a.words):
         return False
     return True
 
@@ -141,6 +159,7 @@ def _merge_titles(titles: Sequence[_Title]) -> _Title:
         frozenset().union(*(t.ranks for t in titles)),
         any(t.former for t in titles),
         all(t.informal for t in titles),
+        frozenset().union(*(t.words for t in titles)),
     )
 
 
@@ -199,7 +218,9 @@ def title_conflicts(
                 cites.append(ctx.cite(aid, s, e))
                 if parsed.head in involved.get(aid, ()):
                     sent = _Sentence(aid, s, e, arts[aid].text[s:e], [], set(), [], [], [], [])
-                    label = ("former " if role.former and "former" not in role.title.lower() else "") + role.title
+                    # "the ship's captain": the possessive points back to the employer; the post is the value
+                    shown = re.sub(r"^[a-z][\w-]*['’]s\s+", "", role.title)
+                    label = ("former " if role.former and "former" not in role.title.lower() else "") + shown
                     rows.append((sent, " ".join(label.lower().split()), label, role.start, role.end))
         found = [make_conflict(ctx, story, fact_id, "title", f"title of {name}", rows)] if involved else []
         conflicts.extend(found)

@@ -29,3 +29,27 @@ IRREGULAR_PAST_VERBS = frozenset(
     """found made met saw told took gave chose beat hit left led sent put set let became won lost paid kept held
     brought thought sought fought bought caught taught heard felt read ran""".split()
 )
+
+# Nouns for an organisation: a name in apposition to one ("Brackloon Homes, a modular housing manufacturer") or
+# right after one ("Perth firm Brolga Space", "engineering group Atlas Réseaux") names an organisation.
+ORGANISATION_NOUNS = frozenset(
+    """company firm group subsidiary manufacturer maker retailer stockist chain bank insurer lender carrier
+    operator airline developer consultancy agency union club side team campaign party charity service brand
+    start-up startup broker stockbroker publisher newspaper broadcaster network producer supplier distributor
+    conglomerate corporation business outfit association federation council authority ministry department
+    regulator watchdog institute university school hospital museum gallery venue pub restaurant hotel""".split()
+)
+
+# Letters after a name that make it a company's ("Vandelaar Chemie NV", "Brackenridge Logistics plc").
+CORPORATE_SUFFIXES = frozenset("plc ltd limited inc llc llp nv bv ag sa gmbh corp co oy ab asa spa srl pty".split())
+
+# Nationality adjectives whose country name does not share its first five letters ("French" / "France"):
+# a title's employer may be written either way ("French Culture Minister" / "France's culture minister").
+IRREGULAR_DEMONYMS = {
+    "french": "france", "dutch": "netherlands", "irish": "ireland", "spanish": "spain", "welsh": "wales",
+    "scottish": "scotland", "scots": "scotland", "danish": "denmark", "swiss": "switzerland", "greek": "greece",
+    "british": "britain", "uk": "britain", "turkish": "turkey", "polish": "poland", "swedish": "sweden",
+    "finnish": "finland", "norwegian": "norway", "chinese": "china", "japanese": "japan", "thai": "thailand",
+    "filipino": "philippines", "czech": "czechia", "peruvian": "peru", "cypriot": "cyprus", "maltese": "malta",
+    "lebanese": "lebanon", "vietnamese": "vietnam", "portuguese": "portugal", "flemish": "flanders",
+}  # fmt: skip

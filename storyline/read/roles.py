@@ -40,7 +40,8 @@ ROLE_NOUNS = frozenset(
     writer novelist poet director-general secretary-general undersecretary envoy-designate administrator
     superintendent sheriff warden fund-manager master justice magistrate harbourmaster harbormaster firefighter
     inspector-general surgeon-general attorney-general solicitor-general volunteer organiser organizer
-    investigator expert specialist barrister solicitor mp mep""".split()
+    investigator expert specialist barrister solicitor mp mep constable councillor cllr skipper goalkeeper keeper
+    hairdresser taoiseach""".split()
 )
 MODIFIERS = frozenset(
     """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming
@@ -188,6 +189,11 @@ _WORKED_AS = re.compile(
     r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
     r"(?=,|;|\.\s|\.$|\s*\n|$)"
 )
+# the employer given after a name that a title went before: ", of Interpol's works of art unit,"
+_EMPLOYER_AFTER = re.compile(
+    r",?\s+(?P<emp>(?:of|from|with)\s+(?:the\s+)?[A-Z][^,;.\u201c\u201d\"]{1,80}?)"
+    r"(?=,|;|\.\s|\.$|\s*\n|\s+(?:who|which|said|says|told|warned|added|has|had|is|was)\b)"
+)
 _SUBJECT_LIST_VERB = re.compile(r"\s+(?:were|are|have|had)\s.*$", re.S)
 _VERB_CUT = re.compile(r"\s+(?:is|was|were|are|has|have|had|will|would|said|says)\s.*$", re.S)
 _CUT = re.compile(r"\s+(?:with(?!\s+(?:the\s+)?[A-Z])|before|until|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
@@ -210,7 +216,11 @@ def _split_coordinated(title: str) -> list[tuple[str, int]]:
     return [(title, 0)]
 
 
-def _add(out: list[Role], text: str, entity: str, start: int, end: int, past: bool = False) -> None:
+def _add(
+    out: list[Role], text: str, entity: str, start: int, end: int, past: bool = False,
+    employer: str = "", employer_end: int = 0,
+) -> None:
+    """One role from ``text[start:end]``; ``employer`` ("of X", ending at ``employer_end``) is joined to it."""
     raw = text[start:end]
     lead = re.match(r"(?:the|a|an|The|A|An)\s+", raw)
     if lead:
@@ -230,6 +240,8 @@ def _add(out: list[Role], text: str, entity: str, start: int, end: int, past: bo
     former = former or past
     if not title or len(title.split()) > 14 or not re.search(r"[A-Za-z]", title):
         return
+    if employer:
+        title, end = f"{title} {employer}", max(end, employer_end)
     out.append(Role(entity=entity, title=title, start=start, end=end, former=former))
 
 
@@ -244,7 +256,11 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         floor = max(floor, text.rfind("\n", 0, m.start) + 1)
         pre = premodifier(text, m, floor)
         if pre:
-            _add(out, text, m.entity, *pre)
+            emp = _EMPLOYER_AFTER.match(text, m.end)
+            if emp:  # "Art crime expert Pieter van Aalst, of Interpol's works of art unit, warned"
+                _add(out, text, m.entity, *pre, employer=emp.group("emp"), employer_end=emp.end("emp"))
+            else:
+                _add(out, text, m.entity, *pre)
         after = _APPOS_AFTER.match(text, m.end)
         if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
             after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
