@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..lang.titles import (
+    EXTRA_RANKS,
+    FORMS_OF_ADDRESS,
     INFORMAL_HEADS,
     IRREGULAR_DEMONYMS,
     PARAPHRASE_MODIFIERS,
@@ -25,7 +27,7 @@ from .text import _ARTICLES, _RANKS, _US, _norm_name, _words
 
 _HEAD_SYNONYMS = {
     "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "organizer": "organiser",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "organizer": "organiser", "skipper": "captain",
 }  # fmt: skip
 _TITLE_WORDS = ROLE_NOUNS | MODIFIERS
 # a title's head noun is split from its complement at these prepositions ("nurse from Paisley")
@@ -90,11 +92,11 @@ def _parse_title(role: Role) -> _Title | None:
     head = pre[-1].lower()
     head = head[:-2] if head.endswith("'s") else head
     head = _HEAD_SYNONYMS.get(head, head)
-    if head in _RANKS:
-        return None  # "Deputy" before a name is a form of address, not a post
+    if len(pre) == 1 and len(parts) == 1 and (head in _RANKS or head in FORMS_OF_ADDRESS):
+        return None  # "Deputy" or "Cllr" alone before a name is a form of address, not a post
     mods = [w for w in pre[:-1] if w.lower() not in _ARTICLES]
-    ranks = frozenset(w.lower() for w in mods if w.lower() in _RANKS)
-    lower = [w.lower() for w in mods if not _is_name_word(w) and w.lower() not in _RANKS]
+    ranks = frozenset(w.lower() for w in mods if w.lower() in _RANKS | EXTRA_RANKS)
+    lower = [w.lower() for w in mods if not _is_name_word(w) and w.lower() not in _RANKS | EXTRA_RANKS]
     informal = head in INFORMAL_HEADS or bool(set(lower) & PARAPHRASE_MODIFIERS) or (head == "head" and len(parts) == 1)
     # a lower-case possessive ("the company's", "the region's") points back to an employer named elsewhere
     modifiers = frozenset(_stem(w) for w in lower if not w.endswith("'s") and w not in PARAPHRASE_MODIFIERS)

@@ -53,3 +53,10 @@ IRREGULAR_DEMONYMS = {
     "filipino": "philippines", "czech": "czechia", "peruvian": "peru", "cypriot": "cyprus", "maltese": "malta",
     "lebanese": "lebanon", "vietnamese": "vietnam", "portuguese": "portugal", "flemish": "flanders",
 }  # fmt: skip
+
+# Words written before a name as a form of address rather than as the post ("Cllr Janet Ormerod", "Professor
+# Ana Lind", "Deputy Fintan Carbery" of an Irish TD): alone, they say nothing about the job.
+FORMS_OF_ADDRESS = frozenset("cllr councillor professor prof rev reverend deputy".split())
+
+# Rank words that make a different, lower post of the same title ("associate medical officer", "deputy chief").
+EXTRA_RANKS = frozenset({"associate"})

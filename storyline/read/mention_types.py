@@ -67,6 +67,8 @@ _BRACKET_GLOSS = re.compile(r"\(\s*(?:formerly|previously|now|aka|or|also)?\s*$"
 _AFTER_BRACKET_NOUN = re.compile(r"^\s*\)\s+(?!(?:is|was|are|were|has|had|have|will|said|says|and|or|but)\b)[a-z][a-z-]+\b")
 # a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Stockton")
 _PLACE_PREP = r"\b(?:in|near|to|from|between|of|at|across|outside|around|into|via)\s+(?:the\s+)?"
+# earlier items of a list the preposition governs: "in Carlisle, Lancaster and Preston"
+_LIST_BEFORE = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*(?:,\s+|\s+and\s+))*"
 _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Sir|Dame|Prof|Professor|Cllr)\.?\s+$")
 _AGE_AFTER = re.compile(r"^\s*,\s*\d{1,3}\s*,")
 _SUFFIX_AFTER = re.compile(r"^,?\s+(" + "|".join(sorted(CORPORATE_SUFFIXES)) + r")\.?\b", re.I)
@@ -185,7 +187,7 @@ def _judge(
             is_place is not None
             and is_place(key)
             and not _person_evidence(text, surface)
-            and (not lone or re.search(rf"{_PLACE_PREP}{re.escape(surface)}\b", text))
+            and (not lone or re.search(rf"{_PLACE_PREP}{_LIST_BEFORE}{re.escape(surface)}\b", text))
         ):
             return "GPE", "a known place name the article never uses as a person's (no speech verb, honorific or age)"
         if lone and _BRACKET_GLOSS.search(before) and _AFTER_BRACKET_NOUN.match(after):

@@ -292,7 +292,9 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             title = _CUT.sub("", worked.group("title"))
             start = worked.start("title")
             _add(out, text, m.entity, start, start + len(title), past=worked.group("verb") in {"worked", "served"})
-        before = _appos_before(text[max(floor - 2, 0) : m.start])
+        # "The council's leader, Cllr Janet Ormerod": the apposition ends where a title before the name begins
+        name_start = pre[0] if pre else m.start
+        before = _appos_before(text[max(floor - 2, 0) : name_start])
         if before and _has_role(before.group("title")) and len(before.group("title").split()) <= 8:
             base = max(floor - 2, 0) + before.start("title")
             _add(out, text, m.entity, base, base + len(before.group("title")))
