@@ -27,7 +27,8 @@ PAST_ADVERBS = frozenset("previously formerly once".split())
 # which a reader without a tagger would otherwise take for a noun compounded onto the title.
 IRREGULAR_PAST_VERBS = frozenset(
     """found made met saw told took gave chose beat hit left led sent put set let became won lost paid kept held
-    brought thought sought fought bought caught taught heard felt read ran""".split()
+    brought thought sought fought bought caught taught heard felt read ran spoke wrote went came began stood sat rang
+    drove flew grew knew threw""".split()
 )
 
 # Nouns for an organisation: a name in apposition to one ("Brackloon Homes, a modular housing manufacturer") or

@@ -103,6 +103,12 @@ def _tokens_before(text: str, start: int, floor: int) -> list[tuple[int, int, st
     return out
 
 
+def _is_verb(word: str) -> bool:
+    """A word that reads as a finite verb opening a predicate ("spoke", "said", "warned")."""
+    w = _clean_word(word)
+    return w in _VERBISH or w in IRREGULAR_PAST_VERBS or (w.endswith("ed") and w not in MODIFIERS and word.islower())
+
+
 def _compound_noun(word: str) -> bool:
     """A lower-case word that can be a noun compounded onto a title (no function words, verbs or adverbs)."""
     w = _clean_word(word)
@@ -264,6 +270,8 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         after = _APPOS_AFTER.match(text, m.end)
         if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
             after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
+        if after and _is_verb(after.group("title").split()[0]):
+            after = None  # "Cllr X, spoke to reporters at ...": a predicate, not an apposition
         if after:
             title = _CUT.sub("", after.group("title"))
             if " and " in title and _SUBJECT_LIST_VERB.search(title):

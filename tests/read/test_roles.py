@@ -108,3 +108,8 @@ def test_an_employer_after_the_name_joins_the_title_before_it() -> None:
     assert roles(text, "Ana Lind") == [("Ana Lind", "Art crime expert of the Tolby Recovery Unit", False)]
     text = "Volunteer with Tolby Rescue Team Ana Lind, a firefighter with the Harbor Fire Service, waded in."
     assert ("Ana Lind", "firefighter with the Harbor Fire Service", False) in roles(text, "Ana Lind")
+
+
+def test_a_predicate_after_a_name_is_not_an_apposition() -> None:
+    text = "The council's leader, Cllr Ana Lind, spoke to reporters at the rest centre this morning."
+    assert not any(t.startswith("spoke") for _, t, _ in roles(text, "Cllr Ana Lind"))
