@@ -64,6 +64,7 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:\d[\w.-]*\s+)?$", re.I)
 _LABEL = re.compile(r"^\s*:")
 # "his X (formerly Twitter) account": a name glossing another inside brackets, a noun after the bracket
 _BRACKET_GLOSS = re.compile(r"\(\s*(?:formerly|previously|now|aka|or|also)?\s*$", re.I)
+_RENAMED = re.compile(r"\(\s*(?:formerly|previously)\s+$", re.I)  # "X (formerly Twitter)": things are renamed
 _AFTER_BRACKET_NOUN = re.compile(r"^\s*\)\s+(?!(?:is|was|are|were|has|had|have|will|said|says|and|or|but)\b)[a-z][a-z-]+\b")
 # a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Stockton")
 _PLACE_PREP = r"\b(?:in|near|to|from|between|of|at|across|outside|around|into|via)\s+(?:the\s+)?"
@@ -190,7 +191,7 @@ def _judge(
             and (not lone or re.search(rf"{_PLACE_PREP}{_LIST_BEFORE}{re.escape(surface)}\b", text))
         ):
             return "GPE", "a known place name the article never uses as a person's (no speech verb, honorific or age)"
-        if lone and _BRACKET_GLOSS.search(before) and _AFTER_BRACKET_NOUN.match(after):
+        if lone and (_RENAMED.search(before) or (_BRACKET_GLOSS.search(before) and _AFTER_BRACKET_NOUN.match(after))):
             return "PRODUCT", "the other name of a thing in brackets before a noun ('X (formerly Twitter) account')"
         if _ARTICLE_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after):
             noun = _NOUN_AFTER.match(after)

@@ -109,6 +109,19 @@ def _is_verb(word: str) -> bool:
     return w in _VERBISH or w in IRREGULAR_PAST_VERBS or (w.endswith("ed") and w not in MODIFIERS and word.islower())
 
 
+def _opens_predicate(phrase: str) -> bool:
+    """Whether a phrase after "Name," is the sentence's predicate: a verb first ("spoke to", "heads Russia's
+    fund", "serves as"): a present-tense verb in -s is told from a plural noun by the object right after it."""
+    words = phrase.split()
+    if _is_verb(words[0]):
+        return True
+    nxt = words[1] if len(words) > 1 else ""
+    return bool(
+        re.fullmatch(r"[a-z]+[^s]s", words[0])
+        and re.fullmatch(r"(?:the|a|an|as|his|her|its|their|[A-Z][\w-]*['\u2019]s)", nxt)
+    )
+
+
 def _compound_noun(word: str) -> bool:
     """A lower-case word that can be a noun compounded onto a title (no function words, verbs or adverbs)."""
     w = _clean_word(word)
@@ -270,7 +283,7 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         after = _APPOS_AFTER.match(text, m.end)
         if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
             after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
-        if after and _is_verb(after.group("title").split()[0]):
+        if after and _opens_predicate(after.group("title")):
             after = None  # "Cllr X, spoke to reporters at ...": a predicate, not an apposition
         if after:
             title = _CUT.sub("", after.group("title"))

@@ -46,6 +46,8 @@ CASES = [
     # a platform's other name in brackets before a noun
     ("Dmitriev replied on his X (formerly Twitter) account that he might come.", {"Twitter": "PERSON"},
      {"Twitter": "PRODUCT"}),
+    ("In a post on X (formerly Twitter), responding to a report, he wrote maybe.", {"Twitter": "PERSON"},
+     {"Twitter": "PRODUCT"}),
     # headline and caption fragments: a label before a colon at a line's start
     ("Related: rockets fly | Explainer: why first flights fail\nThe launch went well.", {"Explainer": "PERSON"},
      {"Explainer": None}),

@@ -113,3 +113,7 @@ def test_an_employer_after_the_name_joins_the_title_before_it() -> None:
 def test_a_predicate_after_a_name_is_not_an_apposition() -> None:
     text = "The council's leader, Cllr Ana Lind, spoke to reporters at the rest centre this morning."
     assert not any(t.startswith("spoke") for _, t, _ in roles(text, "Cllr Ana Lind"))
+    text = "The envoy, Tomas Berg, heads Kestovia's wealth fund and serves as the premier's special envoy."
+    assert not any(t.startswith(("heads", "serves")) for _, t, _ in roles(text, "Tomas Berg"))
+    text = "Tomas Berg, chief of the river board, arrived."  # a noun first is an apposition
+    assert roles(text, "Tomas Berg") == [("Tomas Berg", "chief of the river board", False)]
