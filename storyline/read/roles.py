@@ -9,7 +9,14 @@ mentions, without a parser:
 * appositions after the name: "Steve Witkoff, the White House envoy for the Middle East and
   Russia," (coordinated roles "X and Y" are split when each side names a role);
 * appositions before the name: "The envoy, Kirill Dmitriev, ...";
-* copular relative clauses: "..., who serves as the White House envoy ...".
+* copular relative clauses: "..., who serves as the White House envoy ...", and predicates
+  "X, 44, worked as an economist at ..." (a past job: the role is marked former).
+
+Lower-case nouns compounded onto a role noun belong to the title ("former fisheries minister",
+"chief operating officer"); an employer after the name joins a title written before it
+("Art crime expert X, of Interpol's works of art unit"); a predicate after "Name," ("spoke to",
+"heads the fund") and a list of further people ("the first officer and the officer of the watch
+were released") are not appositions.
 
 A phrase counts as a role when its head is in :data:`ROLE_NOUNS` (a closed class in news
 writing: offices, jobs and relations such as "ally"), or -- for appositions after a name --
