@@ -206,7 +206,7 @@ _WHO_IS = re.compile(
 # or follows a function word (a possessive name stays in the title, an article does not).
 _APPOS_BEFORE = re.compile(
     r"(?:^|[.;:,]\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
-    r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=[A-Z][\w-]*['\u2019]s\s))"
+    r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=(?:[Ff]ormer\s+)?[A-Z][\w-]*['\u2019]s\s))"
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
 # "Niamh Dromey, 44, a TD for Cork, worked as an economist at ...": a title given by the predicate

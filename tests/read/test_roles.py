@@ -85,6 +85,8 @@ def test_apposition_before_a_name_after_a_function_word_or_with_a_possessive() -
     assert ("Tomas Berg", "Kestovia's foreign minister", False) in got
     assert ("Ana Lind", "Tolby's deputy foreign minister", False) in got
     assert not any(e == "Tomas Berg" and "deputy" in t for e, t, _ in got)
+    text = "It was signed by former Kestovia's foreign minister, Tomas Berg, on Monday."
+    assert roles(text, "Tomas Berg") == [("Tomas Berg", "Kestovia's foreign minister", True)]
     text = "The council's leader, Cllr Ana Lind, said the fund would open."
     assert ("Ana Lind", "council's leader", False) in roles(text, "Cllr Ana Lind")
 
