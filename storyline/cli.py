@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -188,12 +188,18 @@ def ingest(
     scheduler: SchedulerOption = None,
     workers: WorkersOption = 2,
     follow_links: Annotated[bool, typer.Option(help="Follow symbolic links that lead out of a walked folder.")] = False,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of the articles that name none (front matter wins).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date or time (ISO 8601, naive = UTC) of the articles that give none (front matter wins).")] = None,
 ) -> None:
     """Ingest articles (.txt .md .html .json .jsonl, RSS/Atom, URLs) and process every pending article.
 
     Pending is whatever no earlier run finished: new articles, and those of an interrupted run.
+    An article without a publication date is named with a warning: its relative dates ("on Wednesday")
+    stay unresolved until it gets one (--published here, or later storyline edit ARTICLE --published ...).
 
     Example: storyline ingest reports/ world.rss https://example.org/a.html --db news.db
+
+    A batch of plain files from one outlet and day: storyline ingest notes/*.txt --outlet "Harbor Ledger" --published 2025-04-03
 
     On a Dask cluster (reading, embedding and extraction on workers; without --scheduler a local cluster):
     storyline ingest --runner dask --scheduler tcp://10.0.0.5:8786 reports/
@@ -202,8 +208,10 @@ def ingest(
     2 nothing usable (no article could be read).
     """
     from . import workflow
+    from .ingest.defaults import BatchDefaults
 
     settings = load_settings(config, db=db, follow_links=follow_links or None)
+    defaults = BatchDefaults.parse(outlet=outlet, published=published)
     console = _console()
     shown: set[tuple[str, str]] = set()
 
@@ -220,13 +228,13 @@ def ingest(
                 update("ingest", done, total)
 
             if hasattr(run, "ingest"):  # the Dask runner reads the inputs on its workers
-                summary = run.ingest(inputs, on_progress=on_progress, on_skip=show_skip)
+                summary = run.ingest(inputs, on_progress=on_progress, on_skip=show_skip, defaults=defaults)
             else:
-                summary = workflow.ingest(
-                    store, inputs, settings, on_progress=on_progress, on_skip=show_skip, allow_private=True
-                )
+                summary = workflow.ingest(store, inputs, settings, on_progress=on_progress, on_skip=show_skip,
+                                          allow_private=True, defaults=defaults)  # fmt: skip
         for item in summary.skipped:  # any a runner did not report as it went
             show_skip(item)
+        _warn_undated(console, store, summary.added)
         added, present, skipped = len(summary.added), len(summary.present), len(summary.skipped)
         line = f"[green]{plural(added, 'article')} added[/green], {present} already present, {skipped} skipped"
         # also what an interrupted run left, even when every input was stored before
@@ -236,6 +244,18 @@ def ingest(
     if code == EXIT_NOTHING_USABLE:
         _console(True).print("[red]nothing usable:[/red] no article could be read from the inputs")
     raise typer.Exit(code)
+
+
+def _warn_undated(console: Console, store: Store, added: Sequence[str]) -> None:
+    """One warning per newly added article without a publication date, naming its file or URL."""
+    for article in store.articles(ids=list(added)) if added else []:
+        if article.published is None:
+            console.print(
+                f"[yellow]no date[/yellow] {_escape(article.source or article.id)}: no publication date, so relative "
+                f"dates (\"on Wednesday\", \"yesterday\") stay unresolved or only estimated from full dates in the "
+                f"text; give one with: storyline edit {article.id} --published YYYY-MM-DD",
+                soft_wrap=True,
+            )
 
 
 @contextlib.contextmanager

@@ -13,9 +13,11 @@ Two kinds of copy (see :class:`storyline.records.CopyLink`):
 * ``rewrite``: a paraphrase that credits its source, e.g. "Read the full article at <url>", "originally
   published by <outlet>", "This article first appeared on <outlet>", or a wire credit "WASHINGTON (Reuters) -".
   The credit names the origin; similarity (embedding cosine when the batch has vectors, else content-word
-  overlap) confirms an outlet-only credit and scores the link. An uncredited paraphrase counts only above a
-  high embedding similarity (``rewrite_uncredited``), because same-event reports by different outlets are
-  *not* copies.
+  overlap) confirms an outlet-only credit and scores the link. A paraphrase without a credit is a rewrite when
+  most sentences of each report have a close paraphrase in the other, with the same names and figures
+  (:mod:`storyline.paraphrase`; same-event reports by different outlets share facts, not sentence after
+  sentence), or above a high embedding similarity (``rewrite_uncredited``). Its origin is the earlier published
+  one, else the one the other contains; when nothing tells the direction no link is made.
 
 The origin is the credited article (a credited URL resolves to the stored article with that URL), else the
 earliest published one of a near-verbatim group. Everything except the optional uncredited-paraphrase check
@@ -34,93 +36,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from .credits import Credit, find_credit, normalize_url, strip_credits
+from .paraphrase import DIRECTION_MARGIN, STOP, RecentSentences, rewrite_shares
 from .pipeline import Batch
 from .records import Article, CopyLink, normalize_text
-
-# ---------------------------------------------------------------- attribution lines
-
-_URL = r"(?P<url>https?://[^\s<>()\"']+)"
-_NAME = r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|of|the|and|&))*)"
-_CREDITS = [
-    re.compile(rf"\bread\s+(?:the\s+)?(?:full|original|complete|whole|entire)\s+(?:article|story|report|piece)\s+(?:at|on|in|from)\s+(?:{_URL}|{_NAME})", re.I),
-    re.compile(rf"\b(?:this\s+(?:article|story|report|piece)\s+)?(?:was\s+)?(?:originally|first)\s+(?:published|appeared|ran)\s+(?:by|at|on|in)\s+(?:{_URL}|{_NAME})", re.I),
-    re.compile(rf"\b(?:source|via|originally\s+from|reprinted\s+from|republished\s+from)\s*:?\s+{_URL}", re.I),
-    re.compile(rf"\b(?:distributed|supplied|provided|syndicated)\s+by\s+(?:the\s+)?{_NAME}"),
-    re.compile(rf"\bthrough\s+the\s+{_NAME}\s+(?:wire|news)\s+service"),
-    re.compile(rf"(?:\bCopyright|\(c\)|\u00a9)\s+(?:\d{{4}}\s+)?(?:the\s+)?{_NAME}"),
-]
-# A dateline credit: "HALDEN FALLS, March 11 (Meridian Press) -" or "WASHINGTON (Reuters) -".
-_DATELINE_CREDIT = re.compile(
-    r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\((?P<name>[A-Z][\w .&'\-]{1,40})\)\s*[-\u2013\u2014:]",
-    re.M,
-)
-_CONNECTORS = re.compile(r"(?:\s+(?:of|the|and|&))+$")
-_WIRES = "Reuters|AP|Associated Press|AFP|Agence France-Presse|Bloomberg|UPI|dpa|Xinhua|PA|ANSA|EFE|Kyodo|Interfax|TASS"
-_WIRE = re.compile(rf"^[^\n]{{0,80}}?\((?P<name>{_WIRES})\)\s*[-\u2013\u2014:]", re.M)
-_TRAILING = ".,;:!?)]}'\""
-
-
-@dataclass(frozen=True, slots=True)
-class Credit:
-    """An attribution line: the URL or outlet an article says it comes from."""
-
-    text: str
-    url: str | None = None
-    outlet: str | None = None
-    wire: bool = False
-
-
-def find_credit(text: str) -> Credit | None:
-    """The attribution line of ``text``, if any (an explicit URL beats an outlet name, which beats a wire credit)."""
-    found: list[Credit] = []
-    for pattern in _CREDITS:
-        for m in pattern.finditer(text):
-            url = m.groupdict().get("url")
-            name = m.groupdict().get("name")
-            if url:
-                found.append(Credit(m.group(0).strip(), url=url.rstrip(_TRAILING)))
-            elif name:
-                name = _CONNECTORS.sub("", name.strip().rstrip(_TRAILING))
-                found.append(Credit(_CONNECTORS.sub("", m.group(0).strip()), outlet=name))
-    for pattern in (_WIRE, _DATELINE_CREDIT):
-        m = pattern.search(text[:400])
-        if m:
-            found.append(Credit(m.group(0).strip(), outlet=m.group("name").strip(), wire=True))
-    if not found:
-        return None
-    return sorted(found, key=lambda c: (c.url is None, c.wire))[0]
-
-
-def strip_credits(text: str) -> str:
-    """The text without attribution lines, so boilerplate does not count as shared content."""
-    lines = [ln for ln in text.splitlines() if not any(p.search(ln) for p in _CREDITS)]
-    return "\n".join(lines)
-
-
-def normalize_url(url: str) -> str:
-    """A comparable URL: lower-case scheme and host, no ``www.``, fragment, query or trailing slash."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip().lower()
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/") or ""
-    return urlunsplit(("https", host, path, "", ""))
-
 
 # ---------------------------------------------------------------- shingles and similarity
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(
-    "the a an and or but of to in on at for with by from as is are was were be been being that this these those it its"
-    " he she they them his her their we our you your i not no said says will would could should has have had do does"
-    " did which who whom whose what when where while after before about into over than then there also more most".split()
-)
+_STOP = STOP
 
 
 def words_of(text: str) -> list[str]:
@@ -222,6 +150,7 @@ class CopyIndex:
         self._vectors_ids: list[str] = []
         self._vectors: list[np.ndarray] = []
         self.links: dict[str, CopyLink] = {}
+        self._recent = RecentSentences()  # sentences of recent reports, for paraphrased rewrites
 
     # ------------------------------------------------------------ building
 
@@ -269,6 +198,7 @@ class CopyIndex:
             None if vector is None else np.asarray(vector, dtype=np.float32),
         )
         self._entries[article.id] = entry
+        self._recent.add(article.id, article.text)
         if len(shingles) >= self.min_shingles:
             self._lsh.insert(article.id, self._minhash(shingles), check_duplication=False)
         for h in entry.shingles[entry.shingles % SAMPLE_EVERY == 0].tolist():
@@ -351,6 +281,9 @@ class CopyIndex:
             link = self._uncredited_rewrite(entry)
         if link is None and not claimed:
             link, turned = self._partial_link(entry)
+            changed += turned
+        if link is None and not claimed:
+            link, turned = self._paraphrase_link(entry)
             changed += turned
         if link is not None:
             self.links[entry.id] = link
@@ -475,6 +408,45 @@ class CopyIndex:
             return None, []
         link = CopyLink(other_id, "partial", round(contained, 3), entry.id, None,
                         f"partial copy: {why} with {entry.id}, published earlier (it arrived later)")  # fmt: skip
+        self.links[other_id] = link
+        return None, [link]
+
+    def _paraphrase_link(self, entry: _Entry) -> tuple[CopyLink | None, list[CopyLink]]:
+        """A paraphrased rewrite without a credit (:mod:`storyline.paraphrase`), among the recent reports that share
+        the most names and figures with this one. The origin is the earlier published one; when neither is dated,
+        the one the other contains (its sentences are paraphrased there, the copy adds its own); else no link.
+        Returns this article's link, or the link of an indexed article that turns out to rewrite this one.
+        """
+        units = self._recent.get(entry.id)
+        if not units:
+            return None, []
+        best: tuple[float, float, str] | None = None
+        for other_id in self._recent.candidates(entry.id, units):
+            other_units = self._recent.get(other_id)
+            shares = rewrite_shares(units, other_units) if other_units else None
+            if shares and (best is None or min(shares) > min(best[:2])):
+                best = (*shares, other_id)
+        if best is None:
+            return None, []
+        mine, theirs, other_id = best  # share of this report's sentences paraphrased there, and of that one's here
+        other = self._entries[other_id]
+        why = f"paraphrase without credit: {mine:.0%} of its sentences and {theirs:.0%} of {{}}'s have a close paraphrase in the other"
+        if entry.published is not None or other.published is not None:
+            entry_first = self._earlier(entry, other)
+            how = "published earlier"
+        elif abs(mine - theirs) >= DIRECTION_MARGIN:
+            entry_first = mine > theirs  # this report's sentences are found there: that one contains it
+            how = "contained in the other"
+        else:
+            return None, []  # nothing tells which rewrote which: no guess
+        if not entry_first:
+            origin = self._syndication_root(other_id)
+            return CopyLink(entry.id, "rewrite", round(min(mine, theirs), 3), origin, None,
+                            why.format(other_id) + f"; {other_id} {how}"), []  # fmt: skip
+        if other_id in self.links:
+            return None, []
+        link = CopyLink(other_id, "rewrite", round(min(mine, theirs), 3), entry.id, None,
+                        why.format(entry.id) + f"; {entry.id} {how} (it arrived later)")  # fmt: skip
         self.links[other_id] = link
         return None, [link]
 

@@ -11,12 +11,15 @@ import csv
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .codec import to_json
 from .config import Settings
 from .records import Article, IngestSummary, Skipped
 from .store import Store
+
+if TYPE_CHECKING:
+    from .ingest.defaults import BatchDefaults
 
 EXPORT_FORMAT = "storyline-export"
 EXPORT_VERSION = 1
@@ -33,13 +36,15 @@ def ingest(
     on_skip: Callable[[Skipped], None] | None = None,
     allow_private: bool | None = None,
     chunk: int = 200,
+    defaults: BatchDefaults | None = None,
 ) -> IngestSummary:
     """Read every input and store the articles; already-stored articles are counted, not duplicated.
 
     A bad item becomes a :class:`Skipped` with its reason; the rest of the batch goes on, and
     articles read before a failure are already committed in chunks of ``chunk``.
     ``allow_private`` lets URLs reach loopback/private addresses (the CLI trusts its operator;
-    the web API never passes it); ``None`` means ``settings.allow_private_urls``.
+    the web API never passes it); ``None`` means ``settings.allow_private_urls``. ``defaults``: an outlet and
+    a publication time for the articles that state none (:class:`~storyline.ingest.defaults.BatchDefaults`).
     """
     from .ingest import read_inputs
     from .runners.faults import FaultPlan
@@ -65,7 +70,7 @@ def ingest(
             if on_skip:
                 on_skip(item)
             continue
-        pending.append(item)
+        pending.append(defaults.apply(item) if defaults else item)
         if len(pending) >= chunk:
             flush()
     flush()

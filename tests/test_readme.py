@@ -58,3 +58,6 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         meta = {a.title: (a.outlet, a.published.isoformat() if a.published else None) for a in store.articles()}
     assert meta["Ferry fire at Portmere leaves 12 injured"] == ("Harbor Ledger", "2026-03-18T09:00:00+00:00")
     assert meta["Fifteen hurt as ferry burns in Portmere harbour"][0] == "Valley Courier"
+    # --outlet/--published fill a plain file's metadata; front matter wins over them
+    assert meta["Portmere east quay closed after ferry fire"] == ("Harbor Ledger", "2026-03-19T00:00:00+00:00")
+    assert ("Coastline Wire", "2026-03-20T08:00:00+00:00") in meta.values()

@@ -3,10 +3,13 @@
 The account is extractive. Every sentence the comparison aligned (an ``event`` fact: its representative sentence
 with one citation per agreeing article) is a candidate; the account keeps the candidates that
 
-1. state the event rather than background or opinion (:class:`Salience`): a news lead names who did what, where,
-   when and how many, so figures, days and places count for a sentence; a copular title sentence ("X is the head
-   of Y"), a sentence that is mostly a quotation, a question and an opinion (first person or a modal of obligation
-   outside quotation marks) do not lead;
+1. state the event rather than background or opinion (:class:`Salience`): a news lead names who did what to
+   whom, where, when and how many, so figures, days, places and an event between two named parties ("X met Y":
+   a verb of :mod:`storyline.lang.events` between two people or organisations) count for a sentence; a title
+   sentence (a copular "X is the head of Y", or one the reading's roles nearly fill: "X, the envoy, heads Y and
+   serves as Z"), a sentence that is mostly a quotation, a question and an opinion (first person or a modal of
+   obligation outside quotation marks) do not lead. A sentence's place in its article counts body sentences
+   only: a photo caption, credit line or headline above the text is not the lead;
 2. are supported by the most independent origins (copies count once): each cited span must carry every name,
    number, place and date of the sentence (the :class:`~storyline.brief.checker.CitationChecker` decides; an
    aligned paraphrase may stand for the sentence as it may for a key fact).
@@ -22,7 +25,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..records import BriefSentence, Citation, Conflict, Fact
+from ..lang.events import INTERACTION_VERBS, LEMMA_OF
+from ..read.layout import DATELINE, classify_line
+from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
 
@@ -35,6 +40,12 @@ MAX_ACCOUNT = 4
 REPEAT_SHARE = 0.6
 # Fewer words than this is a headline fragment, dateline or credit line, not a sentence of the account.
 MIN_WORDS = 6
+# A sentence with at most this many content words outside its people's titles (roles), names and dates only gives
+# titles ("The envoy, Kirill Dmitriev, heads Russia's wealth fund and serves as ..."); fitted on the demo stories'
+# and the seed reports' title sentences (0 or 1 word left), event sentences keep 4 or more.
+TITLE_REST = 2
+# The parties of an event: people and organisations as the reader labels them.
+PARTY_LABELS = frozenset({"PERSON", "ORG"})
 
 # Cues of opinion outside quotation marks (first/second person, obligation); language data of English news.
 _OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|[Oo]ught)\b")  # "US" is a place
@@ -44,6 +55,16 @@ _COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s
 # How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
 TITLE_GAP = 16
 _PRONOUNS = frozenset("it them this that these those him her us me you something".split())
+# Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
+# ("Six of its 12 carriages came off the track").
+_ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
+# Figures are written with digits and separators; two sentences giving the same two or more figures say one thing.
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+# The second word of a two-word hedge and the words that open it ("at least four"): a value's wording cut after
+# the first word is given whole again.
+_HEDGE_OPENERS = {"least": ("at",), "most": ("at",), "than": ("more", "less", "fewer")}
+# Prepositions a conflict value's wording may open with ("with five people"): the value is what follows.
+_LEADING_PREPOSITION = re.compile(r"^(?:with|of|for|to|by|from)\s+", re.I)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STOP = frozenset(
@@ -56,7 +77,7 @@ _STOP = frozenset(
 class Salience:
     """What a candidate sentence states, read from the article's reading of its span."""
 
-    position: int  # index among its article's substantive sentences (0 = the lead)
+    position: int  # index among its article's substantive body sentences (0 = the lead)
     figures: int  # amounts in the sentence
     days: int  # dates of day granularity
     places: int
@@ -64,13 +85,14 @@ class Salience:
     opinion: bool
     quoted: bool  # mostly a quotation
     substantive: bool  # a full sentence (not a headline fragment, dateline or credit line)
+    interaction: tuple[str, ...] = ()  # an event between two named parties: (verb lemma, *its parties), else ()
 
     @property
     def importance(self) -> int:
         """Figures, days and places make an event sentence; background and opinion never lead."""
         if not self.substantive or self.background or self.opinion or self.quoted:
             return -1
-        facts = min(self.figures, 2) + min(self.days, 1) + min(self.places, 1)
+        facts = min(self.figures, 2) + min(self.days, 1) + min(self.places, 1) + int(bool(self.interaction))
         return facts + (2 if facts and self.position < LEAD_WINDOW else 0)
 
     @property
@@ -90,7 +112,8 @@ def salience(
     figures = days = places = 0
     quoted_chars = 0
     position = 0
-    role_inside = False
+    role_inside = titles_only = False
+    interaction: tuple[str, ...] = ()
     if reading is not None:
         figures = sum(1 for a in reading.amounts if inside(a.start, a.end))
         days = sum(1 for d in reading.dates if inside(d.start, d.end) and d.granularity == "day")
@@ -102,25 +125,125 @@ def salience(
         if copula:  # a role read right after the copula: "X is the head of Y"
             at = cite.start + copula.end()
             role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
+        titles_only, interaction = _parties(reading, cite.start, cite.end, span)
+        if interaction:  # the parties as the story names them, so two outlets' sentences compare
+            resolve = analysis.entities.resolve
+            interaction = (interaction[0], *sorted({resolve(cite.article_id, k) or k for k in interaction[1:]}))
     article = analysis.articles.get(cite.article_id)
     if article is not None:  # the sentences as the comparison cuts them (the reading's, or split from the text)
         cache = {} if leads is None else leads
         if article.id not in cache:
-            cache[article.id] = [e for s, e in sentence_bounds(article, reading) if _substantive(article.text[s:e])]
+            cache[article.id] = _body_sentence_ends(article.text, sentence_bounds(article, reading))
         position = sum(1 for e in cache[article.id] if e <= cite.start)
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
     opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
-    background = role_inside and not figures and not days
+    background = (role_inside or titles_only) and not figures and not days and not interaction
     quoted = quoted_chars > 0.5 * max(1, cite.end - cite.start) or len(_QUOTE_MARKS.findall(text)) >= 2 and (
         sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
     )
-    return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS)
+    return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS, interaction)
+
+
+def _without_dateline(text: str) -> str:
+    """A sentence without the dateline it opens with ("KINGSTON, ON — "): where the report was filed is no part
+    of what happened. Only a place in capitals counts, as datelines are set, so "John Smith — the mayor" stays."""
+    m = DATELINE.match(text)
+    if m is None or not m.group("place").replace(" ", "").replace(".", "").isupper() or m.end() >= len(text):
+        return text
+    return text[m.end() :]
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group().replace(",", "") for m in _FIGURE.finditer(text)}
+
+
+def _same_figures(a: set[str], b: set[str]) -> bool:
+    """Two sentences state one thing when every figure of one (two or more) is a figure of the other."""
+    shared = a & b
+    return len(shared) >= 2 and (shared == a or shared == b)
+
+
+def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
+    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none)."""
+    reading = analysis.readings.get(cite.article_id)
+    first = len(text)
+    if reading is not None:
+        span = _text_of(analysis, cite)
+        names = [m.start - cite.start for m in reading.mentions if cite.start <= m.start < cite.end]
+        if names and squash(span) == text:
+            first = min(names)
+        elif names:  # the candidate is another wording: find the first name by its surface form
+            at = [text.find(m.text) for m in reading.mentions if cite.start <= m.start < cite.end]
+            first = min((i for i in at if i >= 0), default=len(text))
+    return bool(_ANAPHORS.search(text[:first]))
+
+
+def _same_event(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two sentences' events are one when their verbs share a lemma and they name two parties in common."""
+    return a[0] == b[0] and len(set(a[1:]) & set(b[1:])) >= 2
+
+
+def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether the sentence at ``[start, end)`` only gives titles, and the event it tells between two parties
+    (verb lemma and the local entity keys of every party the sentence names; ``()`` when it tells none).
+
+    Titles only: at most :data:`TITLE_REST` content words are left outside the roles, names and dates the reading
+    found in it. An event between parties: two different people or organisations named outside any role (a name
+    inside a title, "Putin's envoy", is not a party) with a verb of :data:`INTERACTION_VERBS` between them.
+    """
+    roles = [(r.start, r.end) for r in reading.roles if start <= r.start and r.end <= end]
+    in_role = (lambda s, e: any(a <= s and e <= b for a, b in roles))  # noqa: E731
+    named = [(m.start, m.end) for m in reading.mentions if start <= m.start and m.end <= end]
+    dated = [(d.start, d.end) for d in reading.dates if start <= d.start and d.end <= end]
+    covered = sorted(roles + named + dated)
+    rest, at = [], start
+    for s, e in covered:
+        if s > at:
+            rest.append(span[at - start : s - start])
+        at = max(at, e)
+    rest.append(span[at - start :])
+    titles_only = bool(roles) and len(content(" ".join(rest))) <= TITLE_REST
+    parties = [m for m in reading.mentions if start <= m.start and m.end <= end and m.label in PARTY_LABELS
+               and not in_role(m.start, m.end)]  # fmt: skip
+    plain = list(span.lower())  # the sentence without its titles: a verb inside one ("his appointed envoy") is no event
+    for a, b in roles:
+        plain[a - start : b - start] = " " * (b - a)
+    untitled = "".join(plain)
+    for n, first in enumerate(parties):
+        for second in parties[n + 1 :]:
+            if second.entity == first.entity or second.start < first.end:
+                continue
+            between = untitled[first.end - start : second.start - start]
+            verb = next((w for w in _WORD.findall(between) if w in INTERACTION_VERBS), None)
+            if verb is not None:
+                return titles_only, (LEMMA_OF[verb], *dict.fromkeys(p.entity for p in parties))
+    return titles_only, ()
 
 
 def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
     article = analysis.articles.get(cite.article_id)
     return article.text[cite.start : cite.end] if article else ""
+
+
+def _body_sentence_ends(text: str, bounds: Sequence[tuple[int, int]]) -> list[int]:
+    """The ends of the substantive sentences of the report's text: captions, credit lines and headlines above
+    it are passed over until its lead is found (the zones of the lines below it are not worked out: captions
+    there shift a sentence's place by one or two, which only orders sentences beyond the lead)."""
+    out: list[int] = []
+    zones: dict[int, str] = {}
+    for s, e in bounds:
+        if not _substantive(text[s:e]):
+            continue
+        if len(out) < LEAD_WINDOW:
+            line_start = text.rfind("\n", 0, s) + 1
+            if line_start not in zones:
+                line_end = text.find("\n", s)
+                zones[line_start] = classify_line(text[line_start : len(text) if line_end < 0 else line_end])
+            if zones[line_start] != "body":
+                continue
+        out.append(e)
+    return out
 
 
 def _substantive(text: str) -> bool:
@@ -145,6 +268,8 @@ class AccountWriter:
         used: set[tuple[str, int]] = set()
         seen: list[set[str]] = []
         told: set[str] = set()  # facts already told, in one outlet's words or another's
+        events: set[tuple[str, ...]] = set()  # who did what to whom, already told
+        told_figures: list[set[str]] = []
         for *_rank, text, cites, fact in candidates:
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
                 break
@@ -154,12 +279,25 @@ class AccountWriter:
             words = content(text)
             if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
                 continue
+            event = self._events.get(text, ())
+            if event and any(_same_event(event, e) for e in events):
+                continue  # the same verb between the same parties: another outlet's words for an event already told
+            if not out and _needs_antecedent(text, cites[0], analysis):
+                continue  # the account's opening sentence must stand on its own
+            figures = _figures(text)
+            if any(_same_figures(figures, f) for f in told_figures):
+                continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
             others = self._disagreement(text, fact, cites, analysis, checker)
             supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
-            if several and out and supported < 2 and not others and -_rank[1] < 2:
-                continue  # beyond the lead, a multi-origin story's account states what several origins report
+            carried = len({c.article_id for c in cites})
+            if several and out and supported < 2 and carried < 2 and not others and -_rank[1] < 2:
+                continue  # beyond the lead, a multi-origin story's account states what several origins (or the
+                # copies of one: a wire report other outlets ran) report
             used |= keys
             told.add(fact.id)
+            if event:
+                events.add(event)
+            told_figures.append(figures)
             seen.append(words)
             out.append(BriefSentence(text, cites, "account"))
             out += self._corroboration(text, supported, candidates, used)
@@ -189,6 +327,7 @@ class AccountWriter:
         out = []
         order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
         leads: dict[str, list[int]] = {}
+        self._events: dict[str, tuple[str, ...]] = {}  # a candidate's event between two parties, by its text
         for fact in analysis.facts:
             if fact.kind not in ("event", "slot") or not fact.citations:
                 continue
@@ -201,11 +340,14 @@ class AccountWriter:
             if fact.kind == "event":  # each outlet's own sentence is a candidate too: its lead, in its words
                 versions += [(squash(_text_of(analysis, c)), c, False) for c in fact.citations[1:]]
             for text, own, representative in versions:
+                text = _without_dateline(text)
                 if not text:
                     continue
                 sal = salience(analysis, own, text, leads)
                 if fact.kind == "event" and sal.importance <= 0:
                     continue  # background, opinion, a quotation, or no event content (who/where/when/how many)
+                if sal.interaction:
+                    self._events[text] = sal.interaction
                 cites = self._supporting(text, fact, analysis, checker, paraphrase=representative)
                 if own not in cites:
                     continue
@@ -248,14 +390,17 @@ class AccountWriter:
             if not any(squash(v.text).strip(" ,;:.").lower() in stated for v in mine if v.text.strip()):
                 continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
-                phrase = _value_phrase(squash(value.text), value.value)
+                phrase = _whole_hedge(_value_phrase(squash(value.text), value.value), value.citations, analysis)
                 if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
                     continue  # the sentence's own side, or a value it already states in the same words
                 if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
                     phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
-                if phrase not in phrases:
-                    phrases.append(phrase)
+                low = phrase.lower()
+                if any(low in p.lower() for p in phrases):
+                    pass  # this side's value is already told in fuller words
+                else:
+                    phrases[:] = [p for p in phrases if p.lower() not in low] + [phrase]
                 side_cites.extend(c for c in value.citations if c not in side_cites)
         out = []
         for article_ids, (phrases, side_cites) in sides.items():
@@ -297,8 +442,24 @@ def _count_word(n: int) -> str:
     return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else "several"
 
 
+def _whole_hedge(phrase: str, citations: Sequence[Citation], analysis: StoryAnalysis) -> str:
+    """``phrase`` with the opening word of its hedge when the wording lost it ("least four" -> "at least four")."""
+    words = phrase.split(maxsplit=1)
+    openers = _HEDGE_OPENERS.get(words[0].lower()) if words else None
+    if not openers:
+        return phrase
+    for cite in citations:
+        span = _text_of(analysis, cite)
+        at = span.find(phrase)
+        before = span[:at].split()[-1:] if at > 0 else []
+        if before and before[0].lower() in openers:
+            return f"{before[0]} {phrase}"
+    return phrase
+
+
 def _value_phrase(text: str, value: str) -> str:
     """The part of a conflict value's wording that carries the value ("injured 15, raising" -> "injured 15")."""
     parts = [p.strip(" ,;:.") for p in re.split(r"[,;]\s+", text)]
     keep = [p for p in parts if p and (value.lower() in p.lower() or any(ch.isdigit() for ch in p))]
-    return (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")
+    phrase = (keep[0] if keep else text.strip(" ,;:.")) if len(parts) > 1 else text.strip(" ,;:.")
+    return _LEADING_PREPOSITION.sub("", phrase)

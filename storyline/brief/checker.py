@@ -7,10 +7,12 @@ reading of the cited article (its resolved dates and parsed amounts) and the sto
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..lang.numbers import SCALES, SMALL_NUMBERS
 from ..errors import StageError
@@ -68,6 +70,15 @@ def _quote_words(text: str) -> list[str]:
 
 def sentence_claims(text: str) -> Claims:
     """Names, numbers, dates (ISO, "March 18"), and weekdays stated in ``text``."""
+    return _claims(text)
+
+
+# A brief asks about the same few hundred sentences again and again (each candidate against each citation).
+CLAIMS_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=CLAIMS_CACHE)
+def _claims(text: str) -> Claims:
     dates: list[date] = []
     rest = text
     for m in _ISO.finditer(text):
@@ -149,22 +160,33 @@ class CitationChecker:
         self.readings = readings
         self.entities = entities or EntityIndex()
         self.paraphrases = self.entities.paraphrases if paraphrases is None else paraphrases
+        # answers and per-span work, kept for the checker's life (one brief): the account and the key facts ask
+        # about the same sentences and spans many times
+        self._answers: dict[tuple[str, str, int, int, bool], list[str]] = {}
+        self._spans: dict[tuple[str, int, int], _Span] = {}
+        self._bounds: dict[str, set[tuple[int, int]]] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}
 
     def problems(self, sentence: BriefSentence) -> list[str]:
         """What the citations fail to support (empty when the sentence checks)."""
         if not sentence.citations:
             return ["no citation"]
-        claims = sentence_claims(sentence.text)
         out = []
         for cite in sentence.citations:
             paraphrase = sentence.section in PARAPHRASE_SECTIONS and self._aligned(sentence.text, cite)
-            for missing in self._missing(claims, cite, paraphrase=paraphrase):
+            for missing in self._answer(sentence.text, cite, paraphrase):
                 out.append(f"{cite.article_id}[{cite.start}:{cite.end}] does not state {missing}")
         return out
 
     def supports(self, text: str, cite: Citation, *, paraphrase: bool = False) -> bool:
         """Whether ``cite`` supports ``text``; ``paraphrase``: a key fact, which an aligned paraphrase may cite."""
-        return not self._missing(sentence_claims(text), cite, paraphrase=paraphrase and self._aligned(text, cite))
+        return not self._answer(text, cite, paraphrase and self._aligned(text, cite))
+
+    def _answer(self, text: str, cite: Citation, paraphrase: bool) -> list[str]:
+        key = (text, cite.article_id, cite.start, cite.end, paraphrase)
+        if key not in self._answers:
+            self._answers[key] = self._missing(sentence_claims(text), cite, paraphrase=paraphrase)
+        return self._answers[key]
 
     def _aligned(self, text: str, cite: Citation) -> bool:
         """Whether the comparison aligned ``cite`` as an agreeing paraphrase of ``text``, a whole sentence."""
@@ -173,7 +195,9 @@ class CitationChecker:
         article = self.articles.get(cite.article_id)
         if article is None:
             return False
-        return (cite.start, cite.end) in sentence_bounds(article, self.readings.get(cite.article_id))
+        if article.id not in self._bounds:
+            self._bounds[article.id] = set(sentence_bounds(article, self.readings.get(cite.article_id)))
+        return (cite.start, cite.end) in self._bounds[article.id]
 
     def check(self, sentence: BriefSentence, *, item: str | None = None) -> None:
         problems = self.problems(sentence)
@@ -191,15 +215,12 @@ class CitationChecker:
         article = self.articles.get(cite.article_id)
         if article is None or not (0 <= cite.start < cite.end <= len(article.text)):
             return ["anything (the citation is outside the article)"]
-        span = article.text[cite.start : cite.end]
-        low = " " + re.sub(r"[\W_]+", " ", span.lower().replace("’", "'").replace("'s ", " ")) + " "
-        reading = self.readings.get(cite.article_id)
-        dates = [d for d in (reading.dates if reading else ()) if d.start >= cite.start and d.end <= cite.end]
-        amounts = [a for a in (reading.amounts if reading else ()) if a.start >= cite.start and a.end <= cite.end]
+        known = self._span(article, cite)
+        span, low, dates, amounts = known.text, known.low, known.dates, known.amounts
         missing = []
         for quoted in claims.quotes:
             # a quotation is a claim too: the span must carry the quoted words, in order (a cut is fine)
-            words, span_words = _quote_words(quoted), _quote_words(span)
+            words, span_words = _quote_words(quoted), known.words
             if words and _in_order(words, span_words) < 0.9 * len(words):
                 missing.append(f"the quotation {quoted[:40]!r}")
         found = [name for name in claims.names if self._name_in(name, low)]
@@ -207,17 +228,10 @@ class CitationChecker:
             missing += [repr(name) for name in claims.names if name not in found]
         elif claims.names and not found:  # a paraphrase may name people otherwise ("the mayor"), not all of them
             missing.append("any of " + ", ".join(repr(name) for name in claims.names))
-        span_numbers = {raw for raw, _ in sentence_claims_numbers(span)} | {
-            scaled for _, scaled in sentence_claims_numbers(span) if scaled is not None
-        }
-        span_numbers |= {float(n) for w, n in _NUMBER_WORDS.items() if f" {w} " in low}
+        span_numbers = known.numbers
         # a paraphrase may write a figure otherwise ("$18.6m", "18,600,000", "about 18.6 million"): compared as
         # values, scale applied, rounding tolerated; "18.6 thousand" is not "$18.6m"
-        values: set[float] = set()
-        if paraphrase:
-            values = {raw if scaled is None else scaled for raw, scaled in sentence_claims_numbers(span)}
-            values |= {a.value for a in (*amounts, *find_amounts(span))}
-            values |= {float(n) for w, n in _NUMBER_WORDS.items() if f" {w} " in low}
+        values: set[float] = known.values() if paraphrase else set()
         for raw, scaled in claims.numbers:
             if paraphrase:
                 value = raw if scaled is None else scaled
@@ -228,8 +242,7 @@ class CitationChecker:
             ok = ok or (raw.is_integer() and 1000 <= raw <= 2999 and any(d.value.year == raw for d in dates))
             if not ok:
                 missing.append(_fmt(raw if scaled is None else scaled))
-        written = {(_MONTHS[m[1].lower().rstrip(".")], int(m[2])) for m in _MONTH_DAY.finditer(span)}
-        iso_written = {m[0] for m in _ISO.finditer(span)}
+        written, iso_written = known.written, known.iso_written
         if paraphrase and not (written or iso_written or any(r.granularity == "day" for r in dates)
                                or any(f" {w} " in low for w in _WEEKDAYS)):
             return missing  # an aligned paraphrase that gives no day at all leaves the day out; it names no other
@@ -245,18 +258,61 @@ class CitationChecker:
                 missing.append(names[wd].capitalize())
         return missing
 
+    def _span(self, article: Article, cite: Citation) -> _Span:
+        key = (cite.article_id, cite.start, cite.end)
+        if key not in self._spans:
+            self._spans[key] = _Span(article.text[cite.start : cite.end], self.readings.get(cite.article_id), cite)
+        return self._spans[key]
+
     def _name_in(self, name: str, low: str) -> bool:
-        plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")) + " "
-        if plain.strip() and plain in low:
-            return True
-        for form in self.entities.forms(name):
-            f = " " + re.sub(r"[\W_]+", " ", form) + " "
-            if f.strip() and f in low:
-                return True
-        tokens = plain.split()
-        if len(tokens) > 1 and len(tokens[-1]) >= 4 and f" {tokens[-1]} " in low and tokens[-1] not in _NOT_NAMES:
-            return True  # a full name against a span that uses the surname
-        return False
+        return any(form in low for form in self._name_forms(name))
+
+    def _name_forms(self, name: str) -> tuple[str, ...]:
+        """The padded, normalised forms that state ``name`` in a span: itself, the entity's aliases, and for a
+        full name its surname (worked out once per name)."""
+        if name not in self._forms:
+            plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")).strip() + " "  # "Legionnaires'" too
+            forms = [plain] if plain.strip() else []
+            for form in self.entities.forms(name):
+                f = " " + re.sub(r"[\W_]+", " ", form).strip() + " "
+                if f.strip():
+                    forms.append(f)
+            tokens = plain.split()
+            if len(tokens) > 1 and len(tokens[-1]) >= 4 and tokens[-1] not in _NOT_NAMES:
+                forms.append(f" {tokens[-1]} ")  # a full name against a span that uses the surname
+            self._forms[name] = tuple(dict.fromkeys(forms))
+        return self._forms[name]
+
+
+class _Span:
+    """What the checks read from one cited span, worked out once."""
+
+    def __init__(self, text: str, reading: Reading | None, cite: Citation) -> None:
+        self.text = text
+        self.low = " " + re.sub(r"[\W_]+", " ", text.lower().replace("’", "'").replace("'s ", " ")) + " "
+        self.dates = [d for d in (reading.dates if reading else ()) if d.start >= cite.start and d.end <= cite.end]
+        self.amounts = [a for a in (reading.amounts if reading else ()) if a.start >= cite.start and a.end <= cite.end]
+        self.figures = sentence_claims_numbers(text)
+        self.words_said = {float(n) for w, n in _NUMBER_WORDS.items() if f" {w} " in self.low}
+        self.numbers = {raw for raw, _ in self.figures} | {s for _, s in self.figures if s is not None} | self.words_said
+        self.written = {(_MONTHS[m[1].lower().rstrip(".")], int(m[2])) for m in _MONTH_DAY.finditer(text)}
+        self.iso_written = {m[0] for m in _ISO.finditer(text)}
+        self._words: list[str] | None = None
+        self._values: set[float] | None = None
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = _quote_words(self.text)
+        return self._words
+
+    def values(self) -> set[float]:
+        """Every figure of the span as a value (for a paraphrase): written, parsed amounts, number words."""
+        if self._values is None:
+            values: set[Any] = {raw if scaled is None else scaled for raw, scaled in self.figures}
+            values |= {a.value for a in (*self.amounts, *find_amounts(self.text))}
+            self._values = values | self.words_said
+        return self._values
 
 
 def _in_order(words: list[str], span_words: list[str]) -> int:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..records import Assignment
-from .events import EVENT_DAYS_APART, MAX_DAYS, UNDATED_SLACK, EventKey, event_conflict, merge_keys
+from .events import EVENT_DAYS_APART, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .settings import PAIR_EVIDENCE
 
@@ -338,29 +338,29 @@ def other_events(keys: Sequence[EventKey]) -> np.ndarray:
     identifying figures, which few reports carry, pair by pair.
     """
     n = len(keys)
-    width = MAX_DAYS + 1
-    points = np.full((n, width), np.nan)
-    for i, k in enumerate(keys):
-        row = k.points()
-        points[i, : len(row)] = row
-    dated = np.array([bool(k.days) for k in keys])
-    with np.errstate(invalid="ignore"):
-        diff = points[:, None, :, None] - points[None, :, None, :]  # i's point minus j's point
-        gap = np.abs(diff)
-        # an undated report's publication day stands for the UNDATED_SLACK days before it
-        slack_i = ~dated[:, None, None, None] & (diff >= 0)
-        slack_j = ~dated[None, :, None, None] & (diff <= 0)
-        gap = np.where(slack_i | slack_j, np.maximum(gap - UNDATED_SLACK, 0), gap)
-        closest = np.nanmin(np.where(np.isnan(gap), np.inf, gap), axis=(2, 3))
-        out = (closest >= EVENT_DAYS_APART) & np.isfinite(closest) & (dated[:, None] | dated[None, :])
+    all_spans = [k.spans() for k in keys]
+    width = max((len(spans) for spans in all_spans), default=0)  # at most MAX_DAYS + MAX_PERIODS + 1
+    lo = np.full((n, width), np.nan)
+    hi = np.full((n, width), np.nan)
+    for i, spans in enumerate(all_spans):
+        lo[i, : len(spans)] = [a for a, _ in spans]
+        hi[i, : len(spans)] = [b for _, b in spans]
+    closest = np.full((n, n), np.inf)
+    for a in range(width):  # span a of report i against span b of report j: n x n at a time, not n x n x width^2
+        for b in range(width):
+            # the distance between the two spans, 0 when they overlap (NaN where either report has no such span)
+            gap = np.maximum(np.maximum(lo[:, None, a] - hi[None, :, b], lo[None, :, b] - hi[:, None, a]), 0)
+            closest = np.fmin(closest, gap)
+    dated = np.array([k.dated for k in keys])
+    out = (closest >= EVENT_DAYS_APART) & np.isfinite(closest) & (dated[:, None] | dated[None, :])
     codes = np.array([k.country or "" for k in keys])
     known = codes != ""
     out |= known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
     marked = [i for i, k in enumerate(keys) if k.sequence or k.figures]
     for x, i in enumerate(marked):
         for j in marked[x + 1 :]:
-            if not out[i, j] and event_conflict(replace(keys[i], days=frozenset(), published=None, country=None),
-                                                replace(keys[j], days=frozenset(), published=None, country=None)):  # fmt: skip
+            if not out[i, j] and event_conflict(replace(keys[i], days=frozenset(), periods=frozenset(), published=None, country=None),
+                                                replace(keys[j], days=frozenset(), periods=frozenset(), published=None, country=None)):  # fmt: skip
                 out[i, j] = out[j, i] = True
     np.fill_diagonal(out, False)
     return out.astype(np.float64) if n else np.zeros((0, 0))

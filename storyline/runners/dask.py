@@ -361,10 +361,12 @@ class DaskRunner(LocalRunner):
         on_progress: Callable[[int, int | None], None] | None = None,
         on_skip: Callable[[Skipped], None] | None = None,
         allow_private: bool = True,
+        defaults: Any | None = None,
     ) -> IngestSummary:
         """Read ``inputs`` on the workers and store the articles here; the Dask twin of :func:`workflow.ingest`.
 
         ``allow_private`` defaults to True as on the command line (its operator may ingest an intranet page).
+        ``defaults`` (:class:`~storyline.ingest.defaults.BatchDefaults`) fills an outlet and a date left empty.
         """
         from ..ingest import expand_inputs, read_inputs
 
@@ -395,7 +397,7 @@ class DaskRunner(LocalRunner):
                 reason = f"reading failed on a worker ({type(exc).__name__}: {exc})"
                 log.warning("part of %d inputs failed on a worker: %s", len(part), exc)
                 results = [Skipped(item, reason) for item in part]
-            articles = [r for r in results if isinstance(r, Article)]
+            articles = [defaults.apply(r) if defaults else r for r in results if isinstance(r, Article)]
             for r in results:
                 if isinstance(r, Skipped):
                     skip(r)

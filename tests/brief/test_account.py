@@ -102,3 +102,71 @@ def test_a_copy_alone_gives_a_lead_cited_to_the_original_and_the_copy():
     assert analysis.independent_origins == 1
     assert brief.account[0].text.startswith("Ilse Varga opened the Brannock footbridge")
     assert {c.article_id for c in brief.account[0].citations} == {"b-times", "b-copy"}
+
+
+# A wire report as scraped: a photo caption with its credit and a headline above the text, a sentence that only
+# gives the envoy's titles (no copula: "heads ... and serves as ..."), then who met whom, where and when.
+ENVOY = (
+    "Envoy Ansel Brack speaks to reporters ahead of his trip to Corran, May 4, 2031. REUTERS/Ola Fenn/File photo\n"
+    "Kerrow Envoy to Visit Corran for Trade Talks\n"
+    "Ansel Brack heads the Kerrow Fund and serves as the chancellor's special envoy for trade.\n"
+    "Ansel Brack met foreign minister Ida Lusk in Corran on Wednesday to discuss the port levy, the ministry said.\n"
+    "The levy doubled last year.\n"
+)
+
+
+def _envoy():
+    a = article("e-1", "Tarn Courier", ENVOY, datetime(2031, 5, 8, tzinfo=UTC))
+    reading = (
+        ReadingBuilder(a)
+        .entity("Ansel Brack", "PERSON", "Ansel Brack")
+        .entity("Ida Lusk", "PERSON", "Ida Lusk")
+        .entity("Kerrow Fund", "ORG", "Kerrow Fund")
+        .role("Ansel Brack", "heads the Kerrow Fund")
+        .role("Ansel Brack", "serves as the chancellor's special envoy for trade")
+        .role("Ida Lusk", "foreign minister")
+        .place("Corran on")
+        .date("on Wednesday", date(2031, 5, 7))
+        .build()
+    )
+    return analyse_story(Story("s-envoy", "Envoy", ("e-1",)), {"e-1": a}, {"e-1": reading}, {}, FakeEmbedder())
+
+
+def _sentence(analysis, aid: str, opening: str) -> Citation:
+    text = analysis.articles[aid].text
+    start = text.index(opening)
+    return Citation(aid, start, text.index("\n", start))
+
+
+def test_a_sentence_its_titles_fill_is_background_and_who_met_whom_is_the_event():
+    analysis = _envoy()
+    titles = _sentence(analysis, "e-1", "Ansel Brack heads")
+    sal = salience(analysis, titles, analysis.articles["e-1"].text[titles.start : titles.end])
+    assert sal.background and not sal.event and not sal.interaction
+    met = _sentence(analysis, "e-1", "Ansel Brack met")
+    sal = salience(analysis, met, analysis.articles["e-1"].text[met.start : met.end])
+    names = analysis.entities.name
+    assert (sal.interaction[0], *map(names, sal.interaction[1:])) == ("meet", "Ansel Brack", "Ida Lusk")
+    assert not sal.background and sal.days == 1 and sal.places == 1
+    assert sal.position == 1  # the caption and the headline above the text are not sentences of the report
+
+
+def test_a_verb_inside_a_title_is_no_event_between_parties():
+    text = "Ansel Brack, the chancellor's appointed envoy for the Kerrow Fund, spoke on Wednesday.\n"
+    a = article("e-2", "Tarn Courier", text, datetime(2031, 5, 8, tzinfo=UTC))
+    reading = (
+        ReadingBuilder(a).entity("Ansel Brack", "PERSON").entity("Kerrow Fund", "ORG")
+        .role("Ansel Brack", "the chancellor's appointed envoy for the Kerrow Fund").build()
+    )  # fmt: skip
+    analysis = analyse_story(Story("s-e2", "Envoy", ("e-2",)), {"e-2": a}, {"e-2": reading}, {}, FakeEmbedder())
+    cite = _sentence(analysis, "e-2", "Ansel Brack")
+    assert salience(analysis, cite, text.strip()).interaction == ()
+
+
+def test_the_account_of_a_report_leads_with_who_met_whom_not_with_titles():
+    analysis = _envoy()
+    brief = build_brief(analysis)
+    assert brief.account[0].text.startswith("Ansel Brack met foreign minister Ida Lusk in Corran on Wednesday")
+    assert all("serves as" not in s.text for s in brief.account)
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert all(checker.problems(s) == [] for s in brief.account)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
 
 from storyline.cluster import ArticleFeatures, StoryIndex, features_for
-from storyline.cluster.events import EventKey, days_apart, event_conflict
+from storyline.cluster.events import EventKey, days_apart, event_conflict, event_key
 from storyline.cluster.regroup import other_events
 from storyline.read.gazetteer import Gazetteer
 from storyline.records import Article, DateRef, Place, Reading
@@ -61,3 +62,82 @@ def test_identical_reports_without_event_evidence_still_join() -> None:
         index.assign(aid, v, ArticleFeatures(frozenset({"brenn"})))
     index.tidy()
     assert len(index.live_stories()) == 1
+
+
+def _lead(aid: str, text: str, published: date, dates: list[tuple[str, date, str]]) -> tuple[Article, Reading]:
+    """An article and a hand-built reading whose dates are the given (expression, first day, granularity)."""
+    art = Article(aid, text, title="", published=datetime(published.year, published.month, published.day, 9, tzinfo=UTC))
+    refs = tuple(
+        DateRef(expr, text.index(expr), text.index(expr) + len(expr), value, gran, relative=True)  # type: ignore[arg-type]
+        for expr, value, gran in dates
+    )
+    return art, Reading(aid, dates=refs)
+
+
+def test_a_period_in_the_lead_is_a_range_that_keeps_a_follow_up_with_its_event() -> None:
+    fire = event_key(*_lead("f1", "A fire killed four workers at the plant late on Tuesday.", date(2026, 3, 11),
+                            [("on Tuesday", date(2026, 3, 10), "day")]))
+    follow_up = event_key(*_lead(
+        "f2", "The fire that killed six workers at the plant last week caused $4 million in damage, according to a "
+        "report released on Monday.", date(2026, 3, 17),
+        [("last week", date(2026, 3, 9), "week"), ("on Monday", date(2026, 3, 16), "day")]))
+    assert follow_up.periods == frozenset({(date(2026, 3, 9), date(2026, 3, 15))})
+    assert days_apart(fire, follow_up) == 0 and event_conflict(fire, follow_up) is None
+    # "earlier this month" holds the whole month: a recall's follow-up two weeks on stays with it
+    month = event_key(*_lead("r2", "Few of the kettles recalled earlier this month have come back, the firm said on "
+                                   "Thursday.", date(2026, 4, 24),
+                             [("earlier this month", date(2026, 4, 1), "month"), ("on Thursday", date(2026, 4, 23), "day")]))
+    recall = EventKey(frozenset({date(2026, 4, 7)}), date(2026, 4, 8))
+    assert month.periods == frozenset({(date(2026, 4, 1), date(2026, 4, 30))}) and event_conflict(recall, month) is None
+    # without the period the Monday alone is five days from the first report's publication: another event
+    assert "different days (5 apart)" in (event_conflict(fire, replace(follow_up, periods=frozenset())) or "")
+    assert other_events([fire, follow_up, replace(follow_up, periods=frozenset())]).tolist() == [[0, 0, 1], [0, 0, 0], [1, 0, 0]]
+
+
+def test_a_period_an_ordinal_counts_in_is_the_sequence_not_the_event() -> None:
+    text = "The minister signed a partnership with Tunisia on Friday, the second such agreement he has concluded this month."
+    key = event_key(*_lead("t1", text, date(2034, 3, 17),
+                           [("on Friday", date(2034, 3, 17), "day"), ("this month", date(2034, 3, 1), "month")]))
+    assert key.periods == frozenset() and key.repeat
+    first_visit = EventKey(frozenset({date(2034, 3, 7)}), date(2034, 3, 7))
+    assert "different days (10 apart)" in (event_conflict(first_visit, key) or "")
+    # the same period in the sentence after the ordinal's still counts
+    later = text.replace(", the second such agreement he has concluded this month.", ". He arrived this month.")
+    key = event_key(*_lead("t2", later, date(2034, 3, 17),
+                           [("on Friday", date(2034, 3, 17), "day"), ("this month", date(2034, 3, 1), "month")]))
+    assert key.periods == frozenset({(date(2034, 3, 1), date(2034, 3, 31))}) and not key.repeat
+
+
+def test_a_report_dated_only_by_its_publication_is_not_split_by_a_week() -> None:
+    launch = EventKey(frozenset({date(2034, 3, 21)}), date(2034, 3, 21))
+    # a preview six days ahead and a back-reference ("the launch that ...") nine days on stay with the event
+    preview = event_key(*_lead("p", "The rocket is ready for its maiden flight from the coast.", date(2034, 3, 15), []))
+    after = event_key(*_lead("a", "The rocket that broke up over the sea carried no cargo, the firm said.", date(2034, 3, 30), []))
+    assert not preview.dated and event_conflict(launch, preview) is None and event_conflict(launch, after) is None
+    # beyond the week either side, days alone do tell them apart
+    assert "different days" in (event_conflict(launch, replace(after, published=date(2034, 4, 3))) or "")
+    # a report that says it is news of a repeat is about a day just before its publication
+    repeat = event_key(*_lead("r", "For the second time in nine days, the river came up the streets.", date(2034, 3, 30), []))
+    assert repeat.repeat and not repeat.dated and days_apart(launch, repeat) == 6
+    assert "different days (6 apart)" in (event_conflict(launch, repeat) or "")
+    # two leads without a day or period: nothing to go on
+    assert event_conflict(preview, replace(after, published=date(2034, 5, 30))) is None
+    keys = [launch, preview, after, repeat, replace(after, published=date(2034, 4, 3))]
+    matrix = other_events(keys)
+    assert matrix.tolist() == [[bool(event_conflict(a, b)) and a is not b for b in keys] for a in keys]
+
+
+def test_a_follow_up_a_week_later_joins_the_story_of_its_event() -> None:
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    reports = [
+        _lead("f1", "A fire killed four workers at the plant late on Tuesday.", date(2026, 3, 11), [("on Tuesday", date(2026, 3, 10), "day")]),
+        _lead("f2", "Two more workers died after the fire at the plant on Tuesday.", date(2026, 3, 12), [("on Tuesday", date(2026, 3, 10), "day")]),
+        _lead("f3", "The fire that killed six workers at the plant last week caused $4 million in damage, inspectors said "
+                    "on Monday.", date(2026, 3, 17), [("last week", date(2026, 3, 9), "week"), ("on Monday", date(2026, 3, 16), "day")]),
+        _lead("g1", "A fire killed two workers at the plant on Sunday.", date(2026, 3, 23), [("on Sunday", date(2026, 3, 22), "day")]),
+    ]
+    for art, reading in reports:
+        index.assign(art.id, v, features_for(art, reading, None))
+    index.tidy()
+    assert index.story_of["f1"] == index.story_of["f2"] == index.story_of["f3"] != index.story_of["g1"]
