@@ -11,7 +11,7 @@ from .places import _event_places, _place_swaps, _places_agree
 from .quotes import _matched
 from .sentences import _Sentence
 from .text import _CHANGE_VERBS, _words
-from .vectors import _candidates, _span_key
+from .vectors import _candidates
 
 
 def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list[list[_Sentence]], np.ndarray]:
@@ -39,9 +39,7 @@ def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list
     vectors = np.zeros((len(sentences), 1), dtype=np.float32)
     if wanted.any():
         rows = np.flatnonzero(wanted)
-        found = ctx.vectors.encode(
-            "sentences", [_span_key(sentences[n], masked[n]) for n in rows], [masked[n] for n in rows]
-        )
+        found = ctx.vectors.encode_texts("sentences", [masked[n] for n in rows])
         vectors = np.zeros((len(sentences), found.shape[1]), dtype=np.float32)
         vectors[rows] = found
     cos = vectors @ vectors.T

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -40,12 +41,13 @@ class CachingEmbedder:
 
 
 class SentenceVectors:
-    """Vectors of sentences and quotes, keyed by article span, from memory, then the store, then the model.
+    """Vectors of sentences and quotes, keyed by their text, from memory, then the store, then the model.
 
-    Keys are ``<article id>#<start>-<end>:<crc32 of the text embedded>`` under the model name
-    ``<kind>:<embedder name>`` (``sentences`` are embedded with digits masked, ``quotes`` as written), so
-    one store table holds them beside article vectors without a schema change, and a different text or
-    model never reuses a vector. ``store`` may be None (memory only, for one analysis).
+    A vector is stored under ``<kind>:<embedder name>`` (``sentences`` are embedded with digits masked,
+    ``quotes`` as written) with the key :func:`text_key` of the text embedded, so one store table holds them
+    beside article vectors without a schema change, a syndicated copy's sentence reuses its origin's vector
+    (in this analysis, a later one, or another process), and a different text or model never reuses a
+    vector. ``store`` may be None (memory only, for one analysis).
     """
 
     def __init__(self, embedder: Any, store: Any = None) -> None:
@@ -56,8 +58,10 @@ class SentenceVectors:
         self.encoded = 0  # texts sent to the model (for benchmarks)
         self.loaded = 0  # vectors read from the store
 
-    def encode(self, kind: str, keys: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    def encode_texts(self, kind: str, texts: Sequence[str]) -> np.ndarray:
+        """One unit row per text (``kind`` is ``sentences`` or ``quotes``); each distinct text embedded once."""
         model = f"{kind}:{self.name}"
+        keys = [text_key(t) for t in texts]
         missing = [k for k in dict.fromkeys(keys) if (model, k) not in self._memory]
         if missing and self.store is not None:
             stored = self.store.get_embeddings(model, missing)
@@ -65,21 +69,30 @@ class SentenceVectors:
             self._memory.update(((model, k), v) for k, v in stored.items())
         todo = {k: t for k, t in zip(keys, texts, strict=True) if (model, k) not in self._memory}
         if todo:
-            vectors = _encode_unique(self.embedder, list(todo.values()))
-            self.encoded += len(set(todo.values()))
+            vectors = np.asarray(self.embedder.encode(list(todo.values())), dtype=np.float32)
+            self.encoded += len(todo)
             fresh = dict(zip(todo, vectors, strict=True))
             self._memory.update(((model, k), v) for k, v in fresh.items())
             if self.store is not None:
                 self.store.put_embeddings(model, fresh)
+        if not keys:
+            return np.zeros((0, getattr(self.embedder, "dim", 1) or 1), dtype=np.float32)
         return np.stack([self._memory[(model, k)] for k in keys]).astype(np.float32, copy=False)
+
+    def encode(self, kind: str, spans: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """The older call form, with a name per span: vectors are now looked up by text alone (:meth:`encode_texts`)."""
+        if len(spans) != len(texts):
+            raise ValueError("one span name per text")
+        return self.encode_texts(kind, texts)
+
+
+def text_key(text: str) -> str:
+    """The store key of an embedded text: a 128-bit BLAKE2b digest (a CRC32 collides across a large store)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _crc(text: str) -> str:
     return f"{zlib.crc32(text.encode('utf-8')):08x}"
-
-
-def _span_key(sent: _Sentence, text: str) -> str:
-    return f"{sent.article_id}#{sent.start}-{sent.end}:{_crc(text)}"
 
 
 _BUCKETS = 2048
@@ -118,14 +131,3 @@ def _candidates(
     jac[article[rest][:, None] == article[None, :]] = 0.0
     wanted[rest] = (jac >= share).any(axis=1)
     return wanted
-
-
-
-def _encode_unique(embedder: Any, texts: Sequence[str]) -> np.ndarray:
-    """Encode each distinct text once (syndicated copies repeat whole articles)."""
-    unique = list(dict.fromkeys(texts))
-    if not unique:
-        return np.zeros((0, 1), dtype=np.float32)
-    vectors = np.asarray(embedder.encode(unique), dtype=np.float32)
-    row = {t: n for n, t in enumerate(unique)}
-    return vectors[[row[t] for t in texts]]
