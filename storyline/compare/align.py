@@ -34,8 +34,9 @@ def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list
         for k in s.entities:
             inc[n, col[k]] = 1.0
     article = np.array([s.article_id for s in sentences])
+    _, text_id = np.unique(np.array(masked, dtype=object), return_inverse=True)
     # blocking: only a sentence that could align with another article's is embedded (see _candidates)
-    wanted = _candidates(sentences, masked, inc, article, ctx.settings.lexical_block)
+    wanted = _candidates(masked, inc, article, text_id, ctx.settings.lexical_block)
     vectors = np.zeros((len(sentences), 1), dtype=np.float32)
     if wanted.any():
         rows = np.flatnonzero(wanted)
@@ -43,7 +44,7 @@ def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list
         vectors = np.zeros((len(sentences), found.shape[1]), dtype=np.float32)
         vectors[rows] = found
     cos = vectors @ vectors.T
-    np.fill_diagonal(cos, 1.0)
+    cos[text_id[:, None] == text_id[None, :]] = 1.0  # the same text (and the diagonal)
     inter = inc @ inc.T
     size = inc.sum(axis=1)
     union = size[:, None] + size[None, :] - inter

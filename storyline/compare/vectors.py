@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from .sentences import _Sentence
 from .text import _VERB_STOP, _WORD
 
 
@@ -98,36 +97,37 @@ def _crc(text: str) -> str:
 _BUCKETS = 2048
 
 
-def _candidates(
-    sentences: Sequence[_Sentence], masked: Sequence[str], inc: np.ndarray, article: np.ndarray, share: float
-) -> np.ndarray:
-    """Which sentences can align with another article's sentence, and so need an embedding.
-
-    Alignment needs a shared entity or a near-identical sentence (``strong_cosine``). A sentence with an
-    entity that another article also names is a candidate; the others are candidates only when a hashed
-    bag of their words overlaps another article's sentence by ``share`` (Jaccard), a cheap stand-in for
-    "nearly the same words". Matrix products, no Python loop over pairs.
-    """
-    n = len(sentences)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    codes, inverse = np.unique(article, return_inverse=True)
-    per_article = np.zeros((len(codes), inc.shape[1]), dtype=np.float32)
-    np.add.at(per_article, inverse, inc)
-    spread = (per_article > 0).sum(axis=0)  # articles naming each entity
-    wanted = (inc * (spread >= 2)).sum(axis=1) > 0
-    rest = np.flatnonzero(~wanted)
-    if len(rest) == 0 or share <= 0:
-        return wanted | (share <= 0)
-    bags = np.zeros((n, _BUCKETS), dtype=np.float32)
+def _bags(masked: Sequence[str]) -> np.ndarray:
+    """Hashed sets of the content words of each text (rows of 0/1 over ``_BUCKETS``)."""
+    bags = np.zeros((len(masked), _BUCKETS), dtype=np.float32)
     for row, text in enumerate(masked):
         for w in set(_WORD.findall(text.lower())):
             if len(w) > 2 and w not in _VERB_STOP:
                 bags[row, zlib.crc32(w.encode("utf-8")) % _BUCKETS] = 1.0
-    inter = bags[rest] @ bags.T
+    return bags
+
+
+def _candidates(masked: Sequence[str], inc: np.ndarray, article: np.ndarray, text_id: np.ndarray, share: float) -> np.ndarray:
+    """Which sentences can align with another article's sentence, and so need an embedding.
+
+    Alignment needs a shared entity or a near-identical sentence (``strong_cosine``). A sentence is a candidate
+    when a sentence of another article names one of its entities, or shares ``share`` of its content words
+    without one (Jaccard over hashed word sets, a cheap stand-in for "nearly the same words"). A counterpart
+    with the very same text (``text_id``: one id per distinct text; a syndicated copy repeats its origin's
+    sentences) does not count: the cosine of a text with itself is 1 without a model call. So a story of one
+    article and its verbatim copies embeds nothing. Matrix products, no Python loop over pairs.
+    """
+    n = len(masked)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    other = (article[:, None] != article[None, :]) & (text_id[:, None] != text_id[None, :])
+    if share <= 0:
+        return np.ones(n, dtype=bool)
+    bags = _bags(masked)
+    inter = bags @ bags.T
     size = bags.sum(axis=1)
-    union = size[rest][:, None] + size[None, :] - inter
+    union = size[:, None] + size[None, :] - inter
     jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-    jac[article[rest][:, None] == article[None, :]] = 0.0
-    wanted[rest] = (jac >= share).any(axis=1)
-    return wanted
+    named = (inc @ inc.T) >= 1
+    wanted = (other & (named | (jac >= share))).any(axis=1)
+    return np.isin(text_id, text_id[wanted])  # a text is embedded once, for every sentence that says it

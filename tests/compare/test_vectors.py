@@ -57,3 +57,34 @@ def test_the_span_call_form_looks_vectors_up_by_text():
     a = vectors.encode("quotes", ["a1#0-10:x"], ["We did all we could."])
     b = vectors.encode("quotes", ["c9#40-50:y"], ["We did all we could."])
     assert embedder.seen == ["We did all we could."] and np.array_equal(a, b)
+
+
+def test_verbatim_copies_align_without_a_model_call():
+    from datetime import UTC, datetime
+
+    from storyline.compare import analyse_story
+    from storyline.records import Story
+
+    from ..side_by_side import ReadingBuilder, article
+
+    text = "Ilse Varga opened the footbridge in Tollford on Friday. The bridge cost 4 million crowns."
+    origin = article("o1", "North Post", text, datetime(2026, 5, 4, 8, tzinfo=UTC))
+    copy = article("c1", "Wire Client", text, datetime(2026, 5, 4, 9, tzinfo=UTC))
+    readings = {
+        a.id: ReadingBuilder(a).entity("Ilse Varga", "PERSON").entity("Tollford", "GPE").build() for a in (origin, copy)
+    }
+    story = Story("s1", "footbridge", ("o1", "c1"))
+    embedder = Counting()
+    analysis = analyse_story(story, {"o1": origin, "c1": copy}, readings, {}, embedder)
+    assert embedder.seen == []  # each sentence's only counterpart is the same text: cosine 1, no model call
+    opened = [f for f in analysis.facts if "footbridge" in f.text]
+    assert opened and set(opened[0].article_ids) == {"o1", "c1"}
+
+    # a reworded version in a third article needs the model, once per distinct text
+    other = article("b1", "South Herald", "Mayor Ilse Varga cut the ribbon on the Tollford footbridge.",
+                    datetime(2026, 5, 4, 10, tzinfo=UTC))  # fmt: skip
+    readings["b1"] = ReadingBuilder(other).entity("Ilse Varga", "PERSON").entity("Tollford", "GPE").build()
+    embedder = Counting()
+    analyse_story(Story("s1", "footbridge", ("o1", "c1", "b1")), {"o1": origin, "c1": copy, "b1": other}, readings, {}, embedder)
+    assert len(embedder.seen) == len(set(embedder.seen)) and any("ribbon" in t for t in embedder.seen)
+    assert sum("opened the footbridge" in t for t in embedder.seen) == 1
