@@ -1,6 +1,6 @@
 """Quotes, speakers and dates on newsdesk through the reading stage alone (no clustering, no database).
 
-    python -m bench.bench_quotes_newsdesk [--corpus newsdesk] [--misses N] [--dates]
+    python -m bench.bench_quotes_newsdesk [--corpus newsdesk] [--misses N] [--dates] [--cost]
 
 Reads every report of ``../shared/datasets/<corpus>/articles.jsonl`` with the product's JSONL parser and
 :class:`storyline.read.stage.ReadStage`, builds a synthetic export v1 document holding only articles and readings,
@@ -116,11 +116,38 @@ def timeline_dates(articles: list[Article], readings: dict[str, Reading], truth:
     return got, len(truth.get("timeline", [])), lost
 
 
+def parse_cost(articles: list[Article]) -> str:
+    """CPU ms per article of the reader's model pass (NER + sentences) and of the dependency parse of the sentences
+    around quotes that speakers are read from, and the share of the text that parse covers."""
+    import time
+
+    from storyline.read.nlp import load_nlp, parse
+    from storyline.read.quote_marks import scan_quotes
+    from storyline.read.stage import model_text
+    from storyline.read.syntax import load_parser, parse_windows, windows
+
+    model = Settings().spacy_model
+    nlp, parser = load_nlp(model), load_parser(model)
+    t = time.process_time()
+    parsed = list(parse(nlp, [model_text(a.text) for a in articles]))
+    base = time.process_time() - t
+    t, covered = time.process_time(), 0
+    for a, p in zip(articles, parsed, strict=True):
+        ranges = windows(p.sentences, [(q.open_at, q.close_at) for q in scan_quotes(a.text)])
+        covered += sum(e - s for s, e in ranges)
+        parse_windows(parser, a.text, ranges)
+    extra = time.process_time() - t
+    n, chars = len(articles), sum(len(a.text) for a in articles) or 1
+    return (f"model pass {1000 * base / n:.1f} CPU ms/article; parse around quotes {1000 * extra / n:.1f} CPU ms/article "
+            f"({covered / chars:.0%} of the text)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="newsdesk")
     parser.add_argument("--misses", type=int, default=200, help="how many misses to list")
     parser.add_argument("--dates", action="store_true", help="also check the truth timeline's dates")
+    parser.add_argument("--cost", action="store_true", help="also time the speaker parse against the model pass")
     parser.add_argument("--json", type=Path, help="write the misses here as JSON")
     args = parser.parse_args()
     scorer = load_scorer()
@@ -135,6 +162,8 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(listed, indent=1, ensure_ascii=False))
     print(f"quotes recall {q['recall']:.3f} ({q['found']}/{q['true']}), speaker accuracy {q['speaker_acc']:.3f}")
+    if args.cost:
+        print(parse_cost(articles))
     if args.dates:
         got, total, lost = timeline_dates(articles, readings, truth)
         for t in lost:

@@ -42,3 +42,24 @@ NEGATIONS = frozenset("no not never nobody nothing none neither nor cannot wrong
 EMBEDDERS = frozenset("that say says said whether if claim claims believe think".split())
 # the dropped rest of a quote that turns against its kept opening ("We respect the result | , but ...")
 CONTRASTS = frozenset("but although though however yet while whereas".split())
+
+# word forms of verbs that report what someone said, as a quote's governing verb in the dependency parse; wider
+# than SPEECH_VERBS (which is matched as text next to quotation marks): it adds verbs that frame a quote as their
+# object ("called it", "described ... as", "found") and the colourful reporting verbs of popular papers
+SPEECH_WORDS = frozenset(
+    SPEECH_VERBS.replace("wrote in", "").replace("|", " ").split()
+    + """say says said saying tell tells told telling write writes wrote writing add adds added adding state
+    stated stating remark remarked note noted noting assert asserted declare declared declaring explain explained
+    insist insisted argue argued warn warned warning claim claimed post posted tweet tweeted announce announced
+    announcing confirm confirmed suggest suggested acknowledge acknowledged continue continued recall recalled
+    comment commented respond responded reply replied replying ask asked admit admitted concede conceded urge urged
+    stress stressed emphasise emphasised emphasize emphasized vow vowed promise promised promising predict
+    predicted conclude concluded observe observed describe described describing call called calling quip quipped
+    wonder wondered caution cautioned voice voiced reiterate reiterated affirm affirmed deny denied maintain
+    maintained shout shouted exclaim exclaimed label labelled labeled brand branded dub dubbed joke joked complain
+    complained boast boasted boasting pledge pledged message messaged find found finds fume fumed blast blasted
+    slam slammed roar roared grin grinned smile smiled laugh laughed sigh sighed hail hailed plead pleaded beg
+    begged tweet insist mutter muttered whisper whispered yell yelled scream screamed cry cried gush gushed
+    rage raged storm stormed snap snapped accuse accused accusing insisting told reckon reckoned
+    describe term termed""".split()
+)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..lang.calendar import MONTHS, WEEKDAYS
+from ..lang.calendar import HOLIDAYS, MONTHS, WEEKDAYS
 from ..lang.numbers import SMALL_NUMBERS
 from ..records import DateRef
 
@@ -31,14 +31,20 @@ _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# "Sept. 12 last year": a month and day placed in the year before, this or the next one
+_YEAR_REL = r"(?:,?\s+(?P<yrel>last|this|next)\s+year\b)?"
+# "Boxing Day", "the Boxing Day floods of 2027", "Christmas Day 2031"
+_HOLIDAY = "|".join(re.escape(h).replace("'", "['\u2019]").replace("\\ ", r"\s+") for h in HOLIDAYS)
 
 # Order matters: longer forms first; every pattern names its parts.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("mdy", re.compile(rf"\b(?:{_WD},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
     ("dmy", re.compile(rf"\b(?:{_WD},?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b")),
-    ("md", re.compile(rf"\b(?:(?i:on|since|by|until|from)\s+)?(?:{_WD},?\s+)?{_MONTH}\s+{_DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])")),
-    ("dm", re.compile(rf"\b(?:(?i:on|since|by|until|from)\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d)")),
+    ("md", re.compile(rf"\b(?:(?i:on|since|by|until|from)\s+)?(?:{_WD},?\s+)?{_MONTH}\s+{_DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:]){_YEAR_REL}")),
+    ("dm", re.compile(rf"\b(?:(?i:on|since|by|until|from)\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d){_YEAR_REL}")),
+    ("holiday", re.compile(rf"\b(?P<hol>{_HOLIDAY})\b(?:\s+(?:[a-z]+\s+){{0,2}}?(?:(?:of|in)\s+)?{_YEAR}\b)?", re.I)),
+    ("end_y", re.compile(rf"\b(?i:(?:the\s+)?end\s+of)\s+{_YEAR}\b")),
     ("my", re.compile(rf"\b(?:(?i:in|since|by|until|from|last|early|late|mid-?)\s+)?{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("y", re.compile(r"\b(?i:in|since|by|until|during|from|of|early|late)\s+(?P<year>(?:19|20)\d\d)\b(?![-/]\d)")),
     ("ago", re.compile(r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
@@ -167,11 +173,27 @@ def resolve(found: _Found, text: str, ref: date | None) -> tuple[date, str, bool
         return date(int(g["year"] or 0), _month_num(g), 1), "month", False
     if kind == "y":
         return date(int(g["year"] or 0), 1, 1), "year", False
+    if kind == "end_y":  # "by the end of 2035": a deadline on the year's last day
+        return date(int(g["year"] or 0), 12, 31), "day", False
+    if kind == "holiday":
+        month, day = HOLIDAYS[re.sub(r"\s+", " ", (g.get("hol") or "").lower().replace("\u2019", "'"))]
+        if g.get("year"):
+            return date(int(g["year"] or 0), month, day), "day", False
+        if ref is None:
+            return None
+        near = _closest_year(month, day, ref)
+        return (near, "day", True) if near else None
     if ref is None:
         return None
     clause = _clause_around(text, found.start, found.end)
     ahead = _looks_ahead(clause)
     if kind in {"md", "dm"}:
+        yrel = (g.get("yrel") or "").lower()
+        if yrel:
+            try:
+                return date(ref.year + {"last": -1, "this": 0, "next": 1}[yrel], _month_num(g), int(g["day"] or 0)), "day", True
+            except ValueError:
+                return None
         day = _closest_year(_month_num(g), int(g["day"] or 0), ref)
         return (day, "day", False) if day else None
     if kind == "month":

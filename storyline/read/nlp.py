@@ -4,7 +4,9 @@ The reader needs named entities and sentence boundaries, nothing more: roles, qu
 amounts and places are read from the text around the entities with patterns (see each module
 for why). So the pipeline is the model's ``ner`` plus its ``senter``, with ``tok2vec``,
 ``tagger``, ``parser``, ``attribute_ruler`` and ``lemmatizer`` excluded. On the ECB+ dev texts
-that runs about twice as fast as the full pipeline (figures in docs/benchmarks.md).
+that runs about twice as fast as the full pipeline (figures in docs/benchmarks.md). Speakers of quotes are the
+exception: :mod:`storyline.read.syntax` loads the same model's tagger and parser as a second pipeline and runs it
+on the sentences around quotation marks only.
 
 The trained ``senter`` stays rather than spaCy's rule-based ``sentencizer``: the rule saves only
 ~5 CPU ms per 650-word article (113 against 118 ms with ``ner``, 100 synthetic articles) and it

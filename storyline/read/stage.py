@@ -1,8 +1,8 @@
 """The reading stage: every article read into a :class:`~storyline.records.Reading`.
 
 ``ReadStage(settings)`` loads spaCy in :meth:`warm_up` (NER + sentence splitter only, see
-:mod:`storyline.read.nlp`), runs it over the batch with ``nlp.pipe`` and hands each article's
-sentences and entity spans to the pure-Python readers. Store-wide entity resolution is not a
+:mod:`storyline.read.nlp`, and the parser that quote speakers are read from, see :mod:`storyline.read.syntax`),
+runs it over the batch with ``nlp.pipe`` and hands each article's sentences and entity spans to the readers. Store-wide entity resolution is not a
 stage: it needs every reading, so the runner calls :func:`storyline.read.entities.resolve_entities`
 after saving a run's readings.
 """
@@ -26,11 +26,14 @@ from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
 from .roles import find_roles
+from .syntax import load_parser, parse_windows, windows
 
 
-def read_article(article: Article, parsed: Parsed, *, is_place: Callable[[str], bool] | None = None) -> Reading:
-    """One article's reading from its text and the model's output (no model needed here);
-    ``is_place``: a gazetteer look-up that checks the model's entity types."""
+def read_article(
+    article: Article, parsed: Parsed, *, is_place: Callable[[str], bool] | None = None, parser: object | None = None
+) -> Reading:
+    """One article's reading from its text and the model's output; ``is_place``: a gazetteer look-up that checks
+    the model's entity types; ``parser``: the dependency parser run on the sentences around quotes (speakers)."""
     text = article.text
     lines = layout_mod.lines(text)
     dateline = layout_mod.find_dateline(text, lines)
@@ -43,7 +46,11 @@ def read_article(article: Article, parsed: Parsed, *, is_place: Callable[[str], 
     body = [(ln.start, ln.end) for ln in lines if ln.zone == "body"]
     sentences = tuple(s for s in parsed.sentences if any(bs <= s[0] < be for bs, be in body)) or parsed.sentences
     roles = find_roles(text, mentions, sentences)
-    quotes = find_quotes(text, sentences, mentions, roles, gender_hints(mentions))
+    parse = None
+    if parser is not None:
+        def parse(quotes):  # type: ignore[no-untyped-def]
+            return parse_windows(parser, text, windows(sentences, quotes))
+    quotes = find_quotes(text, sentences, mentions, roles, gender_hints(mentions), parse=parse)
     published: date | None = article.published.date() if article.published else None
     non_body = [(ln.start, ln.end) for ln in lines if ln.zone != "body"]
     expressions = find_expressions(text)
@@ -159,19 +166,22 @@ class ReadStage:
         self.model = settings.spacy_model
         self.batch_size = batch_size
         self._nlp = None
+        self._parser = None
         self._places: PlaceNames | None = None
         self.copies_reused = 0  # syndicated copies that took their in-batch origin's reading (no model pass)
 
     def warm_up(self) -> None:
         if self._nlp is None:
             self._nlp = load_nlp(self.model)
+        if self._parser is None:
+            self._parser = load_parser(self.model)
         if self._places is None:
             self._places = PlaceNames()
             self._places.warm_up()
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the configuration only (the Dask runner ships stages to workers, which warm up)."""
-        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None, "_places": None, "copies_reused": 0}
+        return {"model": self.model, "batch_size": self.batch_size, "_nlp": None, "_parser": None, "_places": None, "copies_reused": 0}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -201,7 +211,9 @@ class ReadStage:
         parsed = parse(self._nlp, (model_text(a.text) for a in articles), batch_size=self.batch_size)
         for article, p in zip(articles, parsed, strict=True):
             try:
-                readings[article.id] = read_article(article, p, is_place=self._places.is_place if self._places else None)
+                readings[article.id] = read_article(
+                    article, p, is_place=self._places.is_place if self._places else None, parser=self._parser
+                )
             except Exception as exc:  # name the article; keep the cause
                 raise StageError(
                     self.name, f"{type(exc).__name__}: {exc}", item=article.id,

@@ -105,10 +105,10 @@ def test_reworded_quote_and_other_speaker_are_contested():
     (group,) = analysis.quote_groups
     assert group.wording_differs
     assert any("speaker_differs" in v.flags for v in group.versions)
-    # one outlet's speaker against one other's is as likely a misread attribution: no dispute until the usual
-    # speaker comes from two independent origins (SPEAKER_ORIGINS)
-    assert not group.speaker_differs
-    assert not [c for c in analysis.conflicts if c.kind == "quote_speaker"]
+    # one outlet's speaker against one other's is a dispute (SPEAKER_ORIGINS): each name is a value
+    assert group.speaker_differs
+    speaker = _conflict(analysis, "quote_speaker")
+    assert set(speaker) == {"ilse varga", "tomas brink"} and all(len(a) == 1 for a in speaker.values())
     wording = _conflict(analysis, "quote_wording")
     assert len(wording) == 2
     changes = {c.version for v in group.versions for c in v.changes}

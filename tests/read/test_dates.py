@@ -75,3 +75,22 @@ def test_no_dates_no_window() -> None:
 def test_may_the_verb_is_not_a_month() -> None:
     refs, _ = find_dates("The mayor may resign. He may 5 times refuse.", THURSDAY)
     assert refs == []
+
+
+def test_month_day_with_a_relative_year() -> None:
+    refs, _ = find_dates("The grant was approved on Sept. 12 last year and paid on 3 March this year.", date(2034, 2, 20))
+    assert [(r.value, r.granularity) for r in refs] == [(date(2033, 9, 12), "day"), (date(2034, 3, 3), "day")]
+
+
+def test_named_fixed_days_with_and_without_a_year() -> None:
+    text = "Since the Boxing Day floods of 2027 the town has spent GBP 61m. The market reopens on New Year\u2019s Eve."
+    refs, _ = find_dates(text, date(2033, 11, 20))
+    assert [(r.text, r.value) for r in refs] == [
+        ("Boxing Day floods of 2027", date(2027, 12, 26)),
+        ("New Year\u2019s Eve", date(2033, 12, 31)),
+    ]
+
+
+def test_end_of_a_year_is_its_last_day() -> None:
+    refs, _ = find_dates("Results are expected by the end of 2035, officials said.", date(2034, 4, 2))
+    assert [(r.value, r.granularity) for r in refs] == [(date(2035, 12, 31), "day")]

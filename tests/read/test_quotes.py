@@ -134,3 +134,12 @@ def test_pronoun_goes_to_the_subject_of_the_last_speech_verb() -> None:
     )
     quotes = read(text, Wes_Holl="PERSON", Mara_Quint="PERSON", Ceduna="GPE")
     assert [q.speaker for q in quotes] == ["Wes Holl"]
+
+
+def test_role_noun_stands_for_the_person_titled_with_it() -> None:
+    text = (
+        "Judge Alma Roste remanded Piet Vance in custody. Tova Lund was granted bail.\n\n"
+        "\u201cYou were the one with the power to stop it,\u201d the judge told Vance."
+    )
+    quotes = read(text, Alma_Roste="PERSON", Piet_Vance="PERSON", Tova_Lund="PERSON", Vance="PERSON")
+    assert [q.speaker for q in quotes] == ["Alma Roste"]

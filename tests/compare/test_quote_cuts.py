@@ -1,0 +1,35 @@
+"""Quote cuts and short quotes in quote groups (pure functions, hand-written fictional text)."""
+
+from __future__ import annotations
+
+from storyline.compare.quotes import _lead_restores, _meaning_cuts, same_statement
+from storyline.records import QuoteGroup, QuoteVersion
+
+
+def words(text: str) -> list[str]:
+    return text.lower().replace(",", "").replace(".", "").split()
+
+
+def test_a_short_run_joins_the_same_speakers_quote_that_holds_it() -> None:
+    full = words("It would be wrong to say the rocket exploded. The system did what it was built to do.")
+    assert same_statement(None, full, words("the rocket exploded"), "Ida Roe", "Ida Roe", 0.0)  # type: ignore[arg-type]
+    # another speaker's words, or a one-word quote from the middle, stay apart
+    assert not same_statement(None, full, words("the rocket exploded"), "Ida Roe", "Bo Lind", 0.0)  # type: ignore[arg-type]
+    assert not same_statement(None, full, ["wrong"], "Ida Roe", "Ida Roe", 0.0)  # type: ignore[arg-type]
+
+
+def test_lead_in_that_keeps_the_dropped_negation_is_no_cut() -> None:
+    full = words("Our young engineers should not have to cross the sea in a rubber boat to build the future.")
+    kept = words("cross the sea in a rubber boat")
+    faithful = "Her line about young engineers who should not have to \u201ccross the sea in a rubber boat\u201d was sharp."
+    bare = "She said young engineers want to \u201ccross the sea in a rubber boat\u201d, aides said."
+    assert _lead_restores(faithful, faithful.index("\u201c") + 1, kept, [full])
+    assert not _lead_restores(bare, bare.index("\u201c") + 1, kept, [full])
+
+
+def test_only_cuts_that_change_the_meaning_are_values() -> None:
+    full = QuoteVersion("a1", "We have no evidence that the water is involved, and we are testing every well.", 0, 80, "Ida Roe")
+    denial = QuoteVersion("a2", "the water is involved", 10, 31, "Ida Roe", flags=("truncated",))
+    trim = QuoteVersion("a3", "We have no evidence that the water is involved", 5, 52, "Ida Roe", flags=("truncated",))
+    group = QuoteGroup("g1", "s1", "Ida Roe", full.text, (full, denial, trim))
+    assert _meaning_cuts(group, [denial, trim]) == [denial]

@@ -1,0 +1,108 @@
+"""Speakers read from the dependency parse (the real spaCy parser; hand-written fictional text and mentions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.config import Settings
+from storyline.read.entities import clean_mentions, gender_hints, resolve_local
+from storyline.read.layout import lines
+from storyline.read.quotes import find_quotes
+from storyline.read.roles import find_roles
+from storyline.read.syntax import LOOKBACK_SENTENCES, load_parser, parse_windows, windows
+
+from .helpers import ents, sentences
+
+
+@pytest.fixture(scope="module")
+def parser():  # type: ignore[no-untyped-def]
+    return load_parser(Settings().spacy_model)
+
+
+def speakers(parser, text: str, **labels: str) -> list[str | None]:  # type: ignore[no-untyped-def]
+    raw = clean_mentions(text, ents(text, **labels), lines(text))
+    _, mentions = resolve_local(text, raw)
+    sents = sentences(text)
+    roles = find_roles(text, mentions, sents)
+
+    def parse(quotes):  # type: ignore[no-untyped-def]
+        return parse_windows(parser, text, windows(sents, quotes))
+
+    return [q.speaker for q in find_quotes(text, sents, mentions, roles, gender_hints(mentions), parse=parse)]
+
+
+def test_windows_cover_the_quote_sentences_and_merge() -> None:
+    sents = [(n * 10 + 1, n * 10 + 10) for n in range(10)]
+    back = LOOKBACK_SENTENCES
+    # a quote in sentence 6 takes the sentences back to 6 - back and the one after it
+    assert windows(sents, [(62, 68)]) == [(sents[6 - back][0], sents[7][1])]
+    # two quotes whose ranges touch are parsed as one range; a distant one on its own
+    assert windows(sents, [(2, 5), (12, 15), (92, 95)]) == [(1, 30), (sents[9 - back][0], 100)]
+    assert windows([], [(1, 5)]) == []
+
+
+@pytest.mark.models
+def test_subject_head_not_the_name_nearest_the_verb(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Rolf Ansgar, a former minister who leads the campaign group, Free Harbour, told supporters that the "
+        "early count meant little.\n\n"
+        "\u201cThe first ballots always come from the city. Wait for the fishing towns,\u201d he said."
+    )
+    assert speakers(parser, text, Rolf_Ansgar="PERSON", Free_Harbour="ORG") == ["Rolf Ansgar"]
+
+
+@pytest.mark.models
+def test_pronoun_is_a_person_never_an_organisation(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Kestrel Rescue Service said its crews had carried out 31 rescues overnight.\n\n"
+        "A driver was pulled out by Jon Marsh, a firefighter with Kestrel Rescue Service.\n\n"
+        "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
+    )
+    assert speakers(parser, text, Kestrel_Rescue_Service="ORG", Jon_Marsh="PERSON") == ["Jon Marsh"]
+
+
+@pytest.mark.models
+def test_quote_inside_a_reported_clause(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mara Quint, who runs the bidder's European business, said on Monday that the firm wanted the port "
+        "operator to become \u201cthe backbone of a national logistics network\u201d."
+    )
+    assert speakers(parser, text, Mara_Quint="PERSON") == ["Mara Quint"]
+
+
+@pytest.mark.models
+def test_colon_after_any_verb_introduces_its_subject(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The ferry reached the harbour at dawn.\n\n"
+        "Skipper Dara Quill grinned: \u201cNobody gave us a chance in September. Look at us now.\u201d"
+    )
+    assert speakers(parser, text, Dara_Quill="PERSON") == ["Dara Quill"]
+
+
+@pytest.mark.models
+def test_spokesperson_speaks_for_the_organisation(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Debris fell inside the exclusion zone.\n\n"
+        "\u201cOur pad and vehicle hardware were well clear of the site and are undamaged,\u201d a Tasman Launch "
+        "spokesperson said."
+    )
+    assert speakers(parser, text, Tasman_Launch="ORG") == ["Tasman Launch"]
+
+
+@pytest.mark.models
+def test_person_in_apposition_to_a_role_whatever_the_model_typed(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Halvard Glass's human resources director, Alis Prenn, said the furnace was losing money.\n\n"
+        "\u201cWe understand how hard this is for our people and their families,\u201d she said."
+    )
+    assert speakers(parser, text, Halvard_Glass="ORG", Alis_Prenn="ORG") == ["Alis Prenn"]
+
+
+@pytest.mark.models
+def test_he_after_a_sentence_about_her_is_the_other_person_in_it(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tom Rusk, 57, died when his van was swept away.\n\n"
+        "A woman in her seventies was stranded in her car. She was pulled out by Jon Marsh, a firefighter.\n\n"
+        "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
+    )
+    assert speakers(parser, text, Tom_Rusk="PERSON", Jon_Marsh="PERSON") == ["Jon Marsh"]
