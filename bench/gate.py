@@ -122,7 +122,7 @@ ROWS += [
     Row("compare.seeds_002_dates_resolved", 1, lambda: float(_compare_seeds()["seed002_dates_ok"])),
     # ECB+ dev perturbations (40 documents, seed 7): floors a little under the measured recall
     Row("compare.perturb_place_recall", 0.80, lambda: _compare_perturb()["recall"]["place"]),
-    Row("compare.perturb_date_recall", 0.80, lambda: _compare_perturb()["recall"]["date"]),
+    Row("compare.perturb_date_recall", 0.88, lambda: _compare_perturb()["recall"]["date"]),
     Row("compare.perturb_number_recall", 0.85, lambda: _compare_perturb()["recall"]["number"]),
     Row("compare.perturb_title_recall", 0.95, lambda: _compare_perturb()["recall"]["title"]),
     Row("compare.perturb_quote_recall", 0.95, lambda: _compare_perturb()["recall"]["quote"]),
@@ -214,7 +214,7 @@ ROWS += [
     Row("newsdesk.copies_f1", 0.95, lambda: _newsdesk()["copies"]["f1"]),  # measured 0.964 (27 of 29, P 1.00)
     Row("newsdesk.quote_recall", 0.96, lambda: _newsdesk()["quotes"]["recall"]),
     Row("newsdesk.speaker_accuracy", 0.90, lambda: _newsdesk()["quotes"]["speaker_acc"]),
-    Row("newsdesk.conflict_recall", 0.43, lambda: _newsdesk()["conflicts"]["recall"]),
+    Row("newsdesk.conflict_recall", 0.46, lambda: _newsdesk()["conflicts"]["recall"]),
     Row("newsdesk.conflict_precision", 0.44, lambda: _newsdesk()["conflicts"]["precision"]),
     Row("newsdesk.non_conflict_alarms", 13, lambda: _newsdesk()["conflicts"]["non_conflict_alarms"],
         higher_is_better=False),
