@@ -48,7 +48,7 @@ Modules: :mod:`.analysis` (orchestration, :class:`Comparer`), :mod:`.context` (p
 from __future__ import annotations
 
 from .align import facts_contradict
-from .analysis import Comparer, StoryAnalysis, analyse_story
+from .analysis import Comparer, StoryAnalysis, analyse_story, analysis_tools
 from .claims import _content_stems, _stems_of, sentence_clauses
 from .context import CompareSettings, StoryContext
 from .entities import EntityIndex, join_entities, resolve_entities
@@ -70,6 +70,7 @@ __all__ = [
     "_sentences_of",
     "_stems_of",
     "analyse_story",
+    "analysis_tools",
     "facts_contradict",
     "independent_origins",
     "join_entities",

