@@ -78,20 +78,10 @@ class SentenceVectors:
             return np.zeros((0, getattr(self.embedder, "dim", 1) or 1), dtype=np.float32)
         return np.stack([self._memory[(model, k)] for k in keys]).astype(np.float32, copy=False)
 
-    def encode(self, kind: str, spans: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """The older call form, with a name per span: vectors are now looked up by text alone (:meth:`encode_texts`)."""
-        if len(spans) != len(texts):
-            raise ValueError("one span name per text")
-        return self.encode_texts(kind, texts)
-
 
 def text_key(text: str) -> str:
     """The store key of an embedded text: a 128-bit BLAKE2b digest (a CRC32 collides across a large store)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _crc(text: str) -> str:
-    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 _BUCKETS = 2048

@@ -51,14 +51,6 @@ def test_a_copy_in_a_later_analysis_reuses_the_stored_vector(tmp_path):
         assert later.seen[-1] == "Crews searched."
 
 
-def test_the_span_call_form_looks_vectors_up_by_text():
-    embedder = Counting()
-    vectors = SentenceVectors(embedder)
-    a = vectors.encode("quotes", ["a1#0-10:x"], ["We did all we could."])
-    b = vectors.encode("quotes", ["c9#40-50:y"], ["We did all we could."])
-    assert embedder.seen == ["We did all we could."] and np.array_equal(a, b)
-
-
 def test_verbatim_copies_align_without_a_model_call():
     from datetime import UTC, datetime
 
