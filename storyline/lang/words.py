@@ -63,3 +63,12 @@ SPEECH_WORDS = frozenset(
     rage raged storm stormed snap snapped accuse accused accusing insisting told reckon reckoned
     describe term termed""".split()
 )
+
+# short titles and job words written in front of a name in news copy ("Cllr Jo Bloggs", "skipper Jo Bloggs");
+# lower case, without the full stop; with HONORIFICS and role nouns they are not part of the name
+NAME_TITLES = frozenset(
+    """cllr councillor alderman sgt sergeant cpl corporal pc dc ds di dci supt insp inspector det detective lt
+    capt captain col colonel maj major brig adm admiral cmdr commander fr father sr sister br brother lord lady
+    baroness baron mp mep msp td skipper keeper goalkeeper striker defender coach boss manager gaffer midfielder
+    winger forward""".split()
+)

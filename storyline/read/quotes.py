@@ -30,6 +30,7 @@ from .entities import HONORIFICS, antecedent, sentence_index
 from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
 from .quote_marks import QuoteSpan, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
+from .speaker_names import credit_after, full_name, unmarked_posts
 from .syntax import Subject, Syntax
 
 SPEECH_VERBS = (
@@ -85,7 +86,6 @@ class Speaker:
 
 
 _sentence_index = sentence_index
-
 
 
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
@@ -173,7 +173,9 @@ class Attributor:
         window = self.text[start:end]
         stripped = window.rstrip()
         appos = re.search(r",\s*([^,]{1,80}),$", stripped)
-        if appos and not re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s*)+", appos.group(1).strip()):
+        appos_words = appos.group(1).split() if appos else []
+        if appos and (not re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s*)+", appos.group(1).strip())
+                      or (len(appos_words) > 1 and appos_words[-1].lower() in ROLE_NOUNS)):  # ", Union General Secretary,"
             stripped = stripped[: appos.start()]  # the apposition describes the name before it
         stripped = stripped.rstrip(",").rstrip()
         run = re.search(r"((?:\b[A-Z][\w.'\u2019-]*[\w.]\s+|\b(?:van|von|de|der|da|du|del|di|le|la|bin|al)\s+)*\b[A-Z][\w'\u2019-]*\w)$", stripped)
@@ -470,6 +472,9 @@ class Attributor:
         frame_end = min(frame_end, para_e) if para_e > q.close_at else frame_end
         frame_start = max(frame_start, _paragraph(text, q.open_at)[0])
         post = bool(_POST.search(text[frame_start:q.open_at] + text[q.close_at:frame_end]))
+        credit = credit_after(text, q.close_at)  # an embedded post: "— Jo Bloggs (@jbloggs)" under it
+        if credit:
+            return Speaker(self._entity_for(credit[1], credit[2], credit[0]), credit[1], credit[2], "post", True)
         parsed = self.syntax_speaker(q)
         if parsed is not None:
             return dataclasses.replace(parsed, post=post)
@@ -554,13 +559,16 @@ def find_quotes(
     """Quotes with speakers; unattributed spans shorter than ``min_words_unattributed`` are dropped. ``parse``
     parses the sentences around the given quote marks (:func:`syntax.parse_windows`); without it speakers are read
     from the words around the quote alone."""
-    spans = scan_quotes(text)
+    posts = [QuoteSpan(s, e, max(0, s - 1), e) for s, e in unmarked_posts(text)]
+    spans = sorted([*scan_quotes(text), *posts], key=lambda q: q.open_at)
     syntax = parse([(q.open_at, q.close_at) for q in spans]) if parse is not None and spans else None
     attributor = Attributor(text, sentences, mentions, roles, genders, spans, syntax)
     out: list[Quote] = []
     previous: Quote | None = None
     for q in spans:
         sp = attributor.speaker_for(q)
+        if sp.key:  # "Cllr Jo" -> "Jo Bloggs": the article's longest name of the person
+            sp = dataclasses.replace(sp, key=full_name(sp.key, attributor.mentions, ROLE_NOUNS, text))
         words = len(quote_text(text, q).split())
         if sp.key is None and previous is not None and previous.speaker:
             # the same speaker going on: a paragraph that opens with a quote right after a
