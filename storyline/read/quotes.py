@@ -25,23 +25,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
 from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
 from .quote_marks import QuoteSpan, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
 from .speaker_names import credit_after, full_name, unmarked_posts
-from .syntax import Subject, Syntax
+from .syntax import Span, Subject, Syntax
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
-    "asserted|declared|explained|explains|argued|argues|insisted|insists|warned|warns|claimed|claims|posted|"
-    "tweeted|announced|confirmed|suggested|acknowledged|continued|recalled|commented|responded|replied|replying|"
-    "asked|asks|saying|writing|telling|admitted|conceded|urged|stressed|emphasized|emphasised|vowed|promised|"
-    "predicted|concluded|observed|described|called|quipped|wondered|cautioned|announcing|noting|voiced|"
-    "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
-    "branded|dubbed|joked|complained|boasted|pledged|messaged"
-)
 _CUE = re.compile(rf"\b(?:according to|(?:{SPEECH_VERBS}))\b(?!\s+(?:for|on|off|up)\b)", re.I)
 _POST = re.compile(
     r"\b(?:post(?:ed)?|tweet(?:ed)?|Telegram|Twitter|X account|on X\b|social[- ]media|social network|Facebook|"
@@ -261,6 +253,11 @@ class Attributor:
                 return m
         return None
 
+    def _org_named(self, phrase: Span) -> Mention | None:
+        """An organisation the article tags elsewhere, written at ``phrase`` where the model did not tag it."""
+        name = re.sub(r"^(?:the|The)\s+", "", phrase.text)
+        return next((m for m in self.mentions if m.label == "ORG" and m.entity == name), None)
+
     def _from_subject(self, subj: Subject) -> Speaker | None:
         """The speaker a parsed subject stands for: a pronoun's referent, a named person (or the person in an
         apposition to the subject: "the mayor, Hulda X,"), an organisation's spokesperson ("a Tasman spokesperson"
@@ -431,7 +428,7 @@ class Attributor:
             if self.syntax is not None:  # "the company": the organisation the copy has had speaking or acting
                 for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
                     for subj in subjects:
-                        m = self._mention_at(subj.head.start)
+                        m = self._mention_at(subj.head.start) or self._org_named(subj.phrase)
                         if m and m.label == "ORG" and subj.head.tag in {"NNP", "NNPS"} and not self._in_quote(m.start):
                             return Speaker(m.entity, start, end, None)
             ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
