@@ -29,7 +29,7 @@ from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
 from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
-from .quote_marks import QuoteSpan, quote_text, scan_quotes
+from .quote_marks import QuoteSpan, quote_kind, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
 from .speaker_names import credit_after, full_name, unmarked_posts
 from .syntax import Span, Subject, Syntax
@@ -513,7 +513,15 @@ class Attributor:
             if sp and sp.key:
                 return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
 
-        # 4. a lead-in ending with a colon in the previous sentence or paragraph
+        # 4. a paragraph opened by "X said ..." before the quote: "Ferris said the ascent was clean. '...'"
+        para_s = _paragraph(text, q.open_at)[0]
+        prose = not any(para_s <= o < q.open_at for o, _e in self.quoted)  # a quote before: it carries on
+        for cue in reversed([c for c in _CUE.finditer(text, para_s, frame_start) if prose]):
+            sp = self._speaker_at(para_s, cue.start(), "before") if cue.group().lower() != "according to" else None
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
+
+        # 5. a lead-in ending with a colon in the previous sentence or paragraph
         prev_text = text[max(0, frame_start - 400) : q.open_at].rstrip()
         if prev_text.endswith(":") or before.rstrip().endswith(":"):
             lead_end = frame_start + len(before.rstrip()) if before.strip() else frame_start - 1
@@ -529,18 +537,6 @@ class Attributor:
             if people:
                 return Speaker(people[0].entity, people[0].start, people[0].end, "colon", post or lead_post)
         return Speaker(None, None, None, None, post)
-
-
-def _kind(text: str, q: QuoteSpan, sp: Speaker) -> str:
-    if sp.post:
-        return "post"
-    before = text[max(0, q.open_at - 30) : q.open_at].rstrip()
-    inner = text[q.start : q.end]
-    if before and before[-1].isalnum() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
-        return "partial"
-    if inner[:1].islower() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
-        return "partial"
-    return "direct"
 
 
 def find_quotes(
@@ -593,7 +589,7 @@ def find_quotes(
             speaker_start=sp.start,
             speaker_end=sp.end,
             cue=("post" if sp.post and sp.cue in {None, "colon"} else sp.cue),
-            kind=_kind(text, q, sp),  # type: ignore[arg-type]
+            kind=quote_kind(text, q, sp.post),  # type: ignore[arg-type]
         )
         out.append(quote)
         previous = quote
