@@ -224,7 +224,7 @@ def score_timeline(timelines: Mapping[str, list[Any]], gt: dict[str, Any], url_o
 
 def run_demo(args: argparse.Namespace) -> dict[str, Any]:
     from storyline.brief import BriefBuilder, CitationChecker
-    from storyline.compare import analyse_story
+    from storyline.compare import analyse_story, analysis_tools
     from storyline.errors import StageError
 
     gt = json.loads(GT_PATH.read_text("utf-8"))
@@ -237,13 +237,14 @@ def run_demo(args: argparse.Namespace) -> dict[str, Any]:
         id_of = {a.url: a.id for a in articles.values()}
         story_map = _story_map(state["stories"], articles, gt)
         embedder = _embedder(args.fake)
+        tools = analysis_tools()
         predicted, groups, timelines = [], defaultdict(list), defaultdict(list)
         unsupported, sentences, dropped = 0, 0, 0
         failures = []
         accounts: dict[str, list[str]] = {}
         began = time.perf_counter()
         for story in state["stories"]:
-            analysis = analyse_story(story, articles, readings, copies, embedder)
+            analysis = analyse_story(story, articles, readings, copies, embedder, **tools)
             gstory = story_map.get(story.id, story.id)
             predicted += [(gstory, c) for c in analysis.conflicts if not c.update]
             groups[gstory] += list(analysis.quote_groups)
@@ -314,7 +315,7 @@ SEED_DATES = {
 
 
 def run_seeds(args: argparse.Namespace) -> dict[str, Any]:
-    from storyline.compare import analyse_story
+    from storyline.compare import analyse_story, analysis_tools
     from storyline.config import load_settings
     from storyline.pipeline import Batch
     from storyline.read.stage import ReadStage
@@ -424,7 +425,7 @@ _KIND_OF = {"place": {"location"}, "date": {"date"}, "number": {"number"}, "titl
 
 
 def run_perturb(args: argparse.Namespace) -> dict[str, Any]:
-    from storyline.compare import analyse_story
+    from storyline.compare import analyse_story, analysis_tools
     from storyline.config import load_settings
     from storyline.pipeline import Batch
     from storyline.read.stage import ReadStage
@@ -438,6 +439,7 @@ def run_perturb(args: argparse.Namespace) -> dict[str, Any]:
     reader = ReadStage(load_settings())
     readings = dict(reader.run(Batch(articles=tuple(originals))).readings)
     embedder = _embedder(args.fake)
+    tools = analysis_tools()
     per_kind: dict[str, dict[str, int]] = {k: {"tried": 0, "detected": 0} for k in _KIND_OF}
     false_alarms = unchanged = 0
     jobs = []
@@ -453,7 +455,7 @@ def run_perturb(args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
     for (art, kind, _, change), copy in zip(jobs, copies, strict=True):
         story = Story("p", "perturbed", (art.id, copy.id))
-        analysis = analyse_story(story, {art.id: art, copy.id: copy}, readings, {}, embedder)
+        analysis = analyse_story(story, {art.id: art, copy.id: copy}, readings, {}, embedder, **tools)
         kinds = {c.kind for c in analysis.conflicts if not c.update}
         per_kind[kind]["tried"] += 1
         per_kind[kind]["detected"] += bool(kinds & _KIND_OF[kind])
@@ -461,7 +463,7 @@ def run_perturb(args: argparse.Namespace) -> dict[str, Any]:
             print(f"    missed {kind} in {art.id}: {change!r}; found {sorted(kinds) or 'nothing'}")
     for art, copy in zip(originals, plain, strict=True):
         story = Story("u", "unchanged", (art.id, copy.id))
-        analysis = analyse_story(story, {art.id: art, copy.id: copy}, readings, {}, embedder)
+        analysis = analyse_story(story, {art.id: art, copy.id: copy}, readings, {}, embedder, **tools)
         unchanged += 1
         false_alarms += bool([c for c in analysis.conflicts if not c.update])
     seconds = time.perf_counter() - began
@@ -495,7 +497,7 @@ def run_speed(args: argparse.Namespace) -> dict[str, Any]:
     analysed again with one new article (what the runner does when an article joins a story).
     """
     from storyline.brief import build_brief, render_brief
-    from storyline.compare import Comparer
+    from storyline.compare import Comparer, analysis_tools
     from storyline.config import load_settings
     from storyline.pipeline import Batch
     from storyline.read.stage import ReadStage
@@ -512,13 +514,14 @@ def run_speed(args: argparse.Namespace) -> dict[str, Any]:
     embedder = FakeEmbedder() if args.fake else MiniLMEmbedder()
     embedder.warm_up()
     by_id = {a.id: a for a in pool}
+    tools = analysis_tools()
     tmp = tempfile.TemporaryDirectory()
 
     def one(ids: list[str], sid: str, store: Any) -> tuple[float, float, int]:
         """(wall s, CPU s, texts embedded) for analysis + brief + three renderings."""
         began, cpu = time.perf_counter(), time.process_time()
         story = Story(sid, sid, tuple(ids))
-        comparer = Comparer(embedder, vector_store=store)
+        comparer = Comparer(embedder, vector_store=store, **tools)
         analysis = comparer.analyse(story, {i: by_id[i] for i in ids}, readings, {})
         brief = build_brief(analysis)
         for fmt in ("md", "html", "json"):

@@ -24,7 +24,7 @@ from .datasets import skip_if_missing
 def reanalyse(db: Path) -> tuple[int, int, float]:
     """(stories analysed, briefs that failed their check, CPU seconds) for every live story of ``db``."""
     from storyline.brief import analyse_and_store
-    from storyline.compare import CachingEmbedder
+    from storyline.compare import CachingEmbedder, analysis_tools
     from storyline.embed import MiniLMEmbedder
     from storyline.errors import StorylineError
     from storyline.store.base import open_store
@@ -32,11 +32,12 @@ def reanalyse(db: Path) -> tuple[int, int, float]:
     store = open_store(f"sqlite:///{db}")
     embedder = CachingEmbedder(MiniLMEmbedder())
     embedder.warm_up()
+    tools = analysis_tools()
     began = time.process_time()
     done = failed = 0
     for story in store.stories():
         try:
-            analyse_and_store(store, story.id, embedder)
+            analyse_and_store(store, story.id, embedder, **tools)
         except StorylineError:
             failed += 1  # the story documents are stored before the brief is checked
         done += 1

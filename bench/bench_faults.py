@@ -232,9 +232,12 @@ def main() -> int:
     parser.add_argument("--pg", help=f"PostgreSQL server URL (default: ${PG_ENV}); a fresh database per run")
     parser.add_argument("--briefs", choices=("deferred", "eager"), default="deferred",
                         help="eager also builds every brief in each run (slow)")
+    parser.add_argument("--points", default=None,
+                        help=f"comma-separated kill points (default: all for --n; at 300: {','.join(points_for(300))})")
     args = parser.parse_args()
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
-    figures = skip_if_missing(lambda: run(args.n, backends, args.pg, briefs=args.briefs))()
+    points = tuple(p.strip() for p in args.points.split(",") if p.strip()) if args.points else None
+    figures = skip_if_missing(lambda: run(args.n, backends, args.pg, points, briefs=args.briefs))()
     if figures is None:
         return 0
     print(json.dumps(figures, indent=2))

@@ -10,7 +10,7 @@ What it does, all on 127.0.0.1 and bounded in time:
 2. ingests ``--seed-articles`` ECB+ train documents over HTTP and waits until they are processed, so that
    stories and story pages exist to read;
 3. POSTs ``--articles`` more ECB+ train documents to ``/api/v1/ingest/articles`` and, while the worker
-   processes them, runs ``--readers`` concurrent readers (httpx, asyncio) that cycle through
+   processes them, runs ``--readers`` concurrent readers (asyncio; raw keep-alive connections by default) that cycle through
    ``GET /api/v1/stories``, a story page (``/stories/{id}``) and ``/``;
 4. stops when the queue is empty and every article has its story (or after ``--max-seconds``) and prints
    p50/p95/p99/max of the reads taken while processing ran, and how many there were.
@@ -198,18 +198,23 @@ def quantile(values: list[float], q: float) -> float:
 
 
 def run(articles: int = 300, readers_n: int = 50, seed_articles: int = 20, max_seconds: float = 900.0,
-        baseline_seconds: float = 0.0, pace_ms: float = PACE_MS, client_kind: str = "httpx") -> LoadFigures:  # fmt: skip
+        baseline_seconds: float = 0.0, pace_ms: float = PACE_MS, client_kind: str = "raw") -> LoadFigures:  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="storyline-serve-load-"))
     db = folder / "serve.db"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, STORYLINE_API_TOKEN=TOKEN)
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--create", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "serve.log", "w"),  # noqa: SIM115
     )  # fmt: skip
     try:
-        wait_until(lambda: _up(base), 60, "the server")
+        try:
+            wait_until(lambda: _up(base) or server.poll() is not None, 60, "the server")
+            if server.poll() is not None:
+                raise RuntimeError("the server exited")
+        except (TimeoutError, RuntimeError) as exc:
+            raise SystemExit(f"{exc}: {(folder / 'serve.log').read_text()[-2000:]}") from exc
         post(base, records(seed_articles))
         wait_until(lambda: done(db), max_seconds, "processing the seed articles")
         story_ids = [s["id"] for s in httpx.get(f"{base}/api/v1/stories?limit=50").json()["items"]]
@@ -265,8 +270,9 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=900.0, help="give up waiting for processing after this")
     parser.add_argument("--baseline-seconds", type=float, default=15.0, help="reads with nothing processing first")
     parser.add_argument("--pace-ms", type=float, default=PACE_MS, help="a reader's request every this many ms (0: closed loop)")
-    parser.add_argument("--client", choices=("httpx", "raw"), default="httpx",
-                        help="httpx.AsyncClient, or bench_web's cheap raw connections (less load-generator CPU)")
+    parser.add_argument("--client", choices=("httpx", "raw"), default="raw",
+                        help="bench_web's cheap raw connections (0.4-0.6 CPU ms a read), or httpx.AsyncClient (7.8 CPU "
+                        "ms a read, more than the server's 2.5: at 200 reads/s the load generator starves the server)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     figures = run(args.articles, args.readers, args.seed_articles, args.max_seconds, args.baseline_seconds, args.pace_ms,

@@ -13,6 +13,7 @@ To add a floor: append a :class:`Row` to ``ROWS`` (keep rows grouped by area).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -122,7 +123,7 @@ ROWS += [
     Row("compare.seeds_002_dates_resolved", 1, lambda: float(_compare_seeds()["seed002_dates_ok"])),
     # ECB+ dev perturbations (40 documents, seed 7): floors a little under the measured recall
     Row("compare.perturb_place_recall", 0.80, lambda: _compare_perturb()["recall"]["place"]),
-    Row("compare.perturb_date_recall", 0.80, lambda: _compare_perturb()["recall"]["date"]),
+    Row("compare.perturb_date_recall", 0.88, lambda: _compare_perturb()["recall"]["date"]),
     Row("compare.perturb_number_recall", 0.85, lambda: _compare_perturb()["recall"]["number"]),
     Row("compare.perturb_title_recall", 0.95, lambda: _compare_perturb()["recall"]["title"]),
     Row("compare.perturb_quote_recall", 0.95, lambda: _compare_perturb()["recall"]["quote"]),
@@ -214,9 +215,9 @@ ROWS += [
     Row("newsdesk.copies_f1", 0.95, lambda: _newsdesk()["copies"]["f1"]),  # measured 0.964 (27 of 29, P 1.00)
     Row("newsdesk.quote_recall", 0.96, lambda: _newsdesk()["quotes"]["recall"]),
     Row("newsdesk.speaker_accuracy", 0.90, lambda: _newsdesk()["quotes"]["speaker_acc"]),
-    Row("newsdesk.conflict_recall", 0.43, lambda: _newsdesk()["conflicts"]["recall"]),
-    Row("newsdesk.conflict_precision", 0.44, lambda: _newsdesk()["conflicts"]["precision"]),
-    Row("newsdesk.non_conflict_alarms", 13, lambda: _newsdesk()["conflicts"]["non_conflict_alarms"],
+    Row("newsdesk.conflict_recall", 0.55, lambda: _newsdesk()["conflicts"]["recall"]),
+    Row("newsdesk.conflict_precision", 0.60, lambda: _newsdesk()["conflicts"]["precision"]),
+    Row("newsdesk.non_conflict_alarms", 10, lambda: _newsdesk()["conflicts"]["non_conflict_alarms"],
         higher_is_better=False),
     Row("newsdesk.updates_as_updates", 6, lambda: _newsdesk()["conflicts"]["updates_as_updates"]),
     Row("newsdesk.updates_as_conflicts", 7, lambda: _newsdesk()["conflicts"]["updates_as_conflicts"],
@@ -259,6 +260,25 @@ ROWS += [
     # Measured 11 of 11 kill points recovered on SQLite and on PostgreSQL (n=100): anything less is a defect.
     Row("faults.recovered_share", 1.0, lambda: _faults()["recovered_share"]),
     Row("faults.failures", 0, lambda: _faults()["failures"], higher_is_better=False),
+]
+
+
+# -- backup (bench/bench_roundtrip.py): newsdesk's first 20 reports with a story merge, an entity rename and an
+# article edit; export -> import into a fresh database (SQLite, and PostgreSQL when configured) -> export
+
+
+@_cached
+def _roundtrip() -> dict[str, Any]:
+    from .bench_roundtrip import run
+
+    return run(20, ("sqlite", "postgres"), os.environ.get("STORYLINE_TEST_PG_URL"))
+
+
+ROWS += [
+    # Measured: every section (articles, stories, overrides, copies, assignments, readings, entities, story
+    # documents) the same after the round trip, on both backends: any difference is a defect.
+    Row("backup.roundtrip_sections_different", 0, lambda: float(_roundtrip()["sections_different"]),
+        higher_is_better=False),
 ]
 
 

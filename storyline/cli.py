@@ -333,7 +333,8 @@ def articles(
     for col in ("id", "published", "outlet", "title", "ext id"):
         table.add_column(col, overflow="fold")
     for a in rows:
-        table.add_row(a.id, a.published.date().isoformat() if a.published else "—", a.outlet or "—", a.title or "—", a.external_id or "")
+        table.add_row(a.id, a.published.date().isoformat() if a.published else "—", _escape(a.outlet or "—"), _escape(a.title or "—"),
+                      _escape(a.external_id or ""))
     _console().print(table)
 
 
@@ -347,7 +348,7 @@ def _failed_table(settings: Settings) -> None:
         table.add_column(col, overflow="fold")
     for row in rows:
         a, f = row.article, row.failure
-        table.add_row(a.id, a.title or "—", f.failed_at.isoformat(timespec="seconds"), f.stage, f.reason)
+        table.add_row(a.id, _escape(a.title or "—"), f.failed_at.isoformat(timespec="seconds"), f.stage, _escape(f.reason))
     _console().print(table)
 
 
@@ -411,11 +412,11 @@ def show(
     console = _console()
     with _open(settings) as store:
         a = store.get_article(article)
-        console.print(f"[bold]{a.title or '(untitled)'}[/bold]")
+        console.print(f"[bold]{_escape(a.title or '(untitled)')}[/bold]")
         for key in ("id", "external_id", "outlet", "url", "author", "published", "language", "source", "ingested_at"):
             value = getattr(a, key)
             if value:
-                console.print(f"  {key:12} {value}")
+                console.print(f"  {key:12} {value}", markup=False)
         text = a.text if full or len(a.text) < 1200 else a.text[:1200] + " …"
         console.print()
         console.print(text, markup=False)
@@ -423,10 +424,11 @@ def show(
         # --- stories ---
         assignment = store.assignments().get(a.id)
         if assignment:
-            console.print(f"\n[bold]story[/bold] {assignment.story_id}: {assignment.reason}")
+            console.print(f"\n[bold]story[/bold] {assignment.story_id}: {_escape(assignment.reason)}")
         copy = next((c for c in store.copies() if c.article_id == a.id), None)
         if copy:
-            console.print(f"[bold]{copy.kind} copy of[/bold] {copy.copy_of or copy.credited_url} ({copy.score:.2f}): {copy.reason}")
+            console.print(f"[bold]{copy.kind} copy of[/bold] {_escape(copy.copy_of or copy.credited_url or '')} ({copy.score:.2f}): "
+                          f"{_escape(copy.reason)}")
 
 
 @app.command()
@@ -469,7 +471,7 @@ def import_(
     console = _console()
     with _open(settings, create=True) as store:
         summary = import_export(store, file, settings,
-                                on_skip=lambda s: console.print(f"[yellow]skipped[/yellow] {s.source}: {s.reason}", markup=True))  # fmt: skip
+                                on_skip=lambda s: console.print(f"[yellow]skipped[/yellow] {_escape(s.source)}: {_escape(s.reason)}", markup=True))  # fmt: skip
         console.print(summary.text(), markup=False)
     if process and summary.pending:
         _process(settings, console)
@@ -512,7 +514,7 @@ def edit(
 
     settings = _settings(db, config)
     change = ArticleEdit.parse(published=published, outlet=outlet, title=title)
-    with _open(settings) as store:
+    with _open(settings) as store, store.pipeline_lock():  # re-reads and re-places it: one run per database
         updated = edit_article(store, article, change)
         report = reprocess_article(store, settings, updated.id)
     _console().print(f"{updated.id}: {report.text()}", markup=False)
@@ -572,7 +574,7 @@ def watch(
         def on_cycle(report: Any) -> None:
             for r in report.polled:
                 if r.error:
-                    console.print(f"[yellow]failed[/yellow] {r.url}: {r.error}")
+                    console.print(f"[yellow]failed[/yellow] {_escape(r.url)}: {_escape(str(r.error))}")
             console.print(report.summary())
 
         try:
@@ -627,7 +629,7 @@ def stories(
     for col in ("title", "articles", "independent origins", "first", "last"):
         table.add_column(col, overflow="fold", no_wrap=col in ("first", "last"))
     for s in rows[:limit]:
-        table.add_row(s.id, s.title, str(len(s.article_ids)), str(s.independent_origins), _day(s.first_published), _day(s.last_published))
+        table.add_row(s.id, _escape(s.title), str(len(s.article_ids)), str(s.independent_origins), _day(s.first_published), _day(s.last_published))
     _console().print(table)
 
 
@@ -649,7 +651,7 @@ def story(
     with _open(settings) as store:
         d = story_detail(store, ref)
     s = d.story
-    console.print(f"[bold]{s.title}[/bold]  {s.id}", markup=True, highlight=False)
+    console.print(f"[bold]{_escape(s.title)}[/bold]  {s.id}", markup=True, highlight=False)
     console.print(f"  {len(s.article_ids)} articles, {s.independent_origins} independent origins, "
                   f"{_day(s.first_published)} .. {_day(s.last_published)}")  # fmt: skip
     console.print(f"  {s.reason}", markup=False)
@@ -661,7 +663,7 @@ def story(
         link = d.copies.get(a.id)
         copy = f"{link.kind} {link.copy_of or link.credited_url}" if link else ""
         why = d.assignments[a.id].reason if a.id in d.assignments else ""
-        table.add_row(a.id, _day(a.published), a.outlet or "—", a.title or "—", copy, why)
+        table.add_row(a.id, _day(a.published), _escape(a.outlet or "—"), _escape(a.title or "—"), _escape(copy), _escape(why))
     console.print(table)
     tree = Tree(Text("copy tree (roots are independent origins)", style="bold"))
 
@@ -783,7 +785,7 @@ def entities(
     for col in ("id", "label", "name", "aliases", "articles"):
         table.add_column(col, overflow="fold")
     for e in rows:
-        table.add_row(e.id, e.label, e.name, ", ".join(e.aliases[:6]), str(len(e.article_ids)))
+        table.add_row(e.id, e.label, _escape(e.name), _escape(", ".join(e.aliases[:6])), str(len(e.article_ids)))
     _console().print(table)
 
 
@@ -802,7 +804,7 @@ def entity(
     with _open(settings) as store:
         profile = entity_profile(store, name)
         e = profile.entity
-        console.print(f"[bold]{e.name}[/bold] ({e.label}) {e.id}")
+        console.print(f"[bold]{_escape(e.name)}[/bold] ({e.label}) {e.id}")
         console.print(f"  aliases   {', '.join(e.aliases) or '—'}", markup=False)
         console.print(f"  mentions  {profile.mentions} in {len(e.article_ids)} articles; quoted {profile.quotes} times")
         if profile.roles:

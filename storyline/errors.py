@@ -18,6 +18,7 @@ nothing else, so this tree is the only place that decides them::
     │   ├── NotFound                  HTTP 404  exit 3   no such article, story, entity or page
     │   │   └── MissingDatabase       HTTP 404  exit 3   a read command named a database that does not exist
     │   └── Conflict                  HTTP 409  exit 4   the change contradicts what is stored
+    │       └── PipelineBusy          HTTP 409  exit 4   another process is running the pipeline on this database
     ├── ModelError                    HTTP 500  exit 5   a model package is missing or failed to load
     ├── PipelineError                 HTTP 500  exit 5   the pipeline is wired wrongly
     ├── StageError                    HTTP 500  exit 5   a pipeline stage failed on an item
@@ -182,6 +183,11 @@ class Conflict(StoreError):
     """The requested change contradicts what is stored (e.g. merging a story into itself)."""
 
     http_status = 409
+
+
+class PipelineBusy(Conflict):
+    """Another process holds the database's pipeline lock (``storyline process`` while the worker of
+    ``storyline serve`` runs, or two ingests at once); see :mod:`storyline.store.pipeline_lock`."""
 
 
 class InternalError(StorylineError):

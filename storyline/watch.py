@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .config import Settings
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, PipelineBusy
 from .records import Article, Skipped
 from .store import FeedState, Store
 
@@ -341,7 +341,11 @@ class Watcher:
                 self._runner = LocalRunner(self.store, self.settings)
             else:
                 self._runner = self.runner(self.store, self.settings)
-        return int(self._runner.process().articles)
+        try:
+            return int(self._runner.process().articles)
+        except PipelineBusy as busy:  # another run (a server's worker) has the database: it or a later cycle does them
+            log.warning("not processing this cycle: %s", busy.message)
+            return 0
 
     # ------------------------------------------------------------ the loop
 

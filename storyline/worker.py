@@ -15,7 +15,9 @@ removed (the articles stay stored and unprocessed; the next ``process`` job or `
 retries them), so a bad job cannot keep the worker busy forever. Models are loaded once per worker.
 
 ``storyline serve`` starts one :class:`WorkerProcess` (``python -m storyline.worker``) next to the
-server and stops it on shutdown; it restarts the worker if it dies. Run one worker per database.
+server and stops it on shutdown; it restarts the worker if it dies. One pipeline run per database at a time:
+the worker holds the store's pipeline lock while it runs a job (:mod:`storyline.store.pipeline_lock`); while
+another process holds it (``storyline process``, a second worker) the jobs wait in the queue.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import asdict
 from typing import Any
 
 from .config import Settings
+from .errors import PipelineBusy
 from .store import Job, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ class Worker:
         self.parent_pid = parent_pid
         self.stop = threading.Event()
         self.jobs_done = 0
+        self._busy_since: float | None = None  # when the pipeline lock was first found held by another process
 
     # models, loaded on first use and kept for the worker's life
     def embedder(self) -> Any:
@@ -91,7 +96,21 @@ class Worker:
         return self.parent_pid is None or os.getppid() == self.parent_pid
 
     def step(self, store: Store, *, startup: bool = False) -> bool:
-        """Run what is queued now; returns whether there was anything."""
+        """Run what is queued now; returns whether there was anything. While another process runs the pipeline
+        on the database (``storyline process``), the jobs stay queued and are run once it has finished."""
+        if not startup and not store.jobs(limit=1):
+            return False
+        try:
+            with store.pipeline_lock():
+                self._busy_since = None
+                return self._step(store, startup=startup)
+        except PipelineBusy as busy:
+            if self._busy_since is None:
+                self._busy_since = time.monotonic()
+                log.info("worker: waiting: %s", busy.message)
+            return False
+
+    def _step(self, store: Store, *, startup: bool) -> bool:
         jobs = store.jobs()
         if not jobs and not startup:
             return False
@@ -230,11 +249,32 @@ def run_worker(settings: Settings, *, poll: float = POLL_SECONDS, once: bool = F
         log.warning("could not lower the worker's priority")
     worker = Worker(settings, poll=poll, parent_pid=parent_pid)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
+    finished = threading.Event()
+    threading.Thread(target=_watchdog, args=(worker, finished), name="storyline-worker-watchdog", daemon=True).start()
     try:
         worker.run(once=once)
     except KeyboardInterrupt:
         pass
+    finally:
+        finished.set()
     return worker.jobs_done
+
+
+def _watchdog(worker: Worker, finished: threading.Event) -> None:
+    """Stop the worker when told to (SIGTERM) or when the server that started it is gone, even in the middle of a
+    pipeline run: a run checks for neither, and a server can end without stopping its worker (uvicorn re-raises
+    SIGTERM after its shutdown, which ends the server before its cleanup runs). After :data:`STOP_GRACE` seconds
+    the process exits at once; every batch is committed whole, so the next run picks up the rest."""
+    while not finished.wait(worker.poll):
+        if not worker._parent_alive():
+            worker.stop.set()
+        if worker.stop.is_set():
+            if not finished.wait(STOP_GRACE):
+                log.warning("worker: still busy %.0f s after it was told to stop or its server ended: exiting; "
+                            "the next run picks up what this one left", STOP_GRACE)  # fmt: skip
+                logging.shutdown()
+                os._exit(0)
+            return
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a process

@@ -164,9 +164,20 @@ def _export_csv(store: Store, out: IO[str]) -> int:
             copy_of=(copy.copy_of or copy.credited_url) if copy else None,
             copy_kind=copy.kind if copy else None,
         )
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
+        writer.writerow([csv_cell(row.get(c)) for c in CSV_COLUMNS])
         n += 1
     return n
+
+
+#: First characters that make a spreadsheet read a cell as a formula (``=cmd|' /C calc'!A0``, ``@SUM(...)``).
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a value starting like a formula gets a leading ``'`` (the
+    OWASP advice for CSV injection); the csv module quotes commas, quotes and newlines."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -333,3 +333,19 @@ def test_killed_watcher_resumes_without_losing_or_duplicating(tmp_path: Path, se
     assert len(states) == feeds and all(s.last_status == 200 and s.failures == 0 for s in states.values())
     # the restart re-polled only the feeds whose state the killed run had not saved
     assert 0 < len(server.requests) - before < feeds
+
+
+def test_a_cycle_while_another_process_runs_the_pipeline_stores_and_queues(tmp_path: Path, server: FeedServer) -> None:
+    """The database's pipeline lock is held elsewhere (a server's worker): the cycle stores its articles, does not
+    fail, and leaves a process job for that worker."""
+    url = server.put("/p.rss", rss(3, [entry(3, n) for n in range(2)]))
+    w = make_watcher(tmp_path, [url], Clock(), process=True)
+    other = open_store(w.store.url)
+    try:
+        with other.pipeline_lock():
+            report = w.cycle()
+        assert report.processed == 0 and w.store.count_articles() == 2
+        assert [j.kind for j in w.store.jobs()] == ["process"]
+    finally:
+        other.close()
+        w.store.close()

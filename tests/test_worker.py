@@ -91,3 +91,34 @@ def test_worker_process_is_restarted_when_it_dies_and_stops_with_its_owner(tmp_p
     assert second is not None
     with pytest.raises(ProcessLookupError):
         os.kill(second, 0)  # gone (reaped by stop)
+
+
+BUSY_WORKER = """
+import sys, time
+import storyline.worker as w
+from storyline.config import Settings
+w.STOP_GRACE = 0.5
+w.Worker.step = lambda self, store, startup=False: print("busy", flush=True) or time.sleep(120)  # a long run
+w.run_worker(Settings(db=sys.argv[1]), poll=0.05, parent_pid=int(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("how", ["server gone", "SIGTERM"])
+def test_a_busy_worker_stops_when_its_server_is_gone_or_it_is_told_to(tmp_path: Path, how: str) -> None:
+    """In the middle of a run the worker checks neither; its watchdog ends it after the grace period."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "w.db")
+    open_store(db).close()
+    parent = os.getpid() if how == "SIGTERM" else 1  # pid 1 is not its parent: the server is gone
+    proc = subprocess.Popen([sys.executable, "-c", BUSY_WORKER, db, str(parent)], stdout=subprocess.PIPE, text=True)
+    try:
+        if how == "SIGTERM":
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "busy"
+            proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0  # not the 120 s the run would take
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

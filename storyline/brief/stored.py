@@ -20,18 +20,20 @@ if TYPE_CHECKING:  # the store is only used by the functions the runner and CLI 
 DOC_KINDS = ("facts", "conflicts", "quote_groups", "timeline", "brief")
 
 
-def analyse_and_store(store: Store, story_id: str, embedder: Any) -> Brief:
+def analyse_and_store(store: Store, story_id: str, embedder: Any, **options: Any) -> Brief:
     """Analyse one stored story, build its checked brief, and store the five story documents.
 
     What a runner calls per touched story; also what ``storyline brief`` uses when no brief is stored yet.
     Sentence and quote vectors are kept in the store (``Comparer``'s ``vector_store``), so analysing the story
-    again after an article joins it only embeds the new article's sentences.
+    again after an article joins it only embeds the new article's sentences. ``options`` go to the
+    :class:`~storyline.compare.Comparer`: pass the same ``syntax`` reader and ``gazetteer`` to every call
+    (:func:`storyline.compare.analysis_tools`) so the parser loads once and its cache is kept.
     """
     story = store.get_story(story_id)
     articles = {a.id: a for a in store.articles(ids=list(story.article_ids))}
     readings = store.readings(list(story.article_ids))
     copies = {c.article_id: c for c in store.copies() if c.article_id in articles}
-    analysis = analyse_story(story, articles, readings, copies, embedder, vector_store=store)
+    analysis = analyse_story(story, articles, readings, copies, embedder, vector_store=store, **options)
     for kind, payload in analysis.documents().items():
         store.put_story_doc(story.id, kind, payload)
     brief = build_brief(analysis)  # raises StageError naming an unsupported sentence; the facts stay stored
@@ -47,10 +49,11 @@ def stored_brief(store: Store, story_id: str) -> Brief | None:
     return None if payload is None else from_json(Brief, payload)
 
 
-def brief_for(store: Store, story_ref: str, *, embedder: Any = None, refresh: bool = False) -> Brief:
+def brief_for(store: Store, story_ref: str, *, embedder: Any = None, refresh: bool = False, **options: Any) -> Brief:
     """The stored brief of a story (by id or prefix), built and stored first when missing or ``refresh``.
 
-    ``embedder`` defaults to MiniLM (loaded only when a brief has to be built).
+    ``embedder`` defaults to MiniLM (loaded only when a brief has to be built); ``options`` as for
+    :func:`analyse_and_store`.
     """
     story = store.get_story(story_ref)
     if not refresh:
@@ -61,7 +64,7 @@ def brief_for(store: Store, story_ref: str, *, embedder: Any = None, refresh: bo
         from ..embed import MiniLMEmbedder
 
         embedder = MiniLMEmbedder()
-    return analyse_and_store(store, story.id, embedder)
+    return analyse_and_store(store, story.id, embedder, **options)
 
 
 def write_brief_files(
@@ -73,11 +76,14 @@ def write_brief_files(
     """
     from pathlib import Path
 
+    from ..compare import analysis_tools
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
+    tools = analysis_tools()  # one parser and gazetteer for every story (each loads on first use)
     for story in store.stories():
-        brief = brief_for(store, story.id, embedder=embedder)
+        brief = brief_for(store, story.id, embedder=embedder, **tools)
         for fmt in formats:
             path = out / f"{story.id}.{fmt}"
             path.write_text(render_brief(brief, fmt), encoding="utf-8")

@@ -21,7 +21,10 @@ How it works, per story:
 4. **Conflicts** are found inside an aligned fact (date, location, number) and across the story (a person's
    title, role or employer; event location; quote wording and speaker). Values are grouped with the article
    ids that give them; we report the disagreement, never which outlet is right. A number that only rises with
-   publication time (a death toll) is marked as an ``update``.
+   publication time (a death toll) is marked as an ``update``. In a story of two or more independent origins
+   the aligned sentences are also parsed (:mod:`.syntax`: subject, verb lemma, object, the noun a figure counts,
+   the word a place or day hangs on; cached by sentence text) and their claims compared (:mod:`.claim_conflicts`):
+   a figure only against figures counting the same thing, a place or day only against one on the same word.
 5. **Quote versions** group one statement quoted in different words (difflib over words; truncation and a
    different speaker are flagged). **Timeline** events come from every resolved date, with their sources.
 6. **Agreed slot facts** (``kind == "slot"``) feed the brief's short account: outlets paraphrase, so agreement
@@ -37,14 +40,15 @@ paraphrase test needs are embedded, and vectors are kept per article span in the
 
 Modules: :mod:`.analysis` (orchestration, :class:`Comparer`), :mod:`.context` (per-story state and settings),
 :mod:`.origins`, :mod:`.entities`, :mod:`.sentences`, :mod:`.vectors` (embedding cache, blocking), :mod:`.align`,
-:mod:`.claims` (slot clauses and agreed slot facts), :mod:`.numbers`, :mod:`.places`, :mod:`.titles`,
+:mod:`.claims` (slot clauses and agreed slot facts), :mod:`.syntax` (parsed claims),
+:mod:`.claim_conflicts`, :mod:`.numbers`, :mod:`.places`, :mod:`.titles`,
 :mod:`.quotes` (quote versions), :mod:`.conflicts` (values per slot), :mod:`.statuses`, :mod:`.timeline`.
 """
 
 from __future__ import annotations
 
 from .align import facts_contradict
-from .analysis import Comparer, StoryAnalysis, analyse_story
+from .analysis import Comparer, StoryAnalysis, analyse_story, analysis_tools
 from .claims import _content_stems, _stems_of, sentence_clauses
 from .context import CompareSettings, StoryContext
 from .entities import EntityIndex, join_entities, resolve_entities
@@ -66,6 +70,7 @@ __all__ = [
     "_sentences_of",
     "_stems_of",
     "analyse_story",
+    "analysis_tools",
     "facts_contradict",
     "independent_origins",
     "join_entities",

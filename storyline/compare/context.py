@@ -57,6 +57,7 @@ class StoryContext:
     cos: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     close: dict[str, tuple[Citation, ...]] = field(default_factory=dict)
     speaker_spans: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    syntax: Any = None  # SyntaxReader: parses the aligned sentences claims are read from (None: no parse)
 
     def cite(self, article_id: str, start: int, end: int) -> Citation:
         article = self.articles.get(article_id)

@@ -38,6 +38,7 @@ heaviest step after the models. ``settings.briefs == "eager"`` builds them in ``
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
@@ -46,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..config import Settings
+from ..errors import PipelineBusy
 from ..pipeline import Batch, Pipeline, Stage, StageTiming
 from ..records import Article, Reading
 from ..store import ArticleFailure, Store
@@ -114,6 +116,9 @@ class ProcessReport:
 class LocalRunner:
     #: Model results come back in submission order (the Dask runner's ``ordered=False`` turns this off).
     ordered = True
+    #: Seconds :meth:`process` waits while another process runs the pipeline on the same database, before it
+    #: raises PipelineBusy (0: refuse at once; the stored articles wait for the next run).
+    lock_wait = 0.0
 
     def __init__(
         self,
@@ -201,6 +206,15 @@ class LocalRunner:
     def process(self, *, on_progress: StageProgress | None = None) -> ProcessReport:
         """Process every pending article, then finish the work the batches (of this run or an interrupted one)
         left: consolidation, entities, briefs."""
+        with contextlib.ExitStack() as held:
+            try:  # one run per database (storyline/store/pipeline_lock.py)
+                held.enter_context(self.store.pipeline_lock(wait=self.lock_wait))
+            except PipelineBusy:
+                self.store.enqueue("process")  # a running worker (storyline serve) then processes what is stored
+                raise
+            return self._process(on_progress)
+
+    def _process(self, on_progress: StageProgress | None) -> ProcessReport:
         began = time.perf_counter()
         report = ProcessReport(on_progress=on_progress)
         self.repair(report)
@@ -520,11 +534,12 @@ class LocalRunner:
         else:
             todo = self.live_stories(story_ids)
         embedder = self.sentence_embedder() if todo else None
+        tools = self.analysis_tools() if todo else {}
         for n, story_id in enumerate(todo):
             if report is not None:
                 report.stage("briefs", n, len(todo))
             try:
-                analyse_and_store(self.store, story_id, embedder)
+                analyse_and_store(self.store, story_id, embedder, **tools)
             except Exception as exc:  # noqa: BLE001 - one story's brief must not stop every later run
                 if story_ids is None:
                     raise
@@ -540,6 +555,14 @@ class LocalRunner:
         if report is not None:
             report.stage_seconds["briefs"] = report.stage_seconds.get("briefs", 0.0) + time.perf_counter() - began
         return len(todo)
+
+    def analysis_tools(self) -> dict[str, object]:
+        """The comparison's parser and gazetteer, kept for the runner's life (each loads on first use)."""
+        if getattr(self, "_analysis_tools", None) is None:
+            from ..compare import analysis_tools
+
+            self._analysis_tools = analysis_tools()
+        return self._analysis_tools
 
     def sentence_embedder(self) -> object:
         """The embedder briefs align sentences with, behind a cache kept for the runner's life."""

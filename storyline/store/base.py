@@ -238,6 +238,12 @@ class Store(Protocol):
         """Remove jobs the worker has done."""
         ...
 
+    # -- one pipeline run per database (storyline/store/pipeline_lock.py)
+    def pipeline_lock(self, *, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the database's pipeline lock for a ``with`` block (re-entrant within this store object); wait up to
+        ``wait`` seconds while another process holds it, then raise :class:`~storyline.errors.PipelineBusy`."""
+        ...
+
     # -- backup
     def backup(self, dest: str) -> None:
         """A consistent copy of the whole database at ``dest`` while others keep reading and writing

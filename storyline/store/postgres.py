@@ -27,7 +27,7 @@ POSTGRES = Dialect(name="postgres", seq="BIGSERIAL PRIMARY KEY", blob="BYTEA", p
 
 # Advisory locks are named by two integers: ours all share the first (any constant works) and differ in the second.
 _LOCK_SPACE = 0x5354_4F52  # "STOR"
-_LOCKS = {"migrations": 1, "articles": 2, "entities": 3}
+_LOCKS = {"migrations": 1, "articles": 2, "entities": 3, "pipeline": 4}
 
 # The text search configuration. "simple" lower-cases words without stemming or stop words, which is
 # what SQLite's FTS5 (unicode61 tokenizer) does, so a word query finds the same articles on both backends.
@@ -84,6 +84,29 @@ class PostgresStore(SQLStore):
     def _lock_table(self, cur: Any, table: str) -> None:
         # Transaction-scoped: released by the commit or rollback that ends the write.
         cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, _LOCKS[table]))
+
+    # Pipeline lock (storyline/store/pipeline_lock.py): session-scoped, so commits and rollbacks keep it; the
+    # server releases it when the connection closes, however the process ended.
+    def _try_pipeline_lock(self) -> bool:
+        return bool(self._rows("SELECT pg_try_advisory_lock(?, ?)", (_LOCK_SPACE, _LOCKS["pipeline"]))[0][0])
+
+    def _release_pipeline_lock(self) -> None:
+        try:
+            self._rows("SELECT pg_advisory_unlock(?, ?)", (_LOCK_SPACE, _LOCKS["pipeline"]))
+        except StoreError:  # the connection is gone, and the lock with it
+            pass
+
+    def _pipeline_holder(self) -> str | None:
+        rows = self._rows(
+            "SELECT a.pid, a.application_name, a.client_addr FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ? AND l.objid = ? "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (_LOCK_SPACE, _LOCKS["pipeline"]),
+        )
+        if not rows:
+            return None
+        pid, app, addr = rows[0]
+        return f"server backend pid {pid}, {app or 'unnamed client'}" + (f" from {addr}" if addr else "")
 
     def _after_migration(self, cur: Any, version: int) -> None:
         if version == 1:

@@ -18,6 +18,7 @@ from ..errors import Conflict, NotFound, StoreError
 from ..records import Article, Assignment, CopyLink, Entity, LocalEntity, Reading, Story
 from .base import FeedState, Job, Override
 from .migrations import MIGRATIONS
+from .pipeline_lock import PipelineLock
 from .upkeep import Upkeep, id_chunks
 
 _ARTICLE_COLUMNS = (
@@ -69,8 +70,9 @@ def _by_key(records: Iterable[Any], key: str) -> list[Any]:
     return sorted(records, key=lambda r: getattr(r, key))
 
 
-class SQLStore(Upkeep):
-    """Store protocol implemented once in portable SQL (deleting, failures and stale marks in :class:`Upkeep`)."""
+class SQLStore(Upkeep, PipelineLock):
+    """Store protocol implemented once in portable SQL (deleting, failures and stale marks in :class:`Upkeep`;
+    the one-run-at-a-time lock in :class:`PipelineLock`, its hooks in each backend)."""
 
     dialect: Dialect
 

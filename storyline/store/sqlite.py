@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock between processes
+    fcntl = None  # type: ignore[assignment]
 import re
 import sqlite3
 import time
@@ -11,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from .pipeline_lock import holder_text
 from .sql import Dialect, SQLStore
 
 SQLITE = Dialect(name="sqlite", seq="INTEGER PRIMARY KEY AUTOINCREMENT", blob="BLOB", param="?")
@@ -62,6 +68,45 @@ class SQLiteStore(SQLStore):
 
     def _lock_migrations(self, cur: Any) -> None:
         cur.execute("BEGIN IMMEDIATE")
+
+    # ------------------------------------------------------------ pipeline lock (storyline/store/pipeline_lock.py)
+
+    _lock_fd: int | None = None
+
+    def _lock_path(self) -> Path | None:
+        if self.url in ("", ":memory:") or self.url.startswith("file:"):
+            return None  # no other process can open it
+        return Path(self.url + ".pipeline-lock")
+
+    def _try_pipeline_lock(self) -> bool:
+        path = self._lock_path()
+        if path is None or fcntl is None:
+            return True
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the pipeline lock file: {exc}", item=str(path)) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, holder_text().encode())
+        self._lock_fd = fd
+        return True
+
+    def _release_pipeline_lock(self) -> None:
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases the flock
+
+    def _pipeline_holder(self) -> str | None:
+        path = self._lock_path()
+        try:
+            return path.read_text(errors="replace").strip() or None if path else None
+        except OSError:
+            return None
 
     def _after_migration(self, cur: Any, version: int) -> None:
         if version == 1:

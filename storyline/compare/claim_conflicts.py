@@ -1,0 +1,194 @@
+"""Conflicts between parsed claims: a figure, a place or a day stated for the same thing by different outlets.
+
+:mod:`.syntax` reads each aligned sentence of a story with two or more independent origins into
+:class:`~.syntax.Claim` records. Two claims of different origins are about the same thing when they share
+what they are about, read from the parse:
+
+- **figures**: the noun counted ("46 people", "six of its 12 carriages" -> a part of the carriages) together with
+  the governing verb when the noun says little by itself ("people", "percent": "rescued 46 people" and "injured
+  12 people" count different things), or the subject of a figure that counts no noun ("the death toll rose to
+  seven"); figures are compared in one scale and unit ("$4.2bn" / "$4.2 billion", "1,200-megawatt" / "1.2
+  gigawatts") and up to rounding ("about 340,000"). A figure negated in its clause states nothing.
+- **places**: the word a prepositional place hangs on ("the footbridge in Mytholmroyd", "arrested at
+  Heathrow"), keyed by that noun, or by the verb with its subject; a place and a place containing it agree
+  ("Rabat" / "Morocco", via the gazetteer).
+- **days**: the same for a day (``on Friday``), compared as resolved days, where a bare weekday agrees with a
+  day falling on it.
+
+Differing figures stated on different publication days, the later one with an update cue, are an ``update``
+(see :func:`.numbers._is_update`); the same day they are a conflict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from ..lang.claims import GENERIC_COUNTS, LIGHT_VERBS, VAGUE_PLACE_WORDS
+from ..lang.words import REPORTING_LEMMAS
+from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
+from ..records import Article, Conflict, Story
+from .conflicts import _day_key, days_agree, figure_conflict, make_conflict
+from .context import StoryContext
+from .places import _place_key, _places_agree
+from .sentences import _Sentence
+from .syntax import Claim
+
+_Row = tuple[_Sentence, float, str, int, int]
+
+
+def _number_key(c: Claim) -> tuple[str, ...] | None:
+    """What a figure counts, as a comparable key (None: nothing known about it)."""
+    if c.negated:
+        return None
+    counted = c.counted
+    if counted and counted.removeprefix("of:") not in GENERIC_COUNTS:
+        return ("count", counted, "" if c.verb in LIGHT_VERBS else (c.verb or ""), c.unit or "")
+    if c.verb and c.verb in REPORTING_LEMMAS:
+        return None  # "said 12": what was said is no count
+    verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
+    if counted and verb:
+        return ("verb", counted, verb, c.unit or "")
+    if c.subject and c.verb:
+        return ("subject", c.subject, c.verb, c.unit or "")
+    return None
+
+
+def _label(key: tuple[str, ...]) -> str:
+    if key[0] == "count":
+        return key[1].replace("of:", "part of ")
+    if key[0] == "verb":
+        return f"{key[2]} {key[1]}".strip()
+    return key[1]
+
+
+def claim_conflicts(
+    ctx: StoryContext,
+    story: Story,
+    sentences: Sequence[_Sentence],
+    claims: Mapping[int, tuple[Claim, ...]],
+    arts: Mapping[str, Article],
+    gazetteer: Gazetteer | None = None,
+    kinds: frozenset[str] = frozenset({"number", "place", "time"}),
+    number_keys: frozenset[str] = frozenset({"count", "verb", "subject"}),
+    *,
+    named_only: bool = False,
+) -> list[Conflict]:
+    """Number, place and day conflicts (and number updates) between the claims of different origins.
+
+    ``named_only``: places are read only where they locate a named thing ("the Brennard Chemicals works in
+    Easton Mill"), keyed by its name: where a named plant, bridge or office stands is one fact across a story.
+    """
+    by_order = {s.order: s for s in sentences}
+    numbers: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
+    places: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
+    times: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
+    for order, found in claims.items():
+        s = by_order[order]
+        for c in found:
+            if c.kind not in kinds:
+                continue
+            if c.kind == "number":
+                key = _number_key(c)
+                if key is not None and not _inside_date(s, c):
+                    numbers[key].append((s, c))
+            elif c.negated or (c.verb in REPORTING_LEMMAS and c.head == c.verb):
+                continue
+            elif c.kind == "place" and _is_place(s, c) and (not named_only or c.named):
+                places[("named", c.named) if named_only else _anchor(c)].append((s, c))
+            elif c.kind == "time":
+                times[_anchor(c)].append((s, c))
+    out: list[Conflict] = []
+    for key, items in numbers.items():
+        if key[0] not in number_keys:
+            continue
+        per_article: dict[str, list[_Row]] = defaultdict(list)
+        for s, c in items:
+            per_article[s.article_id].append((s, c.number, c.text, s.start + c.start, s.start + c.end))  # type: ignore[arg-type]
+        if len({ctx.origins[a] for a in per_article}) < 2:
+            continue
+        found = figure_conflict(ctx, story, None, _label(key), per_article, arts)
+        if found is not None:
+            out.append(found)
+    gaz = gazetteer or Gazetteer()
+    for key, items in places.items():
+        rows = [(s, _place_key(c.text), c.text, s.start + c.start, s.start + c.end) for s, c in items]
+        conflict = _disagreement(ctx, story, "location", f"location: {_anchor_label(key)}", rows,
+                                 lambda a, b: _places_agree(a, b) or _contains(gaz, a, b))
+        if conflict is not None:
+            out.append(conflict)
+    for key, items in times.items():
+        rows = []
+        for s, c in items:
+            d = _date_at(s, c)
+            if d is not None and d.granularity == "day":
+                rows.append((s, _day_key(d), c.text, s.start + c.start, s.start + c.end))
+        conflict = _disagreement(ctx, story, "date", f"date: {_anchor_label(key)}", rows, days_agree)
+        if conflict is not None:
+            out.append(conflict)
+    return out
+
+
+def _disagreement(ctx: StoryContext, story: Story, kind: str, subject: str, rows: list, agree) -> Conflict | None:  # type: ignore[no-untyped-def]
+    """A conflict when two origins give values with none in common (each origin's values taken together)."""
+    per_origin: dict[str, set[str]] = defaultdict(set)
+    for s, value, *_ in rows:
+        per_origin[ctx.origins[s.article_id]].add(value)
+    keys = list(per_origin)
+    clash = any(
+        not any(agree(x, y) for x in per_origin[a] for y in per_origin[b])
+        for i, a in enumerate(keys) for b in keys[i + 1 :]
+    )  # fmt: skip
+    if not clash:
+        return None
+    conflict = make_conflict(ctx, story, None, kind, subject, rows, agree)
+    if kind == "date":
+        from dataclasses import replace
+
+        conflict = replace(conflict, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in conflict.values))
+    return conflict
+
+
+def _anchor(c: Claim) -> tuple[str, ...]:
+    """The word a place or a day hangs on: a noun by itself, a verb with its subject."""
+    if c.head and c.head != c.verb:
+        return ("noun", c.head)
+    return ("verb", c.verb or "", c.subject or "")
+
+
+def _anchor_label(key: tuple[str, ...]) -> str:
+    return key[1] if key[0] in ("noun", "named") else " ".join(k for k in (key[2], key[1]) if k)
+
+
+def _inside_date(s: _Sentence, c: Claim) -> bool:
+    return any(d.start <= s.start + c.start < d.end for d in s.dates)
+
+
+def _date_at(s: _Sentence, c: Claim):  # type: ignore[no-untyped-def]
+    at, end = s.start + c.start, s.start + c.end
+    return next((d for d in s.dates if d.start < end and at < d.end), None)
+
+
+def _is_place(s: _Sentence, c: Claim) -> bool:
+    """A parsed place the reader also knows as a place (a Place, or a GPE/LOC/FAC name), and no date."""
+    at, end = s.start + c.start, s.start + c.end
+    if any(d.start < end and at < d.end for d in s.dates) or set(c.text.lower().split()) & VAGUE_PLACE_WORDS:
+        return False  # a date, or a region only roughly bounded ("northern England") that contradicts nothing
+    return any(p.start < end and at < p.end for p in s.places) or any(
+        m.start < end and at < m.end and m.label in ("GPE", "LOC", "FAC") for m in s.mentions
+    )
+
+
+def _country(gaz: Gazetteer, name: str) -> str | None:
+    """The country code ``name`` names when it is a country's own name (or everyday alias), else None."""
+    code = gaz.country(name)
+    folded = fold_place(name)
+    return code if code and (folded == fold_place(gaz.country_name(code)) or folded in COUNTRY_ALIASES) else None
+
+
+def _contains(gaz: Gazetteer, a: str, b: str) -> bool:
+    """One place lies in the other: a town and its country."""
+    ca, cb = _country(gaz, a), _country(gaz, b)
+    # a country and a place the gazetteer does not know (a county, a district) may well contain each other
+    return bool((ca and gaz.country(b) in (ca, None) and not gaz.countries(b) - {ca})
+                or (cb and gaz.country(a) in (cb, None) and not gaz.countries(a) - {cb}))

