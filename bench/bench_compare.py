@@ -34,7 +34,6 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -315,7 +314,7 @@ SEED_DATES = {
 
 
 def run_seeds(args: argparse.Namespace) -> dict[str, Any]:
-    from storyline.compare import analyse_story, analysis_tools
+    from storyline.compare import analyse_story
     from storyline.config import load_settings
     from storyline.pipeline import Batch
     from storyline.read.stage import ReadStage

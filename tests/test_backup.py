@@ -23,7 +23,7 @@ from storyline.backup import import_export
 from storyline.cli import app
 from storyline.config import Settings
 from storyline.embed import FakeEmbedder
-from storyline.errors import InputError, StoreError
+from storyline.errors import InputError
 from storyline.records import Story
 from storyline.store import Store, open_store
 from storyline.workflow import export, export_document

@@ -9,6 +9,7 @@ import pytest
 
 from storyline.embed import EmbedStage, Embedder, FakeEmbedder, MiniLMEmbedder, article_text
 from storyline.pipeline import Batch, Pipeline
+from storyline.errors import ModelError
 from storyline.records import Article
 
 
@@ -103,3 +104,17 @@ def test_minilm_embeds_paraphrases_close() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
     chunked = MiniLMEmbedder(words=8, chunks=2).encode(texts[:1])
     assert chunked.shape == (1, 384) and abs(float(np.linalg.norm(chunked)) - 1.0) < 1e-4
+
+
+def test_torch_threads_are_limited_for_the_block_and_restored():
+    torch = pytest.importorskip("torch")
+    from storyline.embed import torch_threads
+
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before
+    with pytest.raises(ModelError):
+        MiniLMEmbedder(threads=0)

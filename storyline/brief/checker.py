@@ -216,7 +216,7 @@ class CitationChecker:
         if article is None or not (0 <= cite.start < cite.end <= len(article.text)):
             return ["anything (the citation is outside the article)"]
         known = self._span(article, cite)
-        span, low, dates, amounts = known.text, known.low, known.dates, known.amounts
+        low, dates, amounts = known.low, known.dates, known.amounts
         missing = []
         for quoted in claims.quotes:
             # a quotation is a claim too: the span must carry the quoted words, in order (a cut is fine)

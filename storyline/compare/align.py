@@ -11,7 +11,7 @@ from .places import _event_places, _place_swaps, _places_agree
 from .quotes import _matched
 from .sentences import _Sentence
 from .text import _CHANGE_VERBS, _words
-from .vectors import _candidates, _span_key
+from .vectors import _candidates
 
 
 def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list[list[_Sentence]], np.ndarray]:
@@ -34,18 +34,17 @@ def align_sentences(ctx: StoryContext, sentences: list[_Sentence]) -> tuple[list
         for k in s.entities:
             inc[n, col[k]] = 1.0
     article = np.array([s.article_id for s in sentences])
+    _, text_id = np.unique(np.array(masked, dtype=object), return_inverse=True)
     # blocking: only a sentence that could align with another article's is embedded (see _candidates)
-    wanted = _candidates(sentences, masked, inc, article, ctx.settings.lexical_block)
+    wanted = _candidates(masked, inc, article, text_id, ctx.settings.lexical_block)
     vectors = np.zeros((len(sentences), 1), dtype=np.float32)
     if wanted.any():
         rows = np.flatnonzero(wanted)
-        found = ctx.vectors.encode(
-            "sentences", [_span_key(sentences[n], masked[n]) for n in rows], [masked[n] for n in rows]
-        )
+        found = ctx.vectors.encode_texts("sentences", [masked[n] for n in rows])
         vectors = np.zeros((len(sentences), found.shape[1]), dtype=np.float32)
         vectors[rows] = found
     cos = vectors @ vectors.T
-    np.fill_diagonal(cos, 1.0)
+    cos[text_id[:, None] == text_id[None, :]] = 1.0  # the same text (and the diagonal)
     inter = inc @ inc.T
     size = inc.sum(axis=1)
     union = size[:, None] + size[None, :] - inter

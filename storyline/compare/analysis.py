@@ -77,9 +77,9 @@ class Comparer:
       ``strong_cosine`` in practice and stays alone without costing a model call.
     - ``vector_store``: anything with the Store's ``get_embeddings`` / ``put_embeddings`` (the store itself):
       sentence and quote vectors are kept there under ``sentences:<embedder name>`` and ``quotes:<embedder
-      name>``, keyed ``<article id>#<start>-<end>:<crc of the text>``, so re-analysing a story after an article
-      joins it only embeds the new article's sentences (no schema change: the embeddings table's id column
-      simply holds sentence keys).
+      name>``, keyed by a digest of the embedded text (:func:`.vectors.text_key`), so re-analysing a story after
+      an article joins it only embeds the new article's sentences, and a copy's sentence reuses its origin's
+      vector (no schema change: the embeddings table's id column simply holds text keys).
     """
 
     def __init__(

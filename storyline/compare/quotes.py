@@ -15,7 +15,6 @@ from .context import StoryContext
 from .entities import EntityIndex
 from .sentences import _Sentence
 from .text import _clip, _norm_name, _words
-from .vectors import _crc
 
 
 def quote_groups(
@@ -55,10 +54,7 @@ def quote_groups(
     need = sorted({n for pair in paraphrase for n in pair})
     vectors = np.zeros((len(quotes), 1), dtype=np.float32)
     if need:
-        found = ctx.vectors.encode(
-            "quotes", [f"{quotes[n][0]}#{quotes[n][1].start}-{quotes[n][1].end}:{_crc(quotes[n][1].text)}" for n in need],
-            [quotes[n][1].text for n in need],
-        )
+        found = ctx.vectors.encode_texts("quotes", [quotes[n][1].text for n in need])
         vectors = np.zeros((len(quotes), found.shape[1]), dtype=np.float32)
         vectors[need] = found
     parent = list(range(len(quotes)))

@@ -1,23 +1,40 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..lang.titles import (
+    EXTRA_RANKS,
+    FORMS_OF_ADDRESS,
+    INFORMAL_HEADS,
+    IRREGULAR_DEMONYMS,
+    PARAPHRASE_MODIFIERS,
+    TITLE_ABBREVIATIONS,
+    TITLE_ADVERBS,
+)
+from ..read.roles import MODIFIERS, ROLE_NOUNS
 from ..records import Article, Conflict, Fact, Reading, Role, Story, content_id
 from .conflicts import make_conflict
 from .context import StoryContext
 from .entities import EntityIndex
 from .sentences import _Sentence, _sentence_around
-from .text import _ARTICLES, _RANKS, _TITLE_SPLIT, _US, _norm_name, _words
+from .text import _ARTICLES, _RANKS, _US, _norm_name, _words
 
 
 # ---------------------------------------------------------------- titles
 
 _HEAD_SYNONYMS = {
-    "chairman": "chair", "chairwoman": "chair", "chairperson": "chair", "ceo": "executive",
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+    "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "organizer": "organiser", "skipper": "captain",
 }  # fmt: skip
+_TITLE_WORDS = ROLE_NOUNS | MODIFIERS
+# a title's head noun is split from its complement at these prepositions ("nurse from Paisley")
+_SPLIT = re.compile(r"\s+(?:of|for|to|at|with|in|on|from)\s+", re.I)
+_ABBREVIATION = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, TITLE_ABBREVIATIONS), key=len, reverse=True)) + r")\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -25,19 +42,35 @@ class _Title:
     """A title read as: rank words, the head noun, generic modifiers, and the employer's proper names."""
 
     head: str
-    modifiers: frozenset[str]  # lower-case words before the head ("fire" in "fire chief")
+    modifiers: frozenset[str]  # stems of lower-case words before the head ("fire" in "fire chief")
     employer: frozenset[str]  # runs of capitalized words ("white house", "kestovian export council")
     ranks: frozenset[str]
     former: bool
+    informal: bool = False  # "boss", "health chief", "top diplomat": a standing, not a post
+    words: frozenset[str] = frozenset()  # stems of every word but the head, whatever its case
+
+
+def _stem(word: str) -> str:
+    """"floods" / "flooding" / "flood" alike: plural and -ing endings off, then five letters at most."""
+    w = re.sub(r"(?:ing|s)$", "", word) if len(word) > 4 else word
+    return w[:5]
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalized word that names the employer, not a title word written in Title Case."""
+    low = word.lower()
+    base = low[:-2] if low.endswith("'s") else low
+    return word[:1].isupper() and base not in _TITLE_WORDS and base not in _ARTICLES | {"former"}
 
 
 def _runs(words: Sequence[str]) -> list[str]:
-    """Consecutive capitalized words, lower-cased and joined ("White House", "Middle East")."""
+    """Consecutive capitalized name words, lower-cased and joined ("White House", "Middle East")."""
     out, run = [], []
     for w in words:
-        if w[:1].isupper() and w.lower() not in _ARTICLES | {"former"}:
+        if _is_name_word(w):
             low = w.lower()
-            run.append(_US.get(low, low[:-2] if low.endswith("'s") else low))
+            low = low[:-2] if low.endswith("'s") else low
+            run.append(_US.get(low, IRREGULAR_DEMONYMS.get(low, low)))
         elif w.lower() in {"of", "for", "and"} and run:
             continue
         else:
@@ -50,22 +83,37 @@ def _runs(words: Sequence[str]) -> list[str]:
 
 
 def _parse_title(role: Role) -> _Title | None:
-    text = role.title.replace("’", "'").strip()
-    parts = _TITLE_SPLIT.split(text, maxsplit=1)
-    pre = _words(parts[0])
+    text = _ABBREVIATION.sub(lambda m: TITLE_ABBREVIATIONS[m.group(1).lower()], role.title.replace("’", "'"))
+    text = re.sub(r"\([^)]*\)", " ", text).strip()  # "(North West)": a gloss, not the title
+    parts = _SPLIT.split(text, maxsplit=1)
+    pre = [w for w in _words(parts[0]) if w.lower() not in TITLE_ADVERBS]
     if not pre:
         return None
     head = pre[-1].lower()
     head = head[:-2] if head.endswith("'s") else head
     head = _HEAD_SYNONYMS.get(head, head)
+    if len(pre) == 1 and len(parts) == 1 and (head in _RANKS or head in FORMS_OF_ADDRESS):
+        return None  # "Deputy" or "Cllr" alone before a name is a form of address, not a post
     mods = [w for w in pre[:-1] if w.lower() not in _ARTICLES]
-    ranks = frozenset(w.lower() for w in mods if w.lower() in _RANKS)
-    lower = frozenset(w.lower() for w in mods if not w[:1].isupper() and w.lower() not in _RANKS)
+    ranks = frozenset(w.lower() for w in mods if w.lower() in _RANKS | EXTRA_RANKS)
+    lower = [w.lower() for w in mods if not _is_name_word(w) and w.lower() not in _RANKS | EXTRA_RANKS]
+    informal = head in INFORMAL_HEADS or bool(set(lower) & PARAPHRASE_MODIFIERS) or (head == "head" and len(parts) == 1)
+    # a lower-case possessive ("the company's", "the region's") points back to an employer named elsewhere
+    modifiers = frozenset(_stem(w) for w in lower if not w.endswith("'s") and w not in PARAPHRASE_MODIFIERS)
     employer = set(_runs([w for w in mods if w.lower() not in _RANKS]))
     if len(parts) > 1:
         employer.update(_runs(_words(parts[1])))
     former = role.former or "former" in ranks or text.lower().startswith("ex-")
-    return _Title(head, lower, frozenset(employer), ranks - {"former"}, former)
+    rest = [w.lower() for w in pre[:-1]] + ([w.lower() for w in _words(parts[1])] if len(parts) > 1 else [])
+    words = frozenset(_stem(IRREGULAR_DEMONYMS.get(w, w)) for w in (x[:-2] if x.endswith("'s") else x for x in rest))
+    # "co-founder" / "founder": a founder either way
+    return _Title(head, modifiers, frozenset(employer), ranks - {"former", "co"}, former, informal, words)
+
+
+def _explained(employer: frozenset[str], other: _Title) -> bool:
+    """Every word of these employer names appears somewhere in the other title ("Energy Transition Minister" /
+    "Morocco's energy transition minister"): Title Case made title words look like names."""
+    return all(_stem(w) in other.words for name in employer for w in name.split())
 
 
 def _same_employer(a: str, b: str) -> bool:
@@ -80,13 +128,28 @@ def _same_employer(a: str, b: str) -> bool:
 
 
 def _titles_agree(a: _Title, b: _Title) -> bool:
-    if a.former != b.former or a.ranks != b.ranks:
+    if a.former != b.former:
+        return False
+    if a.ranks != b.ranks:
         return False
     if a.employer and b.employer and not any(_same_employer(x, y) for x in a.employer for y in b.employer):
-        return False
-    if a.modifiers and b.modifiers and not (a.modifiers <= b.modifiers or b.modifiers <= a.modifiers):
+        if not (_explained(a.employer, b) or _explained(b.employer, a)):
+            return False
+    if a.modifiers and b.modifiers and not (a.modifiers <= b.words or b.modifiers <= a.words):
         return False
     return True
+
+
+def _different_jobs(a: Sequence[_Title], b: Sequence[_Title]) -> bool:
+    """Each article gives one job under different heads ("captain" / "first officer"), both precise,
+    both current or both past (a past job does not contradict a present one). Shorthand ("boss", "health
+    chief", "top diplomat") fits any post; under one head it is compared like any title ("fire chief" /
+    "police chief")."""
+    if len({t.head for t in a}) != 1 or len({t.head for t in b}) != 1:
+        return False
+    if any(t.informal for t in (*a, *b)):
+        return False
+    return {t.former for t in a} == {t.former for t in b}
 
 
 def _merge_titles(titles: Sequence[_Title]) -> _Title:
@@ -97,6 +160,8 @@ def _merge_titles(titles: Sequence[_Title]) -> _Title:
         frozenset().union(*(t.employer for t in titles)),
         frozenset().union(*(t.ranks for t in titles)),
         any(t.former for t in titles),
+        all(t.informal for t in titles),
+        frozenset().union(*(t.words for t in titles)),
     )
 
 
@@ -132,7 +197,7 @@ def title_conflicts(
     conflicts: list[Conflict] = []
     for person, per_article in people.items():
         name = names.get(person) or person
-        involved: set[str] = set()
+        involved: dict[str, set[str]] = defaultdict(set)  # article -> heads of its disputed titles
         heads = {aid: {t.head for _, t in items} for aid, items in per_article.items()}
         aids = list(per_article)
         for i, a in enumerate(aids):
@@ -142,18 +207,22 @@ def title_conflicts(
                     ta = _merge_titles([t for _, t in per_article[a] if t.head == head])
                     tb = _merge_titles([t for _, t in per_article[b] if t.head == head])
                     if not _titles_agree(ta, tb):
-                        involved |= {a, b}
-                if not shared and len(heads[a]) == 1 and len(heads[b]) == 1:
-                    involved |= {a, b}
+                        involved[a].add(head)
+                        involved[b].add(head)
+                if not shared and _different_jobs([t for _, t in per_article[a]], [t for _, t in per_article[b]]):
+                    involved[a] |= heads[a]
+                    involved[b] |= heads[b]
         fact_id = content_id(story.id, "role", person, prefix="f")
         cites, rows = [], []
         for aid, items in per_article.items():
-            for role, _t in items:
+            for role, parsed in items:
                 s, e = _sentence_around(arts[aid], reads[aid], role.start, role.end)
                 cites.append(ctx.cite(aid, s, e))
-                if aid in involved:
+                if parsed.head in involved.get(aid, ()):
                     sent = _Sentence(aid, s, e, arts[aid].text[s:e], [], set(), [], [], [], [])
-                    label = ("former " if role.former and "former" not in role.title.lower() else "") + role.title
+                    # "the ship's captain": the possessive points back to the employer; the post is the value
+                    shown = re.sub(r"^[a-z][\w-]*['’]s\s+", "", role.title)
+                    label = ("former " if role.former and "former" not in role.title.lower() else "") + shown
                     rows.append((sent, " ".join(label.lower().split()), label, role.start, role.end))
         found = [make_conflict(ctx, story, fact_id, "title", f"title of {name}", rows)] if involved else []
         conflicts.extend(found)

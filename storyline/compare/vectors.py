@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .sentences import _Sentence
 from .text import _VERB_STOP, _WORD
 
 
@@ -40,12 +40,13 @@ class CachingEmbedder:
 
 
 class SentenceVectors:
-    """Vectors of sentences and quotes, keyed by article span, from memory, then the store, then the model.
+    """Vectors of sentences and quotes, keyed by their text, from memory, then the store, then the model.
 
-    Keys are ``<article id>#<start>-<end>:<crc32 of the text embedded>`` under the model name
-    ``<kind>:<embedder name>`` (``sentences`` are embedded with digits masked, ``quotes`` as written), so
-    one store table holds them beside article vectors without a schema change, and a different text or
-    model never reuses a vector. ``store`` may be None (memory only, for one analysis).
+    A vector is stored under ``<kind>:<embedder name>`` (``sentences`` are embedded with digits masked,
+    ``quotes`` as written) with the key :func:`text_key` of the text embedded, so one store table holds them
+    beside article vectors without a schema change, a syndicated copy's sentence reuses its origin's vector
+    (in this analysis, a later one, or another process), and a different text or model never reuses a
+    vector. ``store`` may be None (memory only, for one analysis).
     """
 
     def __init__(self, embedder: Any, store: Any = None) -> None:
@@ -56,8 +57,10 @@ class SentenceVectors:
         self.encoded = 0  # texts sent to the model (for benchmarks)
         self.loaded = 0  # vectors read from the store
 
-    def encode(self, kind: str, keys: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    def encode_texts(self, kind: str, texts: Sequence[str]) -> np.ndarray:
+        """One unit row per text (``kind`` is ``sentences`` or ``quotes``); each distinct text embedded once."""
         model = f"{kind}:{self.name}"
+        keys = [text_key(t) for t in texts]
         missing = [k for k in dict.fromkeys(keys) if (model, k) not in self._memory]
         if missing and self.store is not None:
             stored = self.store.get_embeddings(model, missing)
@@ -65,67 +68,56 @@ class SentenceVectors:
             self._memory.update(((model, k), v) for k, v in stored.items())
         todo = {k: t for k, t in zip(keys, texts, strict=True) if (model, k) not in self._memory}
         if todo:
-            vectors = _encode_unique(self.embedder, list(todo.values()))
-            self.encoded += len(set(todo.values()))
+            vectors = np.asarray(self.embedder.encode(list(todo.values())), dtype=np.float32)
+            self.encoded += len(todo)
             fresh = dict(zip(todo, vectors, strict=True))
             self._memory.update(((model, k), v) for k, v in fresh.items())
             if self.store is not None:
                 self.store.put_embeddings(model, fresh)
+        if not keys:
+            return np.zeros((0, getattr(self.embedder, "dim", 1) or 1), dtype=np.float32)
         return np.stack([self._memory[(model, k)] for k in keys]).astype(np.float32, copy=False)
 
 
-def _crc(text: str) -> str:
-    return f"{zlib.crc32(text.encode('utf-8')):08x}"
-
-
-def _span_key(sent: _Sentence, text: str) -> str:
-    return f"{sent.article_id}#{sent.start}-{sent.end}:{_crc(text)}"
+def text_key(text: str) -> str:
+    """The store key of an embedded text: a 128-bit BLAKE2b digest (a CRC32 collides across a large store)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 _BUCKETS = 2048
 
 
-def _candidates(
-    sentences: Sequence[_Sentence], masked: Sequence[str], inc: np.ndarray, article: np.ndarray, share: float
-) -> np.ndarray:
-    """Which sentences can align with another article's sentence, and so need an embedding.
-
-    Alignment needs a shared entity or a near-identical sentence (``strong_cosine``). A sentence with an
-    entity that another article also names is a candidate; the others are candidates only when a hashed
-    bag of their words overlaps another article's sentence by ``share`` (Jaccard), a cheap stand-in for
-    "nearly the same words". Matrix products, no Python loop over pairs.
-    """
-    n = len(sentences)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    codes, inverse = np.unique(article, return_inverse=True)
-    per_article = np.zeros((len(codes), inc.shape[1]), dtype=np.float32)
-    np.add.at(per_article, inverse, inc)
-    spread = (per_article > 0).sum(axis=0)  # articles naming each entity
-    wanted = (inc * (spread >= 2)).sum(axis=1) > 0
-    rest = np.flatnonzero(~wanted)
-    if len(rest) == 0 or share <= 0:
-        return wanted | (share <= 0)
-    bags = np.zeros((n, _BUCKETS), dtype=np.float32)
+def _bags(masked: Sequence[str]) -> np.ndarray:
+    """Hashed sets of the content words of each text (rows of 0/1 over ``_BUCKETS``)."""
+    bags = np.zeros((len(masked), _BUCKETS), dtype=np.float32)
     for row, text in enumerate(masked):
         for w in set(_WORD.findall(text.lower())):
             if len(w) > 2 and w not in _VERB_STOP:
                 bags[row, zlib.crc32(w.encode("utf-8")) % _BUCKETS] = 1.0
-    inter = bags[rest] @ bags.T
+    return bags
+
+
+def _candidates(masked: Sequence[str], inc: np.ndarray, article: np.ndarray, text_id: np.ndarray, share: float) -> np.ndarray:
+    """Which sentences can align with another article's sentence, and so need an embedding.
+
+    Alignment needs a shared entity or a near-identical sentence (``strong_cosine``). A sentence is a candidate
+    when a sentence of another article names one of its entities, or shares ``share`` of its content words
+    without one (Jaccard over hashed word sets, a cheap stand-in for "nearly the same words"). A counterpart
+    with the very same text (``text_id``: one id per distinct text; a syndicated copy repeats its origin's
+    sentences) does not count: the cosine of a text with itself is 1 without a model call. So a story of one
+    article and its verbatim copies embeds nothing. Matrix products, no Python loop over pairs.
+    """
+    n = len(masked)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    other = (article[:, None] != article[None, :]) & (text_id[:, None] != text_id[None, :])
+    if share <= 0:
+        return np.ones(n, dtype=bool)
+    bags = _bags(masked)
+    inter = bags @ bags.T
     size = bags.sum(axis=1)
-    union = size[rest][:, None] + size[None, :] - inter
+    union = size[:, None] + size[None, :] - inter
     jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-    jac[article[rest][:, None] == article[None, :]] = 0.0
-    wanted[rest] = (jac >= share).any(axis=1)
-    return wanted
-
-
-
-def _encode_unique(embedder: Any, texts: Sequence[str]) -> np.ndarray:
-    """Encode each distinct text once (syndicated copies repeat whole articles)."""
-    unique = list(dict.fromkeys(texts))
-    if not unique:
-        return np.zeros((0, 1), dtype=np.float32)
-    vectors = np.asarray(embedder.encode(unique), dtype=np.float32)
-    row = {t: n for n, t in enumerate(unique)}
-    return vectors[[row[t] for t in texts]]
+    named = (inc @ inc.T) >= 1
+    wanted = (other & (named | (jac >= share))).any(axis=1)
+    return np.isin(text_id, text_id[wanted])  # a text is embedded once, for every sentence that says it

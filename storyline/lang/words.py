@@ -63,3 +63,23 @@ SPEECH_WORDS = frozenset(
     rage raged storm stormed snap snapped accuse accused accusing insisting told reckon reckoned
     describe term termed""".split()
 )
+
+# short titles and job words written in front of a name in news copy ("Cllr Jo Bloggs", "skipper Jo Bloggs");
+# lower case, without the full stop; with HONORIFICS and role nouns they are not part of the name
+NAME_TITLES = frozenset(
+    """cllr councillor alderman sgt sergeant cpl corporal pc dc ds di dci supt insp inspector det detective lt
+    capt captain col colonel maj major brig adm admiral cmdr commander fr father sr sister br brother lord lady
+    baroness baron mp mep msp td skipper keeper goalkeeper striker defender coach boss manager gaffer midfielder
+    winger forward""".split()
+)
+
+# verbs that attribute a quote, matched as text next to quotation marks (a regular-expression alternation)
+QUOTE_CUE_VERBS = (
+    "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
+    "asserted|declared|explained|explains|argued|argues|insisted|insists|warned|warns|claimed|claims|posted|"
+    "tweeted|announced|confirmed|suggested|acknowledged|continued|recalled|commented|responded|replied|replying|"
+    "asked|asks|saying|writing|telling|admitted|conceded|urged|stressed|emphasized|emphasised|vowed|promised|"
+    "predicted|concluded|observed|described|called|quipped|wondered|cautioned|announcing|noting|voiced|"
+    "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
+    "branded|dubbed|joked|complained|boasted|pledged|messaged"
+)

@@ -51,6 +51,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_day", re.compile(r"\b(?:(?P<pre>on|from|since|until|by)\s+)?(?P<word>yesterday|today|tomorrow|tonight)\b", re.I)),
     ("rel_span", re.compile(r"\b(?P<mod>(?:earlier|later)\s+this|early\s+(?:this|last|next)|late\s+(?:this|last|next)|"
                             r"last|this|next|past|previous|coming)\s+(?P<unit>week|month|year|weekend)\b", re.I)),
+    # "five days later", "a week later", "the next day": counted from the day the text gave just before
+    ("later", re.compile(r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week)s?\s+"
+                         r"(?:later|after\s+that)|the\s+(?P<next>next|following)\s+day)\b", re.I)),
+    # "by 1am": an overnight report's small hours, the publication day
+    ("small_hours", re.compile(r"\b(?i:by|at|around|about|until|before|from|shortly\s+(?:before|after))\s+(?P<hour>[1-5])(?:[:.][0-5]\d)?\s*(?:am|a\.m\.)(?!\w)")),
     ("weekday", re.compile(rf"\b(?:(?P<pre>(?i:on|last|this|next|since|until|by|from|late|early))\s+)?{_WD}(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
     ("month", re.compile(rf"\b(?P<pre>(?i:in|since|by|until|during|from|last|early|late|mid-?|this|next))\s+{_MONTH}\b(?!\s+\d)")),
 ]
@@ -110,12 +115,16 @@ def _looks_ahead(clause: str) -> bool:
     return bool(_FUTURE.search(clause))
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding a match: back to the previous sentence break, on to the next."""
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("; ", 0, start))
     right_candidates = [i for i in (text.find(". ", end), text.find("\n", end), text.find("; ", end)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1 : right]
+    return left + 1, min(right_candidates) if right_candidates else len(text)
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    left, right = _clause_bounds(text, start, end)
+    return text[left:right]
 
 
 def _weekday(wd: int, ref: date, pre: str, ahead: bool) -> date:
@@ -226,6 +235,8 @@ def resolve(found: _Found, text: str, ref: date | None) -> tuple[date, str, bool
     if kind == "rel_span":
         day, gran = _span(g.get("mod") or "", (g.get("unit") or "").lower(), ref, ahead)
         return day, gran, True
+    if kind == "small_hours":
+        return ref, "day", True
     if kind == "weekday":
         pre = (g.get("pre") or "").lower()
         return _weekday(WEEKDAYS[(g.get("wd") or "").lower()], ref, pre, ahead), "day", True
@@ -268,7 +279,9 @@ def find_dates(
             ref, inferred = window[0], True
     refs: list[DateRef] = []
     for f in found:
-        resolved = resolve(f, text, ref)
+        resolved = _counted_on(f, text, refs, found) if f.kind in {"later", "small_hours"} else resolve(f, text, ref)
+        if f.kind == "small_hours" and resolved is not None:
+            resolved = resolve(f, text, ref)
         if resolved is None:
             continue
         value, gran, relative = resolved
@@ -278,6 +291,28 @@ def find_dates(
                     relative=relative, inferred=inferred and relative)
         )
     return refs, window
+
+
+#: How far before "five days later" the day it counts from may be written (characters): the sentence before.
+LATER_ANCHOR_CHARS = 300  # "... first reported the link on Feb. 9. X commissioned the review five days later."
+
+
+def _counted_on(f: _Found, text: str, refs: list[DateRef], found: list[_Found]) -> tuple[date, str, bool] | None:
+    """A "later" expression counted from the last day-precise date written shortly before it; for a small-hours
+    time, a placeholder when no other date shares its clause (``None`` when one does: that date says the day)."""
+    if f.kind == "small_hours":
+        left, right = _clause_bounds(text, f.start, f.end)
+        return None if any(o is not f and left <= o.start < right for o in found) else (date.min, "day", True)
+    before = [r for r in refs if r.granularity == "day" and 0 <= f.start - r.end <= LATER_ANCHOR_CHARS]
+    if not before:
+        return None
+    g = f.groups
+    raw = (g.get("n") or ("one" if g.get("next") else "")).lower()
+    n = int(raw) if raw.isdigit() else NUMBERS.get(raw)
+    if not n:
+        return None
+    step = timedelta(weeks=n) if (g.get("unit") or "").lower() == "week" else timedelta(days=n)
+    return before[-1].value + step, "day", True
 
 
 def infer_window(text: str, found: list[_Found] | None = None) -> tuple[date, date] | None:

@@ -38,6 +38,7 @@ _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
 _ACRONYM_WORD = re.compile(r"^[A-Z][A-Z&]{1,7}s?$")
 _CONNECTORS = frozenset({"of", "for", "and", "the", "on", "de", "du", "des", "la", "le", "&", "in", "to", "at"})
 # Honorific right before a name ("Mr. Dmitriev"): pulled into the mention.
+_NOUN_DETERMINERS = r"(?i:a|an|the|every|each|another|his|her|their|our|my|fellow)"
 _HONORIFIC_BEFORE = re.compile(r"\b(Mr|Ms|Mrs|Miss|Dr|Sir|Dame|Prof)\.?\s+$")
 
 
@@ -152,6 +153,10 @@ def _strip_title(text: str, start: int, end: int) -> int:
         token = w.group().strip(",").lower()
         if token in ROLE_NOUNS or token in MODIFIERS:
             cut = i
+        elif i == 0 and len(w.group()) > 1 and w.group().isupper() and not words[1].group().isupper():
+            cut = i  # "ROOKIE Rory Delaney": a word in capitals before a name in mixed case is a headline tag
+        elif i == 0 and len(words) >= 3 and re.search(rf"\b{_NOUN_DETERMINERS}\s+{re.escape(token)}\b", text):
+            cut = i  # "Neighbour Pauline Crabtree": elsewhere the article writes "a neighbour", a common noun
     if cut is None:
         return start
     return start + words[cut + 1].start()

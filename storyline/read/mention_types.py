@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..lang.titles import CORPORATE_SUFFIXES, ORGANISATION_NOUNS
 from .entities import RawEnt, fold
 from .quotes import SPEECH_VERBS
 
@@ -46,6 +47,32 @@ _NOT_NOUN = frozenset(
     "with from by as that which who after before than".split()
 )
 _PAIRS = {"(": ")", "[": "]"}
+_ORG_NOUN = "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_NOUNS))) + ")(?:s|es)?"
+# "Brackloon Homes, a modular housing manufacturer", "Hartleys Home, one of the largest stockists", "X, which"
+# (the noun heads the apposition: "X, a party activist" and "X, a spokesman for the company" are people)
+_ORG_APPOSITION = re.compile(
+    rf"^\s*,\s+(?:which\b|(?:a|an|the|one\s+of\s+the)\s+"
+    rf"(?:(?!(?:of|for|at|with|in|to|on|by|from)\s)[\w\u2019-]+\s+){{0,4}}?{_ORG_NOUN}"
+    rf"(?=\s*(?:[,.;:)]|$)|\s+(?:based|in|of|for|that|which|whose|with|from|founded|owned|run|listed)\b))",
+    re.I,
+)
+# "Perth firm Brolga Space", "engineering group Atlas Réseaux", "Perth-based Brolga Space"
+_ORG_BEFORE = re.compile(rf"(?:\b{_ORG_NOUN}|\b[A-Z][\w-]*-based)\s+$")
+# "the Thalassa Star", "the 146-metre Thalassa Star", "a Hartleys Home spokesperson": news copy names people bare
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:\d[\w.-]*\s+)?$", re.I)
+# "Explainer: why ...", "Photo: ..." at a line's start: a label, not a name
+_LABEL = re.compile(r"^\s*:")
+# "his X (formerly Twitter) account": a name glossing another inside brackets, a noun after the bracket
+_BRACKET_GLOSS = re.compile(r"\(\s*(?:formerly|previously|now|aka|or|also)?\s*$", re.I)
+_RENAMED = re.compile(r"\(\s*(?:formerly|previously)\s+$", re.I)  # "X (formerly Twitter)": things are renamed
+_AFTER_BRACKET_NOUN = re.compile(r"^\s*\)\s+(?!(?:is|was|are|were|has|had|have|will|said|says|and|or|but)\b)[a-z][a-z-]+\b")
+# a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Stockton")
+_PLACE_PREP = r"\b(?:in|near|to|from|between|of|at|across|outside|around|into|via)\s+(?:the\s+)?"
+# earlier items of a list the preposition governs: "in Carlisle, Lancaster and Preston"
+_LIST_BEFORE = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*(?:,\s+|\s+and\s+))*"
+_HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Sir|Dame|Prof|Professor|Cllr)\.?\s+$")
+_AGE_AFTER = re.compile(r"^\s*,\s*\d{1,3}\s*,")
+_SUFFIX_AFTER = re.compile(r"^,?\s+(" + "|".join(sorted(CORPORATE_SUFFIXES)) + r")\.?\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +175,29 @@ def _judge(
             return None, "a common noun capitalised at the start of a sentence (the article writes it in lower case)"
         if lone and any(label == "ORG" for label in _longer_names(surface, labels)):
             return "ORG", "the first word of an organisation's name in the article"
+        if lone and _LABEL.match(after) and _opens_line(text, ent.start):
+            return None, "a label before a colon at a line's start (a headline or caption fragment)"
+        last = surface.split()[-1].strip(".").lower()
+        if (len(surface.split()) > 1 and last in CORPORATE_SUFFIXES) or _SUFFIX_AFTER.match(after):
+            return "ORG", "a company's legal suffix ends the name"
+        if _ORG_APPOSITION.match(after) or (_ORG_BEFORE.search(before) and not _role_governs(text, ent.start)):
+            return "ORG", "in apposition to a noun for an organisation"
+        if not lone and any(label == "ORG" for label in _longer_names(surface, labels)):
+            return "ORG", "the first words of an organisation's name in the article"
+        if (
+            is_place is not None
+            and is_place(key)
+            and not _person_evidence(text, surface)
+            and (not lone or re.search(rf"{_PLACE_PREP}{_LIST_BEFORE}{re.escape(surface)}\b", text))
+        ):
+            return "GPE", "a known place name the article never uses as a person's (no speech verb, honorific or age)"
+        if lone and (_RENAMED.search(before) or (_BRACKET_GLOSS.search(before) and _AFTER_BRACKET_NOUN.match(after))):
+            return "PRODUCT", "the other name of a thing in brackets before a noun ('X (formerly Twitter) account')"
+        if _ARTICLE_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after):
+            noun = _NOUN_AFTER.match(after)
+            if lone and noun and _noun_like(noun.group(1)):
+                return "PRODUCT", "a determiner before it and a noun after it: it names a thing"
+            return "ORG", "an article before it: news copy names a person without one"
         if lone and not _POSSESSIVE_AFTER.match(after):
             noun = _NOUN_AFTER.match(after)
             if _DETERMINER.search(before) and noun and _noun_like(noun.group(1)):
@@ -181,6 +231,28 @@ def _after_locative_anywhere(text: str, surface: str) -> bool:
         return False
     pattern = rf"\b(?:in|near|across|throughout|outside|inside|around|into)\s+{re.escape(surface)}\b(?!['\u2019]s?\b)"
     return re.search(pattern, text) is not None
+
+
+def _role_governs(text: str, start: int) -> bool:
+    """Whether a role noun shortly before heads the phrase ("the head of Portmere's ferry company Ana Lind")."""
+    from .roles import ROLE_NOUNS
+
+    words = re.findall(r"[a-z][\w-]*", text[max(0, start - 60) : start].lower())
+    return any(w in ROLE_NOUNS for w in words[-6:])
+
+
+def _person_evidence(text: str, surface: str) -> bool:
+    """Whether some use of the name reads as a person's: a speech verb after it, an honorific before it, an age."""
+    for m in re.finditer(rf"\b{re.escape(surface)}\b", text):
+        after = text[m.end() : m.end() + 40]
+        if _SPEECH_AFTER.match(after) or _AGE_AFTER.match(after) or _HONORIFIC.search(text[max(0, m.start() - 12) : m.start()]):
+            return True
+    return False
+
+
+def _opens_line(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in "\n|"
 
 
 def _opens_sentence(text: str, start: int) -> bool:

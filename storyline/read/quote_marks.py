@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
+
 OPEN_CURLY, CLOSE_CURLY = "\u201c", "\u201d"
 
 
@@ -84,3 +86,16 @@ def quote_text(text: str, span: QuoteSpan) -> str:
     inner = text[span.start : span.end]
     inner = re.sub(r"\s*\n\s*[\u201c\"]?", " ", inner)
     return inner.strip()
+
+
+def quote_kind(text: str, q: QuoteSpan, post: bool) -> str:
+    """"post" (a social-media post), "partial" (a quoted phrase inside the writer's sentence) or "direct"."""
+    if post:
+        return "post"
+    before = text[max(0, q.open_at - 30) : q.open_at].rstrip()
+    inner = text[q.start : q.end]
+    if before and before[-1].isalnum() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
+        return "partial"
+    if inner[:1].islower() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
+        return "partial"
+    return "direct"

@@ -25,22 +25,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
 from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
-from .quote_marks import QuoteSpan, quote_text, scan_quotes
+from .quote_marks import QuoteSpan, quote_kind, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
-from .syntax import Subject, Syntax
+from .speaker_names import credit_after, full_name, unmarked_posts
+from .syntax import Span, Subject, Syntax
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|tell|wrote|writes|stated|states|stating|added|adds|adding|remarked|noted|notes|"
-    "asserted|declared|explained|explains|argued|argues|insisted|insists|warned|warns|claimed|claims|posted|"
-    "tweeted|announced|confirmed|suggested|acknowledged|continued|recalled|commented|responded|replied|replying|"
-    "asked|asks|saying|writing|telling|admitted|conceded|urged|stressed|emphasized|emphasised|vowed|promised|"
-    "predicted|concluded|observed|described|called|quipped|wondered|cautioned|announcing|noting|voiced|"
-    "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
-    "branded|dubbed|joked|complained|boasted|pledged|messaged"
-)
 _CUE = re.compile(rf"\b(?:according to|(?:{SPEECH_VERBS}))\b(?!\s+(?:for|on|off|up)\b)", re.I)
 _POST = re.compile(
     r"\b(?:post(?:ed)?|tweet(?:ed)?|Telegram|Twitter|X account|on X\b|social[- ]media|social network|Facebook|"
@@ -85,7 +78,6 @@ class Speaker:
 
 
 _sentence_index = sentence_index
-
 
 
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
@@ -173,7 +165,9 @@ class Attributor:
         window = self.text[start:end]
         stripped = window.rstrip()
         appos = re.search(r",\s*([^,]{1,80}),$", stripped)
-        if appos and not re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s*)+", appos.group(1).strip()):
+        appos_words = appos.group(1).split() if appos else []
+        if appos and (not re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s*)+", appos.group(1).strip())
+                      or (len(appos_words) > 1 and appos_words[-1].lower() in ROLE_NOUNS)):  # ", Union General Secretary,"
             stripped = stripped[: appos.start()]  # the apposition describes the name before it
         stripped = stripped.rstrip(",").rstrip()
         run = re.search(r"((?:\b[A-Z][\w.'\u2019-]*[\w.]\s+|\b(?:van|von|de|der|da|du|del|di|le|la|bin|al)\s+)*\b[A-Z][\w'\u2019-]*\w)$", stripped)
@@ -258,6 +252,11 @@ class Attributor:
             if m.start <= offset < m.end:
                 return m
         return None
+
+    def _org_named(self, phrase: Span) -> Mention | None:
+        """An organisation the article tags elsewhere, written at ``phrase`` where the model did not tag it."""
+        name = re.sub(r"^(?:the|The)\s+", "", phrase.text)
+        return next((m for m in self.mentions if m.label == "ORG" and m.entity == name), None)
 
     def _from_subject(self, subj: Subject) -> Speaker | None:
         """The speaker a parsed subject stands for: a pronoun's referent, a named person (or the person in an
@@ -429,7 +428,7 @@ class Attributor:
             if self.syntax is not None:  # "the company": the organisation the copy has had speaking or acting
                 for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
                     for subj in subjects:
-                        m = self._mention_at(subj.head.start)
+                        m = self._mention_at(subj.head.start) or self._org_named(subj.phrase)
                         if m and m.label == "ORG" and subj.head.tag in {"NNP", "NNPS"} and not self._in_quote(m.start):
                             return Speaker(m.entity, start, end, None)
             ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
@@ -470,6 +469,9 @@ class Attributor:
         frame_end = min(frame_end, para_e) if para_e > q.close_at else frame_end
         frame_start = max(frame_start, _paragraph(text, q.open_at)[0])
         post = bool(_POST.search(text[frame_start:q.open_at] + text[q.close_at:frame_end]))
+        credit = credit_after(text, q.close_at)  # an embedded post: "— Jo Bloggs (@jbloggs)" under it
+        if credit:
+            return Speaker(self._entity_for(credit[1], credit[2], credit[0]), credit[1], credit[2], "post", True)
         parsed = self.syntax_speaker(q)
         if parsed is not None:
             return dataclasses.replace(parsed, post=post)
@@ -511,7 +513,15 @@ class Attributor:
             if sp and sp.key:
                 return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
 
-        # 4. a lead-in ending with a colon in the previous sentence or paragraph
+        # 4. a paragraph opened by "X said ..." before the quote: "Ferris said the ascent was clean. '...'"
+        para_s = _paragraph(text, q.open_at)[0]
+        prose = not any(para_s <= o < q.open_at for o, _e in self.quoted)  # a quote before: it carries on
+        for cue in reversed([c for c in _CUE.finditer(text, para_s, frame_start) if prose]):
+            sp = self._speaker_at(para_s, cue.start(), "before") if cue.group().lower() != "according to" else None
+            if sp and sp.key:
+                return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
+
+        # 5. a lead-in ending with a colon in the previous sentence or paragraph
         prev_text = text[max(0, frame_start - 400) : q.open_at].rstrip()
         if prev_text.endswith(":") or before.rstrip().endswith(":"):
             lead_end = frame_start + len(before.rstrip()) if before.strip() else frame_start - 1
@@ -529,18 +539,6 @@ class Attributor:
         return Speaker(None, None, None, None, post)
 
 
-def _kind(text: str, q: QuoteSpan, sp: Speaker) -> str:
-    if sp.post:
-        return "post"
-    before = text[max(0, q.open_at - 30) : q.open_at].rstrip()
-    inner = text[q.start : q.end]
-    if before and before[-1].isalnum() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
-        return "partial"
-    if inner[:1].islower() and not re.search(rf"\b(?:{SPEECH_VERBS})$", before, re.I):
-        return "partial"
-    return "direct"
-
-
 def find_quotes(
     text: str,
     sentences: Sequence[tuple[int, int]],
@@ -554,13 +552,16 @@ def find_quotes(
     """Quotes with speakers; unattributed spans shorter than ``min_words_unattributed`` are dropped. ``parse``
     parses the sentences around the given quote marks (:func:`syntax.parse_windows`); without it speakers are read
     from the words around the quote alone."""
-    spans = scan_quotes(text)
+    posts = [QuoteSpan(s, e, max(0, s - 1), e) for s, e in unmarked_posts(text)]
+    spans = sorted([*scan_quotes(text), *posts], key=lambda q: q.open_at)
     syntax = parse([(q.open_at, q.close_at) for q in spans]) if parse is not None and spans else None
     attributor = Attributor(text, sentences, mentions, roles, genders, spans, syntax)
     out: list[Quote] = []
     previous: Quote | None = None
     for q in spans:
         sp = attributor.speaker_for(q)
+        if sp.key:  # "Cllr Jo" -> "Jo Bloggs": the article's longest name of the person
+            sp = dataclasses.replace(sp, key=full_name(sp.key, attributor.mentions, ROLE_NOUNS, text))
         words = len(quote_text(text, q).split())
         if sp.key is None and previous is not None and previous.speaker:
             # the same speaker going on: a paragraph that opens with a quote right after a
@@ -588,7 +589,7 @@ def find_quotes(
             speaker_start=sp.start,
             speaker_end=sp.end,
             cue=("post" if sp.post and sp.cue in {None, "colon"} else sp.cue),
-            kind=_kind(text, q, sp),  # type: ignore[arg-type]
+            kind=quote_kind(text, q, sp.post),  # type: ignore[arg-type]
         )
         out.append(quote)
         previous = quote

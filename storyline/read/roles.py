@@ -9,7 +9,14 @@ mentions, without a parser:
 * appositions after the name: "Steve Witkoff, the White House envoy for the Middle East and
   Russia," (coordinated roles "X and Y" are split when each side names a role);
 * appositions before the name: "The envoy, Kirill Dmitriev, ...";
-* copular relative clauses: "..., who serves as the White House envoy ...".
+* copular relative clauses: "..., who serves as the White House envoy ...", and predicates
+  "X, 44, worked as an economist at ..." (a past job: the role is marked former).
+
+Lower-case nouns compounded onto a role noun belong to the title ("former fisheries minister",
+"chief operating officer"); an employer after the name joins a title written before it
+("Art crime expert X, of Interpol's works of art unit"); a predicate after "Name," ("spoke to",
+"heads the fund") and a list of further people ("the first officer and the officer of the watch
+were released") are not appositions.
 
 A phrase counts as a role when its head is in :data:`ROLE_NOUNS` (a closed class in news
 writing: offices, jobs and relations such as "ally"), or -- for appositions after a name --
@@ -22,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..lang.titles import IRREGULAR_PAST_VERBS, PAST_ADVERBS, TITLE_ADVERBS
 from ..records import Mention, Role
 
 ROLE_NOUNS = frozenset(
@@ -38,7 +46,9 @@ ROLE_NOUNS = frozenset(
     treasurer clerk registrar speaker whip marshal chief-of-staff staffer worker employee engineer architect author
     writer novelist poet director-general secretary-general undersecretary envoy-designate administrator
     superintendent sheriff warden fund-manager master justice magistrate harbourmaster harbormaster firefighter
-    inspector-general surgeon-general attorney-general solicitor-general""".split()
+    inspector-general surgeon-general attorney-general solicitor-general volunteer organiser organizer
+    investigator expert specialist barrister solicitor mp mep constable councillor cllr skipper goalkeeper keeper
+    hairdresser taoiseach""".split()
 )
 MODIFIERS = frozenset(
     """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming
@@ -57,6 +67,10 @@ _VERBISH = frozenset(
     and or but not also did does do can could should may might must""".split()
 )
 _TOKEN = re.compile(r"\S+")
+# Lower-case nouns a role noun may take in front of it ("fisheries minister", "chief operating officer",
+# "area flood risk manager"): at most this many.
+MAX_COMPOUND_WORDS = 3  # newsdesk's longest compound title ("area flood risk manager") has three
+_COMPOUND = re.compile(r"[a-z][a-z-]*(?:['\u2019]s)?")
 _AGE = re.compile(r"^\d+-year-old\s+")
 
 
@@ -96,6 +110,33 @@ def _tokens_before(text: str, start: int, floor: int) -> list[tuple[int, int, st
     return out
 
 
+def _is_verb(word: str) -> bool:
+    """A word that reads as a finite verb opening a predicate ("spoke", "said", "warned")."""
+    w = _clean_word(word)
+    return w in _VERBISH or w in IRREGULAR_PAST_VERBS or (w.endswith("ed") and w not in MODIFIERS and word.islower())
+
+
+def _opens_predicate(phrase: str) -> bool:
+    """Whether a phrase after "Name," is the sentence's predicate: a verb first ("spoke to", "heads Russia's
+    fund", "serves as"): a present-tense verb in -s is told from a plural noun by the object right after it."""
+    words = phrase.split()
+    if _is_verb(words[0]):
+        return True
+    nxt = words[1] if len(words) > 1 else ""
+    return bool(
+        re.fullmatch(r"[a-z]+[^s]s", words[0])
+        and re.fullmatch(r"(?:the|a|an|as|his|her|its|their|[A-Z][\w-]*['\u2019]s)", nxt)
+    )
+
+
+def _compound_noun(word: str) -> bool:
+    """A lower-case word that can be a noun compounded onto a title (no function words, verbs or adverbs)."""
+    w = _clean_word(word)
+    if not _COMPOUND.fullmatch(word) or w in _CAP_STOP | _VERBISH | TITLE_ADVERBS | IRREGULAR_PAST_VERBS:
+        return False
+    return not w.endswith(("ly", "ed")) or w in MODIFIERS
+
+
 def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | None:
     """Span of a title right before a person's name ("Russian Foreign Minister" / "the head of X")."""
     toks = _tokens_before(text, mention.start, floor)
@@ -103,10 +144,19 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
         return None
     # (a) a run of title words ending at the name: role nouns, capitalised words, modifiers, "of"
     run: list[tuple[int, int, str]] = []
+    compounds = 0
     for s, e, w in toks:
         cw = _clean_word(w)
         if _is_role_word(w) or cw in MODIFIERS or cw in {"of", "for"} and run:
             run.append((s, e, w))
+        elif _compound_noun(w) and compounds < MAX_COMPOUND_WORDS and run and run[-1][2][:1].islower() and any(
+            _is_role_word(x) for _, _, x in run
+        ):
+            # a noun compounded onto a lower-case role noun: "fisheries minister", "chief operating officer"
+            compounds += 1
+            run.append((s, e, w))
+            if re.search(r"['\u2019]s$", w):
+                break  # "the ferry's first officer": a possessive opens the phrase
         elif w[0].isupper() and cw not in _CAP_STOP:
             run.append((s, e, w))
         elif re.search(r"['\u2019]s$", w) and w[0].isupper():
@@ -151,10 +201,36 @@ _APPOS_AFTER = re.compile(
 _WHO_IS = re.compile(
     r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
 )
+# A title set before the name as an apposition: "The envoy, Kirill Dmitriev", "Valdane's chief engineer,
+# Dr Owen Metcalfe", "is led by the fisheries minister, Gunnlaugur Hafsteinsson"; the determiner opens a clause
+# or follows a function word (a possessive name stays in the title, an article does not).
 _APPOS_BEFORE = re.compile(
-    r"(?:^|[.;:]\s+|\n)(?P<det>The|the|A|a|His|Her|Their|Its)\s+(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
+    r"(?:^|[.;:,]\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
+    r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=(?:[Ff]ormer\s+)?[A-Z][\w-]*['\u2019]s\s))"
+    r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
-_CUT = re.compile(r"\s+(?:with|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
+# "Niamh Dromey, 44, a TD for Cork, worked as an economist at ...": a title given by the predicate
+_WORKED_AS = re.compile(
+    r"(?:\s*,\s*[^,;.\u201c\u201d\"]{1,60}){0,2}\s*,?\s+(?:has\s+|had\s+|previously\s+|once\s+)?"
+    r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
+    r"(?=,|;|\.\s|\.$|\s*\n|$)"
+)
+# the employer given after a name that a title went before: ", of Interpol's works of art unit,"
+_EMPLOYER_AFTER = re.compile(
+    r",?\s+(?P<emp>(?:of|from|with)\s+(?:the\s+)?[A-Z][^,;.\u201c\u201d\"]{1,80}?)"
+    r"(?=,|;|\.\s|\.$|\s*\n|\s+(?:who|which|said|says|told|warned|added|has|had|is|was)\b)"
+)
+_SUBJECT_LIST_VERB = re.compile(r"\s+(?:were|are|have|had)\s.*$", re.S)
+_VERB_CUT = re.compile(r"\s+(?:is|was|were|are|has|have|had|will|would|said|says)\s.*$", re.S)
+_CUT = re.compile(r"\s+(?:with(?!\s+(?:the\s+)?[A-Z])|before|until|whose|that|after|since|when|where|but|because|although|while)\s.*$", re.S)
+
+
+def _appos_before(clause: str) -> re.Match[str] | None:
+    """The nearest title apposed before a name whose words hold no verb ("said the minister, X")."""
+    found = _APPOS_BEFORE.search(clause)
+    while found and any(_clean_word(w) in _VERBISH for w in found.group("title").split()):
+        found = _APPOS_BEFORE.search(clause, found.start() + 1)
+    return found
 
 
 def _split_coordinated(title: str) -> list[tuple[str, int]]:
@@ -166,7 +242,11 @@ def _split_coordinated(title: str) -> list[tuple[str, int]]:
     return [(title, 0)]
 
 
-def _add(out: list[Role], text: str, entity: str, start: int, end: int) -> None:
+def _add(
+    out: list[Role], text: str, entity: str, start: int, end: int, past: bool = False,
+    employer: str = "", employer_end: int = 0,
+) -> None:
+    """One role from ``text[start:end]``; ``employer`` ("of X", ending at ``employer_end``) is joined to it."""
     raw = text[start:end]
     lead = re.match(r"(?:the|a|an|The|A|An)\s+", raw)
     if lead:
@@ -174,13 +254,20 @@ def _add(out: list[Role], text: str, entity: str, start: int, end: int) -> None:
     age = _AGE.match(text[start:end])
     if age:
         start += age.end()
+    adverb = re.match(r"([A-Za-z]+)\s+(?:(?:the|a|an)\s+)?", text[start:end])
+    if adverb and adverb.group(1).lower() in TITLE_ADVERBS:  # "currently Minister of State", "formerly the ..."
+        past = past or adverb.group(1).lower() in PAST_ADVERBS
+        start += adverb.end()
     title = text[start:end].rstrip(" ,.;")
     end = start + len(title)
     title, former = _former(title)
     if former:
         start = end - len(title)
+    former = former or past
     if not title or len(title.split()) > 14 or not re.search(r"[A-Za-z]", title):
         return
+    if employer:
+        title, end = f"{title} {employer}", max(end, employer_end)
     out.append(Role(entity=entity, title=title, start=start, end=end, former=former))
 
 
@@ -195,11 +282,21 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         floor = max(floor, text.rfind("\n", 0, m.start) + 1)
         pre = premodifier(text, m, floor)
         if pre:
-            _add(out, text, m.entity, *pre)
+            emp = _EMPLOYER_AFTER.match(text, m.end)
+            if emp:  # "Art crime expert Pieter van Aalst, of Interpol's works of art unit, warned"
+                _add(out, text, m.entity, *pre, employer=emp.group("emp"), employer_end=emp.end("emp"))
+            else:
+                _add(out, text, m.entity, *pre)
         after = _APPOS_AFTER.match(text, m.end)
+        if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
+            after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
+        if after and _opens_predicate(after.group("title")):
+            after = None  # "Cllr X, spoke to reporters at ...": a predicate, not an apposition
         if after:
-            title = after.group("title")
-            title = _CUT.sub("", title)
+            title = _CUT.sub("", after.group("title"))
+            if " and " in title and _SUBJECT_LIST_VERB.search(title):
+                title = ""  # "X, the first officer and the officer of the watch were released": a list of people
+            title = _VERB_CUT.sub("", title)
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
             # "the ...", or a role among the first words: "president of X", "Brennard's safety
             # director", "purchasing manager at Y" (not "Dmitriev, Putin and Trump")
@@ -216,8 +313,16 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         governed = re.search(r"\b(?:of|to|for|with|by)\s+$", text[max(0, m.start - 6) : m.start])
         if who and not governed and _has_role(who.group("title")):
             title = _CUT.sub("", who.group("title"))
-            _add(out, text, m.entity, who.start("title"), who.start("title") + len(title))
-        before = _APPOS_BEFORE.search(text[max(floor - 2, 0) : m.start])
+            past = re.match(r"\s*,?\s*who\s+(?:worked|served)\b", who.group()) is not None
+            _add(out, text, m.entity, who.start("title"), who.start("title") + len(title), past=past)
+        worked = None if who else _WORKED_AS.match(text, tail)
+        if worked and not governed and _has_role(worked.group("title")):
+            title = _CUT.sub("", worked.group("title"))
+            start = worked.start("title")
+            _add(out, text, m.entity, start, start + len(title), past=worked.group("verb") in {"worked", "served"})
+        # "The council's leader, Cllr Janet Ormerod": the apposition ends where a title before the name begins
+        name_start = pre[0] if pre else m.start
+        before = _appos_before(text[max(floor - 2, 0) : name_start])
         if before and _has_role(before.group("title")) and len(before.group("title").split()) <= 8:
             base = max(floor - 2, 0) + before.start("title")
             _add(out, text, m.entity, base, base + len(before.group("title")))

@@ -94,3 +94,22 @@ def test_named_fixed_days_with_and_without_a_year() -> None:
 def test_end_of_a_year_is_its_last_day() -> None:
     refs, _ = find_dates("Results are expected by the end of 2035, officials said.", date(2034, 4, 2))
     assert [(r.value, r.granularity) for r in refs] == [(date(2035, 12, 31), "day")]
+
+
+def test_later_counts_from_the_day_just_given() -> None:
+    from storyline.read.dates import find_dates
+
+    text = "A paper first reported the link on Feb. 9. The mayor ordered a review five days later."
+    refs, _ = find_dates(text, THURSDAY)
+    assert [(r.text, r.value) for r in refs] == [("on Feb. 9", date(2026, 2, 9)), ("five days later", date(2026, 2, 14))]
+    refs, _ = find_dates("The review came five days later.", THURSDAY)
+    assert refs == []  # no day to count from
+
+
+def test_small_hours_of_an_overnight_report() -> None:
+    from storyline.read.dates import find_dates
+
+    refs, _ = find_dates("By 1am, the river had reached the square.", THURSDAY)
+    assert [(r.text, r.value) for r in refs] == [("1am", THURSDAY)]
+    refs, _ = find_dates("On Tuesday by 2am the river had reached the square.", THURSDAY)
+    assert [r.value for r in refs] == [date(2026, 3, 17)]  # the weekday says the day

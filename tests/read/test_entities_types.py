@@ -43,6 +43,32 @@ CASES = [
      {"Barack Obama": "PERSON"}),
     ("Ana Lind met the board. Later Ana Lind Hall hosted it, and Ana Lind spoke.", {"Ana Lind": "FAC"},
      {"Ana Lind": "FAC"}),
+    # a platform's other name in brackets before a noun
+    ("Dmitriev replied on his X (formerly Twitter) account that he might come.", {"Twitter": "PERSON"},
+     {"Twitter": "PRODUCT"}),
+    ("In a post on X (formerly Twitter), responding to a report, he wrote maybe.", {"Twitter": "PERSON"},
+     {"Twitter": "PRODUCT"}),
+    # headline and caption fragments: a label before a colon at a line's start
+    ("Related: rockets fly | Explainer: why first flights fail\nThe launch went well.", {"Explainer": "PERSON"},
+     {"Explainer": None}),
+    # organisations and things typed as people
+    ("The grant went to Brackwell Homes, a modular housing manufacturer based in Tolby, last year.",
+     {"Brackwell Homes": "PERSON"}, {"Brackwell Homes": "ORG"}),
+    ("Talks are set at the conciliation service Orrin on Wednesday.", {"Orrin": "PERSON"}, {"Orrin": "ORG"}),
+    ("The rocket, made by Perth firm Corvel Space, broke up.", {"Corvel Space": "PERSON"}, {"Corvel Space": "ORG"}),
+    ("A blast hit a unit run by Varden Chemie NV near the port.", {"Varden Chemie NV": "PERSON"},
+     {"Varden Chemie NV": "ORG"}),
+    ("The 146-metre Kestrel Star hit rocks off the island at noon.", {"Kestrel Star": "PERSON"},
+     {"Kestrel Star": "ORG"}),
+    ("The premier will ask the Storting to approve the plan.", {"Storting": "PERSON"}, {"Storting": "ORG"}),
+    ("Halver Pay, which marketed itself to students, collapsed.", {"Halver Pay": "PERSON"}, {"Halver Pay": "ORG"}),
+    # negative cases: people named next to organisation words stay people
+    ("Ana Lind, a spokeswoman for the company, said the unit was safe.", {"Ana Lind": "PERSON"},
+     {"Ana Lind": "PERSON"}),
+    ("Ana Lind, the company's chief executive, said the unit was safe.", {"Ana Lind": "PERSON"},
+     {"Ana Lind": "PERSON"}),
+    ("The head of Portmere's ferry company Ana Lind spoke to reporters.", {"Ana Lind": "PERSON"},
+     {"Ana Lind": "PERSON"}),
     # negative cases: real names stay as they are
     ("Ana Lind met the mayor in Portmere on Monday.", {"Ana Lind": "PERSON", "Portmere": "GPE"},
      {"Ana Lind": "PERSON", "Portmere": "GPE"}),
@@ -111,3 +137,35 @@ def test_a_gazetteer_confirms_a_known_place_the_model_typed_as_an_organisation()
     assert {e.label for e in kept} == {"ORG"}  # the article alone does not say it is a place
     kept, changes = check_types(text, raw, is_place=gazetteer.is_place)
     assert {e.label for e in kept} == {"GPE"} and all("known place" in c.reason for c in changes)
+
+
+def test_a_known_place_typed_as_a_person_is_a_place_unless_the_article_uses_it_for_a_person():
+    known = {"lancaster", "preston", "stockton", "sue"}.__contains__
+    text = "The injured were taken to hospitals in Carlisle, Lancaster and Preston. The line is shut."
+    kept, changes = check_types(text, ents(text, Lancaster="PERSON"), is_place=known)
+    assert [e.label for e in kept] == ["GPE"] and "known place" in changes[0].reason
+    text = "The pubs of Stockton were still rocking at midnight."
+    kept, _ = check_types(text, ents(text, Stockton="PERSON"), is_place=known)
+    assert [e.label for e in kept] == ["GPE"]
+    # a speech verb or an honorific makes it a person's name; a lone first name needs a place preposition
+    for text, name in (("Lancaster said the line would reopen.", "Lancaster"),
+                       ("Mr Lancaster left early. The line is shut.", "Lancaster"),
+                       ("We are just people who live here, Sue.", "Sue")):
+        kept, _ = check_types(text, ents(text, **{name: "PERSON"}), is_place=known)
+        assert [e.label for e in kept] == ["PERSON"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("ROOKIE Rory Dane scored twice.", "ROOKIE Rory Dane", "Rory Dane"),
+        ("Neighbour Paula Crabb saw it. Every neighbour came out.", "Neighbour Paula Crabb", "Paula Crabb"),
+        ("Skipper Dan Okel lifted the cup.", "Skipper Dan Okel", "Dan Okel"),
+        ("Rose Mary Tull said prices rose.", "Rose Mary Tull", "Rose Mary Tull"),  # a name, capitalised by itself
+        ("Mark Ellis spoke.", "Mark Ellis", "Mark Ellis"),
+    ],
+)
+def test_a_title_or_headline_tag_is_cut_from_the_front_of_a_name(text: str, span: str, name: str):
+    raw = ents(text, **{span.replace(" ", "_"): "PERSON"})
+    kept = clean_mentions(text, raw, lines(text))
+    assert [text[e.start : e.end] for e in kept if e.label == "PERSON"] == [name]

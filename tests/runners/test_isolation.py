@@ -254,7 +254,6 @@ def test_delete_removes_an_article_and_everything_derived(fake_model, store) -> 
     copies_of_it = tuple(sorted(c.article_id for c in store.copies() if c.copy_of == "aferry0"))
     assert "aferry1" in copies_of_it
     assert any("aferry0" in e.article_ids for e in store.entities())
-    settings = load_settings(db=store.url, env={})
 
     done = delete_articles(store, ["aferry0", "alone"])
     assert done.articles == ("aferry0", "alone")

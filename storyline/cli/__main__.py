@@ -1,0 +1,5 @@
+"""``python -m storyline.cli``."""
+
+from . import main
+
+main()
