@@ -43,7 +43,8 @@ def _number_key(c: Claim) -> tuple[str, ...] | None:
         return None
     counted = c.counted
     if counted and counted.removeprefix("of:") not in GENERIC_COUNTS:
-        return ("count", counted, "" if c.verb in LIGHT_VERBS else (c.verb or ""), c.unit or "")
+        # a noun that names what is counted ("41 tankers") is the key whatever verb governs it ("ban", "bar")
+        return ("count", counted, "", c.unit or "")
     if c.verb and c.verb in REPORTING_LEMMAS:
         return None  # "said 12": what was said is no count
     verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")

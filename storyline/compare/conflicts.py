@@ -13,6 +13,10 @@ from .numbers import _fmt_number, _is_update, _num, _number_pairs, normalised, n
 from .places import _place_key, _place_swaps, _places_agree
 from .sentences import _Sentence
 from .text import _CHANGE_VERBS, _clip
+from ..lang.claims import ANAPHORIC_COUNTS, GENERIC_COUNTS
+
+# the word-diff's five-letter context stems that say nothing about what a figure counts ("people", "percent")
+_GENERIC_STEMS = frozenset(w[:5] for w in GENERIC_COUNTS - ANAPHORIC_COUNTS)
 
 
 def sentence_conflicts(
@@ -57,19 +61,37 @@ def sentence_conflicts(
         if rows:
             out.append(make_conflict(ctx, story, fact_id, "location", f"location: {subject}", rows, _places_agree))
 
-    # how many: amounts counting the same thing, and figures a word-level diff lines up
+    if ctx.settings.word_diff_figures == "off":
+        return out
+    # how many: amounts counting the same thing, and figures a word-level diff lines up. Parsed claims pair figures
+    # by what they count (claim_conflicts); this path reports a conflict only between close sentences ("injuring
+    # 12 others" / "injured 15") on a word naming what is counted ("injur", "dead", not "peopl"); otherwise only
+    # an update (newsdesk: its amount keys and loose pairs gave most of the false number conflicts)
     found: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
+    close_found: set[str] = set()
     for a, b in pairs:
-        for key, rows in _number_pairs(a, b, keyed=ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine):
+        near = ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine
+        for key, rows in _number_pairs(a, b, keyed=near):
             found[key].extend(rows)
+            if near and _names_a_count(key):
+                close_found.add(key)
     for key, rows in found.items():
         per_article: dict[str, list[tuple[_Sentence, float, str, int, int]]] = defaultdict(list)
         for row in dict.fromkeys(rows):
             per_article[row[0].article_id].append(row)
         conflict = figure_conflict(ctx, story, fact_id, key, per_article, arts)
-        if conflict:
+        if conflict and (conflict.update or ctx.settings.word_diff_figures == "all" or key in close_found):
             out.append(conflict)
     return out
+
+
+def _names_a_count(key: str) -> bool:
+    """A word-diff context stem or an amount's counted word that names what is counted ("injur", "dead"), not
+    a unit or a word any count takes ("peopl", "percent")."""
+    if key.startswith("unit:"):
+        return False
+    word = key.removeprefix("word:")
+    return word not in GENERIC_COUNTS - ANAPHORIC_COUNTS and word[:5] not in _GENERIC_STEMS
 
 
 def _pairwise(

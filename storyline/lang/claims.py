@@ -7,6 +7,8 @@ GENERIC_COUNTS = frozenset(
     "people person percent per cent % time times year day month week hour minute one other others thing number "
     "total figure amount share".split()
 )
+# count words that refer back to a noun the sentence named ("killing four workers and injuring 12 others")
+ANAPHORIC_COUNTS = frozenset("other others".split())
 # a proper noun after these is where something happened or stands ("in Mytholmroyd", "at Heathrow")
 PLACE_PREPOSITIONS = frozenset("in at near outside inside from of".split())
 # a day after these dates a claim ("on Friday")

@@ -1,0 +1,78 @@
+"""The word-diff figure path: a conflict only between close sentences on a word naming what is counted; the parsed
+claims pair the rest by what they count. A named counted noun keys a claim whatever verb governs it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import numpy as np
+
+from storyline.compare.claim_conflicts import claim_conflicts
+from storyline.compare.conflicts import sentence_conflicts
+from storyline.compare.context import CompareSettings, StoryContext
+from storyline.compare.sentences import _Sentence
+from storyline.compare.syntax import Claim
+from storyline.records import Article, Story
+
+UTC = timezone.utc
+
+
+def _ctx(cos: float, mode: str = "updates", days: tuple[int, int] = (5, 5)) -> tuple[StoryContext, Story]:
+    arts = {
+        a: Article(id=a, text="", outlet=a.upper(), published=datetime(2026, 3, d, 9, tzinfo=UTC))
+        for a, d in zip("ab", days, strict=True)
+    }
+    story = Story("s", "story", tuple(arts))
+    ctx = StoryContext(story, arts, {}, {a: a for a in arts}, None, CompareSettings(word_diff_figures=mode), None)  # type: ignore[arg-type]
+    return replace(ctx, cos=np.array([[1.0, cos], [cos, 1.0]], dtype=np.float32)), story
+
+
+def _sent(aid: str, order: int, text: str) -> _Sentence:
+    return _Sentence(aid, 0, len(text), text, [], set(), [], [], [], [], order)
+
+
+def _numbers(ctx: StoryContext, story: Story, a: str, b: str) -> list:
+    sa, sb = _sent("a", 0, a), _sent("b", 1, b)
+    found = sentence_conflicts(ctx, story, "f", [sa, sb], ctx.articles, sa)
+    return [c for c in found if c.kind == "number"]
+
+
+A = "The fire at the plant injured 12 workers late on the night shift."
+B = "The fire at the plant injured 15 workers late on the night shift."
+
+
+def test_close_sentences_differing_on_a_named_count_conflict():
+    ctx, story = _ctx(0.8)
+    (c,) = _numbers(ctx, story, A, B)
+    assert not c.update and {v.value for v in c.values} == {"12", "15"}
+
+
+def test_loosely_aligned_sentences_leave_the_figure_to_the_claims():
+    ctx, story = _ctx(0.65)
+    assert _numbers(ctx, story, A, B) == []
+    ctx, story = _ctx(0.65, mode="all")
+    assert len(_numbers(ctx, story, A, B)) == 1
+
+
+def test_a_context_word_naming_nothing_counted_pairs_no_conflict():
+    ctx, story = _ctx(0.8)
+    a = "Officials at the plant said 12 people were hurt in the fire overnight."
+    b = "Officials at the plant said 15 people were hurt in the fire overnight."
+    assert _numbers(ctx, story, a, b) == []
+
+
+def test_off_compares_no_figures_by_word_diff():
+    ctx, story = _ctx(0.9, mode="off")
+    assert _numbers(ctx, story, A, B) == []
+
+
+def test_a_named_counted_noun_keys_a_claim_whatever_its_verb():
+    ctx, story = _ctx(0.7)
+    sa, sb = _sent("a", 0, "would ban 41 tankers"), _sent("b", 1, "would bar 44 tankers")
+    claims = {
+        0: (Claim("number", "41 tankers", 0, 10, head="tanker", counted="tanker", number=41, verb="ban"),),
+        1: (Claim("number", "44 tankers", 0, 10, head="tanker", counted="tanker", number=44, verb="bar"),),
+    }
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert c.kind == "number" and "tanker" in c.subject and {v.value for v in c.values} == {"41", "44"}
