@@ -117,6 +117,19 @@ def _pairwise(
     return [make_conflict(ctx, story, fact_id, kind, subject, rows, agree)]
 
 
+def _figure_label(word: str, rows: list[tuple[_Sentence, str, str, int, int]]) -> str:
+    """What a figure conflict is about: its key word, or for a word any count takes ("others", "people") that word
+    as the first outlet writes it, after the word before the figure ("injuring others", not "other")."""
+    if word not in GENERIC_COUNTS:
+        return word
+    sentence, _value, window, start, _end = rows[0]
+    before = sentence.text[: start - sentence.start].split()[-1:]
+    lead = before[0].strip(",;:()\"'“”").lower() if before else ""
+    after = window.split()[-1].lower() if window.split() else ""
+    counted = after if after.startswith(word) else word
+    return f"{lead} {counted}".strip() if lead.isalpha() else counted
+
+
 def figure_conflict(
     ctx: StoryContext,
     story: Story,
@@ -144,7 +157,7 @@ def figure_conflict(
     if not clash:
         return None
     rows = [(r[0], _fmt_number(r[1]), r[2], r[3], r[4]) for items in per_article.values() for r in items]
-    label = key.removeprefix("unit:").removeprefix("word:")
+    label = _figure_label(key.removeprefix("unit:").removeprefix("word:"), rows)
     conflict = make_conflict(ctx, 
         story, fact_id, "number", f"number: {label}", rows, lambda x, y: numbers_agree(_num(x), _num(y))
     )

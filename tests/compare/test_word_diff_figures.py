@@ -76,3 +76,13 @@ def test_a_named_counted_noun_keys_a_claim_whatever_its_verb():
     }
     (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
     assert c.kind == "number" and "tanker" in c.subject and {v.value for v in c.values} == {"41", "44"}
+
+
+def test_a_figure_counting_others_is_named_by_what_was_done_to_them():
+    from storyline.compare.conflicts import _figure_label
+
+    text = "A fire killed four workers and injured 12 others, officials said."
+    at = text.index("12")
+    row = (_sent("a", 0, text), "12", "injured 12 others", at, at + 2)
+    assert _figure_label("other", [row]) == "injured others"
+    assert _figure_label("injur", [row]) == "injur"  # a word that names the count stays as it is
