@@ -155,6 +155,10 @@ class Comparer:
         need = texts_needing_parse(clusters)
         parsed = dict(zip((s.order for s in need), ctx.syntax.claims([s.text for s in need]), strict=True))
         out: list[Conflict] = []
+        # a figure or day given in sentences that did not align (one outlet's sentence says more, or says it
+        # elsewhere): compared across the story on keys naming an action and what it is about
+        out += claim_conflicts(ctx, story, need, parsed, ctx.articles, self.gazetteer,
+                               frozenset({"number", "time"}), story_wide=True)
         # claims are compared between sentences aligned as saying one thing: across the whole story a noun alone
         # ("votes", "kilograms", "customers") counts too many different things (newsdesk: precision 0.40)
         # where a named site stands holds across the story ("the Brennard Chemicals plant in Halden Falls")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from ..lang.claims import GENERIC_COUNTS, LIGHT_VERBS, VAGUE_PLACE_WORDS
+from ..lang.claims import GENERIC_COUNTS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, VAGUE_PLACE_WORDS
 from ..lang.words import REPORTING_LEMMAS
 from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from ..records import Article, Conflict, Story
@@ -38,21 +38,36 @@ _Row = tuple[_Sentence, float, str, int, int]
 
 
 def _number_key(c: Claim) -> tuple[str, ...] | None:
-    """What a figure counts, as a comparable key (None: nothing known about it)."""
+    """What a figure counts, as one comparable key (None: nothing known about it)."""
+    keys = _number_keys(c)
+    return keys[0] if keys else None
+
+
+def _number_keys(c: Claim) -> list[tuple[str, ...]]:
+    """Every way the parse says what a figure counts, most telling first; two figures sharing one are compared.
+
+    The counted noun ("41 tankers", "81% of members" -> a part of the members); a noun any count takes ("people",
+    "others") with the governing verb ("rescued 46 people"); the subject and verb of a figure that counts no noun
+    ("turnout rose to 74.3 percent") or of a share ("Ashgrove owns 8.9%" / "Ashgrove, which owns 9.8 per cent
+    of the company": a share is a share of whatever the outlet names after it).
+    """
     if c.negated:
-        return None
+        return []
+    out: list[tuple[str, ...]] = []
     counted = c.counted
-    if counted and counted.removeprefix("of:") not in GENERIC_COUNTS:
-        # a noun that names what is counted ("41 tankers") is the key whatever verb governs it ("ban", "bar")
-        return ("count", counted, "", c.unit or "")
+    unit = c.unit or ""
+    generic = bool(counted) and counted.removeprefix("of:") in GENERIC_COUNTS  # type: ignore[union-attr]
+    if counted and not generic:
+        # a noun that names what is counted ("41 tankers") is a key whatever verb governs it ("ban", "bar")
+        out.append(("count", counted, "", unit))
     if c.verb and c.verb in REPORTING_LEMMAS:
-        return None  # "said 12": what was said is no count
+        return out  # "said 12": what was said is no count
     verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
-    if counted and verb:
-        return ("verb", counted, verb, c.unit or "")
-    if c.subject and c.verb:
-        return ("subject", c.subject, c.verb, c.unit or "")
-    return None
+    if counted and generic and verb:
+        out.append(("verb", counted, verb, unit))
+    if c.subject and c.verb and (not counted or generic or unit == "%"):
+        out.append(("subject", c.subject, c.verb, unit))
+    return out
 
 
 def _label(key: tuple[str, ...]) -> str:
@@ -74,14 +89,17 @@ def claim_conflicts(
     number_keys: frozenset[str] = frozenset({"count", "verb", "subject"}),
     *,
     named_only: bool = False,
+    story_wide: bool = False,
 ) -> list[Conflict]:
     """Number, place and day conflicts (and number updates) between the claims of different origins.
 
     ``named_only``: places are read only where they locate a named thing ("the Brennard Chemicals works in
     Easton Mill"), keyed by its name: where a named plant, bridge or office stands is one fact across a story.
+    ``story_wide``: the sentences are not aligned as saying one thing, so figures and days are compared only on
+    keys that name both an action and what it is about (:func:`_telling`).
     """
     by_order = {s.order: s for s in sentences}
-    numbers: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
+    number_items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]] = []
     places: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
     times: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
     for order, found in claims.items():
@@ -90,19 +108,17 @@ def claim_conflicts(
             if c.kind not in kinds:
                 continue
             if c.kind == "number":
-                key = _number_key(c)
-                if key is not None and not _inside_date(s, c):
-                    numbers[key].append((s, c))
+                keys = [k for k in _number_keys(c) if k[0] in number_keys and (not story_wide or _telling(k))]
+                if keys and not _inside_date(s, c):
+                    number_items.append((s, c, keys))
             elif c.negated or (c.verb in REPORTING_LEMMAS and c.head == c.verb):
                 continue
-            elif c.kind == "place" and _is_place(s, c) and (not named_only or c.named):
+            elif c.kind == "place" and _is_place(s, c, gazetteer) and (not named_only or c.named):
                 places[("named", c.named) if named_only else _anchor(c)].append((s, c))
-            elif c.kind == "time":
+            elif c.kind == "time" and (not story_wide or _telling_anchor(_anchor(c))):
                 times[_anchor(c)].append((s, c))
     out: list[Conflict] = []
-    for key, items in numbers.items():
-        if key[0] not in number_keys:
-            continue
+    for key, items in _linked(number_items):
         per_article: dict[str, list[_Row]] = defaultdict(list)
         for s, c in items:
             per_article[s.article_id].append((s, c.number, c.text, s.start + c.start, s.start + c.end))  # type: ignore[arg-type]
@@ -128,6 +144,51 @@ def claim_conflicts(
         if conflict is not None:
             out.append(conflict)
     return out
+
+
+def _linked(items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]]) -> list[tuple[tuple[str, ...], list]]:
+    """Figures joined when they share a key (transitively), each group labelled by its most shared key."""
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, ...], int] = {}
+    for n, (_s, _c, keys) in enumerate(items):
+        for key in keys:
+            if key in first:
+                parent[find(n)] = find(first[key])
+            else:
+                first[key] = n
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(items)):
+        groups[find(n)].append(n)
+    out = []
+    for members in groups.values():
+        counts: dict[tuple[str, ...], int] = defaultdict(int)
+        for n in members:
+            for key in items[n][2]:
+                counts[key] += 1
+        label = max(counts, key=lambda k: (counts[k], k[0] == "count"))
+        out.append((label, [(items[n][0], items[n][1]) for n in members]))
+    return out
+
+
+def _telling(key: tuple[str, ...]) -> bool:
+    """A key that holds across a whole story: an action with what it is done to or by ("rescued people", "the
+    river peaked"), not a noun alone ("votes", "kilograms" count many things in one story) nor a pronoun."""
+    if key[0] in ("verb", "subject"):
+        return bool(key[1]) and bool(key[2]) and key[1] not in PRONOUN_SUBJECTS and key[2] not in LIGHT_VERBS
+    return False
+
+
+def _telling_anchor(key: tuple[str, ...]) -> bool:
+    """A day said of a verb with a named subject ("the river peaked on Sunday") holds across a story."""
+    return (key[0] == "verb" and bool(key[1]) and key[1] not in LIGHT_VERBS and key[1] not in REPORTING_LEMMAS
+            and bool(key[2]) and key[2] not in PRONOUN_SUBJECTS)
 
 
 def _disagreement(ctx: StoryContext, story: Story, kind: str, subject: str, rows: list, agree) -> Conflict | None:  # type: ignore[no-untyped-def]
@@ -170,14 +231,25 @@ def _date_at(s: _Sentence, c: Claim):  # type: ignore[no-untyped-def]
     return next((d for d in s.dates if d.start < end and at < d.end), None)
 
 
-def _is_place(s: _Sentence, c: Claim) -> bool:
-    """A parsed place the reader also knows as a place (a Place, or a GPE/LOC/FAC name), and no date."""
+def _is_place(s: _Sentence, c: Claim, gaz: Gazetteer | None = None) -> bool:
+    """A parsed place the reader also knows as a place (a Place, or a GPE/LOC/FAC name) or the gazetteer knows,
+    or a name no one would take for anything else: after "in"/"near", or "the port/town of", and not a person's
+    name; and no date."""
     at, end = s.start + c.start, s.start + c.end
     if any(d.start < end and at < d.end for d in s.dates) or set(c.text.lower().split()) & VAGUE_PLACE_WORDS:
         return False  # a date, or a region only roughly bounded ("northern England") that contradicts nothing
-    return any(p.start < end and at < p.end for p in s.places) or any(
+    if any(p.start < end and at < p.end for p in s.places) or any(
         m.start < end and at < m.end and m.label in ("GPE", "LOC", "FAC") for m in s.mentions
-    )
+    ):
+        return True
+    if any(m.start < end and at < m.end and m.label == "PERSON" for m in s.mentions):
+        return False
+    name = c.text.removeprefix("the ").removeprefix("The ")
+    if gaz is not None and gaz.countries(name):
+        return True
+    # the reader's entity model often takes a small town for an organisation ("the Caldene footbridge in Hebden
+    # Bridge"); organisations are "at" or "of" something, not "in" or "near" it
+    return c.prep in ("in", "near") or (c.prep == "of" and c.head in PLACE_NOUNS)
 
 
 def _country(gaz: Gazetteer, name: str) -> str | None:

@@ -75,30 +75,39 @@ def _num(text: str) -> float:
 def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[str, Article]) -> bool:
     """Whether differing figures read as a figure changing over time rather than a disagreement.
 
-    The publication dates must show it: every two articles that disagree were published on different days,
-    or the figure only grows with publication time and a later sentence says so ("rose to", "now").
+    The figure must change with publication time *and* be written as a change or a later state: every two dated
+    articles that disagree were published at different times, the later one on a later day or itself carrying
+    an update cue ("rose to", "has now", "up from", "as of", in the figure's paragraph), and some later one
+    carries one. Two different
+    figures published the same day without a cue are a conflict; so are figures no later sentence writes as a
+    change. An article without a publication date cannot be placed in time and is left out of the decision.
     """
-    timed = []
+    timed: list[tuple[Any, list[Any], list[Any]]] = []
     for aid, rows in per_article.items():
         published = arts[aid].published
-        if published is None:
-            return False
-        timed.append((published, [r[1] for r in rows], [r[0] for r in rows]))
+        if published is not None:
+            timed.append((published, [r[1] for r in rows], [r[0] for r in rows]))
     timed.sort(key=lambda t: t[0])
-    different_days = all(
-        t1.date() != t2.date()
-        for i, (t1, v1, _) in enumerate(timed)
-        for t2, v2, _ in timed[i + 1 :]
-        if not any(numbers_agree(x, y) for x in v1 for y in v2)
-    )
-    if different_days:
-        return True
-    for (t1, v1, _), (t2, v2, _) in zip(timed, timed[1:], strict=False):
-        if any(numbers_agree(x, y) for x in v1 for y in v2):
-            continue
-        if not (t2 > t1 and max(v2) > max(v1)):
-            return False
-    return any(_UPDATE_CUES.search(s.text) for _, _, sents in timed[1:] for s in sents)
+    cued = [any(_UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
+            for _, _, sents in timed]
+    disagreeing = 0
+    for i, (t1, v1, _) in enumerate(timed):
+        for j in range(i + 1, len(timed)):
+            t2, v2, _ = timed[j]
+            if any(numbers_agree(x, y) for x in v1 for y in v2):
+                continue
+            disagreeing += 1
+            if t2 <= t1 or (t2.date() == t1.date() and not cued[j]):
+                return False
+    return disagreeing > 0 and any(cued[1:])
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph around a sentence: an update cue is often one sentence away ("The toll rose to 14 this
+    morning. ... In total, 56 people were injured.")."""
+    left = text.rfind("\n\n", 0, start)
+    right = text.find("\n\n", end)
+    return text[left + 1 if left >= 0 else 0 : right if right >= 0 else len(text)]
 
 
 # five-letter stems of words that say nothing about what a figure counts (prepositions, conjunctions, clocks)

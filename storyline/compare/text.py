@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..lang.words import ARTICLES, CHANGE_VERBS, NAME_PREFIXES, STOP_WORDS, UPDATE_CUES
+from ..lang.words import ARTICLES, CHANGE_VERBS, NAME_PREFIXES, STOP_WORDS, UPDATE_CUES, UPDATE_PHRASES
 
 _TOKEN = re.compile(r"[A-Za-z0-9][\w'.\-]*")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -14,7 +14,9 @@ _US = {"u.s.": "us", "u.s": "us", "us": "us", "usa": "us", "america": "us", "ame
 _ARTICLES = ARTICLES
 _RANKS = frozenset({"deputy", "vice", "acting", "former", "interim", "assistant", "ex", "co", "outgoing", "incoming"})
 _TITLE_SPLIT = re.compile(r"\s+(?:of|for|to|at|with|in|on)\s+", re.I)
-_UPDATE_CUES = re.compile(r"\b(" + "|".join(sorted(UPDATE_CUES)) + r")\b", re.I)
+_UPDATE_CUES = re.compile(
+    r"\b(" + "|".join(sorted(UPDATE_CUES) + [p.replace(" ", r"\s+") for p in UPDATE_PHRASES]) + r")\b", re.I
+)
 _CHANGE_VERBS = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS)) + r")\b", re.I)
 _VERB_STOP = STOP_WORDS
 

@@ -20,3 +20,12 @@ VAGUE_PLACE_WORDS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast southwest "
     "north-east north-west south-east south-west region area coast".split()
 )
+# words that give a figure's unit, not what it counts ("a 9.8% stake" counts a stake, "81% of members" members)
+UNIT_NOUNS = frozenset("% percent cent per percentage point points".split())
+# pronouns that stand for a noun named elsewhere: a subject that says nothing by itself
+PRONOUN_SUBJECTS = frozenset("i you he she it we they this that these those who which what there".split())
+# nouns of a time of day that a named day qualifies ("the early hours of Monday", "on the evening of Friday")
+TIME_OF_DAY_NOUNS = frozenset("hour hours morning afternoon evening night day".split())
+# nouns naming a settlement or site whose name follows "of" ("the port of Sfax", "the town of Hebden Bridge")
+PLACE_NOUNS = frozenset("port town city village island county district province region state harbour capital "
+                        "suburb borough municipality".split())
