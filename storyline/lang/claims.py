@@ -29,3 +29,5 @@ TIME_OF_DAY_NOUNS = frozenset("hour hours morning afternoon evening night day".s
 # nouns naming a settlement or site whose name follows "of" ("the port of Sfax", "the town of Hebden Bridge")
 PLACE_NOUNS = frozenset("port town city village island county district province region state harbour capital "
                         "suburb borough municipality".split())
+# words after a figure that make it a time of day ("ten o'clock", "3:15 p.m. ACDT", "0445 GMT")
+CLOCK_WORDS = frozenset("o'clock o’clock am pm a.m. p.m. gmt utc bst cet cest est edt pst pdt acdt aest aedt local".split())
