@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from ..lang.claims import GENERIC_COUNTS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, VAGUE_PLACE_WORDS
+from ..lang.claims import GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, VAGUE_PLACE_WORDS
 from ..lang.words import REPORTING_LEMMAS
 from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from ..records import Article, Conflict, Story
@@ -70,7 +70,8 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
         out.append(("verb", counted, verb, unit))
     if c.subject and c.verb and (not counted or generic or unit == "%"):
         # with the noun counted, if any: "workers walked out for five days" is no count of workers
-        out.append(("subject", c.subject, c.verb, unit, counted if generic else ""))
+        level = "be" if c.verb in LEVEL_VERBS else c.verb
+        out.append(("subject", c.subject, level, unit, counted if generic else ""))
     return out
 
 
@@ -184,9 +185,10 @@ def _linked(items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]]) -> list
 def _telling(key: tuple[str, ...]) -> bool:
     """A key that holds across a whole story: an action with what it is done to or by ("rescued people", "the
     river peaked"), not a noun alone ("votes", "kilograms" count many things in one story) nor a pronoun."""
-    if key[0] in ("verb", "subject"):
-        return bool(key[1]) and bool(key[2]) and key[1] not in PRONOUN_SUBJECTS and key[2] not in LIGHT_VERBS
-    return False
+    if not (key[0] in ("verb", "subject") and key[1] and key[2]) or key[1] in PRONOUN_SUBJECTS:
+        return False
+    # "turnout was 74.3 percent": a copula tells what is counted when its subject names the figure itself
+    return key[2] not in LIGHT_VERBS or (key[0] == "subject" and key[1] not in GENERIC_COUNTS)
 
 
 def _telling_anchor(key: tuple[str, ...]) -> bool:

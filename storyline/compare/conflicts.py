@@ -232,8 +232,8 @@ def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
 
 
 def _within_updates(kept: list[Conflict], alias: dict[str, str]) -> tuple[list[Conflict], dict[str, str]]:
-    """A number conflict whose every figure, in every article giving it, is a step of a figure updated over time
-    (the same figures, found on another key) is that update, not a second disagreement."""
+    """A number conflict whose every figure is a step of a figure updated over time, told by articles that also
+    tell that update (the same figures, found on another key), is that update, not a second disagreement."""
     updates = [c for c in kept if c.update and c.kind == "number"]
 
     def steps(c: Conflict) -> set[tuple[str, float]]:
@@ -243,8 +243,11 @@ def _within_updates(kept: list[Conflict], alias: dict[str, str]) -> tuple[list[C
     for c in kept:
         if c.kind == "number" and not c.update:
             mine = steps(c)
-            home = next((u for u in updates if all(any(a == b and numbers_agree(x, y) for b, y in steps(u))
-                                                   for a, x in mine)), None)
+            # every figure is one of the update's steps, and the articles giving them overlap (an undated article
+            # quoting an earlier step is still that update)
+            home = next((u for u in updates
+                         if all(any(numbers_agree(x, y) for _b, y in steps(u)) for _a, x in mine)
+                         and {a for a, _ in mine} & {b for b, _ in steps(u)}), None)
             if home is not None:
                 for old, new in alias.items():
                     if new == c.id:

@@ -80,16 +80,20 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     an update cue ("rose to", "has now", "up from", "as of", in the figure's paragraph), and some later one
     carries one. Two different
     figures published the same day without a cue are a conflict; so are figures no later sentence writes as a
-    change. An article without a publication date cannot be placed in time and is left out of the decision.
+    change. An article without a publication date cannot be placed in time and is left out of the decision, unless
+    only it disagrees: then a cue in a dated one decides.
     """
     timed: list[tuple[Any, list[Any], list[Any]]] = []
+    undated: list[list[Any]] = []
     for aid, rows in per_article.items():
         published = arts[aid].published
         if published is not None:
             timed.append((published, [r[1] for r in rows], [r[0] for r in rows]))
+        else:
+            undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
-            for _, _, sents in timed]
+    cued = [any(_UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) or _PRESENT.search(s.text)
+                for s in sents) for _, _, sents in timed]
     disagreeing = 0
     for i, (t1, v1, _) in enumerate(timed):
         for j in range(i + 1, len(timed)):
@@ -99,7 +103,14 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
             disagreeing += 1
             if t2 <= t1 or (t2.date() == t1.date() and not cued[j]):
                 return False
-    return disagreeing > 0 and any(cued[1:])
+    if disagreeing == 0:
+        # only an undated article disagrees: it cannot be placed, so a cue in a dated one decides
+        return any(cued) and any(not any(numbers_agree(x, y) for x in u for y in v) for u in undated for _, v, _ in timed)
+    return any(cued[1:])
+
+
+# a figure stated as the state at publication ("Sixteen people are in hospital")
+_PRESENT = re.compile(r"\b(?:is|are)\b")
 
 
 def _paragraph(text: str, start: int, end: int) -> str:

@@ -246,6 +246,8 @@ def read_claims(doc: Any) -> list[Claim]:
             continue
         if value.is_integer() and 1900 <= value <= 2100 and unit is None:
             continue  # a year: dates are compared on their own
+        if tok.i > 0 and tok.head.i == tok.i - 1 and tok.head.text[:1].isupper() and tok.text[:1].isdigit():
+            continue  # "Furnace 2", "Pad 4": a number in a name
         if _CLOCK_AFTER.match(doc.text[end : end + 10]) or _CLOCK_AFTER.match(doc.text[tok.idx + len(tok.text) :][:10]):
             used.update(t.i for t in doc if start <= t.idx < end)
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates

@@ -31,3 +31,7 @@ PLACE_NOUNS = frozenset("port town city village island county district province 
                         "suburb borough municipality".split())
 # words after a figure that make it a time of day ("ten o'clock", "3:15 p.m. ACDT", "0445 GMT")
 CLOCK_WORDS = frozenset("o'clock o’clock am pm a.m. p.m. gmt utc bst cet cest est edt pst pdt acdt aest aedt local".split())
+# verbs that state the level of their subject ("turnout was / stood at / rose to 74.3 percent"): one figure of one
+# thing whichever of them an outlet uses
+LEVEL_VERBS = frozenset("be stand rise fall reach climb increase grow drop hit total remain jump edge top exceed "
+                        "decline slip dip soar surge".split())
