@@ -92,8 +92,9 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
         else:
             undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) or _PRESENT.search(s.text)
-                for s in sents) for _, _, sents in timed]
+    cued = [any(_UPDATE_CUES.search(s.text) or _PRESENT.search(s.text)
+                or _UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
+            for _, _, sents in timed]
     disagreeing = 0
     for i, (t1, v1, _) in enumerate(timed):
         for j in range(i + 1, len(timed)):

@@ -427,11 +427,24 @@ def test_an_agreed_fact_cites_the_sentence_of_each_agreeing_origin_once():
     assert recorded == {(c.article_id, c.start, c.end) for c in fact.citations}
 
 
-def test_same_wording_with_a_different_figure_is_not_agreed():
-    # nearly every word is shared, but the toll differs; a day apart it reads as an update, not a dispute,
-    # so no conflict contests the fact: only the figures themselves keep it from being "agreed"
+def test_a_different_figure_a_day_later_without_an_update_cue_is_a_conflict():
     text_a = "Floods in Lowmarsh killed 12 people on Sunday, the regional office said."
     text_b = "Floods in Lowmarsh killed 15 people on Sunday, the regional office said."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Lowmarsh", "GPE").date("on Sunday", date(2026, 5, 3), relative=True),
+        lambda r: r.entity("Lowmarsh", "GPE").date("on Sunday", date(2026, 5, 3), relative=True),
+        days_apart=1,
+    )  # fmt: skip
+    analysis = _analyse(story, arts, reads, copies)
+    assert [(c.kind, c.update) for c in analysis.conflicts] == [("number", False)]
+
+
+def test_same_wording_with_a_different_figure_is_not_agreed():
+    # nearly every word is shared, but the toll differs; a day apart and written as the state now it reads as an
+    # update, not a dispute, so no conflict contests the fact: only the figures keep it from being "agreed"
+    text_a = "Floods in Lowmarsh killed 12 people on Sunday, the regional office said."
+    text_b = "Floods in Lowmarsh killed 15 people on Sunday, the regional office said in its latest count."
     story, arts, reads, copies = _two_outlets(
         text_a, text_b,
         lambda r: r.entity("Lowmarsh", "GPE").date("on Sunday", date(2026, 5, 3), relative=True),

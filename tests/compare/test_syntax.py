@@ -32,7 +32,7 @@ def test_a_figure_carries_the_noun_it_counts_and_its_verb(reader):
 
 def test_a_part_of_a_whole_is_told_from_the_whole(reader):
     found = {c.counted: c.number for c in _numbers(reader, "Six of its 12 carriages derailed.")}
-    assert found == {"of:carriage": 6.0, "carriage": 12.0}
+    assert found == {"of:carriage": 6.0, "whole:carriage": 12.0}
 
 
 def test_a_figure_without_a_noun_is_about_its_subject(reader):
