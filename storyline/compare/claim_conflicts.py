@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from ..lang.claims import GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, VAGUE_PLACE_WORDS
+from ..lang.claims import (
+    GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, TIME_OF_DAY_NOUNS, VAGUE_PLACE_WORDS,
+)
 from ..lang.words import REPORTING_LEMMAS
 from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from ..records import Article, Conflict, Story
@@ -35,6 +37,7 @@ from .sentences import _Sentence
 from .syntax import Claim
 
 _Row = tuple[_Sentence, float, str, int, int]
+
 
 
 def _number_key(c: Claim) -> tuple[str, ...] | None:
@@ -63,6 +66,9 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
         out.append(("count", counted, "", unit))
         if counted.startswith("of:"):
             out.append(("count", counted.removeprefix("of:"), "", unit))
+    if c.beneficiary and c.beneficiary not in GENERIC_COUNTS:
+        # "6,000 places for seasonal workers" and "visas for 8,000 seasonal workers" count places for the workers
+        out.append(("count", c.beneficiary, "", unit))
     if c.verb and c.verb in REPORTING_LEMMAS:
         return out  # "said 12": what was said is no count
     verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
@@ -192,7 +198,10 @@ def _telling(key: tuple[str, ...]) -> bool:
 
 
 def _telling_anchor(key: tuple[str, ...]) -> bool:
-    """A day said of a verb with a named subject ("the river peaked on Sunday") holds across a story."""
+    """A day said of a verb with a named subject ("the river peaked on Sunday"), or of an event noun ("Thursday's
+    talks", "a parade on Friday"), holds across a story."""
+    if key[0] == "noun":
+        return key[1] not in TIME_OF_DAY_NOUNS and key[1] not in GENERIC_COUNTS and key[1] not in PRONOUN_SUBJECTS
     return (key[0] == "verb" and bool(key[1]) and key[1] not in LIGHT_VERBS and key[1] not in REPORTING_LEMMAS
             and bool(key[2]) and key[2] not in PRONOUN_SUBJECTS)
 

