@@ -203,6 +203,8 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
             if nxt.pos_ in ("NOUN", "PROPN") and not nxt.like_num and not _is_unit(nxt):
                 return nxt, _phrase(nxt)
             continue
+        if nxt.pos_ == "ADJ" and nxt.dep_ == "amod" and nxt.head.pos_ == "NOUN" and nxt.idx == head.idx + len(head.text) + 1:
+            return nxt.head, _phrase(nxt.head)  # "the 1,400-strong workforce" counts the workforce
         break
     if _is_unit(head):
         # "9.8% stake", "91 per cent of members", "a 1,200-megawatt cable", "an altitude of about 11 kilometres":
@@ -259,6 +261,11 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
         used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
         noun, counted = _counted(tok)
+        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if after is not None and after.tag_ in ("JJR", "RBR"):
+            continue  # "30cm higher than", "35p more than": a difference between two figures, not a figure
+        if unit is None and noun.i != tok.i and _is_unit(noun) and noun.lemma_.lower() in UNITS:
+            unit = UNITS[noun.lemma_.lower()][0]  # "five days" is a length of time, not a count
         if noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
             end = max(end, noun.idx + len(noun.text))
         verb = _verb_of(noun)
