@@ -10,7 +10,7 @@ from typing import Any
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..records import Article, Conflict, DateRef, FactValue, Story, content_id
 from .context import StoryContext
-from .numbers import _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
+from .numbers import FIGURE_TOLERANCE, _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
 from .places import _place_key, _place_swaps, _places_agree
 from .sentences import _Sentence
 from .text import _CHANGE_VERBS, _clip
@@ -151,7 +151,7 @@ def figure_conflict(
     sets = {aid: [r[1] for r in rows] for aid, rows in per_article.items()}
     aids = list(sets)
     clash = any(
-        not any(numbers_agree(x, y) for x in sets[a] for y in sets[b])
+        not any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in sets[a] for y in sets[b])
         for i, a in enumerate(aids)
         for b in aids[i + 1 :]
     )
@@ -160,7 +160,8 @@ def figure_conflict(
     rows = [(r[0], _fmt_number(r[1]), r[2], r[3], r[4]) for items in per_article.values() for r in items]
     label = _figure_label(key.removeprefix("unit:").removeprefix("word:"), rows)
     conflict = make_conflict(ctx, 
-        story, fact_id, "number", f"number: {label}", rows, lambda x, y: numbers_agree(_num(x), _num(y))
+        story, fact_id, "number", f"number: {label}", rows,
+        lambda x, y: numbers_agree(_num(x), _num(y), tolerance=FIGURE_TOLERANCE)
     )
     if _is_update(per_article, arts):
         conflict = replace(conflict, update=True)

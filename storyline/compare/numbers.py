@@ -20,6 +20,11 @@ def _sig_digits(x: float) -> int:
     return max(1, len(text.rstrip("0")))
 
 
+# two figures of one thing written by different outlets agree only up to rounding: a relative slack lets
+# "73.9 percent" and "74.3 percent" pass as one turnout (newsdesk); rounding ("about 340,000") is read below
+FIGURE_TOLERANCE = 0.0
+
+
 def numbers_agree(a: float, b: float, *, tolerance: float = 0.01) -> bool:
     """Equal up to rounding: within ``tolerance`` relative, or one is the other rounded to its precision.
 
@@ -100,7 +105,7 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     for i, (t1, v1, _) in enumerate(timed):
         for j in range(i + 1, len(timed)):
             t2, v2, _ = timed[j]
-            if any(numbers_agree(x, y) for x in v1 for y in v2):
+            if any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in v1 for y in v2):
                 continue
             disagreeing += 1
             later_cued = later_cued or cued[j]
@@ -108,7 +113,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
                 return False
     if disagreeing == 0:
         # only an undated article disagrees: it cannot be placed, so a cue in a dated one decides
-        return any(cued) and any(not any(numbers_agree(x, y) for x in u for y in v) for u in undated for _, v, _ in timed)
+        return any(cued) and any(not any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in u for y in v)
+                                 for u in undated for _, v, _ in timed)
     return later_cued  # the later figure of a disagreeing pair is written as a change or a state now
 
 
