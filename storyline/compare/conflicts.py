@@ -49,7 +49,7 @@ def sentence_conflicts(
         return {
             _place_key(p.name): (p.name, p.start, p.end)
             for p in s.places
-            if p.event_location or p.evidence in ("dateline", "in-phrase")
+            if (p.event_location or p.evidence in ("dateline", "in-phrase")) and not _modifier(s, p.end)
         }
 
     out += [
@@ -84,6 +84,14 @@ def sentence_conflicts(
         if conflict and (conflict.update or ctx.settings.word_diff_figures == "all" or key in close_found):
             out.append(conflict)
     return out
+
+
+def _modifier(s: _Sentence, end: int) -> bool:
+    """A place name that qualifies the noun after it ("jobs in Portugal's farm sector", "in Portuguese
+    construction"): it says whose, not where."""
+    after = s.text[end - s.start : end - s.start + 3]
+    word = s.text[end - s.start :].split()[:1]
+    return after[:2] in ("'s", "’s") or bool(word and word[0][:1].islower() and word[0].isalpha())
 
 
 def _names_a_count(key: str) -> bool:

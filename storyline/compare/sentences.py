@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..read.layout import lines, zone_at
+from ..lang.words import CORRECTION_CUES
 from ..records import Amount, Article, DateRef, Mention, Place, Reading, Role
 from .entities import EntityIndex
 from .text import _SENT, _VERB_STOP, _words
@@ -112,6 +113,8 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
         text = article.text[s:e]
         if len(text) < 20 or zone_at(layout, s) in ("credit", "caption"):
             continue  # a credit line ("(Reporting by ...)") or photo caption states no story fact
+        if _CORRECTION.search(text):
+            continue  # a printed correction quotes the wrong value it corrects
         ms = _within(mentions, m_starts, s, e)
         sent = _Sentence(
             article.id, s, e, text, ms,
@@ -123,6 +126,7 @@ def _sentences_of(article: Article, reading: Reading, ents: EntityIndex) -> list
     return out
 
 
+_CORRECTION = re.compile("|".join(re.escape(c) for c in CORRECTION_CUES), re.I)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\-]+,[^\n]{0,60}?(?:\s[\u2014\u2013-]{1,2}\s)")
 
 

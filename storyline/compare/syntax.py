@@ -256,6 +256,8 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # a year: dates are compared on their own
         if tok.i > 0 and tok.head.i == tok.i - 1 and tok.head.text[:1].isupper() and tok.text[:1].isdigit():
             continue  # "Furnace 2", "Pad 4": a number in a name
+        if _in_ratio(tok):
+            continue  # "one in three of the kettles": a proportion, not a count
         if _CLOCK_AFTER.match(doc.text[end : end + 10]) or _CLOCK_AFTER.match(doc.text[tok.idx + len(tok.text) :][:10]):
             used.update(t.i for t in doc if start <= t.idx < end)
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
@@ -337,6 +339,14 @@ def read_claims(doc: Any) -> list[Claim]:
                 verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
             ))  # fmt: skip
     return out
+
+
+def _in_ratio(tok: Any) -> bool:
+    """A number of a ratio: "three" (or "one") in "one in three", "one out of five"."""
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "of", "out") and tok.head.head.like_num and tok.head.lower_ != "of":
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("in", "out") and any(g.like_num for g in c.subtree if g.i != c.i)
+               for c in tok.children)
 
 
 def _for(noun: Any) -> str | None:

@@ -86,3 +86,11 @@ QUOTE_CUE_VERBS = (
     "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
     "branded|dubbed|joked|complained|boasted|pledged|messaged"
 )
+
+# a printed correction repeats the wrong value it corrects ("An earlier version of this article said five counts"):
+# what it states is no claim of the outlet's
+CORRECTION_CUES = (
+    "earlier version of this", "previous version of this", "has been corrected", "have been corrected",
+    "was corrected", "incorrectly stated", "incorrectly said", "incorrectly reported", "wrongly stated",
+    "wrongly said", "wrongly reported", "correction:",
+)
