@@ -11,7 +11,7 @@ from ..lang.calendar import MONTHS, WEEKDAYS
 from ..records import Article, Conflict, DateRef, FactValue, Story, content_id
 from .context import StoryContext
 from .numbers import FIGURE_TOLERANCE, _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
-from .places import _place_key, _place_swaps, _places_agree
+from .places import _modifier, _place_key, _place_swaps, _places_agree
 from .sentences import _Sentence
 from .text import _CHANGE_VERBS, _clip
 from ..lang.claims import ANAPHORIC_COUNTS, GENERIC_COUNTS
@@ -84,14 +84,6 @@ def sentence_conflicts(
         if conflict and (conflict.update or ctx.settings.word_diff_figures == "all" or key in close_found):
             out.append(conflict)
     return out
-
-
-def _modifier(s: _Sentence, end: int) -> bool:
-    """A place name that qualifies the noun after it ("jobs in Portugal's farm sector", "in Portuguese
-    construction"): it says whose, not where."""
-    after = s.text[end - s.start : end - s.start + 3]
-    word = s.text[end - s.start :].split()[:1]
-    return after[:2] in ("'s", "’s") or bool(word and word[0][:1].islower() and word[0].isalpha())
 
 
 def _names_a_count(key: str) -> bool:

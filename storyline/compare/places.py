@@ -48,10 +48,20 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
             continue
         sa, ea, sb, eb = wa[i1][1], wa[i2 - 1][2], wb[j1][1], wb[j2 - 1][2]
         ta, tb = a.text[sa - a.start : ea - a.start], b.text[sb - b.start : eb - b.start]
-        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
+        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)) or _modifier(a, ea) or _modifier(b, eb):
             continue
+        if ta.endswith(("'s", "’s")) or tb.endswith(("'s", "’s")):
+            continue  # "Portugal's farm sector": whose, not where
         hit_a = any(s < ea and sa < e for s, e in known_a)
         hit_b = any(s < eb and sb < e for s, e in known_b)
         if hit_a or hit_b:
             rows += [(a, _place_key(ta), ta, sa, ea), (b, _place_key(tb), tb, sb, eb)]
     return rows
+
+
+def _modifier(s: _Sentence, end: int) -> bool:
+    """A place name that qualifies the noun after it ("jobs in Portugal's farm sector", "in Portuguese
+    construction"): it says whose, not where."""
+    after = s.text[end - s.start : end - s.start + 3]
+    word = s.text[end - s.start :].split()[:1]
+    return after[:2] in ("'s", "’s") or bool(word and word[0][:1].islower() and word[0].isalpha())
