@@ -118,6 +118,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     return later_cued  # the later figure of a disagreeing pair is written as a change or a state now
 
 
+# "one in three of the kettles": the figure after "in" is a ratio's, not a count
+_RATIO_BEFORE = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.I)
 # a figure stated as the state at publication ("Sixteen people are in hospital")
 _PRESENT = re.compile(r"\b(?:is|are)\b")
 
@@ -188,7 +190,7 @@ def _number_pairs(
     for s, keyed in ((a, keyed_a), (b, keyed_b)):
         for amount in s.amounts:
             key = _counts_key(amount)
-            if key:
+            if key and not _RATIO_BEFORE.search(s.text[max(0, amount.start - s.start - 16) : amount.start - s.start]):
                 keyed[key].append((s, amount.value, amount.text, amount.start, amount.end))
     for key in keyed_a.keys() & keyed_b.keys() if keyed else ():
         out.append((key, keyed_a[key] + keyed_b[key]))
