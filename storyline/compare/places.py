@@ -4,6 +4,7 @@ import difflib
 import re
 
 from .sentences import _Sentence
+from ..lang.words import STOP_WORDS
 from .text import _ARTICLES, _norm_name
 
 
@@ -62,6 +63,15 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
 def _modifier(s: _Sentence, end: int) -> bool:
     """A place name that qualifies the noun after it ("jobs in Portugal's farm sector", "in Portuguese
     construction"): it says whose, not where."""
-    after = s.text[end - s.start : end - s.start + 3]
-    word = s.text[end - s.start :].split()[:1]
-    return after[:2] in ("'s", "’s") or bool(word and word[0][:1].islower() and word[0].isalpha())
+    rest = s.text[end - s.start :]
+    if rest[:2] in ("'s", "’s"):
+        return True
+    m = re.match(r" ([a-z][a-z\-]+)\b", rest)
+    return bool(m) and m.group(1) not in _FUNCTION_WORDS
+
+
+# words that may follow a place without it qualifying them ("in Tunis on Friday", "in Hebden Bridge and Todmorden")
+_FUNCTION_WORDS = STOP_WORDS | frozenset(
+    "near after before during from over under into since until as while when where but than then late early "
+    "last this next yesterday today tonight overnight itself".split()
+)

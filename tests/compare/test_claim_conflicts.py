@@ -92,3 +92,59 @@ def test_the_same_day_written_two_ways_is_no_conflict_but_another_day_is():
     assert claim_conflicts(ctx, story, [sa, sb], {0: mk("Tuesday"), 1: mk("3 March")}, ctx.articles) == []
     (c,) = claim_conflicts(ctx, story, [sa, sc], {0: mk("Tuesday"), 2: mk("Thursday")}, ctx.articles)
     assert c.kind == "date"
+
+
+def test_across_a_story_figures_are_compared_on_an_action_key_only():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    sa, sb = _sent("a", 0, "Firefighters rescued 46 people"), _sent("b", 1, "64 people were rescued by boat")
+    claims = {0: (_figure("46 people", 46, "people", "rescue", "firefighter"),),
+              1: (_figure("64 people", 64, "people", "rescue"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True)
+    assert {v.value for v in c.values} == {"46", "64"}
+    # a counted noun alone ("41 tankers" / "45 tankers" in unrelated sentences) is compared only when aligned
+    claims = {0: (_figure("41 tankers", 41, "tanker", "list"),), 1: (_figure("45 tankers", 45, "tanker", "sanction"),)}
+    assert claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True) == []
+    assert len(claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)) == 1
+
+
+def test_a_share_is_compared_on_its_owner_whatever_the_whole_is_called():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    sa, sb = _sent("a", 0, "x"), _sent("b", 1, "y")
+    claims = {0: (_figure("9.8 per cent of the company", 9.8, "of:company", "own", "ashgrove", unit="%"),),
+              1: (_figure("8.9%", 8.9, None, "own", "ashgrove", unit="%"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert {v.value for v in c.values} == {"9.8", "8.9"}
+
+
+def test_a_different_figure_a_day_later_needs_an_update_cue_to_be_an_update():
+    ctx, story = _ctx({"a": 5, "b": 6})
+    sa, sb = _sent("a", 0, "Turnout was 73.9 percent"), _sent("b", 1, "Turnout was 74.3 percent")
+    claims = {0: (_figure("73.9 percent", 73.9, None, "be", "turnout", unit="%"),),
+              1: (_figure("74.3 percent", 74.3, None, "be", "turnout", unit="%"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert not c.update  # 73.9 and 74.3 differ (no relative slack), and nothing says the figure changed
+    sb = _sent("b", 1, "Turnout rose to 74.3 percent")
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert c.update
+
+
+def test_two_figures_the_same_day_are_a_conflict_even_with_a_cue():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    sa, sb = _sent("a", 0, "Four people died"), _sent("b", 1, "The death toll rose to seven")
+    claims = {0: (_figure("four", 4, None, "rise", "death toll"),), 1: (_figure("seven", 7, None, "rise", "death toll"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert not c.update  # published the same day at the same time: nothing orders them
+
+
+def test_a_conflict_inside_an_update_is_that_update():
+    from storyline.compare.conflicts import _dedupe
+    from storyline.records import Conflict, FactValue
+
+    def conflict(cid: str, update: bool, *values: tuple[str, tuple[str, ...]]) -> Conflict:
+        return Conflict(cid, "s", "number", "number: toll", tuple(FactValue(v, v, a, ()) for v, a in values), None, update)
+
+    toll = conflict("u", True, ("4", ("a",)), ("7", ("b",)), ("11", ("c",)))
+    pair = conflict("p", False, ("4", ("a",)), ("7", ("d",)))
+    other = conflict("o", False, ("5", ("e",)), ("9", ("f",)))
+    kept, alias = _dedupe([toll, pair, other])
+    assert [c.id for c in kept] == ["u", "o"] and alias["p"] == "u"

@@ -56,3 +56,51 @@ def test_parses_are_cached_by_text(reader):
     reader.claims(["Police arrested 12 people.", "Police arrested 12 people."])
     reader.claims(["Police arrested 12 people."])
     assert reader.parsed == before + 1
+
+
+def test_a_share_counts_the_noun_after_its_percent_sign(reader):
+    (stake,) = _numbers(reader, "Ashgrove, the largest shareholder with a 9.8% stake, declined to comment.")
+    assert (stake.number, stake.unit, stake.counted) == (9.8, "%", "stake")
+    (members,) = _numbers(reader, "In a ballot last month, 81% of union members voted in favour of strike action.")
+    assert members.counted == "of:member"
+
+
+def test_a_relative_pronoun_stands_for_its_noun(reader):
+    (c,) = _numbers(reader, "Ashgrove Asset Management, which owns 9.8 per cent of the company, backed the board.")
+    assert c.subject == "ashgrove asset management"
+
+
+def test_hyphenated_number_words_read_whole(reader):
+    (c,) = _numbers(reader, "Twenty-three people were slightly injured.")
+    assert (c.number, c.text) == (23.0, "Twenty-three people")
+
+
+def test_clock_times_ratios_names_and_differences_are_no_figures(reader):
+    assert _numbers(reader, "The river rose fastest between eight and ten o'clock.") == []
+    assert _numbers(reader, "Fewer than one in three of the kettles have been returned.") == []
+    assert _numbers(reader, "The company will close Furnace 2 at the site.") == []
+    assert [c.text for c in _numbers(reader, "The river peaked at 4.2m, 30cm higher than in 2029.")] == ["4.2m"]
+
+
+def test_a_length_of_time_carries_its_unit(reader):
+    (c,) = _numbers(reader, "Workers will walk out again for five days.")
+    assert (c.number, c.unit, c.counted) == (5.0, "day", None)
+
+
+def test_a_measure_is_about_the_noun_it_qualifies(reader):
+    (c,) = _numbers(reader, "The rocket strayed from its path at an altitude of about 11 kilometres.")
+    assert (c.number, c.unit, c.counted) == (11000.0, "m", "altitude")
+
+
+def test_a_named_day_is_a_time_even_after_of_or_as_a_possessive(reader):
+    times = [c for c in reader.claims(["In the early hours of Monday, thieves came through the roof."])[0]
+             if c.kind == "time"]
+    assert [(c.text, c.head) for c in times] == [("Monday", "come")]
+    owned = [c for c in reader.claims(["After Thursday's talks in Tunis, the ministers signed a statement."])[0]
+             if c.kind == "time"]
+    assert [(c.text, c.head) for c in owned] == [("Thursday", "talk")]
+
+
+def test_a_day_with_its_hour_keeps_the_hour(reader):
+    (c,) = [c for c in reader.claims(["The river peaked at 11pm on Sunday."])[0] if c.kind == "time"]
+    assert c.text == "11pm on Sunday"

@@ -1,0 +1,26 @@
+"""Sentences comparison leaves out, and place names that say whose rather than where."""
+
+from __future__ import annotations
+
+from storyline.compare.entities import EntityIndex
+from storyline.compare.places import _modifier
+from storyline.compare.sentences import _Sentence, _sentences_of
+from storyline.records import Article, Reading
+
+
+def test_a_printed_correction_is_no_sentence_to_compare():
+    text = ("Strode was convicted on four counts of fraud.\n\n"
+            "An earlier version of this article said Strode had been convicted on five counts.")
+    art = Article(id="a", text=text, outlet="A")
+    sents = _sentences_of(art, Reading(article_id="a"), EntityIndex())
+    assert [s.text for s in sents] == ["Strode was convicted on four counts of fraud."]
+
+
+def test_a_place_that_qualifies_a_noun_is_no_location():
+    def sent(text: str) -> _Sentence:
+        return _Sentence("a", 0, len(text), text, [], set(), [], [], [], [])
+
+    s = sent("Jobs in Portugal's farm sector and in Portuguese construction, and a visit in Tunis.")
+    assert _modifier(s, s.text.index("Portugal") + len("Portugal"))
+    assert _modifier(s, s.text.index("Portuguese") + len("Portuguese"))
+    assert not _modifier(s, s.text.index("Tunis") + len("Tunis"))
