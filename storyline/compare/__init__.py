@@ -20,11 +20,15 @@ How it works, per story:
    citation checker can accept a paraphrase ("$18.6m" for "$18.6 million") as support for the fact as written.
 4. **Conflicts** are found inside an aligned fact (date, location, number) and across the story (a person's
    title, role or employer; event location; quote wording and speaker). Values are grouped with the article
-   ids that give them; we report the disagreement, never which outlet is right. A number that only rises with
-   publication time (a death toll) is marked as an ``update``. In a story of two or more independent origins
-   the aligned sentences are also parsed (:mod:`.syntax`: subject, verb lemma, object, the noun a figure counts,
-   the word a place or day hangs on; cached by sentence text) and their claims compared (:mod:`.claim_conflicts`):
-   a figure only against figures counting the same thing, a place or day only against one on the same word.
+   ids that give them; we report the disagreement, never which outlet is right. Differing figures are an
+   ``update`` only when they change with publication time *and* the later one is written as a change or a later
+   state ("rose to", "has now", "up from", "as of"); two different figures the same day are a conflict. In a
+   story of two or more independent origins the aligned sentences, and lone sentences stating a figure or a
+   day, are parsed (:mod:`.syntax`: subject, verb lemma, object, the noun a figure counts, the word a place or
+   day hangs on; cached by sentence text) and their claims compared (:mod:`.claim_conflicts`): inside an aligned
+   group a figure against figures sharing any key of what they count, across the story only on keys that name
+   an action and what it is about ("rescued people", "the river peaked"); a place or day against one on the
+   same word. Printed corrections are left out (they repeat the wrong value).
 5. **Quote versions** group one statement quoted in different words (difflib over words; truncation and a
    different speaker are flagged). **Timeline** events come from every resolved date, with their sources.
 6. **Agreed slot facts** (``kind == "slot"``) feed the brief's short account: outlets paraphrase, so agreement

@@ -15,8 +15,11 @@ what they are about, read from the parse:
 - **days**: the same for a day (``on Friday``), compared as resolved days, where a bare weekday agrees with a
   day falling on it.
 
-Differing figures stated on different publication days, the later one with an update cue, are an ``update``
-(see :func:`.numbers._is_update`); the same day they are a conflict.
+Figures are joined when they share any key of what they count (:func:`_number_keys`: the counted noun, a part's
+whole, whom it is for, a generic noun with its verb, the subject with a verb of level); across the story, only on
+keys naming an action and what it is about (:func:`_telling`). Differing figures published on different days,
+the later one with an update cue, are an ``update`` (see :func:`.numbers._is_update`); the same day, or without a
+cue, they are a conflict.
 """
 
 from __future__ import annotations
