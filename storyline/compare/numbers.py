@@ -81,10 +81,9 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     """Whether differing figures read as a figure changing over time rather than a disagreement.
 
     The figure must change with publication time *and* be written as a change or a later state: every two dated
-    articles that disagree were published at different times, the later one on a later day or itself carrying
-    an update cue ("rose to", "has now", "up from", "as of", in the figure's paragraph), and some later one
-    carries one. Two different
-    figures published the same day without a cue are a conflict; so are figures no later sentence writes as a
+    articles that disagree were published on different days, and the later of some such pair carries an update
+    cue ("rose to", "has now", "up from", "as of", in the figure's paragraph, or a present-tense state). Two different
+    figures published the same day are a conflict; so are figures no later sentence writes as a
     change. An article without a publication date cannot be placed in time and is left out of the decision, unless
     only it disagrees: then a cue in a dated one decides.
     """
@@ -109,8 +108,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
                 continue
             disagreeing += 1
             later_cued = later_cued or cued[j]
-            if t2 <= t1 or (t2.date() == t1.date() and not cued[j]):
-                return False
+            if t2.date() <= t1.date():
+                return False  # two different figures the same day are a conflict
     if disagreeing == 0:
         # only an undated article disagrees: it cannot be placed, so a cue in a dated one decides
         return any(cued) and any(not any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in u for y in v)

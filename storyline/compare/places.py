@@ -49,10 +49,10 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
             continue
         sa, ea, sb, eb = wa[i1][1], wa[i2 - 1][2], wb[j1][1], wb[j2 - 1][2]
         ta, tb = a.text[sa - a.start : ea - a.start], b.text[sb - b.start : eb - b.start]
-        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)) or _modifier(a, ea) or _modifier(b, eb):
+        if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
             continue
-        if ta.endswith(("'s", "’s")) or tb.endswith(("'s", "’s")):
-            continue  # "Portugal's farm sector": whose, not where
+        if ta[:_STEM].lower() == tb[:_STEM].lower():
+            continue  # "Portugal's" / "Portuguese": one place written as a possessive and as an adjective
         hit_a = any(s < ea and sa < e for s, e in known_a)
         hit_b = any(s < eb and sb < e for s, e in known_b)
         if hit_a or hit_b:
@@ -66,8 +66,15 @@ def _modifier(s: _Sentence, end: int) -> bool:
     rest = s.text[end - s.start :]
     if rest[:2] in ("'s", "’s"):
         return True
+    # an adjective of a place before a noun ("Portuguese construction"), not a place before a verb ("Mumbai killed")
+    name = re.findall(r"\w+", s.text[: end - s.start])[-1:]
     m = re.match(r" ([a-z][a-z\-]+)\b", rest)
-    return bool(m) and m.group(1) not in _FUNCTION_WORDS
+    return bool(m and name) and m.group(1) not in _FUNCTION_WORDS and name[0].lower().endswith(_DEMONYM_ENDINGS)
+
+
+_DEMONYM_ENDINGS = ("ese", "ian", "ish", "ean", "ic", "ch")
+# a place and its adjective share their opening letters ("Portug-al" / "Portug-uese", "Tunis-ia" / "Tunis-ian")
+_STEM = 5
 
 
 # words that may follow a place without it qualifying them ("in Tunis on Friday", "in Hebden Bridge and Todmorden")
