@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from storyline.store import open_store
 from storyline.web.app import create_app
 from storyline.web.cache import CACHE_HEADER, ReadCache
 
+from ..store.conftest import pg_database  # noqa: F401 - a fresh PostgreSQL database per module
 from .conftest import TOKEN, Corpus, make_settings
 
 HEADER = CACHE_HEADER.decode()
@@ -90,3 +92,34 @@ def test_large_answers_are_not_kept_and_the_total_is_bounded() -> None:
         client.get(f"/p{n}?100")
     assert client.get("/p0?100").headers[HEADER] == "miss"  # the least recently used went first
     assert client.get("/p2?100").headers[HEADER] == "hit"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_commit_elsewhere_makes_the_next_read_fresh(pg_database: str) -> None:  # noqa: F811
+    from .conftest import _fill
+
+    store = open_store(pg_database)
+    try:
+        corpus = _fill(store)
+    finally:
+        store.close()
+    app = create_app(make_settings(pg_database), process=None)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        path = f"/stories/{corpus.story.id}"
+        assert client.get(path).headers[HEADER] == "miss"
+        assert client.get(path).headers[HEADER] == "hit"
+        other = open_store(pg_database)
+        try:
+            other.save_stories([dataclasses.replace(corpus.story, title="Ferry service resumes after the storm")])
+        finally:
+            other.close()
+        fresh = client.get(path)
+        assert fresh.headers[HEADER] == "miss"
+        assert "Ferry service resumes after the storm" in fresh.text
+        # the story list (from the web index) follows the commit too, without waiting for a timer
+        for _ in range(50):
+            if "Ferry service resumes after the storm" in client.get("/api/v1/stories").text:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the story list did not follow the commit")
