@@ -12,7 +12,7 @@ from ..lang.numbers import SCALES, SMALL_NUMBERS, read_quantity
 from ..lang.words import STOP_WORDS
 from ..records import Amount, Article
 from .sentences import _Sentence
-from .text import _ARTICLES, _UPDATE_CUES, _WORD
+from .text import _ARTICLES, _CHANGE_VERBS, _UPDATE_CUES, _WORD
 
 
 def _sig_digits(x: float) -> int:
@@ -83,7 +83,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     The figure must change with publication time *and* be written as a change or a later state: every two dated
     articles that disagree were published on different days, and the later of some such pair carries an update
     cue ("rose to", "has now", "up from", "as of", in the figure's paragraph, or a present-tense state). Two different
-    figures published the same day are a conflict; so are figures no later sentence writes as a
+    figures published the same day are a conflict, unless the later one's sentence says it changed ("the toll rose
+    to 15"); so are figures no later sentence writes as a
     change. An article without a publication date cannot be placed in time and is left out of the decision, unless
     only it disagrees: then a cue in a dated one decides.
     """
@@ -99,6 +100,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     cued = [any(_UPDATE_CUES.search(s.text) or _PRESENT.search(s.text)
                 or _UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
             for _, _, sents in timed]
+    # the later figure's own sentence writes it as a change ("the toll rose to 15"): an update even the same day
+    changed = [any(_CHANGE_VERBS.search(s.text) for s in sents) for _, _, sents in timed]
     disagreeing = 0
     later_cued = False
     for i, (t1, v1, _) in enumerate(timed):
@@ -108,8 +111,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
                 continue
             disagreeing += 1
             later_cued = later_cued or cued[j]
-            if t2.date() <= t1.date():
-                return False  # two different figures the same day are a conflict
+            if t2 <= t1 or (t2.date() == t1.date() and not changed[j]):
+                return False  # two different figures the same day are a conflict, unless the later says it changed
     if disagreeing == 0:
         # only an undated article disagrees: it cannot be placed, so a cue in a dated one decides
         return any(cued) and any(not any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in u for y in v)

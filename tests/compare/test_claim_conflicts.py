@@ -128,7 +128,7 @@ def test_a_different_figure_a_day_later_needs_an_update_cue_to_be_an_update():
     assert c.update
 
 
-def test_two_figures_the_same_day_are_a_conflict_even_with_a_cue():
+def test_two_figures_published_at_the_same_time_are_a_conflict_even_with_a_cue():
     ctx, story = _ctx({"a": 5, "b": 5})
     sa, sb = _sent("a", 0, "Four people died"), _sent("b", 1, "The death toll rose to seven")
     claims = {0: (_figure("four", 4, None, "rise", "death toll"),), 1: (_figure("seven", 7, None, "rise", "death toll"),)}
