@@ -32,6 +32,8 @@ class ArticleFeatures:
     years: tuple[int, ...] = ()  # years the text names, in order of first mention (same-kind events differ here)
     numbers: frozenset[str] = frozenset()  # other numbers in the text (tolls, magnitudes, ages, scores)
     event: EventKey = EventKey()  # which event: lead days, dateline country, sequence cue, identifying figures
+    named_days: frozenset[date] = frozenset()  # full dates the text names (a follow-up names its event's day)
+    named_months: frozenset[tuple[int, int]] = frozenset()  # (year, month) the text names ("in September 2010")
 
 
 _MONTHS = MONTHS  # one month table, shared with the date reader
@@ -58,17 +60,60 @@ ENTITY_WORDS = 10_000  # entities are read from the title and this many words of
 LEAD_CHARS = 400  # dates and datelines this close to the start describe the event, not its background
 
 
-def _lead_day(text: str) -> date | None:
-    lead = text[:LEAD_CHARS]
+_MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+
+
+def _all_dates(text: str) -> list[tuple[int, date]]:
+    """Full dates the text names, with their offsets."""
     found: list[tuple[int, date]] = []
     for pattern in _DATES:
-        for m in pattern.finditer(lead):
+        for m in pattern.finditer(text):
             g = m.groupdict()
             try:
                 month = int(g["mo"]) if g.get("mo") else _MONTHS[g["m"].lower()]
                 found.append((m.start(), date(int(g["y"]), month, int(g["d"]))))
             except (ValueError, KeyError):
                 continue
+    return found
+
+
+# A month or a day of a month without a year ("in September", "on March 3"), read as its latest occurrence up to
+# the report's own day, as the date reader resolves them against the publication date.
+_YEARLESS = [
+    re.compile(r"\b(?:in|since|by|until|during|from|early|late|mid-?)\s+" + _MONTH + r"(?![\w-]|,?\s+\d)", re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.I),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?![\w-]|,?\s+\d)", re.I),
+]
+
+
+def named_dates(text: str, anchor: date | None = None) -> tuple[frozenset[date], frozenset[tuple[int, int]]]:
+    """The full dates and the (year, month) pairs ``text`` names (a full date names its month too); with the
+    report's own day as ``anchor``, also the months and days it names without a year."""
+    days = {d for _, d in _all_dates(text)}
+    months = {(d.year, d.month) for d in days}
+    for m in _MONTH_YEAR.finditer(text):
+        month = _MONTHS.get(m.group("m").lower())
+        if month:
+            months.add((int(m.group("y")), month))
+    if anchor is not None:
+        for pattern in _YEARLESS:
+            for m in pattern.finditer(text):
+                month = _MONTHS.get(m.group("m").lower().rstrip("."))
+                if not month:
+                    continue
+                day = int(m.groupdict().get("d") or 0)
+                year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+                months.add((year, month))
+                if day:
+                    try:
+                        days.add(date(year, month, day))
+                    except ValueError:
+                        continue
+    return frozenset(days), frozenset(months)
+
+
+def _lead_day(text: str) -> date | None:
+    found = _all_dates(text[:LEAD_CHARS])
     return min(found)[1] if found else None
 
 
@@ -125,7 +170,10 @@ def text_features(article: Article) -> ArticleFeatures:
         day = _lead_day(f"{article.title or ''}\n{text}")
         source = "lead" if day else ""
     full = f"{article.title or ''}\n{text}"
-    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(full), *years_and_numbers(full))
+    years, numbers = years_and_numbers(full)
+    days, months = named_dates(full, day)
+    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(full), years, numbers,
+                           named_days=days, named_months=months)  # fmt: skip
 
 
 def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
@@ -151,9 +199,12 @@ def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
             day, source = lo + (hi - lo) / 2, "reading"
         else:
             day, source = fallback.day, fallback.day_source
+    named = {d.value for d in reading.dates if d.granularity == "day" and not d.relative}
+    months = {(d.value.year, d.value.month) for d in reading.dates if d.granularity in ("day", "month") and not d.relative}
     return ArticleFeatures(
-        frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms, fallback.years, fallback.numbers
-    )
+        frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms, fallback.years, fallback.numbers,
+        named_days=fallback.named_days | named, named_months=fallback.named_months | months,
+    )  # fmt: skip
 
 
 def features_for(article: Article, reading: Reading | None, gazetteer: Gazetteer | None = None) -> ArticleFeatures:

@@ -1,0 +1,70 @@
+"""Follow-ups: a later report on a stage of an earlier report's event (a charge, a trial, a verdict, a repair).
+
+Two reports whose event days lie weeks or years apart are mostly different events, and clustering penalises the
+gap. But one event's stages are reported across such gaps: a shooting, then the charge, the trial two years later
+and the verdict. The later report names the earlier event's time, because its own news is about that event: "the
+gang member shot Ortiz outside a building in 2005", "Horton was killed on Oct. 21, 2011", "the cable cut of
+August 16". A report that does so, and whose lead does not mark a repeat ("a second round of talks", "for the
+third time": :attr:`~storyline.cluster.events.EventKey.repeat`), is a *follow-up* of the earlier one: the day
+gap between them is no evidence that they report different events. The rest of the evidence (wording, names,
+numbers, places) still has to bring them together.
+
+What counts as naming the earlier event's time, from the most to the least precise:
+
+* a full date within :data:`REFERENCE_DAYS` of the earlier report's day;
+* the month and year of that day ("in September 2010", or "in September" in a December report), when the later
+  report is dated in another month;
+* its year, when the later report is dated in another year ("in 2005", in a 2007 report).
+
+Naming its own month or year says nothing: most reports do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from .features import ArticleFeatures
+
+REFERENCE_DAYS = 2  # a full date this close to the earlier report's day names it (a report may date its event
+# by the night before or by the day it was announced); set by hand, as the date reader's same-day tolerance.
+
+
+def refers_back(later: ArticleFeatures, earlier: date) -> bool:
+    """Whether ``later`` (dated after ``earlier``) names the time of an event dated ``earlier``, without a repeat cue."""
+    if later.day is None or later.day <= earlier or later.event.repeat:
+        return False
+    if any(abs((d - earlier).days) <= REFERENCE_DAYS for d in later.named_days):
+        return True
+    if (earlier.year, earlier.month) in later.named_months and (earlier.year, earlier.month) != (later.day.year, later.day.month):
+        return True
+    return earlier.year != later.day.year and earlier.year in later.years
+
+
+def follow_up_links(feats: Sequence[ArticleFeatures]) -> np.ndarray:
+    """n x n booleans: True where one of the two reports is a follow-up of the other (symmetric)."""
+    n = len(feats)
+    out = np.zeros((n, n), dtype=bool)
+    dated = [i for i, f in enumerate(feats) if f.day is not None]
+    if len(dated) < 2:
+        return out
+    idx = np.array(dated)
+    days = np.array([feats[i].day.toordinal() for i in dated])  # type: ignore[union-attr]
+    years = np.array([feats[i].day.year for i in dated])  # type: ignore[union-attr]
+    months = years * 100 + np.array([feats[i].day.month for i in dated])  # type: ignore[union-attr]
+    for row, j in enumerate(dated):
+        f = feats[j]
+        if f.event.repeat or not (f.named_days or f.named_months or f.years):
+            continue
+        hit = np.zeros(len(dated), dtype=bool)
+        for d in f.named_days:
+            hit |= np.abs(days - d.toordinal()) <= REFERENCE_DAYS
+        if f.named_months:
+            hit |= np.isin(months, [y * 100 + m for y, m in f.named_months]) & (months != months[row])
+        if f.years:
+            hit |= np.isin(years, list(f.years)) & (years != years[row])
+        hit &= days < days[row]  # only earlier reports
+        out[j, idx[hit]] = True
+    return out | out.T
