@@ -206,7 +206,7 @@ class StoryIndex(RegroupMixin):
         if feats.day is not None and story.days:
             lo, hi = min(story.days), max(story.days)
             gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
-            if feats.day > hi and (feats.named_days or feats.named_months or feats.years):
+            if feats.day > hi and (feats.named_days or feats.named_months):
                 earlier = next((d for d in sorted(set(story.days)) if refers_back(feats, d)), None)
             if earlier is not None and gap > s.same_days:
                 evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")

@@ -29,23 +29,25 @@ def _art(aid: str, lead_date: str, body: str) -> Article:
 
 def test_refers_back_by_day_month_or_year_but_not_for_a_repeat() -> None:
     killing = date(2005, 6, 24)
-    verdict = features_for(_art("v", "April 4, 2007", "A jury ordered death for the gang member who shot the deputy in 2005."), None)
+    verdict = features_for(_art("v", "April 4, 2007", "A jury ordered death for the gang member who shot the deputy in June 2005."), None)
     assert verdict.day == date(2007, 4, 4) and refers_back(verdict, killing)
+    # a year alone names no event ("the worst since 2005")
+    assert not refers_back(features_for(_art("y", "April 4, 2007", "The deadliest shooting since 2005."), None), killing)
     charge = features_for(_art("c", "July 26, 2005", "Prosecutors charged the man who shot the deputy on June 24, 2005."), None)
     assert refers_back(charge, killing)
     month = features_for(_art("m", "December 7, 2010", "The woman who shot two co-workers in September was held for trial."), None)
     assert refers_back(month, date(2010, 9, 10)) and not refers_back(month, date(2010, 5, 10))
-    # the same year as its own day says nothing: most reports name their own year
-    same_year = features_for(_art("s", "October 11, 2011", "The cable cut in 2011 left customers offline."), None)
-    assert not refers_back(same_year, date(2011, 8, 16))
+    # its own month says nothing: most reports name it
+    own = features_for(_art("s", "October 11, 2011", "The cable cut in October 2011 left customers offline."), None)
+    assert not refers_back(own, date(2011, 10, 1))
     # a repeat marked in the lead is a new event, whatever dates it names
-    repeat = features_for(_art("r", "April 4, 2007", "A second deputy was shot dead, two years after the 2005 killing."), None)
+    repeat = features_for(_art("r", "April 4, 2007", "A second deputy was shot dead, two years after the June 2005 killing."), None)
     assert repeat.event.repeat and not refers_back(repeat, killing)
     # an earlier report never refers back to a later one
     assert not refers_back(charge, date(2007, 4, 4))
     links = follow_up_links([charge, verdict, repeat, features_for(_art("k", "June 25, 2005", "A deputy was shot."), None)])
-    # the verdict names 2005, the year of the charge too; the repeat is linked to nothing
-    assert links.tolist() == [[False, True, False, True], [True, False, False, True], [False] * 4, [True, True, False, False]]
+    # the verdict names June 2005 (not the charge's July); the repeat is linked to nothing
+    assert links.tolist() == [[False, False, False, True], [False, False, False, True], [False] * 4, [True, True, False, False]]
 
 
 def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() -> None:
@@ -55,9 +57,9 @@ def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() 
     reports = [
         ("k1", "June 24, 2005", body),
         ("k2", "June 25, 2005", body),
-        ("v1", "April 4, 2007", body + " A jury ordered the death penalty for the shooting in 2005."),
+        ("v1", "April 4, 2007", body + " A jury ordered the death penalty for the shooting in June 2005."),
         ("v2", "April 5, 2007", body + " The jury ruled on the killing of June 24, 2005."),
-        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Ortiz died in 2005."),
+        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Ortiz died on June 24, 2005."),
     ]
     for aid, when, text in reports:
         index.assign(aid, v, features_for(_art(aid, when, text), None))
