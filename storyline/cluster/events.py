@@ -212,11 +212,10 @@ def days_apart(a: EventKey, b: EventKey) -> int | None:
 
 
 
-def event_conflict(a: EventKey, b: EventKey, *, days: bool = True) -> str | None:
-    """Why ``a`` and ``b`` report different events, or None when nothing says so. ``days=False`` leaves the days
-    out (one report is a follow-up of the other: :mod:`storyline.cluster.followup`)."""
+def event_conflict(a: EventKey, b: EventKey) -> str | None:
+    """Why ``a`` and ``b`` report different events, or None when nothing says so."""
     reasons = []
-    gap = days_apart(a, b) if days else None
+    gap = days_apart(a, b)
     if gap is not None and gap >= EVENT_DAYS_APART and (a.dated or b.dated):  # two undated leads: nothing to go on
         reasons.append(f"different days ({gap} apart)")
     if a.country and b.country and a.country != b.country:

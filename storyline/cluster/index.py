@@ -206,9 +206,9 @@ class StoryIndex(RegroupMixin):
         if feats.day is not None and story.days:
             lo, hi = min(story.days), max(story.days)
             gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
-            if feats.day > hi and (feats.named_days or feats.named_months):
+            if gap > s.day_window and feats.day > hi and (feats.named_days or feats.named_months):
                 earlier = next((d for d in sorted(set(story.days)) if refers_back(feats, d)), None)
-            if earlier is not None and gap > s.same_days:
+            if earlier is not None:
                 evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")
             elif gap > s.day_window:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
@@ -217,7 +217,7 @@ class StoryIndex(RegroupMixin):
                 same_days = 1.0 if gap <= s.same_days else 0.0
                 evidence.append(f"dates agree ({feats.day} vs {lo}..{hi})")
         other_event = 0.0
-        conflict = event_conflict(feats.event, story.event, days=earlier is None)
+        conflict = event_conflict(feats.event, story.event)
         if conflict:
             other_event = 1.0
             evidence.append(conflict)

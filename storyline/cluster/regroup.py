@@ -98,8 +98,9 @@ class RegroupMixin:
     def _vocab_keys(self, columns: np.ndarray) -> list[str]:
         return [self._vocab_list[c][2:] for c in columns]
 
-    def same_event(self, ids: Sequence[str]) -> np.ndarray:
-        """Same-event probabilities of every pair of indexed articles ``ids`` (:class:`PairModel`)."""
+    def same_event(self, ids: Sequence[str], follow_up: np.ndarray | None = None) -> np.ndarray:
+        """Same-event probabilities of every pair of indexed articles ``ids`` (:class:`PairModel`); ``follow_up``:
+        their :func:`~storyline.cluster.followup.follow_up_links`, when the caller has them."""
         s, m = self.settings, self.settings.pair
         evidence = self.pair_evidence(ids)
         logit = np.full((len(ids), len(ids)), m.bias)
@@ -110,7 +111,7 @@ class RegroupMixin:
         gap = np.abs(days[:, None] - days[None, :])
         known = ~np.isnan(gap)
         far = np.clip((np.where(known, gap, 0) - s.day_window) / max(1, s.day_far - s.day_window), 0, 1)
-        follow_up = follow_up_links(feats)
+        follow_up = follow_up_links(feats) if follow_up is None else follow_up
         far[follow_up] = 0.0  # a stage of the same event, reported later (:mod:`.followup`)
         logit += -m.far_days_penalty * far + m.same_days_bonus * (known & (np.where(known, gap, 1e9) <= s.same_days))
         has_place = np.array([bool(f.places) for f in feats])
@@ -118,7 +119,7 @@ class RegroupMixin:
             same_place = _cosines([dict.fromkeys(f.places, 1.0) for f in feats]) > 0
             both = has_place[:, None] & has_place[None, :]
             logit += np.where(both, np.where(same_place, 0.5 * m.place_penalty, -m.place_penalty), 0.0)
-        logit -= m.other_event_penalty * other_events([f.event for f in feats], follow_up)
+        logit -= m.other_event_penalty * other_events([f.event for f in feats])
         return 1.0 / (1.0 + np.exp(-logit))
 
     def _group_event(self: StoryIndex, ids: Sequence[str]) -> EventKey:
@@ -183,10 +184,11 @@ class RegroupMixin:
         members = sorted((a for sid in pool for a in self.stories[sid].members), key=self._label_of.__getitem__)
         if len(members) < 2:
             return set()
-        prob = self.same_event(members)
         feats = [self.features.get(a, ArticleFeatures()) for a in members]
+        follow_up = follow_up_links(feats)
+        prob = self.same_event(members, follow_up)
         days = [f.day for f in feats]
-        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, follow_up_links(feats))
+        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, follow_up)
         groups: dict[int, list[str]] = {}
         for aid, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(aid)
@@ -341,9 +343,8 @@ def _average_link(
     return label
 
 
-def other_events(keys: Sequence[EventKey], follow_up: np.ndarray | None = None) -> np.ndarray:
+def other_events(keys: Sequence[EventKey]) -> np.ndarray:
     """1 where two reports' event identities say they report different events (:func:`event_conflict`), else 0.
-    Days do not count between a report and its follow-up (``follow_up``: :func:`.followup.follow_up_links`).
 
     Days and countries are compared as arrays (a regroup pool holds hundreds of reports); sequence cues and
     identifying figures, which few reports carry, pair by pair.
@@ -364,8 +365,6 @@ def other_events(keys: Sequence[EventKey], follow_up: np.ndarray | None = None) 
             closest = np.fmin(closest, gap)
     dated = np.array([k.dated for k in keys])
     out = (closest >= EVENT_DAYS_APART) & np.isfinite(closest) & (dated[:, None] | dated[None, :])
-    if follow_up is not None and n:
-        out &= ~follow_up
     codes = np.array([k.country or "" for k in keys])
     known = codes != ""
     out |= known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])

@@ -9,7 +9,7 @@ import numpy as np
 from storyline.cluster import StoryIndex, features_for
 from storyline.cluster.features import named_dates
 from storyline.cluster.followup import follow_up_links, refers_back
-from storyline.records import Article
+from storyline.records import Article, Reading
 
 
 def test_named_dates_read_full_dates_months_and_yearless_ones_against_the_report_day() -> None:
@@ -51,6 +51,7 @@ def test_refers_back_by_day_month_or_year_but_not_for_a_repeat() -> None:
 
 
 def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() -> None:
+    """Days from the text only (a reading that dated nothing): the long-gap penalty, not the event identity."""
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
     body = "Los Angeles County sheriff's deputy Jerry Ortiz was shot dead by a gang member in Hawaiian Gardens."
@@ -62,8 +63,22 @@ def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() 
         ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Ortiz died on June 24, 2005."),
     ]
     for aid, when, text in reports:
-        index.assign(aid, v, features_for(_art(aid, when, text), None))
+        index.assign(aid, v, features_for(_art(aid, when, text), Reading(aid)))
     index.tidy()
     assert index.story_of["k1"] == index.story_of["k2"] == index.story_of["v1"] == index.story_of["v2"]
     assert index.story_of["r1"] != index.story_of["k1"]
     assert any("follow-up" in index.assignments[a].reason for a in ("v1", "v2"))
+
+
+def test_the_event_identity_still_parts_a_follow_up_dated_in_its_lead() -> None:
+    """A report of a second same-kind event names the first one's day as often as a follow-up does: lead days
+    (the event identity) still part them; only the long-gap penalty is waived."""
+    index = StoryIndex(4)
+    v = np.array([1, 0, 0, 0], dtype=np.float32)
+    body = "Floodwater swept through the valley towns overnight after the river burst its banks."
+    index.assign("a", v, features_for(_art("a", "November 5, 2033", body), None))
+    later = features_for(_art("b", "November 16, 2033", body + " The river rose higher than on November 5, 2033."), None)
+    assert refers_back(later, date(2033, 11, 5))
+    index.assign("b", v, later)
+    index.tidy()
+    assert index.story_of["a"] != index.story_of["b"] and "different days" in index.assignments["b"].reason
