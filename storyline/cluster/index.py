@@ -212,8 +212,6 @@ class StoryIndex(RegroupMixin):
                 evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")
             elif gap > s.day_window:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
-                if not (feats.event.repeat or story.event.repeat):
-                    time_gap *= s.unmarked_gap
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
             else:
                 same_days = 1.0 if gap <= s.same_days else 0.0

@@ -113,8 +113,6 @@ class RegroupMixin:
         far = np.clip((np.where(known, gap, 0) - s.day_window) / max(1, s.day_far - s.day_window), 0, 1)
         follow_up = follow_up_links(feats) if follow_up is None else follow_up
         far[follow_up] = 0.0  # a stage of the same event, reported later (:mod:`.followup`)
-        repeat = np.array([f.event.repeat for f in feats])
-        far *= np.where(repeat[:, None] | repeat[None, :], 1.0, s.unmarked_gap)
         logit += -m.far_days_penalty * far + m.same_days_bonus * (known & (np.where(known, gap, 1e9) <= s.same_days))
         has_place = np.array([bool(f.places) for f in feats])
         if has_place.any():
@@ -190,11 +188,7 @@ class RegroupMixin:
         follow_up = follow_up_links(feats)
         prob = self.same_event(members, follow_up)
         days = [f.day for f in feats]
-        linked = follow_up
-        if self.settings.unmarked_gap < 1.0:  # only a repeat cue keeps far-apart groups from ever joining
-            repeat = np.array([f.event.repeat for f in feats])
-            linked = follow_up | ~(repeat[:, None] | repeat[None, :])
-        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, linked)
+        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, follow_up)
         groups: dict[int, list[str]] = {}
         for aid, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(aid)

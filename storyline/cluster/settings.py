@@ -69,8 +69,6 @@ class ClusterSettings:
     # outweighs any wording similarity (joining scores on newsdesk reach about 4, the threshold is 2.1); checked on
     # newsdesk, whose same-kind pairs it separates; ECB+ has no such dates and is unaffected.
     w_other_event: float = 3.0
-    unmarked_gap: float = 1.0  # share of the long-gap penalties (``w_time``, ``PairModel.far_days_penalty`` and
-    # ``never_join_days``) that applies when neither report's lead marks a repeat ("a second round")
     day_window: int = 14  # event days this far apart still agree
     day_far: int = 90
     neighbours: int = 20  # articles fetched from the ANN index per assignment
