@@ -24,7 +24,7 @@ it re-clusters their articles by average link over a learned same-event probabil
 and places) and maps the groups back onto the existing stories.
 
 A later report that names an earlier report's day or month (the charge naming the shooting's date, the trial
-"the woman who shot two co-workers in September") is a follow-up of it (:mod:`storyline.cluster.followup`): the
+"the man accused of the robbery in March") is a follow-up of it (:mod:`storyline.cluster.followup`): the
 long gap between them does not count against them, unless its lead marks a repeat ("a second round of talks").
 
 Story ids are stable: the content hash of the founding article. A regroup keeps each id with the group holding

@@ -3,8 +3,8 @@
 Two reports whose event days lie weeks or years apart are mostly different events, and clustering penalises the
 gap. But one event's stages are reported across such gaps: a shooting, then the charge, the trial two years later
 and the verdict. The later report names the earlier event's time, because its own news is about that event: "the
-woman who shot two co-workers in September", "Horton was killed on Oct. 21, 2011", "the cable cut of
-August 16". A report that does so, and whose lead does not mark a repeat ("a second round of talks", "for the
+man accused of the robbery in March", "the bridge collapse of June 3, 2021", "the outage that began on August 16".
+A report that does so, and whose lead does not mark a repeat ("a second round of talks", "for the
 third time": :attr:`~storyline.cluster.events.EventKey.repeat`), is a *follow-up* of the earlier one: the long
 gap between them (the gradual penalty from ``ClusterSettings.day_window`` days on, and average link's
 ``PairModel.never_join_days``) is no evidence that they report different events. The rest of the evidence
@@ -12,8 +12,8 @@ gap between them (the gradual penalty from ``ClusterSettings.day_window`` days o
 
 The event-identity conflict (:func:`~storyline.cluster.events.event_conflict`: lead days at least
 ``EVENT_DAYS_APART`` apart, other countries, other sequence numbers) still applies to a follow-up: the report of a
-second event of one kind names the first one's day just as often ("a higher level than during the storm of
-Nov 5"), and on newsdesk waiving it merged two of its same-kind pairs (story B3 0.986 -> 0.971).
+second event of one kind names the first one's day just as often (a comparison with the first storm's
+day), and on newsdesk waiving it merged two of its same-kind pairs (story B3 0.986 -> 0.971).
 
 What counts as naming the earlier event's time, from the most to the least precise:
 

@@ -24,7 +24,7 @@ def test_named_dates_read_full_dates_months_and_yearless_ones_against_the_report
 
 
 def _art(aid: str, lead_date: str, body: str) -> Article:
-    return Article(aid, f"{lead_date} {body}", title="Deputy killed outside apartment")
+    return Article(aid, f"{lead_date} {body}", title="Constable killed outside bakery")
 
 
 def test_refers_back_by_day_month_or_year_but_not_for_a_repeat() -> None:
@@ -35,10 +35,10 @@ def test_refers_back_by_day_month_or_year_but_not_for_a_repeat() -> None:
     assert not refers_back(features_for(_art("y", "April 4, 2007", "The deadliest shooting since 2005."), None), killing)
     charge = features_for(_art("c", "July 26, 2005", "Prosecutors charged the man who shot the deputy on June 24, 2005."), None)
     assert refers_back(charge, killing)
-    month = features_for(_art("m", "December 7, 2010", "The woman who shot two co-workers in September was held for trial."), None)
+    month = features_for(_art("m", "December 7, 2010", "The man accused of the robbery in September was held for trial."), None)
     assert refers_back(month, date(2010, 9, 10)) and not refers_back(month, date(2010, 5, 10))
     # its own month says nothing: most reports name it
-    own = features_for(_art("s", "October 11, 2011", "The cable cut in October 2011 left customers offline."), None)
+    own = features_for(_art("s", "October 11, 2011", "The power cut in October 2011 left homes dark."), None)
     assert not refers_back(own, date(2011, 10, 1))
     # a repeat marked in the lead is a new event, whatever dates it names
     repeat = features_for(_art("r", "April 4, 2007", "A second deputy was shot dead, two years after the June 2005 killing."), None)
@@ -54,13 +54,13 @@ def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() 
     """Days from the text only (a reading that dated nothing): the long-gap penalty, not the event identity."""
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
-    body = "Los Angeles County sheriff's deputy Jerry Ortiz was shot dead by a gang member in Hawaiian Gardens."
+    body = "Constable Tobias Wren of the Marrow County police was shot dead outside a bakery in Elmsford."
     reports = [
         ("k1", "June 24, 2005", body),
         ("k2", "June 25, 2005", body),
         ("v1", "April 4, 2007", body + " A jury ordered the death penalty for the shooting in June 2005."),
         ("v2", "April 5, 2007", body + " The jury ruled on the killing of June 24, 2005."),
-        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Ortiz died on June 24, 2005."),
+        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Wren died on June 24, 2005."),
     ]
     for aid, when, text in reports:
         index.assign(aid, v, features_for(_art(aid, when, text), Reading(aid)))
