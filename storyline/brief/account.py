@@ -30,10 +30,8 @@ from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
+from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening
 
-# How many of an article's first substantive sentences count as its lead (news writing puts who/what/where/when
-# in the first one to three sentences; fitted by reading the demo and newsdesk briefs).
-LEAD_WINDOW = 3
 # The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
 MAX_ACCOUNT = 4
 # Two account sentences sharing this share of their content words say the same thing; the second is left out.
@@ -54,6 +52,7 @@ _OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|
 _COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 # How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
 TITLE_GAP = 16
+_DETERMINERS = frozenset("a an the this that these those its his her their our some one".split())
 _PRONOUNS = frozenset("it them this that these those him her us me you something".split())
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
@@ -221,6 +220,36 @@ def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, t
     return titles_only, ()
 
 
+def _unaligned_leads(analysis: StoryAnalysis, cache: dict[str, list[int]]) -> list[Fact]:
+    """Each report's first body sentence the comparison aligned with no other report's, as a fact of its own: a
+    later report's lead often tells a development no one else has reported yet."""
+    cited = {(c.article_id, c.start) for f in analysis.facts for c in f.citations}
+    out = []
+    for aid in analysis.story.article_ids:
+        article = analysis.articles.get(aid)
+        if article is None:
+            continue
+        reading = analysis.readings.get(aid)
+        bounds = sentence_bounds(article, reading)
+        if aid not in cache:
+            cache[aid] = _body_sentence_ends(article.text, bounds)
+        ends = cache[aid]
+        lead = next(((s, e) for s, e in bounds if ends and e == ends[0]), None)
+        if lead is None or (aid, lead[0]) in cited:
+            continue
+        cite = Citation(aid, lead[0], lead[1], article.outlet)
+        origin = analysis.origins.get(aid, aid)
+        out.append(Fact(f"lead:{aid}", analysis.story.id, "event", article.text[lead[0] : lead[1]], "single-source",
+                        article_ids=(aid,), origins=(origin,), citations=(cite,)))  # fmt: skip
+    return out
+
+
+def _named(who: Sequence[str]) -> bool:
+    """A template's subject is a name: it opens with a capital that is not a determiner ("The rocket", "A van")."""
+    first = (who[0].split() or [""])[0] if who else ""
+    return first[:1].isupper() and first.lower() not in _DETERMINERS
+
+
 def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
     article = analysis.articles.get(cite.article_id)
     return article.text[cite.start : cite.end] if article else ""
@@ -262,7 +291,13 @@ class AccountWriter:
         self.max_sentences = max_sentences
 
     def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
-        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:9])
+        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c.rank)
+        leads = article_leads(candidates)
+        opening = choose_opening(
+            candidates, analysis.articles, leads, can_open=lambda c: not _needs_antecedent(c.text, c.own, analysis)
+        )
+        if opening is not None:  # the account opens with one article lead; the others tell the event again
+            candidates = [opening] + [c for c in candidates if c is not opening and (c.own.article_id, c.own.start) not in leads]
         several = analysis.independent_origins >= 2
         out: list[BriefSentence] = []
         used: set[tuple[str, int]] = set()
@@ -270,7 +305,8 @@ class AccountWriter:
         told: set[str] = set()  # facts already told, in one outlet's words or another's
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
         told_figures: list[set[str]] = []
-        for *_rank, text, cites, fact in candidates:
+        for cand in candidates:
+            text, cites, fact = cand.text, cand.cites, cand.fact
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
                 break
             if fact.id in told:
@@ -282,15 +318,14 @@ class AccountWriter:
             event = self._events.get(text, ())
             if event and any(_same_event(event, e) for e in events):
                 continue  # the same verb between the same parties: another outlet's words for an event already told
-            if not out and _needs_antecedent(text, cites[0], analysis):
+            if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
             figures = _figures(text)
             if any(_same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
             others = self._disagreement(text, fact, cites, analysis, checker)
-            supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
-            carried = len({c.article_id for c in cites})
-            if several and out and supported < 2 and carried < 2 and not others and -_rank[1] < 2:
+            stating = -cand.rank[1]
+            if several and out and cand.supported < 2 and cand.carried < 2 and not others and stating < 2:
                 continue  # beyond the lead, a multi-origin story's account states what several origins (or the
                 # copies of one: a wire report other outlets ran) report
             used |= keys
@@ -300,39 +335,23 @@ class AccountWriter:
             told_figures.append(figures)
             seen.append(words)
             out.append(BriefSentence(text, cites, "account"))
-            out += self._corroboration(text, supported, candidates, used)
             out += others
         return out
 
-    @staticmethod
-    def _corroboration(text: str, supported: int, candidates: Sequence[tuple], used: set[tuple[str, int]]) -> list[BriefSentence]:
-        """The templated core of a sentence ("Kestrel is recalling kettles.") when more origins support it.
-
-        A lead told in one outlet's words is often carried by others in their own; the comparison's slot fact
-        (who, did what, where, when) states what they share, cited to each of them.
-        """
-        words = content(text)
-        for *_rank, slot_text, cites, fact in candidates:
-            if fact.kind != "slot" or {(c.article_id, c.start) for c in cites} <= used:
-                continue
-            origins = {c.article_id for c in cites}
-            if len(origins) > supported and content(slot_text) <= words:
-                used |= {(c.article_id, c.start) for c in cites}
-                return [BriefSentence(slot_text, cites, "account")]
-        return []
-
-    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[tuple]:
+    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[Candidate]:
         """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
         origins that state the event, the origins whose spans support the wording, importance, position."""
         out = []
         order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
         leads: dict[str, list[int]] = {}
         self._events: dict[str, tuple[str, ...]] = {}  # a candidate's event between two parties, by its text
-        for fact in analysis.facts:
+        for fact in (*analysis.facts, *_unaligned_leads(analysis, leads)):
             if fact.kind not in ("event", "slot") or not fact.citations:
                 continue
             if fact.kind == "slot" and not (fact.where or fact.when or any(_WORD.search(w) and w.lower() not in _PRONOUNS for w in fact.what)):
                 continue  # "X called it.": a template with nothing but a name and a verb says nothing
+            if fact.kind == "slot" and not _named(fact.who):
+                continue  # "A white van found burning.": a subject that is no name is often a clause cut short
             # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
             # or not (a contested figure is still the same event)
             stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in fact.citations}
@@ -361,7 +380,7 @@ class AccountWriter:
                 carried = len({c.article_id for c in cites})  # copies carry a lead further: the story's main event
                 rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
                         order.get(own.article_id, 0), own.start)  # fmt: skip
-                out.append((*rank, text, cites, fact))
+                out.append(Candidate(rank, text, cites, fact, own, sal.position, importance, len(supported), carried, minority))
         return out
 
     def _supporting(

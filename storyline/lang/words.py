@@ -83,3 +83,11 @@ QUOTE_CUE_VERBS = (
     "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
     "branded|dubbed|joked|complained|boasted|pledged|messaged"
 )
+
+# words a phrase cut short must not end on ("struck rocks near Kini Bay in…"): articles, prepositions,
+# conjunctions, auxiliaries and pronoun determiners
+FUNCTION_WORDS = STOP_WORDS | frozenset(
+    "into onto from near off over under after before during since until about against between among through "
+    "across as than but nor so yet if when while where whose whom are been being has have had do does did will "
+    "would can could may might shall should must its his her their our your my".split()
+)
