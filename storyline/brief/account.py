@@ -28,14 +28,22 @@ from dataclasses import dataclass
 from ..lang.events import INTERACTION_VERBS, LEMMA_OF
 from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
-from .checker import CitationChecker
+from .checker import CitationChecker, sentence_claims
 from .inputs import StoryAnalysis, sentence_bounds, squash
-from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening
+from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening, development_figures
 
 # The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
 MAX_ACCOUNT = 4
 # Two account sentences sharing this share of their content words say the same thing; the second is left out.
 REPEAT_SHARE = 0.6
+# A sentence sharing a figure and a name with one already told, and this share of its content words, tells that
+# event again ("Mr Carbery resigned on May 3 ... €3.8 million grant" after "Carbery has resigned ... 3.8 million
+# euro state grant": 0.45; "2,500 Tunisian workers" after "a work route for 2,500 Tunisians": 0.27).
+RETELL_SHARE = 0.25
+# A report's first sentences that are candidates even when no other report has them: its lead and the sentence after.
+OWN_LEAD = 2
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # a time of day ("02:52") is no figure of the event
 # Fewer words than this is a headline fragment, dateline or credit line, not a sentence of the account.
 MIN_WORDS = 6
 # A sentence with at most this many content words outside its people's titles (roles), names and dates only gives
@@ -178,6 +186,20 @@ def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> boo
     return bool(_ANAPHORS.search(text[:first]))
 
 
+def _retells(text: str, words: set[str], figures: set[str], told: str, told_words: set[str], told_figures: set[str]) -> bool:
+    """``text`` tells ``told``'s event again: a figure (not a year) and a name of both, and :data:`RETELL_SHARE` of
+    the shorter one's content words."""
+    shared = {f for f in _figures(_CLOCK.sub(" ", text)) & _figures(_CLOCK.sub(" ", told)) if not _YEAR.fullmatch(f)}
+    if not shared or len(words & told_words) < RETELL_SHARE * max(1, min(len(words), len(told_words))):
+        return False
+    return bool(_name_stems(text) & _name_stems(told))
+
+
+def _name_stems(text: str) -> set[str]:
+    """The 5-letter stems of the words of the names a sentence states ("Tunisian" and "Tunisians" share one)."""
+    return {w.lower()[:5] for n in sentence_claims(text).names for w in n.split() if len(w) > 2}
+
+
 def _same_event(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two sentences' events are one when their verbs share a lemma and they name two parties in common."""
     return a[0] == b[0] and len(set(a[1:]) & set(b[1:])) >= 2
@@ -221,8 +243,8 @@ def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, t
 
 
 def _unaligned_leads(analysis: StoryAnalysis, cache: dict[str, list[int]]) -> list[Fact]:
-    """Each report's first body sentence the comparison aligned with no other report's, as a fact of its own: a
-    later report's lead often tells a development no one else has reported yet."""
+    """Each report's first :data:`OWN_LEAD` body sentences the comparison aligned with no other report's, as facts of
+    their own: a later report's lead often tells a development no one else has reported yet, with its figures next."""
     cited = {(c.article_id, c.start) for f in analysis.facts for c in f.citations}
     out = []
     for aid in analysis.story.article_ids:
@@ -233,14 +255,14 @@ def _unaligned_leads(analysis: StoryAnalysis, cache: dict[str, list[int]]) -> li
         bounds = sentence_bounds(article, reading)
         if aid not in cache:
             cache[aid] = _body_sentence_ends(article.text, bounds)
-        ends = cache[aid]
-        lead = next(((s, e) for s, e in bounds if ends and e == ends[0]), None)
-        if lead is None or (aid, lead[0]) in cited:
-            continue
-        cite = Citation(aid, lead[0], lead[1], article.outlet)
+        ends = set(cache[aid][:OWN_LEAD])
         origin = analysis.origins.get(aid, aid)
-        out.append(Fact(f"lead:{aid}", analysis.story.id, "event", article.text[lead[0] : lead[1]], "single-source",
-                        article_ids=(aid,), origins=(origin,), citations=(cite,)))  # fmt: skip
+        for start, end in bounds:
+            if end not in ends or (aid, start) in cited:
+                continue
+            cite = Citation(aid, start, end, article.outlet)
+            out.append(Fact(f"lead:{aid}:{start}", analysis.story.id, "event", article.text[start:end], "single-source",
+                            article_ids=(aid,), origins=(origin,), citations=(cite,)))  # fmt: skip
     return out
 
 
@@ -293,11 +315,14 @@ class AccountWriter:
     def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
         candidates = sorted(self._candidates(analysis, checker), key=lambda c: c.rank)
         leads = article_leads(candidates)
-        opening = choose_opening(
+        opening, developed = choose_opening(
             candidates, analysis.articles, leads, can_open=lambda c: not _needs_antecedent(c.text, c.own, analysis)
         )
+        first: list[Candidate] = []
         if opening is not None:  # the account opens with one article lead; the others tell the event again
-            candidates = [opening] + [c for c in candidates if c is not opening and (c.own.article_id, c.own.start) not in leads]
+            figures = development_figures(opening, candidates) if developed else None
+            first = [opening] + ([figures] if figures is not None else [])
+            candidates = first + [c for c in candidates if c not in first and (c.own.article_id, c.own.start) not in leads]
         several = analysis.independent_origins >= 2
         out: list[BriefSentence] = []
         used: set[tuple[str, int]] = set()
@@ -305,6 +330,7 @@ class AccountWriter:
         told: set[str] = set()  # facts already told, in one outlet's words or another's
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
         told_figures: list[set[str]] = []
+        told_texts: list[str] = []
         for cand in candidates:
             text, cites, fact = cand.text, cand.cites, cand.fact
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
@@ -323,9 +349,11 @@ class AccountWriter:
             figures = _figures(text)
             if any(_same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
+            if any(_retells(text, words, figures, t, w, f) for t, w, f in zip(told_texts, seen, told_figures)):
+                continue  # the event again with its figure and its party ("Mr Carbery resigned ... €3.8 million")
             others = self._disagreement(text, fact, cites, analysis, checker)
             stating = -cand.rank[1]
-            if several and out and cand.supported < 2 and cand.carried < 2 and not others and stating < 2:
+            if several and out and cand not in first and cand.supported < 2 and cand.carried < 2 and not others and stating < 2:
                 continue  # beyond the lead, a multi-origin story's account states what several origins (or the
                 # copies of one: a wire report other outlets ran) report
             used |= keys
@@ -333,6 +361,7 @@ class AccountWriter:
             if event:
                 events.add(event)
             told_figures.append(figures)
+            told_texts.append(text)
             seen.append(words)
             out.append(BriefSentence(text, cites, "account"))
             out += others
@@ -380,7 +409,8 @@ class AccountWriter:
                 carried = len({c.article_id for c in cites})  # copies carry a lead further: the story's main event
                 rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
                         order.get(own.article_id, 0), own.start)  # fmt: skip
-                out.append(Candidate(rank, text, cites, fact, own, sal.position, importance, len(supported), carried, minority))
+                out.append(Candidate(rank, text, cites, fact, own, sal.position, importance, len(supported), carried, minority,
+                                     sal.figures))
         return out
 
     def _supporting(
@@ -400,6 +430,7 @@ class AccountWriter:
         Wednesday”."); a count is written in words, so the checker never asks a span for it.
         """
         own = {c.article_id for c in cites}
+        own_outlets = {analysis.articles[a].outlet for a in own if a in analysis.articles} - {None, ""}
         sides: dict[frozenset[str], tuple[list[str], list[Citation]]] = {}
         stated = text.lower()
         for conflict in _conflicts_of(fact, analysis.conflicts):
@@ -410,8 +441,10 @@ class AccountWriter:
                 continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
                 phrase = _whole_hedge(_value_phrase(squash(value.text), value.value), value.citations, analysis)
-                if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
+                if own & set(value.article_ids) or not value.citations or not phrase or _plain(phrase) in stated:
                     continue  # the sentence's own side, or a value it already states in the same words
+                if own_outlets & {analysis.articles[a].outlet for a in value.article_ids if a in analysis.articles}:
+                    continue  # the same outlet's other report: an earlier day's news, not another outlet's account
                 if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
                     phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
@@ -430,6 +463,11 @@ class AccountWriter:
             if keep:
                 out.append(BriefSentence(line, keep, "account"))
         return out
+
+
+def _plain(phrase: str) -> str:
+    """A value as the sentence would state it: lower case, without a possessive ("Portugal's" -> "portugal")."""
+    return re.sub(r"['’]s\b", "", phrase.lower())
 
 
 def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:

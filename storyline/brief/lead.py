@@ -6,7 +6,8 @@ opens with one article lead and leaves the others out (:func:`article_leads`). W
 - **a story reported over days** (a report published :data:`DEVELOPMENT_GAP_HOURS` or more after the first) opens
   with the latest development: the first sentence of the latest day's report that tells how the news moved on (a word of
   :data:`~storyline.lang.events.DEVELOPMENT_CUES` outside quotation marks: "the toll rose to 11", "raised its
-  offer"), so the account gives the latest figure, not election night's early count;
+  offer"), so the account gives the latest figure, not election night's early count; the next sentence of that
+  report follows when it gives figures (:func:`development_figures`: "52 people, up from 41 on Tuesday");
 - otherwise a lead of the first reports: the one with the most event content (figures, day, place) and
   support (independent origins whose spans support its wording, and copies that carry it), then the earliest.
 """
@@ -53,6 +54,7 @@ class Candidate:
     supported: int  # independent origins whose spans support the wording
     carried: int  # articles whose spans support it (copies count)
     minority: int  # contested values it gives that fewer origins give than another
+    figures: int = 0  # amounts it states
 
 
 def published_at(article: Article | None) -> float | None:
@@ -75,12 +77,13 @@ def article_leads(candidates: Sequence[Candidate]) -> set[tuple[str, int]]:
 
 def choose_opening(
     candidates: Sequence[Candidate], articles: Mapping[str, Article], leads: set[tuple[str, int]], *, can_open
-) -> Candidate | None:
-    """The candidate the account opens with (see the module docstring); ``can_open``: it stands on its own."""
+) -> tuple[Candidate | None, bool]:
+    """The candidate the account opens with (see the module docstring), and whether it tells a development;
+    ``can_open``: it stands on its own."""
     pool = [c for c in candidates if (c.own.article_id, c.own.start) in leads and c.position == 0
             and not c.minority and can_open(c)]  # fmt: skip
     if not pool:
-        return None
+        return None, False
     times = {aid: published_at(a) for aid, a in articles.items()}
     known = [t for t in times.values() if t is not None]
     if known:
@@ -93,11 +96,21 @@ def choose_opening(
         if later:
             day = max(_day(times[c.own.article_id]) for c in later)
             latest = [c for c in later if _day(times[c.own.article_id]) == day]
-            return min(latest, key=lambda c: (-_weight(c), c.rank))
+            return min(latest, key=lambda c: (-_weight(c), c.rank)), True
         # the first reports tell the event; a weekly's analysis days later is no lead
         pool = [c for c in pool if (t := times.get(c.own.article_id)) is None or t - first <= FIRST_REPORTS_HOURS * 3600]
     never = float("inf")  # an undated report comes after the dated ones
-    return min(pool, key=lambda c: (-_weight(c), times.get(c.own.article_id) or never, c.rank))
+    return min(pool, key=lambda c: (-_weight(c), times.get(c.own.article_id) or never, c.rank)), False
+
+
+def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The sentence after a development's lead in its report, when it gives figures: a follow-up puts the new
+    figures there ("The final tally gave Yes 107,329 votes, or 50.4 percent"; "52 people, up from 41")."""
+    return next(
+        (c for c in candidates if c.own.article_id == opening.own.article_id and c.position == opening.position + 1
+         and c.figures and c.importance > 0),
+        None,
+    )  # fmt: skip
 
 
 def _weight(c: Candidate) -> int:
