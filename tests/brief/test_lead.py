@@ -1,0 +1,102 @@
+"""The account's opening: one article lead, the latest development in a story reported over days, and no event
+told twice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+from storyline.brief import CitationChecker, build_brief
+from storyline.brief.account import _figures, _retells, content
+from storyline.brief.builder import _subject
+from storyline.brief.lead import tells_development
+from storyline.compare import analyse_story
+from storyline.embed import FakeEmbedder
+from storyline.records import Story
+
+from ..side_by_side import ReadingBuilder, article
+
+UTC = timezone.utc
+
+FIRST = (
+    "A landslide in Varrow killed four people on Monday, police said. "
+    "Rescuers searched the slope above the village through the night with dogs and thermal cameras."
+)
+LATER = (
+    "The number of people killed by the landslide in Varrow rose to nine on Tuesday, police said. "
+    "Police said 14 people had been treated in hospital, up from six on Monday. "
+    "The regional governor visited the slope."
+)
+
+
+def _landslide(*, later_hours: float = 25.0):
+    first = article("l-1", "Valley Wire", FIRST, datetime(2027, 9, 6, 9, 0, tzinfo=UTC))
+    later = article("l-2", "Mountain Post", LATER, datetime.fromtimestamp(first.published.timestamp() + later_hours * 3600, UTC))
+    r1 = (
+        ReadingBuilder(first).entity("Varrow", "GPE").place("Varrow")
+        .date("on Monday", date(2027, 9, 6)).amount("four people", 4, "people").build()
+    )  # fmt: skip
+    r2 = (
+        ReadingBuilder(later).entity("Varrow", "GPE").place("Varrow")
+        .date("on Tuesday", date(2027, 9, 7)).date("on Monday", date(2027, 9, 6))
+        .amount("nine", 9, "people").amount("14 people", 14, "people").amount("six", 6, "people").build()
+    )  # fmt: skip
+    story = Story("s-slide", "Landslide", ("l-1", "l-2"))
+    return analyse_story(story, {"l-1": first, "l-2": later}, {"l-1": r1, "l-2": r2}, {}, FakeEmbedder())
+
+
+def test_a_story_reported_over_days_opens_with_the_latest_development_and_its_figures():
+    analysis = _landslide()
+    brief = build_brief(analysis)
+    texts = [s.text for s in brief.account]
+    assert texts[0].startswith("The number of people killed by the landslide in Varrow rose to nine on Tuesday")
+    assert texts[1].startswith("Police said 14 people had been treated in hospital, up from six")
+    assert not any("killed four people" in t for t in texts)  # the first report's count is superseded
+    checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
+    assert all(checker.problems(s) == [] for s in brief.account)
+
+
+def test_a_same_day_rewrite_is_no_development_and_the_event_is_told_once():
+    analysis = _landslide(later_hours=2.0)
+    texts = [s.text for s in build_brief(analysis).account]
+    leads = [t for t in texts if t.startswith(("A landslide in Varrow killed", "The number of people killed"))]
+    assert len(leads) == 1, texts  # two reports' leads tell one event: the account tells it once
+    assert leads[0].startswith("A landslide in Varrow killed four people on Monday")  # the first report's lead
+
+
+def test_development_cues_are_read_outside_quotations():
+    assert tells_development("The toll rose to nine on Tuesday, police said.")
+    assert tells_development("Castor raised its offer to 410 pence.")
+    assert not tells_development('The mayor said "the river rose fast" on Monday.')
+    assert not tells_development("A roll that grew beyond recovery ended the flight.")
+
+
+def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
+    told = "Mina Roe has resigned as housing minister after a review of a 3.8 million euro grant, officials said."
+    again = "Ms Roe resigned on Tuesday, hours after a review of the 3.8 million euro grant was published."
+    new = "The Senate will vote on her successor, Ava Lind, on 12 June."
+    args = lambda t: (t, content(t), _figures(t))  # noqa: E731
+    assert _retells(*args(again), *args(told))
+    assert not _retells(*args(new), *args(told))
+    # a time of day is no figure of the event
+    assert not _retells(*args("Police named Mina Roe at 02:52 on the day."), *args("Mina Roe said 52 people came."))
+
+
+def test_a_conflict_is_named_by_a_short_line_that_ends_on_a_word():
+    assert _subject("wording of Eli Varn: All the passengers are safe and they have been") == "wording of Eli Varn"
+    assert _subject("title of Hugo Ferrant") == "title of Hugo Ferrant"
+    assert _subject("number: injured") == "number: injured"
+    long = _subject("location: The Sable Star, operated by Fen Ferries, struck rocks near Kini Bay in the early hours")
+    assert long == "location: “The Sable Star struck rocks near Kini Bay…”"
+    # cut after nine words, then back to a content word ("carpets", not "from the")
+    said = _subject("who said “People had barely dried out their carpets from the last flood when")
+    assert said == "who said “People had barely dried out their carpets…”"
+
+
+def test_a_story_titled_by_an_article_id_gets_a_title_from_its_account():
+    analysis = _landslide(later_hours=2.0)
+    untitled = {aid: replace(a, title=None) for aid, a in analysis.articles.items()}
+    story = replace(analysis.story, title="l-1")
+    brief = build_brief(replace(analysis, story=story, articles=untitled))
+    assert brief.title not in ("l-1", "s-slide")
+    assert brief.account[0].text.startswith(brief.title.rstrip("…"))
