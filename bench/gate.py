@@ -229,6 +229,46 @@ ROWS += [
 ]
 
 
+# -- briefs (bench/bench_briefs.py: every story's brief rebuilt and its account measured; docs/benchmarks.md)
+
+
+@_cached
+def _briefs_newsdesk() -> dict[str, Any]:
+    from .bench_briefs import evaluate
+
+    return evaluate("newsdesk")["figures"]
+
+
+@_cached
+def _briefs_demo() -> dict[str, Any]:
+    from .bench_briefs import evaluate
+
+    return evaluate("demo")["figures"]
+
+
+def _brief_row(name: str, ceiling: float, figures: Callable[[], dict[str, Any]], key: str) -> Row:
+    return Row(name, ceiling, lambda: float(figures()[key]), higher_is_better=False)
+
+
+ROWS += [
+    # newsdesk, 20 stories, 86 account sentences measured: none failing the checker or uncited, none empty; 0
+    # repeats, 1 lead without the day and 1 without the place a story's lead gives, 2 accounts with a superseded
+    # count, 0 conflict names that read as clipped sentences; ceilings a little above
+    _brief_row("briefs.newsdesk_failing", 0, _briefs_newsdesk, "failing"),
+    _brief_row("briefs.newsdesk_uncited", 0, _briefs_newsdesk, "uncited"),
+    _brief_row("briefs.newsdesk_empty", 0, _briefs_newsdesk, "empty"),
+    _brief_row("briefs.newsdesk_repeats", 1, _briefs_newsdesk, "repeats"),
+    _brief_row("briefs.newsdesk_lead_no_date", 2, _briefs_newsdesk, "lead_no_date"),
+    _brief_row("briefs.newsdesk_lead_no_place", 2, _briefs_newsdesk, "lead_no_place"),
+    _brief_row("briefs.newsdesk_superseded", 3, _briefs_newsdesk, "superseded"),
+    _brief_row("briefs.newsdesk_untitled", 0, _briefs_newsdesk, "untitled"),
+    _brief_row("briefs.newsdesk_clipped_subjects", 1, _briefs_newsdesk, "clipped_subjects"),
+    _brief_row("briefs.demo_failing", 0, _briefs_demo, "failing"),
+    _brief_row("briefs.demo_repeats", 0, _briefs_demo, "repeats"),
+    _brief_row("briefs.demo_empty", 0, _briefs_demo, "empty"),
+]
+
+
 # -- ingest: hostile input (bench/bench_fuzz.py): no crash, hang, lost or duplicated article, nothing read from
 # outside a walked folder, over 2,000 generated inputs
 

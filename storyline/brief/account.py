@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lang.events import INTERACTION_VERBS, LEMMA_OF
+from ..lang.events import CONTEXT, INTERACTION_VERBS, LEMMA_OF, LINKING_OPENERS
 from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker, sentence_claims
@@ -73,6 +73,10 @@ _HEDGE_OPENERS = {"least": ("at",), "most": ("at",), "than": ("more", "less", "f
 # Prepositions a conflict value's wording may open with ("with five people"): the value is what follows.
 _LEADING_PREPOSITION = re.compile(r"^(?:with|of|for|to|by|from)\s+", re.I)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
+_CONTEXT = re.compile(CONTEXT, re.I)
+# A sentence ends with a full stop, a question or exclamation mark, possibly inside a closing quotation mark or
+# bracket; a headline or subheading ("Focus on Relations and Trade") does not.
+_ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STOP = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been has have had that this "
@@ -145,11 +149,14 @@ def salience(
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
     opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
-    background = (role_inside or titles_only) and not figures and not days and not interaction
+    context = any(_CONTEXT.search(part) for part in outside)  # "The visit comes as ...": a context paragraph
+    context = context or bool(words) and words[0].lower() in LINKING_OPENERS  # "However, tensions remain ..."
+    background = ((role_inside or titles_only) and not figures and not days and not interaction) or (context and not days)
     quoted = quoted_chars > 0.5 * max(1, cite.end - cite.start) or len(_QUOTE_MARKS.findall(text)) >= 2 and (
         sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
     )
-    return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS, interaction)
+    full = len(words) >= MIN_WORDS and _ENDED.search(text) is not None  # a subheading has no full stop
+    return Salience(position, figures, days, places, background, opinion, quoted, full, interaction)
 
 
 def _without_dateline(text: str) -> str:

@@ -9,7 +9,9 @@ opens with one article lead and leaves the others out (:func:`article_leads`). W
   offer"), so the account gives the latest figure, not election night's early count; the next sentence of that
   report follows when it gives figures (:func:`development_figures`: "52 people, up from 41 on Tuesday");
 - otherwise a lead of the first reports: the one with the most event content (figures, day, place) and
-  support (independent origins whose spans support its wording, and copies that carry it), then the earliest.
+  support (independent origins whose spans support its wording, and copies that carry it), less one when it
+  tells the event as still to come ("is expected to visit") — undated reports are ordered by what they tell —
+  then the earliest.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..lang.events import DEVELOPMENT_CUES
+from ..lang.events import DEVELOPMENT_CUES, PROSPECTIVE
 from ..records import Article, Citation, Fact
 
 # How many of an article's first substantive sentences count as its lead (news writing puts who/what/where/when
@@ -37,6 +39,7 @@ FIRST_REPORTS_HOURS = 12.0
 ORIGIN_WEIGHT = 2
 
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_PROSPECTIVE = re.compile(PROSPECTIVE, re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -116,7 +119,13 @@ def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> 
 def _weight(c: Candidate) -> int:
     """Event content (figures, day, place) plus :data:`ORIGIN_WEIGHT` per further origin that supports the wording,
     and one when copies carry it too: a lead several outlets vouch for outranks a single report's fuller one."""
-    return c.importance + ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1)
+    return c.importance + ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1) - prospective(c.text)
+
+
+def prospective(text: str) -> bool:
+    """The sentence tells an event still to come ("is scheduled to visit"), outside quotation marks: a lead that
+    tells it happened ("announced that he met") outranks it by one."""
+    return bool(_PROSPECTIVE.search(_QUOTED.sub(" ", text)))
 
 
 def _day(timestamp: float | None) -> str:

@@ -50,3 +50,16 @@ DEVELOPMENT_CUES = (UPDATE_CUES - {"grew", "grown", "rising", "reached", "update
     "widened widening narrowed narrowing trimmed extended doubled tripled halved surged soared slipped lifted "
     "sweetened".split()
 )
+
+#: How English news frames an event still to come ("is scheduled to visit", "is expected to meet", "will sign"):
+#: once a report tells that the event happened, that report leads.
+PROSPECTIVE = r"\b(?:(?:is|are|was|were)\s+(?:scheduled|expected|set|due|slated|poised|likely)\s+to|will|plans?\s+to|intends?\s+to)\b"
+
+#: How English news opens a context paragraph ("The visit comes as both sides try to mend ties", "came amid"):
+#: background to the event, not the event.
+CONTEXT = r"\b(?:comes?|came|coming)\s+(?:as|amid|amidst|at\s+a\s+time)\b"
+
+#: Words that open a sentence by pointing back at the one before ("However, tensions remain", "Meanwhile, ..."):
+#: out of their paragraph such sentences answer something the reader has not seen.
+LINKING_OPENERS = frozenset("however but yet still nonetheless nevertheless meanwhile moreover furthermore besides instead "
+                            "also and so thus hence".split())
