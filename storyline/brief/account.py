@@ -67,6 +67,9 @@ _PRONOUNS = frozenset("it them this that these those him her us me you something
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
 # Figures are written with digits and separators; two sentences giving the same two or more figures say one thing.
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+# A capitalised word that is not part of a compound modifier ("Coventry-based"): a name as written.
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
+_NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
 # The second word of a two-word hedge and the words that open it ("at least four"): a value's wording cut after
 # the first word is given whole again.
 _HEDGE_OPENERS = {"least": ("at",), "most": ("at",), "than": ("more", "less", "fewer")}
@@ -97,6 +100,7 @@ class Salience:
     quoted: bool  # mostly a quotation
     substantive: bool  # a full sentence (not a headline fragment, dateline or credit line)
     interaction: tuple[str, ...] = ()  # an event between two named parties: (verb lemma, *its parties), else ()
+    named: bool = False  # names a person or organisation (not inside a compound modifier: "Coventry-based")
 
     @property
     def importance(self) -> int:
@@ -125,6 +129,7 @@ def salience(
     position = 0
     role_inside = titles_only = False
     interaction: tuple[str, ...] = ()
+    named = False
     if reading is not None:
         figures = sum(1 for a in reading.amounts if inside(a.start, a.end))
         days = sum(1 for d in reading.dates if inside(d.start, d.end) and d.granularity == "day")
@@ -137,6 +142,9 @@ def salience(
             at = cite.start + copula.end()
             role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
         titles_only, interaction = _parties(reading, cite.start, cite.end, span)
+        source = analysis.articles[cite.article_id].text if cite.article_id in analysis.articles else ""
+        named = any(inside(m.start, m.end) and m.label in PARTY_LABELS and source[m.end : m.end + 1] != "-"
+                    for m in reading.mentions)  # fmt: skip
         if interaction:  # the parties as the story names them, so two outlets' sentences compare
             resolve = analysis.entities.resolve
             interaction = (interaction[0], *sorted({resolve(cite.article_id, k) or k for k in interaction[1:]}))
@@ -156,7 +164,7 @@ def salience(
         sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
     )
     full = len(words) >= MIN_WORDS and _ENDED.search(text) is not None  # a subheading has no full stop
-    return Salience(position, figures, days, places, background, opinion, quoted, full, interaction)
+    return Salience(position, figures, days, places, background, opinion, quoted, full, interaction, named)
 
 
 def _without_dateline(text: str) -> str:
@@ -179,17 +187,26 @@ def _same_figures(a: set[str], b: set[str]) -> bool:
 
 
 def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
-    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none)."""
+    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none).
+
+    A name inside a compound modifier ("The Coventry-based company said ... its kettle") names no one: the
+    sentence still speaks of someone the reader has not met."""
     reading = analysis.readings.get(cite.article_id)
     first = len(text)
     if reading is not None:
         span = _text_of(analysis, cite)
-        names = [m.start - cite.start for m in reading.mentions if cite.start <= m.start < cite.end]
+        article = analysis.articles.get(cite.article_id)
+        source = article.text if article is not None else ""
+        mentions = [m for m in reading.mentions if cite.start <= m.start < cite.end and source[m.end : m.end + 1] != "-"]
+        names = [m.start - cite.start for m in mentions]
         if names and squash(span) == text:
             first = min(names)
         elif names:  # the candidate is another wording: find the first name by its surface form
-            at = [text.find(m.text) for m in reading.mentions if cite.start <= m.start < cite.end]
+            at = [text.find(m.text) for m in mentions]
             first = min((i for i in at if i >= 0), default=len(text))
+    written = next((m.start() for m in _CAPITALISED.finditer(text) if m.start() > 0 and m.group().lower() not in _NOT_A_NAME), None)
+    if written is not None:  # a name the reader missed, as written ("Appliance maker Valdane is recalling ... their")
+        first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
 
 
@@ -417,7 +434,7 @@ class AccountWriter:
                 rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
                         order.get(own.article_id, 0), own.start)  # fmt: skip
                 out.append(Candidate(rank, text, cites, fact, own, sal.position, importance, len(supported), carried, minority,
-                                     sal.figures))
+                                     sal.figures, sal.named))
         return out
 
     def _supporting(

@@ -58,6 +58,7 @@ class Candidate:
     carried: int  # articles whose spans support it (copies count)
     minority: int  # contested values it gives that fewer origins give than another
     figures: int = 0  # amounts it states
+    named: bool = False  # names the person or organisation it tells of
 
 
 def published_at(article: Article | None) -> float | None:
@@ -118,8 +119,11 @@ def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> 
 
 def _weight(c: Candidate) -> int:
     """Event content (figures, day, place) plus :data:`ORIGIN_WEIGHT` per further origin that supports the wording,
-    and one when copies carry it too: a lead several outlets vouch for outranks a single report's fuller one."""
-    return c.importance + ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1) - prospective(c.text)
+    and one when copies carry it too: a lead several outlets vouch for outranks a single report's fuller one; one
+    more when it names who (a person or organisation: "Valdane is recalling", not "A Coventry company has
+    recalled"), one less when it tells the event as still to come."""
+    support = ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1)
+    return c.importance + support + c.named - prospective(c.text)
 
 
 def prospective(text: str) -> bool:
