@@ -10,6 +10,8 @@ database is copied first). The figures, each counted by code that can fail:
 
 - ``sentences``: sentences in the accounts; ``failing``: account sentences the citation checker rejects (and briefs
   that could not be built because a sentence failed); ``uncited``: account sentences without a citation;
+- ``undercited``: account sentences that a sentence of an uncited origin supports word for word (the checker passes
+  it, and it shares most of the content words): an origin left out of the citations;
 - ``repeats``: sentences of an account that repeat an earlier one of the same account (most of their content words,
   or every figure, already told), disagreement lines ("One other outlet gives ...") apart;
 - ``lead_no_date`` / ``lead_no_place``: accounts whose lead sentence gives no day (no place) although a lead sentence
@@ -48,6 +50,9 @@ SUBJECT_CHARS = 80
 FIGURE_REPEAT_SHARE = 0.25
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+# A sentence of another report that carries every name, number and date of an account sentence and this share of
+# its content words says the same thing: its origin should be cited too.
+SUPPORT_SHARE = 0.6
 # Lines of an account that tell another outlet's side of a disagreement, not a fact of their own.
 _SIDE = re.compile(r"^(?:One other outlet gives|Other outlets \(\w+\) give)\b")
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
@@ -173,6 +178,8 @@ def _spans_have(analysis: Any, cites: Iterable[Any], kind: str) -> bool:
 def _story_has(analysis: Any, kind: str) -> bool:
     """Whether the lead (first few body sentences) of one of the story's reports gives a day or a place."""
     from storyline.brief.account import LEAD_WINDOW, _body_sentence_ends
+    from dataclasses import replace
+
     from storyline.brief.inputs import sentence_bounds
     from storyline.records import Citation
 
@@ -223,6 +230,30 @@ def superseded(analysis: Any, account: Sequence[Any]) -> list[str]:
     return out
 
 
+def uncited_support(analysis: Any, checker: Any, sentence: Any) -> list[str]:
+    """Articles of other origins than the cited ones with a sentence that supports ``sentence`` word for word (the
+    checker passes it) and shares :data:`SUPPORT_SHARE` of its content words: origins the citation leaves out."""
+    from dataclasses import replace
+
+    from storyline.brief.inputs import sentence_bounds
+    from storyline.records import Citation
+
+    cited = {analysis.origins.get(c.article_id, c.article_id) for c in sentence.citations}
+    words = _content(sentence.text)
+    out = []
+    for aid, article in analysis.articles.items():
+        if analysis.origins.get(aid, aid) in cited:
+            continue
+        for start, end in sentence_bounds(article, analysis.readings.get(aid)):
+            span = article.text[start:end]
+            if len(words & _content(span)) < SUPPORT_SHARE * max(1, len(words)):
+                continue
+            if not checker.problems(replace(sentence, citations=(Citation(aid, start, end, article.outlet),))):
+                out.append(aid)
+                break
+    return out
+
+
 def measure(analysis: Any) -> dict[str, Any]:
     """The brief of one analysed story and what is wrong with its account."""
     from storyline.brief import BriefBuilder, CitationChecker
@@ -241,6 +272,7 @@ def measure(analysis: Any) -> dict[str, Any]:
     row["account"] = [(s.text, [c.outlet or c.article_id for c in s.citations]) for s in account]
     row["failing"] = [s.text for s in account if s.citations and checker.problems(s)]
     row["uncited"] = [s.text for s in account if not s.citations]
+    row["undercited"] = [s.text for s in account if not _SIDE.match(s.text) and uncited_support(analysis, checker, s)]
     row["repeats"] = repeats([s.text for s in account])
     lead = account[0] if account else None
     row["lead_no_date"] = bool(lead) and not _spans_have(analysis, lead.citations, "day") and _story_has(analysis, "day")
@@ -273,6 +305,7 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "sentences": sum(len(r["account"]) for r in built),
         "failing": sum(len(r["failing"]) for r in built) + (len(rows) - len(built)),
         "uncited": sum(len(r["uncited"]) for r in built),
+        "undercited": sum(len(r["undercited"]) for r in built),
         "repeats": sum(len(r["repeats"]) for r in built),
         "lead_no_date": sum(1 for r in built if r["lead_no_date"]),
         "lead_no_place": sum(1 for r in built if r["lead_no_place"]),
@@ -299,7 +332,7 @@ def show(rows: Sequence[dict[str, Any]]) -> None:
             continue
         for text, cites in r["account"]:
             print(f"   - {text}  [{'; '.join(dict.fromkeys(cites))}]")
-        flags = [f"repeat: {b!r}" for _, b in r["repeats"]] + [f"failing: {t!r}" for t in r["failing"]]
+        flags = [f"repeat: {b!r}" for _, b in r["repeats"]] + [f"undercited: {t!r}" for t in r["undercited"]] + [f"failing: {t!r}" for t in r["failing"]]
         flags += ["lead has no date"] * r["lead_no_date"] + ["lead has no place"] * r["lead_no_place"]
         flags += [f"superseded: {s}" for s in r["superseded"]] + ["titled by an id"] * r["untitled"]
         flags += [f"clipped subject: {s}" for s in r["clipped_subjects"]]

@@ -40,6 +40,10 @@ REPEAT_SHARE = 0.6
 # event again ("Mr Carbery resigned on May 3 ... €3.8 million grant" after "Carbery has resigned ... 3.8 million
 # euro state grant": 0.45; "2,500 Tunisian workers" after "a work route for 2,500 Tunisians": 0.27).
 RETELL_SHARE = 0.25
+# A sentence of another report carrying every name, number and date of an account sentence and this share of its
+# content words states it too, and is cited (newsdesk: "Brennard Chemicals employs about 400 people" in a fifth
+# outlet's longer sentence shares 0.8; sentences on the same topic that say something else share under 0.5).
+SUPPORT_SHARE = 0.6
 # A report's first sentences that are candidates even when no other report has them: its lead and the sentence after.
 OWN_LEAD = 2
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -290,6 +294,28 @@ def _unaligned_leads(analysis: StoryAnalysis, cache: dict[str, list[int]]) -> li
     return out
 
 
+def _more_support(
+    text: str, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker, words: set[str]
+) -> tuple[Citation, ...]:
+    """Sentences of the other origins' reports that state ``text`` too, though the comparison aligned them
+    elsewhere: each carries every name, number and date of it (the checker, word for word) and
+    :data:`SUPPORT_SHARE` of its content words. A sentence is cited to every origin that supports it."""
+    cited = {analysis.origins.get(c.article_id, c.article_id) for c in cites}
+    out: list[Citation] = []
+    for aid in analysis.story.article_ids:
+        article = analysis.articles.get(aid)
+        if article is None or analysis.origins.get(aid, aid) in cited:
+            continue
+        for start, end in sentence_bounds(article, analysis.readings.get(aid)):
+            if len(words & content(article.text[start:end])) < SUPPORT_SHARE * max(1, len(words)):
+                continue
+            cite = Citation(aid, start, end, article.outlet)
+            if not checker.problems(BriefSentence(text, (cite,), "account")):  # as the finished brief is checked
+                out.append(cite)
+                break
+    return tuple(out)
+
+
 def _named(who: Sequence[str]) -> bool:
     """A template's subject is a name: it opens with a capital that is not a determiner ("The rocket", "A van")."""
     first = (who[0].split() or [""])[0] if who else ""
@@ -387,7 +413,7 @@ class AccountWriter:
             told_figures.append(figures)
             told_texts.append(text)
             seen.append(words)
-            out.append(BriefSentence(text, cites, "account"))
+            out.append(BriefSentence(text, cites + _more_support(text, cites, analysis, checker, words), "account"))
             out += others
         return out
 

@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from storyline.brief import CitationChecker, build_brief
-from storyline.brief.account import _figures, _retells, content
+from storyline.brief.account import _figures, _retells, content, salience
 from storyline.brief.builder import _subject
-from storyline.brief.lead import tells_development
+from storyline.brief.lead import prospective, tells_development
 from storyline.compare import analyse_story
 from storyline.embed import FakeEmbedder
-from storyline.records import Story
+from storyline.records import Citation, Story
 
 from ..side_by_side import ReadingBuilder, article
 
@@ -100,3 +100,54 @@ def test_a_story_titled_by_an_article_id_gets_a_title_from_its_account():
     brief = build_brief(replace(analysis, story=story, articles=untitled))
     assert brief.title not in ("l-1", "s-slide")
     assert brief.account[0].text.startswith(brief.title.rstrip("…"))
+
+
+# One report of a visit that happened, one of it still to come; both undated. Then context and a linking sentence.
+DONE = (
+    "Envoy Ansel Brack met trade minister Ida Lusk in Corran on Wednesday, the ministry said. "
+    "The visit comes as both governments try to mend ties strained by the port levy. "
+    "However, tensions remain over the levy, which doubled last year."
+)
+PLANNED = "Envoy Ansel Brack is expected to meet trade minister Ida Lusk in Corran on Wednesday, officials said."
+
+
+def _visit():
+    done = article("v-1", "Tarn Courier", DONE, None)
+    planned = article("v-2", "Corran Post", PLANNED, None)
+    r1 = (
+        ReadingBuilder(done).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran")
+        .date("on Wednesday", date(2031, 5, 7)).build()
+    )  # fmt: skip
+    r2 = (
+        ReadingBuilder(planned).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran")
+        .date("on Wednesday", date(2031, 5, 7)).build()
+    )  # fmt: skip
+    story = Story("s-visit", "Visit", ("v-2", "v-1"))
+    return analyse_story(story, {"v-1": done, "v-2": planned}, {"v-1": r1, "v-2": r2}, {}, FakeEmbedder())
+
+
+def test_a_report_that_the_event_happened_opens_before_one_that_it_is_to_come():
+    assert prospective(PLANNED) and not prospective(DONE.split(". ")[0])
+    assert not prospective('She said "we will win" on Monday.')  # a quotation's future is not the report's
+    texts = [s.text for s in build_brief(_visit()).account]
+    assert texts[0].startswith("Envoy Ansel Brack met trade minister Ida Lusk in Corran on Wednesday")
+    assert not any(t.startswith("Envoy Ansel Brack is expected") for t in texts)  # the same event, one lead
+
+
+def test_context_and_a_sentence_opening_on_a_linking_word_are_background():
+    analysis = _visit()
+    text = analysis.articles["v-1"].text
+    for opening in ("The visit comes as", "However, tensions remain"):
+        start = text.index(opening)
+        cite = Citation("v-1", start, text.index(".", start) + 1)
+        sal = salience(analysis, cite, text[cite.start : cite.end])
+        assert sal.background and not sal.event, opening
+
+
+def test_a_subheading_is_not_a_sentence_of_the_account():
+    text = "Talks on Trade and Ports Resume in Corran\nEnvoy Ansel Brack met Ida Lusk in Corran on Wednesday.\n"
+    a = article("h-1", "Tarn Courier", text, datetime(2031, 5, 8, tzinfo=UTC))
+    reading = ReadingBuilder(a).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran").build()
+    analysis = analyse_story(Story("s-h", "Talks", ("h-1",)), {"h-1": a}, {"h-1": reading}, {}, FakeEmbedder())
+    heading = Citation("h-1", 0, text.index("\n"))
+    assert not salience(analysis, heading, text[: heading.end]).substantive
