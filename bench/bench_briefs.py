@@ -178,7 +178,6 @@ def _spans_have(analysis: Any, cites: Iterable[Any], kind: str) -> bool:
 def _story_has(analysis: Any, kind: str) -> bool:
     """Whether the lead (first few body sentences) of one of the story's reports gives a day or a place."""
     from storyline.brief.account import LEAD_WINDOW, _body_sentence_ends
-    from dataclasses import replace
 
     from storyline.brief.inputs import sentence_bounds
     from storyline.records import Citation

@@ -28,26 +28,20 @@ from dataclasses import dataclass
 from ..lang.events import CONTEXT, INTERACTION_VERBS, LEMMA_OF, LINKING_OPENERS
 from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
-from .checker import CitationChecker, sentence_claims
+from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
 from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening, development_figures
+from .repeats import content, repeats_words, retells, same_event, same_figures
+from .repeats import figures as _figures
 
 # The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
 MAX_ACCOUNT = 4
-# Two account sentences sharing this share of their content words say the same thing; the second is left out.
-REPEAT_SHARE = 0.6
-# A sentence sharing a figure and a name with one already told, and this share of its content words, tells that
-# event again ("Mr Carbery resigned on May 3 ... €3.8 million grant" after "Carbery has resigned ... 3.8 million
-# euro state grant": 0.45; "2,500 Tunisian workers" after "a work route for 2,500 Tunisians": 0.27).
-RETELL_SHARE = 0.25
 # A sentence of another report carrying every name, number and date of an account sentence and this share of its
 # content words states it too, and is cited (newsdesk: "Brennard Chemicals employs about 400 people" in a fifth
 # outlet's longer sentence shares 0.8; sentences on the same topic that say something else share under 0.5).
 SUPPORT_SHARE = 0.6
 # A report's first sentences that are candidates even when no other report has them: its lead and the sentence after.
 OWN_LEAD = 2
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # a time of day ("02:52") is no figure of the event
 # Fewer words than this is a headline fragment, dateline or credit line, not a sentence of the account.
 MIN_WORDS = 6
 # A sentence with at most this many content words outside its people's titles (roles), names and dates only gives
@@ -69,8 +63,6 @@ _PRONOUNS = frozenset("it them this that these those him her us me you something
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
-# Figures are written with digits and separators; two sentences giving the same two or more figures say one thing.
-_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 # A capitalised word that is not part of a compound modifier ("Coventry-based"): a name as written.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
 _NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
@@ -85,10 +77,6 @@ _CONTEXT = re.compile(CONTEXT, re.I)
 # bracket; a headline or subheading ("Focus on Relations and Trade") does not.
 _ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_STOP = frozenset(
-    "a an the and or but of to in on at by for with from as is are was were be been has have had that this "
-    "which who it its their his her they he she said says will would could after before than more".split()
-)
 
 
 @dataclass(frozen=True)
@@ -180,16 +168,6 @@ def _without_dateline(text: str) -> str:
     return text[m.end() :]
 
 
-def _figures(text: str) -> set[str]:
-    return {m.group().replace(",", "") for m in _FIGURE.finditer(text)}
-
-
-def _same_figures(a: set[str], b: set[str]) -> bool:
-    """Two sentences state one thing when every figure of one (two or more) is a figure of the other."""
-    shared = a & b
-    return len(shared) >= 2 and (shared == a or shared == b)
-
-
 def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
     """A third-person pronoun comes before the sentence's first named entity (or the sentence names none).
 
@@ -212,25 +190,6 @@ def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> boo
     if written is not None:  # a name the reader missed, as written ("Appliance maker Valdane is recalling ... their")
         first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
-
-
-def _retells(text: str, words: set[str], figures: set[str], told: str, told_words: set[str], told_figures: set[str]) -> bool:
-    """``text`` tells ``told``'s event again: a figure (not a year) and a name of both, and :data:`RETELL_SHARE` of
-    the shorter one's content words."""
-    shared = {f for f in _figures(_CLOCK.sub(" ", text)) & _figures(_CLOCK.sub(" ", told)) if not _YEAR.fullmatch(f)}
-    if not shared or len(words & told_words) < RETELL_SHARE * max(1, min(len(words), len(told_words))):
-        return False
-    return bool(_name_stems(text) & _name_stems(told))
-
-
-def _name_stems(text: str) -> set[str]:
-    """The 5-letter stems of the words of the names a sentence states ("Tunisian" and "Tunisians" share one)."""
-    return {w.lower()[:5] for n in sentence_claims(text).names for w in n.split() if len(w) > 2}
-
-
-def _same_event(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two sentences' events are one when their verbs share a lemma and they name two parties in common."""
-    return a[0] == b[0] and len(set(a[1:]) & set(b[1:])) >= 2
 
 
 def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, tuple[str, ...]]:
@@ -351,11 +310,6 @@ def _substantive(text: str) -> bool:
     return len(_WORD.findall(text)) >= MIN_WORDS
 
 
-def content(text: str) -> set[str]:
-    """Content words (5-letter stems) of a text."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
-
-
 class AccountWriter:
     """Writes the account of an analysed story (see the module docstring)."""
 
@@ -389,17 +343,17 @@ class AccountWriter:
                 continue
             keys = {(c.article_id, c.start) for c in cites}
             words = content(text)
-            if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
+            if keys & used or repeats_words(words, seen):
                 continue
             event = self._events.get(text, ())
-            if event and any(_same_event(event, e) for e in events):
+            if event and any(same_event(event, e) for e in events):
                 continue  # the same verb between the same parties: another outlet's words for an event already told
             if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
             figures = _figures(text)
-            if any(_same_figures(figures, f) for f in told_figures):
+            if any(same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
-            if any(_retells(text, words, figures, t, w, f) for t, w, f in zip(told_texts, seen, told_figures)):
+            if any(retells(text, words, t, w) for t, w in zip(told_texts, seen)):
                 continue  # the event again with its figure and its party ("Mr Carbery resigned ... €3.8 million")
             others = self._disagreement(text, fact, cites, analysis, checker)
             stating = -cand.rank[1]

@@ -4,19 +4,19 @@ told twice."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from storyline.brief import CitationChecker, build_brief
-from storyline.brief.account import _figures, _retells, content, salience
+from storyline.brief.account import salience
 from storyline.brief.builder import _subject
 from storyline.brief.lead import prospective, tells_development
+from storyline.brief.repeats import content, retells
 from storyline.compare import analyse_story
 from storyline.embed import FakeEmbedder
 from storyline.records import Citation, Story
 
 from ..side_by_side import ReadingBuilder, article
 
-UTC = timezone.utc
 
 FIRST = (
     "A landslide in Varrow killed four people on Monday, police said. "
@@ -75,11 +75,13 @@ def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
     told = "Mina Roe has resigned as housing minister after a review of a 3.8 million euro grant, officials said."
     again = "Ms Roe resigned on Tuesday, hours after a review of the 3.8 million euro grant was published."
     new = "The Senate will vote on her successor, Ava Lind, on 12 June."
-    args = lambda t: (t, content(t), _figures(t))  # noqa: E731
-    assert _retells(*args(again), *args(told))
-    assert not _retells(*args(new), *args(told))
+    def args(t: str) -> tuple[str, set[str]]:
+        return t, content(t)
+
+    assert retells(*args(again), *args(told))
+    assert not retells(*args(new), *args(told))
     # a time of day is no figure of the event
-    assert not _retells(*args("Police named Mina Roe at 02:52 on the day."), *args("Mina Roe said 52 people came."))
+    assert not retells(*args("Police named Mina Roe at 02:52 on the day."), *args("Mina Roe said 52 people came."))
 
 
 def test_a_conflict_is_named_by_a_short_line_that_ends_on_a_word():
