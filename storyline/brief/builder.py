@@ -216,11 +216,12 @@ def _short(text: str) -> str:
 
 
 def _title(analysis: StoryAnalysis, account: Sequence[BriefSentence]) -> str:
-    """The story's title; when it has none, or only an identifier (reports without a headline), the start of the
-    account's opening sentence."""
+    """The story's title; when it has none, or only an identifier or an outlet's name (reports without a
+    headline), a member's headline, else the start of the account's opening sentence."""
     title = " ".join((analysis.story.title or "").split())
     ids = {analysis.story.id, *analysis.story.article_ids}
-    if title and title not in ids and not any(title.startswith(f"{i} ") or title == i for i in ids):
+    outlets = {a.outlet for a in analysis.articles.values() if a.outlet}  # a report's label without its headline
+    if title and title not in ids and title not in outlets:
         return title
     first = _first_title(analysis)
     if first and first not in ids:

@@ -153,3 +153,10 @@ def test_a_subheading_is_not_a_sentence_of_the_account():
     analysis = analyse_story(Story("s-h", "Talks", ("h-1",)), {"h-1": a}, {"h-1": reading}, {}, FakeEmbedder())
     heading = Citation("h-1", 0, text.index("\n"))
     assert not salience(analysis, heading, text[: heading.end]).substantive
+
+
+def test_a_story_titled_by_an_outlet_gets_a_title_from_its_account():
+    analysis = _landslide(later_hours=2.0)
+    untitled = {aid: replace(a, title=None) for aid, a in analysis.articles.items()}
+    brief = build_brief(replace(analysis, story=replace(analysis.story, title="Valley Wire"), articles=untitled))
+    assert brief.title != "Valley Wire" and brief.account[0].text.startswith(brief.title.rstrip("…"))
