@@ -102,7 +102,8 @@ def choose_opening(
             latest = [c for c in later if _day(times[c.own.article_id]) == day]
             return min(latest, key=lambda c: (-_weight(c), c.rank)), True
         # the first reports tell the event; a weekly's analysis days later is no lead
-        pool = [c for c in pool if (t := times.get(c.own.article_id)) is None or t - first <= FIRST_REPORTS_HOURS * 3600]
+        early = [c for c in pool if (t := times.get(c.own.article_id)) is None or t - first <= FIRST_REPORTS_HOURS * 3600]
+        pool = early or pool  # the first reports' leads may not be candidates (a headline, a caption)
     never = float("inf")  # an undated report comes after the dated ones
     return min(pool, key=lambda c: (-_weight(c), times.get(c.own.article_id) or never, c.rank)), False
 

@@ -160,3 +160,17 @@ def test_a_story_titled_by_an_outlet_gets_a_title_from_its_account():
     untitled = {aid: replace(a, title=None) for aid, a in analysis.articles.items()}
     brief = build_brief(replace(analysis, story=replace(analysis.story, title="Valley Wire"), articles=untitled))
     assert brief.title != "Valley Wire" and brief.account[0].text.startswith(brief.title.rstrip("…"))
+
+
+def test_an_opening_is_found_when_no_first_report_has_a_lead_candidate():
+    caption = article("c-1", "Photo Desk", "Photo: the slope above Varrow.", datetime(2027, 9, 6, 9, 0, tzinfo=UTC))
+    report = article("c-2", "Valley Wire", FIRST, datetime(2027, 9, 6, 22, 0, tzinfo=UTC))  # 13 hours later
+    r1 = ReadingBuilder(caption).entity("Varrow", "GPE").build()
+    r2 = (
+        ReadingBuilder(report).entity("Varrow", "GPE").place("Varrow")
+        .date("on Monday", date(2027, 9, 6)).amount("four people", 4, "people").build()
+    )  # fmt: skip
+    story = Story("s-c", "Landslide", ("c-1", "c-2"))
+    analysis = analyse_story(story, {"c-1": caption, "c-2": report}, {"c-1": r1, "c-2": r2}, {}, FakeEmbedder())
+    brief = build_brief(analysis)  # the first report has no lead: the later one's opens, past the first window
+    assert brief.account[0].text.startswith("A landslide in Varrow killed four people on Monday")
