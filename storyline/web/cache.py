@@ -6,11 +6,12 @@ a tenth of that. While the worker process runs the pipeline the database changes
 committed batch, so nearly every read between two commits can be answered from here, and the
 server keeps its CPU for the pages that did change (``bench/bench_serve_load.py`` measures it).
 
-An answer is filed under the request (path, query, host) and the state it was read from: SQLite's
-``PRAGMA data_version`` (it changes whenever any connection or process commits) and the web index
-snapshot in use (:mod:`.index`). Both are taken before the answer is built, so a commit during the
+An answer is filed under the request (path, query, host) and the state it was read from: the
+database's version (:class:`.index.Watch`: SQLite's ``PRAGMA data_version``, PostgreSQL's current
+snapshot; either changes whenever any connection or process commits) and the web index snapshot in
+use (:mod:`.index`). Both are taken before the answer is built, so a commit during the
 build leaves an entry that is already stale by its key, never a newer page under an older key.
-Stores without a data version (PostgreSQL) are not cached: every read goes to the store.
+When the version cannot be read, nothing is kept: every read goes to the store.
 
 Only ``200`` answers to ``GET`` of pages and API reads are kept, each up to :data:`MAX_BODY_BYTES`,
 all together up to :data:`MAX_TOTAL_BYTES`, least recently used first out; a new version drops them all.
@@ -137,8 +138,8 @@ class ReadCache:
 
 
 def store_version(scope: Scope) -> object | None:
-    """The version key of the app's store: (SQLite data version, index snapshot), None when not started or not
-    SQLite."""
+    """The version key of the app's store: (database version, index snapshot); None before the app has started
+    or when the database cannot tell its version."""
     app = scope.get("app")
     data = getattr(getattr(app, "state", None), "data", None)
     if data is None:

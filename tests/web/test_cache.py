@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,9 +13,11 @@ from storyline.store import open_store
 from storyline.web.app import create_app
 from storyline.web.cache import CACHE_HEADER, ReadCache
 
+from ..store.conftest import pg_database  # noqa: F401 - a fresh PostgreSQL database per module
 from .conftest import TOKEN, Corpus, make_settings
 
 HEADER = CACHE_HEADER.decode()
+NEW_TITLE = "Ferry service resumes after the storm"
 
 
 @pytest.fixture
@@ -38,17 +41,23 @@ def test_second_read_is_answered_from_memory_with_the_same_bytes(db_client: tupl
 
 def test_a_commit_by_another_process_makes_the_next_read_fresh(db_client: tuple[str, Corpus, TestClient]) -> None:
     db, corpus, client = db_client
+    _retitle_elsewhere_then_read(db, corpus, client)
+
+
+def _retitle_elsewhere_then_read(db: str, corpus: Corpus, client: TestClient) -> None:
+    """A page read twice (the second from memory), a commit on another connection (as the worker process
+    would make), then the page again: built afresh, with the change."""
     path = f"/stories/{corpus.story.id}"
-    client.get(path)
+    assert client.get(path).headers[HEADER] == "miss"
     assert client.get(path).headers[HEADER] == "hit"
-    other = open_store(db)  # another connection, as the worker process would be
+    other = open_store(db)
     try:
-        other.save_stories([dataclasses.replace(corpus.story, title="Ferry service resumes after the storm")])
+        other.save_stories([dataclasses.replace(corpus.story, title=NEW_TITLE)])
     finally:
         other.close()
     fresh = client.get(path)
     assert fresh.headers[HEADER] == "miss"
-    assert "Ferry service resumes after the storm" in fresh.text
+    assert NEW_TITLE in fresh.text
 
 
 def test_errors_queries_and_writes_are_not_served_from_memory(db_client: tuple[str, Corpus, TestClient]) -> None:
@@ -90,3 +99,24 @@ def test_large_answers_are_not_kept_and_the_total_is_bounded() -> None:
         client.get(f"/p{n}?100")
     assert client.get("/p0?100").headers[HEADER] == "miss"  # the least recently used went first
     assert client.get("/p2?100").headers[HEADER] == "hit"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_commit_elsewhere_makes_the_next_read_fresh(pg_database: str) -> None:  # noqa: F811
+    from .conftest import _fill
+
+    store = open_store(pg_database)
+    try:
+        corpus = _fill(store)
+    finally:
+        store.close()
+    app = create_app(make_settings(pg_database), process=None)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        _retitle_elsewhere_then_read(pg_database, corpus, client)
+        # the story list (from the web index) follows the commit too, without waiting for a timer
+        for _ in range(50):
+            if NEW_TITLE in client.get("/api/v1/stories").text:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the story list did not follow the commit")
