@@ -45,7 +45,7 @@ REPEAT_SHARE = 0.7
 COUNT_REACH = 3
 # A conflict's name longer than this is a sentence, not a name (the comparison's "location: <sentence>").
 SUBJECT_CHARS = 80
-# ... or share a figure (not a year) and this share of their content words ("a 72-hour strike ... on Monday" told
+# ... or share a figure (not a year) and this share of their content words ("a two-day walkout ... on Monday" told
 # twice in other words shares a third of them; fitted on the newsdesk accounts before the account's retelling rule).
 FIGURE_REPEAT_SHARE = 0.25
 _YEAR = re.compile(r"(?:19|20)\d\d")

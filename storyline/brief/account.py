@@ -37,7 +37,7 @@ from .repeats import figures as _figures
 # The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
 MAX_ACCOUNT = 4
 # A sentence of another report carrying every name, number and date of an account sentence and this share of its
-# content words states it too, and is cited (newsdesk: "Brennard Chemicals employs about 400 people" in a fifth
+# content words states it too, and is cited (fitted on newsdesk: a company's head count told in a fifth
 # outlet's longer sentence shares 0.8; sentences on the same topic that say something else share under 0.5).
 SUPPORT_SHARE = 0.6
 # A report's first sentences that are candidates even when no other report has them: its lead and the sentence after.
@@ -63,7 +63,7 @@ _PRONOUNS = frozenset("it them this that these those him her us me you something
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
-# A capitalised word that is not part of a compound modifier ("Coventry-based"): a name as written.
+# A capitalised word that is not part of a compound modifier ("Tollford-based"): a name as written.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
 _NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
 # The second word of a two-word hedge and the words that open it ("at least four"): a value's wording cut after
@@ -74,7 +74,7 @@ _LEADING_PREPOSITION = re.compile(r"^(?:with|of|for|to|by|from)\s+", re.I)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _CONTEXT = re.compile(CONTEXT, re.I)
 # A sentence ends with a full stop, a question or exclamation mark, possibly inside a closing quotation mark or
-# bracket; a headline or subheading ("Focus on Relations and Trade") does not.
+# bracket; a headline or subheading ("Talks on Trade and Ports") does not.
 _ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -92,7 +92,7 @@ class Salience:
     quoted: bool  # mostly a quotation
     substantive: bool  # a full sentence (not a headline fragment, dateline or credit line)
     interaction: tuple[str, ...] = ()  # an event between two named parties: (verb lemma, *its parties), else ()
-    named: bool = False  # names a person or organisation (not inside a compound modifier: "Coventry-based")
+    named: bool = False  # names a person or organisation (not inside a compound modifier: "Tollford-based")
 
     @property
     def importance(self) -> int:
@@ -171,7 +171,7 @@ def _without_dateline(text: str) -> str:
 def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
     """A third-person pronoun comes before the sentence's first named entity (or the sentence names none).
 
-    A name inside a compound modifier ("The Coventry-based company said ... its kettle") names no one: the
+    A name inside a compound modifier ("The Tollford-based company said ... its kettle") names no one: the
     sentence still speaks of someone the reader has not met."""
     reading = analysis.readings.get(cite.article_id)
     first = len(text)
@@ -187,7 +187,7 @@ def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> boo
             at = [text.find(m.text) for m in mentions]
             first = min((i for i in at if i >= 0), default=len(text))
     written = next((m.start() for m in _CAPITALISED.finditer(text) if m.start() > 0 and m.group().lower() not in _NOT_A_NAME), None)
-    if written is not None:  # a name the reader missed, as written ("Appliance maker Valdane is recalling ... their")
+    if written is not None:  # a name the reader missed, as written ("Appliance maker Orvane is recalling ... their")
         first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
 
@@ -354,7 +354,7 @@ class AccountWriter:
             if any(same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
             if any(retells(text, words, t, w) for t, w in zip(told_texts, seen)):
-                continue  # the event again with its figure and its party ("Mr Carbery resigned ... €3.8 million")
+                continue  # the event again with its figure and its party ("Ms Roe resigned ... 3.8 million grant")
             others = self._disagreement(text, fact, cites, analysis, checker)
             stating = -cand.rank[1]
             if several and out and cand not in first and cand.supported < 2 and cand.carried < 2 and not others and stating < 2:

@@ -173,8 +173,8 @@ def build_brief(analysis: StoryAnalysis, **options: Any) -> Brief:
 def _subject(subject: str) -> str:
     """What a conflict is about, in one short line that ends on a whole word.
 
-    The comparison names a conflict "<what>: <the sentence or quotation it is in>" ("location: The Thalassa Star,
-    operated by ..., struck rocks near ...", "wording of Eleni Karras: All the passengers ..."). The brief keeps
+    The comparison names a conflict "<what>: <the sentence or quotation it is in>" ("location: The Sable Star,
+    operated by ..., struck rocks near ...", "wording of Eli Varn: All the passengers ..."). The brief keeps
     what is contested and who said it; the sentence's asides between commas are left out and the rest is cut at a
     word boundary after :data:`SUBJECT_WORDS` words, so the line names the event instead of clipping a sentence
     (the values below it give each outlet's words in full).
@@ -199,12 +199,12 @@ SUBJECT_WORDS = 9
 SENTENCE_WORDS = 4
 # A label longer than this before ": " is part of the sentence, not the comparison's name for the slot.
 SUBJECT_LABEL_CHARS = 40
-# An aside between commas ("The Thalassa Star, operated by Aegean Link Ferries, struck ...") or brackets.
+# An aside between commas ("The Sable Star, operated by Fen Ferries, struck ...") or brackets.
 _ASIDE = re.compile(r",[^,]{1,80},(?=\s)|\s*\([^()]*\)")
 
 
 def _short(text: str) -> str:
-    """The first :data:`SUBJECT_WORDS` words, ending on a content word ("near Kini Bay…", not "near Kini Bay in…")."""
+    """The first :data:`SUBJECT_WORDS` words, ending on a content word ("near Marrow Bay…", not "near Marrow Bay in…")."""
     cut = text.rstrip().endswith("…")  # the comparison clipped it already
     words = text.rstrip(" …").split()
     if len(words) <= SUBJECT_WORDS and not cut:

@@ -6,8 +6,8 @@ opens with one article lead and leaves the others out (:func:`article_leads`). W
 - **a story reported over days** (a report published :data:`DEVELOPMENT_GAP_HOURS` or more after the first) opens
   with the latest development: the first sentence of the latest day's report that tells how the news moved on (a word of
   :data:`~storyline.lang.events.DEVELOPMENT_CUES` outside quotation marks: "the toll rose to 11", "raised its
-  offer"), so the account gives the latest figure, not election night's early count; the next sentence of that
-  report follows when it gives figures (:func:`development_figures`: "52 people, up from 41 on Tuesday");
+  offer"), so the account gives the latest figure, not the first night's early count; the next sentence of that
+  report follows when it gives figures (:func:`development_figures`: "30 people, up from 21 on Tuesday");
 - otherwise a lead of the first reports: the one with the most event content (figures, day, place) and
   support (independent origins whose spans support its wording, and copies that carry it), less one when it
   tells the event as still to come ("is expected to visit") — undated reports are ordered by what they tell —
@@ -110,7 +110,7 @@ def choose_opening(
 
 def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> Candidate | None:
     """The sentence after a development's lead in its report, when it gives figures: a follow-up puts the new
-    figures there ("The final tally gave Yes 107,329 votes, or 50.4 percent"; "52 people, up from 41")."""
+    figures there ("The final tally gave the measure 50.4 percent"; "30 people, up from 21")."""
     return next(
         (c for c in candidates if c.own.article_id == opening.own.article_id and c.position == opening.position + 1
          and c.figures and c.importance > 0),
@@ -121,7 +121,7 @@ def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> 
 def _weight(c: Candidate) -> int:
     """Event content (figures, day, place) plus :data:`ORIGIN_WEIGHT` per further origin that supports the wording,
     and one when copies carry it too: a lead several outlets vouch for outranks a single report's fuller one; one
-    more when it names who (a person or organisation: "Valdane is recalling", not "A Coventry company has
+    more when it names who (a person or organisation: "Orvane is recalling", not "A Tollford company has
     recalled"), one less when it tells the event as still to come."""
     support = ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1)
     return c.importance + support + c.named - prospective(c.text)

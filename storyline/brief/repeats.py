@@ -15,8 +15,8 @@ from .checker import sentence_claims
 # Two account sentences sharing this share of their content words say the same thing; the second is left out.
 REPEAT_SHARE = 0.6
 # A sentence sharing a figure and a name with one already told, and this share of its content words, tells that
-# event again ("Mr Carbery resigned on May 3 ... €3.8 million grant" after "Carbery has resigned ... 3.8 million
-# euro state grant": 0.45; "2,500 Tunisian workers" after "a work route for 2,500 Tunisians": 0.27).
+# event again (fitted on newsdesk: a resignation retold with its
+# grant figure shares 0.45, a work scheme's figure retold with its workers' nationality 0.27).
 RETELL_SHARE = 0.25
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -59,7 +59,7 @@ def retells(text: str, words: set[str], told: str, told_words: set[str]) -> bool
 
 
 def _name_stems(text: str) -> set[str]:
-    """The 5-letter stems of the words of the names a sentence states ("Tunisian" and "Tunisians" share one)."""
+    """The 5-letter stems of the words of the names a sentence states ("Korvan" and "Korvans" share one)."""
     return {w.lower()[:5] for n in sentence_claims(text).names for w in n.split() if len(w) > 2}
 
 

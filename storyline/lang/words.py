@@ -84,7 +84,7 @@ QUOTE_CUE_VERBS = (
     "branded|dubbed|joked|complained|boasted|pledged|messaged"
 )
 
-# words a phrase cut short must not end on ("struck rocks near Kini Bay in…"): articles, prepositions,
+# words a phrase cut short must not end on ("struck rocks near Marrow Bay in…"): articles, prepositions,
 # conjunctions, auxiliaries and pronoun determiners
 FUNCTION_WORDS = STOP_WORDS | frozenset(
     "into onto from near off over under after before during since until about against between among through "

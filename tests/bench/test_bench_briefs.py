@@ -20,10 +20,10 @@ def test_a_year_or_a_time_of_day_shared_is_no_repeat():
 
 
 def test_clipped_subjects_are_long_or_cut_after_a_function_word():
-    assert clipped("location: “The Sable Star struck rocks near Kini Bay in…”")
+    assert clipped("location: “The Sable Star struck rocks near Marrow Bay in…”")
     assert clipped("date: " + "a very long sentence that goes on " * 3)
-    assert not clipped("location: “The Sable Star struck rocks near Kini Bay…”")
-    assert not clipped("title of Hugo Ferrant")
+    assert not clipped("location: “The Sable Star struck rocks near Marrow Bay…”")
+    assert not clipped("title of Ada Quell")
 
 
 def test_a_count_is_a_figure_followed_by_what_it_counts():

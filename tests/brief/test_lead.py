@@ -68,7 +68,7 @@ def test_development_cues_are_read_outside_quotations():
     assert tells_development("The toll rose to nine on Tuesday, police said.")
     assert tells_development("Castor raised its offer to 410 pence.")
     assert not tells_development('The mayor said "the river rose fast" on Monday.')
-    assert not tells_development("A roll that grew beyond recovery ended the flight.")
+    assert not tells_development("A crack that grew beyond repair closed the bridge.")
 
 
 def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
@@ -86,10 +86,10 @@ def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
 
 def test_a_conflict_is_named_by_a_short_line_that_ends_on_a_word():
     assert _subject("wording of Eli Varn: All the passengers are safe and they have been") == "wording of Eli Varn"
-    assert _subject("title of Hugo Ferrant") == "title of Hugo Ferrant"
+    assert _subject("title of Ada Quell") == "title of Ada Quell"
     assert _subject("number: injured") == "number: injured"
-    long = _subject("location: The Sable Star, operated by Fen Ferries, struck rocks near Kini Bay in the early hours")
-    assert long == "location: “The Sable Star struck rocks near Kini Bay…”"
+    long = _subject("location: The Sable Star, operated by Fen Ferries, struck rocks near Marrow Bay in the early hours")
+    assert long == "location: “The Sable Star struck rocks near Marrow Bay…”"
     # cut after nine words, then back to a content word ("carpets", not "from the")
     said = _subject("who said “People had barely dried out their carpets from the last flood when")
     assert said == "who said “People had barely dried out their carpets…”"
