@@ -83,3 +83,25 @@ QUOTE_CUE_VERBS = (
     "reiterated|affirmed|denied|maintained|pointed out|went on|shouted|exclaimed|communicated|labeled|labelled|"
     "branded|dubbed|joked|complained|boasted|pledged|messaged"
 )
+
+# verbs that report speech only with "it" as their object ("as she put it", "he puts it bluntly")
+SPEECH_WITH_IT = frozenset({"put", "puts", "putting"})
+# nouns for something said: the possessor of one is the speaker of the words quoted in or after it
+# ("Ferjani's line about engineers who should not have to 'cross the sea'", "the judge's observation that ...")
+SPEECH_NOUNS = frozenset(
+    """line words remark remarks comment comments observation statement claim claims warning warnings message
+    quip retort reply answer response verdict description assessment phrase promise pledge vow assurance
+    admission insistence plea appeal complaint boast jibe catchphrase slogan mantra""".split()
+)
+# nouns for a person that are no title or job: the plain words news copy uses again for someone it has named
+# ("the lad says ...", "the pensioner said")
+PERSON_NOUNS = frozenset(
+    """man woman boy girl lad lass teenager youngster pensioner resident witness victim survivor""".split()
+)
+# kin: a person named by who they are to someone else ("his brother", "the victim's mother", "mum Siobhan");
+# never the person they are kin to
+KIN_NOUNS = frozenset(
+    """mum mom mother father dad son daughter brother sister wife husband widow widower fiance fiancee grandmother
+    grandfather gran grandma grandad granddad grandson granddaughter uncle aunt nephew niece cousin stepfather
+    stepmother stepson stepdaughter""".split()
+)

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..lang.words import KIN_NOUNS, NAME_TITLES, PERSON_NOUNS
 from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
@@ -52,6 +53,8 @@ _SENTENCE_WORDS = frozenset(
 )
 #: Words after which a name is an object, not the subject of its sentence.
 _GOVERNING = LOCATIVE_PREPOSITIONS | {"of", "by", "with", "for", "on", "into", "about", "over", "under", "against", "than"}
+#: Words that are no part of a name written before it (titles, role words, sentence openers).
+_NOT_IN_NAMES = HONORIFICS | NAME_TITLES | ROLE_NOUNS | _SENTENCE_WORDS
 _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|van|von|de|der|da|di|le|la))*\b")
 #: How many sentences back a pronoun speaker is looked for (the quote's own sentence, then this many before it).
 SUBJECT_LOOKBACK = 3  # fitted on newsdesk
@@ -59,7 +62,7 @@ SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 PARSED_LOOKBACK = 4  # fitted on newsdesk
 #: How many parsed sentences back "the company" looks for an organisation that was a clause's subject.
 ORG_LOOKBACK = 8  # the window of the plain nearest-organisation look-up (entities.antecedent, window=8)
-_PERSONAL_NOUNS = PERSONAL_NOUNS
+_PERSONAL_NOUNS = PERSONAL_NOUNS | PERSON_NOUNS
 #: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "statement"})
 
@@ -124,6 +127,10 @@ class Attributor:
                     nominals.append(Mention(nm.group(), nm.start(), nm.end(), "PERSON", key))
         self.mentions = sorted([*self.mentions, *nominals], key=lambda m: m.start)
         self._labels = {m.entity: m.label for m in self.mentions}
+        self.titles: dict[str, list[str]] = {}
+        for role in roles:
+            self.titles.setdefault(role.entity, []).append(role.title)
+        self._nations = {m.text for m in self.mentions if m.label == "NORP"}
         self._people: set[str] = set()  # keys the parse shows to be people (a role noun's apposition)
 
     # -- helpers
@@ -152,8 +159,8 @@ class Attributor:
         for m in self.mentions:
             if m.label == "PERSON" and m.entity.split()[-1] == last and m.start < start:
                 return m.entity
-        for m in self.mentions:
-            if m.start < end and start < m.end:
+        for m in self.mentions:  # a place the name is written inside ("Stockton" of "Stockton-on-Tees Council") is not it
+            if m.start <= start and end <= m.end:
                 return m.entity
         return name
 
@@ -189,8 +196,30 @@ class Attributor:
         if labels.get(key) in {"GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"}:
             return None
         if len(words) == 1 and key == name:
-            return None  # a lone capitalised word the article never names elsewhere
+            tagged = self._mention_at(n_start) is not None
+            full = None if tagged else self._written_in_full(name)  # a name the model missed here
+            if full is None:
+                return None  # a lone capitalised word the article never names elsewhere
+            key = full
         return Speaker(key, n_start, n_end, None)
+
+    def _written_in_full(self, word: str) -> str | None:
+        """The one full name the article writes ending with ``word`` outside quotes, where the model tagged none
+        ("High Representative Annelies Vroemen told ..." for a later "Vroemen said"): capitalised words before it,
+        after any title or role word."""
+        found = set()
+        for m in re.finditer(rf"((?:\b[A-Z][\w'\u2019-]*\w[ \t]+){{1,4}}){re.escape(word)}\b", self.text):
+            if self._in_quote(m.start()) or _word_before(self.text, m.start()) == "the":
+                continue  # "the Pennine Courier" is no person's name
+            words = m.group(1).split()
+            cut = [i for i, w in enumerate(words) if w.lower() in _NOT_IN_NAMES or re.search(r"['\u2019]s$", w)]
+            words = words[cut[-1] + 1 :] if cut else words
+            if words:
+                found.add(" ".join([*words, word]))
+        if len(found) != 1:
+            return None
+        full = next(iter(found))
+        return next((m.entity for m in self.mentions if m.text == full), full)
 
     def speech_subject(self, k: int, before: int | None = None) -> Speaker | None:
         """The subject of the last speech verb of sentence ``k`` (outside quotes, before ``before``)."""
@@ -213,7 +242,7 @@ class Attributor:
         about its speaker), else the subject of a speech verb or the person a sentence opens with there, else
         :meth:`antecedent`. Only people: "he" is never an organisation or a place."""
         if self.syntax is not None:
-            for s, e, subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK):
+            for s, e, subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK, self._in_quote):
                 for subj in subjects:
                     if subj.pronoun or self._in_quote(subj.head.start):
                         continue
@@ -231,12 +260,17 @@ class Attributor:
                         if m.label == "PERSON" and self._gender_fits(m.entity, gender):
                             return Speaker(m.entity, m.start, m.end, None)
         idx = _sentence_index(self.sentences, offset)
-        for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
+        prose = [k for k in range(idx - 1, -1, -1) if not self._quoted_sentence(k)][:SUBJECT_LOOKBACK]
+        for k in [idx, *prose]:  # quoted speech introduces no one: sentences inside quotes are not counted
             for find in (self.speech_subject, self.sentence_subject):
                 sp = find(k, offset if k == idx else None)
                 if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
                     return sp
         return self.antecedent(offset, gender)
+
+    def _quoted_sentence(self, k: int) -> bool:
+        s, e = self.sentences[k]
+        return self._in_quote(s) and self._in_quote(max(s, e - 1))
 
     def _gender_fits(self, key: str, gender: str | None) -> bool:
         g = self.genders.get(key)
@@ -269,17 +303,19 @@ class Attributor:
             return Speaker(key, head.start, head.end, None) if key else None
         if subj.pronoun or self._in_quote(head.start):
             return None
+        word = head.text.lower()
         for a in subj.appositions:
             m = self._mention_at(a.end - 1)
-            if m and m.label == "PERSON":
+            if m and m.label == "PERSON" and word not in ORG_NOUNS:  # not "the campaign, Free Harbour,"
                 return Speaker(m.entity, m.start, m.end, None)
-            if a.tag in {"NNP", "NNPS"} and head.tag not in {"NNP", "NNPS"}:
+            if a.tag in {"NNP", "NNPS"} and (word in _PERSONAL_NOUNS or word in KIN_NOUNS):
                 named = self.name_before(a.start, a.end)  # "the chief, Annelies Vroemen,": a person whatever NER said
                 if named and named.key:
                     self._people.add(named.key)
                     return named
         m = self._mention_at(head.start)
-        if head.tag in {"NNP", "NNPS"} or (m is not None and head.text[:1].isupper()):
+        # a capitalised head is a name whatever its tag ("Hession found '...'" tagged as a common noun)
+        if head.tag in {"NNP", "NNPS"} or (head.text[:1].isupper() and (m is not None or head.tag.startswith("NN"))):
             if m and m.label == "PERSON":
                 return Speaker(m.entity, m.start, m.end, None)
             if m and any(a.tag == "CD" or a.text.lower() in _PERSONAL_NOUNS for a in subj.appositions):
@@ -289,7 +325,6 @@ class Attributor:
             if named and named.key and (m is None or self._is_person(named.key)):
                 return named
             return Speaker(m.entity, m.start, m.end, None) if m else named
-        word = head.text.lower()
         if word in _PERSONAL_NOUNS:
             for n in subj.names:  # "founder and chief executive Jo Bloggs said"
                 named = self.name_before(subj.phrase.start, n.end)
@@ -297,6 +332,14 @@ class Attributor:
                     self._people.add(named.key)
                     return named
         if word in SPOKESPEOPLE:
+            for o in subj.owners:  # "a spokesperson for the Office for ...", "a spokesperson for the office"
+                m = self._mention_at(o.start)
+                if m and m.label in {"ORG", "GPE", "NORP"}:
+                    return Speaker(m.entity, m.start, m.end, None)
+                if o.text.lower() in ORG_NOUNS:
+                    sp = self._nominal(o.start, o.end)
+                    if sp:
+                        return sp
             for c in subj.compounds:
                 m = self._mention_at(c.start)
                 if m and m.label in {"ORG", "GPE", "NORP"}:
@@ -306,7 +349,7 @@ class Attributor:
                 named = self.name_before(subj.phrase.start, names[-1].end)
                 if named and named.key:
                     return named
-        if word in _PERSONAL_NOUNS or word in ORG_NOUNS:
+        if word in _PERSONAL_NOUNS or word in ORG_NOUNS or word in KIN_NOUNS:
             return self._nominal(subj.phrase.start, head.end)
         return None
 
@@ -352,7 +395,13 @@ class Attributor:
             head = window.lstrip()
             lead = start + len(window) - len(head)
             # "said Kestrel spokesperson Priya Okonta": the first person in the phrase after the cue
-            clause_end = lead + (re.search(r"[,.;:!?\n\u201c\u201d\"]|\s(?:who|which|and|but)\s|$", head).start())
+            stop = re.compile(r"[,.;:!?\n\u201c\u201d\"]|\s(?:who|which|and|but)\s|$")
+            first = stop.search(head)
+            clause_end = lead + first.start()
+            role = _WORD.findall(head[: first.start()].lower())[-1:]
+            if head[first.start() : first.start() + 1] == "," and role and role[0] in _PERSONAL_NOUNS:
+                # "according to the firm's chief technology officer, Jo Bloggs": the apposition names the one
+                clause_end = lead + stop.search(head, first.end()).start()
             for m in self.mentions:
                 if lead <= m.start < clause_end and m.label == "PERSON":
                     return Speaker(m.entity, m.start, m.end, None)
@@ -371,7 +420,7 @@ class Attributor:
             return None
         # before: the nearest person before the cue, else a pronoun, else an organisation
         people = [m for m in self._subjects(start, end) if m.label == "PERSON"]
-        pron = list(_PRONOUN.finditer(window))
+        pron = [p for p in _PRONOUN.finditer(window) if not self._in_quote(start + p.start())]
         last_person = people[-1] if people else None
         last_pron = pron[-1] if pron else None
         if last_pron and (last_person is None or start + last_pron.start() > last_person.end):
@@ -425,6 +474,11 @@ class Attributor:
         elif len(words) >= 3 and words[-2] in {"for", "of", "at"}:
             head = words[-1]
         if head in ORG_NOUNS and head not in {"spokesperson", "spokesman", "spokeswoman"}:
+            # "the agency": the one organisation named so before it ("the Environment Agency")
+            named = {m.entity for m in self.mentions if m.end <= start and m.label == "ORG" and not self._in_quote(m.start)
+                     and head in m.entity.lower().split()}  # fmt: skip
+            if len(named) == 1:
+                return Speaker(next(iter(named)), start, end, None)
             if self.syntax is not None:  # "the company": the organisation the copy has had speaking or acting
                 for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
                     for subj in subjects:
@@ -433,7 +487,8 @@ class Attributor:
                             return Speaker(m.entity, start, end, None)
             ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
             return Speaker(ant.entity, start, end, None) if ant else None
-        person_head = head in _PERSONAL_NOUNS or (head.endswith("s") is False and head in ROLE_NOUNS)
+        kin = head in KIN_NOUNS
+        person_head = kin or head in _PERSONAL_NOUNS or (head.endswith("s") is False and head in ROLE_NOUNS)
         if person_head:
             owners = self.role_heads.get(head) or set()
             near = [m for m in self.mentions if m.end <= start and m.label == "PERSON" and not self._in_quote(m.start)]
@@ -441,10 +496,26 @@ class Attributor:
                 titled = {m.entity for m in near if _word_before(self.text, m.start) == head
                           or m.text.lower().startswith(head + " ")}  # fmt: skip
                 owners = titled if len(titled) == 1 else owners
+            if kin and not owners:
+                return None  # "his brother" is never the person before it
+            if self._nations_in(self.text[start:end]):  # "the Portuguese minister": one titled so, else anyone
+                owners = {o for o in owners if self._nations_in(self.text[start:end]) & self._titled_nations(o)}
             for m in reversed(near):
-                if not owners or m.entity in owners:
+                if (not owners or m.entity in owners) and not self._other_nation(start, end, m.entity):
                     return Speaker(m.entity, start, end, None)
         return None
+
+    def _nations_in(self, text: str) -> set[str]:
+        return set(_WORD.findall(text)) & self._nations
+
+    def _titled_nations(self, key: str) -> set[str]:
+        return {w for title in self.titles.get(key, ()) for w in self._nations_in(title)}
+
+    def _other_nation(self, start: int, end: int, key: str) -> bool:
+        """The phrase at ``start:end`` names a nationality ("the Portuguese minister") and the person ``key``'s
+        titles name another one ("Moroccan Foreign Minister")."""
+        phrase, titled = self._nations_in(self.text[start:end]), self._titled_nations(key)
+        return bool(phrase) and bool(titled) and not titled & phrase
 
     def _nominal_before(self, start: int, end: int) -> Speaker | None:
         window = self.text[start:end]
