@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -133,7 +134,7 @@ def _statements(quotes: list[tuple[str, Any]], arts: Mapping[str, Article]) -> l
     toks = [[w.lower() for w in _words(q.text)] for _, q in quotes]
     out = []
     for n, (aid, q) in enumerate(quotes):
-        pieces = [(m.start(), m.end()) for m in re.finditer(r"\S.*?(?:[.!?](?=\s+[^a-z\s])|$)", q.text, re.S)]
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"\S.*?(?:[.!?](?=\s+[^a-z\s])|$)", q.text, re.DOTALL)]
         words = [[w.lower() for w in _words(q.text[s:e])] for s, e in pieces]
         others = [(bid, toks[m]) for m, (bid, _q) in enumerate(quotes) if bid != aid and toks[m]]
         if len(pieces) < 2 or any(all(_matched(w, o) >= WHOLE * len(w) for w in words) for _b, o in others):
@@ -155,7 +156,7 @@ def _statements(quotes: list[tuple[str, Any]], arts: Mapping[str, Article]) -> l
         bounds = sorted({k for span in quoted_alone for k in span} | {0, len(pieces)})
         text = arts[aid].text
         split = []
-        for i, j in zip(bounds, bounds[1:], strict=False):
+        for i, j in itertools.pairwise(bounds):
             piece = q.text[pieces[i][0] : pieces[j - 1][1]]
             at = text.find(piece, q.start, q.end)
             if at < 0:
