@@ -65,7 +65,7 @@ class NounPhrases:
         words = _WORD.findall(self.text[start:end].lower())
         for w in words[::-1]:
             owners = self.role_heads.get(w)
-            if owners and len(owners) == 1:
+            if owners and len(owners) == 1 and not self._other_nation(start, end, next(iter(owners))):
                 return Speaker(next(iter(owners)), start, end, None)
         if not words:
             return None

@@ -245,12 +245,12 @@ def _loose_apposition(tok: Any) -> bool:
 
 def _speech_noun(tok: Any, inside: Any) -> Any | None:
     """A noun for something said, outside the quote, with a possessor, at or above ``tok``: the quote's own noun
-    ("the judge's observation that ...") or the subject of a copula ("X's line was that '...'")."""
+    ("the judge's observation that ...") or the subject of a verb above it ("X's line was that '...'")."""
     for _ in range(MAX_NOUN_CLIMB):
         if inside(tok):
             return None
         candidates = [tok]
-        if tok.text.lower() in _COPULAS:
+        if tok.tag_.startswith("VB"):  # "X's line was that '...'", "the judge's remark that '...' will be read"
             candidates += [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
         for c in candidates:
             if c.text.lower() in SPEECH_NOUNS and any(x.dep_ == "poss" for x in c.children):
