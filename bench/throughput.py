@@ -182,7 +182,11 @@ def measure(
             built, t_briefs = 0, 0.0
             if briefs == "measure":
                 t0 = time.perf_counter()
+                if profiler:  # the profile covers the brief step too (analysis and briefs: most non-model time)
+                    profiler.enable()
                 built = runner.build_briefs()
+                if profiler:
+                    profiler.disable()
                 t_briefs = time.perf_counter() - t0
             c2 = _cpu_seconds()
             if dask is not None:

@@ -32,6 +32,7 @@ from ..config import Settings
 from ..errors import InternalError, InvalidRequest, NotFound, StorylineError, TooLarge
 from ..store import Store, open_store
 from .api import Submit, build_router
+from .cache import ReadCache, store_version
 from .index import StoreIndex
 from .service import WebData
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings, *, process: Submit | None = queue_job) -> Fas
     app.state.templates = build_views(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _mount_docs(app)
+    app.add_middleware(ReadCache, version=store_version)  # inside LimitBody: cached answers get its headers too
     app.add_middleware(LimitBody, max_bytes=settings.max_request_bytes)
     return app
 

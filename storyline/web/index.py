@@ -8,10 +8,12 @@ rebuilt in a background thread when the database changed; requests read the curr
 snapshot and never wait for a rebuild. Everything else (one story's articles, readings
 and documents) is read from the store per request, so it is always current.
 
-Change detection: for a SQLite store we watch ``PRAGMA data_version`` on a read-only
-connection of our own (it changes whenever any connection commits, including other
-processes such as ``storyline process``). Other backends are re-read every
-``fallback_seconds``. Writes made through this app call :meth:`StoreIndex.refresh_now`.
+Change detection: a :class:`Watch` on a connection of our own gives the database's version, which
+changes whenever any connection or process commits (e.g. the worker process running the pipeline):
+SQLite's ``PRAGMA data_version``, PostgreSQL's ``pg_current_snapshot()`` (its in-progress list and
+horizon move when a writing transaction commits; read-only transactions leave it alone). Without a
+watch the index is re-read every ``fallback_seconds``. Writes made through this app also call
+:meth:`StoreIndex.refresh_now`.
 """
 
 from __future__ import annotations
@@ -111,6 +113,64 @@ def build_snapshot(store: Store) -> Snapshot:
     )
 
 
+class Watch:
+    """The version of a database, read on a connection of its own; None when it cannot be read."""
+
+    def version(self) -> object | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SQLiteWatch(Watch):
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+    def version(self) -> object | None:
+        try:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresWatch(Watch):
+    """A snapshot taken on an autocommit connection: a transaction that has committed and become visible is no
+    longer in it, so a page read after this call sees at least what the snapshot says."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="storyline-watch")
+
+    def version(self) -> object | None:
+        try:
+            row = self._conn.execute("SELECT pg_current_snapshot()::text").fetchone()
+        except Exception:  # noqa: BLE001 - psycopg errors, a closed connection: no version, so nothing is cached
+            return None
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_watch(store: Store) -> Watch | None:
+    """A watch over ``store``'s database: SQLite files and PostgreSQL; None for anything else or on failure."""
+    name = getattr(getattr(store, "dialect", None), "name", None)
+    try:
+        if name == "sqlite":
+            path = Path(store.url)
+            return SQLiteWatch(path) if path.exists() else None
+        if name == "postgres":
+            return PostgresWatch(store.url)
+    except Exception:  # noqa: BLE001 - sqlite3 / psycopg connection errors: fall back to re-reading on a timer
+        log.warning("cannot watch the database for changes; the web index is re-read on a timer", exc_info=True)
+    return None
+
+
 class StoreIndex:
     """Holds the current :class:`Snapshot` and rebuilds it when the database changes."""
 
@@ -132,39 +192,17 @@ class StoreIndex:
         self._thread: threading.Thread | None = None
         self._checked = 0.0
         self._version: object = None
-        self._watch = self._open_watch(store)
-
-    @staticmethod
-    def _open_watch(store: Store) -> sqlite3.Connection | None:
-        """A read-only connection for ``PRAGMA data_version`` when the store is a SQLite file."""
-        if getattr(getattr(store, "dialect", None), "name", None) != "sqlite":
-            return None
-        path = Path(store.url)
-        if not path.exists():
-            return None
-        try:
-            return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        except sqlite3.Error:
-            return None
+        self._watch = open_watch(store)
 
     def _signature(self) -> object:
-        if self._watch is not None:
-            try:
-                return self._watch.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
-                pass
-        return int(time.time() // self.fallback_seconds)
+        version = self._watch.version() if self._watch is not None else None
+        return version if version is not None else ("timer", int(time.time() // self.fallback_seconds))
 
-    def data_version(self) -> int | None:
-        """SQLite's ``PRAGMA data_version`` now (it changes whenever any connection or process commits), or None
-        when the store is not a SQLite file: a key under which results read from the store stay valid."""
+    def data_version(self) -> object | None:
+        """The database's version now (see :class:`Watch`), or None when it cannot be told: a key under which
+        results read from the store stay valid."""
         with self._lock:
-            if self._watch is None:
-                return None
-            try:
-                return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
-            except sqlite3.Error:
-                return None
+            return self._watch.version() if self._watch is not None else None
 
     @property
     def snapshot(self) -> Snapshot:

@@ -108,7 +108,7 @@ class WebData:
         self.index = index
         # story id -> (data_version, parsed documents): reading and parsing a story's five documents is half
         # of a story request; they change only when something commits, which data_version tells.
-        self._docs: OrderedDict[str, tuple[int, Mapping[str, Any]]] = OrderedDict()
+        self._docs: OrderedDict[str, tuple[object, Mapping[str, Any]]] = OrderedDict()
         self._docs_lock = threading.Lock()
         self._cached_stories = cached_stories
 
