@@ -84,6 +84,6 @@ def test_a_rewording_has_about_as_many_words() -> None:
 
 
 class _Ctx:
-    class settings:  # noqa: N801 - stands for StoryContext.settings
+    class settings:  # stands for StoryContext.settings
         quote_paraphrase = 0.3
         quote_cosine = 0.7
