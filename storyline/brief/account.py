@@ -25,19 +25,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lang.events import INTERACTION_VERBS, LEMMA_OF
+from ..lang.events import CONTEXT, INTERACTION_VERBS, LEMMA_OF, LINKING_OPENERS
 from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
+from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening, development_figures
+from .repeats import content, repeats_words, retells, same_event, same_figures
+from .repeats import figures as _figures
 
-# How many of an article's first substantive sentences count as its lead (news writing puts who/what/where/when
-# in the first one to three sentences; fitted by reading the demo and newsdesk briefs).
-LEAD_WINDOW = 3
 # The account's length: a lead plus up to three supporting sentences (a brief is read in under a minute).
 MAX_ACCOUNT = 4
-# Two account sentences sharing this share of their content words say the same thing; the second is left out.
-REPEAT_SHARE = 0.6
+# A sentence of another report carrying every name, number and date of an account sentence and this share of its
+# content words states it too, and is cited (fitted on newsdesk: a company's head count told in a fifth
+# outlet's longer sentence shares 0.8; sentences on the same topic that say something else share under 0.5).
+SUPPORT_SHARE = 0.6
+# A report's first sentences that are candidates even when no other report has them: its lead and the sentence after.
+OWN_LEAD = 2
 # Fewer words than this is a headline fragment, dateline or credit line, not a sentence of the account.
 MIN_WORDS = 6
 # A sentence with at most this many content words outside its people's titles (roles), names and dates only gives
@@ -54,23 +58,25 @@ _OPINION = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Ss]hould|[Mm]ust|
 _COPULA = re.compile(r"^[^,;:]{2,80}?\b(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 # How far after the copula a title may start (possessives and a determiner: "is Russia's sovereign fund head").
 TITLE_GAP = 16
+_DETERMINERS = frozenset("a an the this that these those its his her their our some one".split())
 _PRONOUNS = frozenset("it them this that these those him her us me you something".split())
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
-# Figures are written with digits and separators; two sentences giving the same two or more figures say one thing.
-_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+# A capitalised word that is not part of a compound modifier ("Tollford-based"): a name as written.
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
+_NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
 # The second word of a two-word hedge and the words that open it ("at least four"): a value's wording cut after
 # the first word is given whole again.
 _HEDGE_OPENERS = {"least": ("at",), "most": ("at",), "than": ("more", "less", "fewer")}
 # Prepositions a conflict value's wording may open with ("with five people"): the value is what follows.
 _LEADING_PREPOSITION = re.compile(r"^(?:with|of|for|to|by|from)\s+", re.I)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
+_CONTEXT = re.compile(CONTEXT, re.I)
+# A sentence ends with a full stop, a question or exclamation mark, possibly inside a closing quotation mark or
+# bracket; a headline or subheading ("Talks on Trade and Ports") does not.
+_ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_STOP = frozenset(
-    "a an the and or but of to in on at by for with from as is are was were be been has have had that this "
-    "which who it its their his her they he she said says will would could after before than more".split()
-)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class Salience:
     quoted: bool  # mostly a quotation
     substantive: bool  # a full sentence (not a headline fragment, dateline or credit line)
     interaction: tuple[str, ...] = ()  # an event between two named parties: (verb lemma, *its parties), else ()
+    named: bool = False  # names a person or organisation (not inside a compound modifier: "Tollford-based")
 
     @property
     def importance(self) -> int:
@@ -114,6 +121,7 @@ def salience(
     position = 0
     role_inside = titles_only = False
     interaction: tuple[str, ...] = ()
+    named = False
     if reading is not None:
         figures = sum(1 for a in reading.amounts if inside(a.start, a.end))
         days = sum(1 for d in reading.dates if inside(d.start, d.end) and d.granularity == "day")
@@ -126,6 +134,9 @@ def salience(
             at = cite.start + copula.end()
             role_inside = any(at <= r.start <= at + TITLE_GAP and inside(r.start, r.end) for r in reading.roles)
         titles_only, interaction = _parties(reading, cite.start, cite.end, span)
+        source = analysis.articles[cite.article_id].text if cite.article_id in analysis.articles else ""
+        named = any(inside(m.start, m.end) and m.label in PARTY_LABELS and source[m.end : m.end + 1] != "-"
+                    for m in reading.mentions)  # fmt: skip
         if interaction:  # the parties as the story names them, so two outlets' sentences compare
             resolve = analysis.entities.resolve
             interaction = (interaction[0], *sorted({resolve(cite.article_id, k) or k for k in interaction[1:]}))
@@ -138,11 +149,14 @@ def salience(
     words = _WORD.findall(text)
     outside = _QUOTE_MARKS.split(text)[::2]  # the text outside quotation marks
     opinion = any(_OPINION.search(part) for part in outside) or text.rstrip().endswith("?")
-    background = (role_inside or titles_only) and not figures and not days and not interaction
+    context = any(_CONTEXT.search(part) for part in outside)  # "The visit comes as ...": a context paragraph
+    context = context or bool(words) and words[0].lower() in LINKING_OPENERS  # "However, tensions remain ..."
+    background = ((role_inside or titles_only) and not figures and not days and not interaction) or (context and not days)
     quoted = quoted_chars > 0.5 * max(1, cite.end - cite.start) or len(_QUOTE_MARKS.findall(text)) >= 2 and (
         sum(len(p) for p in _QUOTE_MARKS.split(text)[1::2]) > 0.5 * len(text)
     )
-    return Salience(position, figures, days, places, background, opinion, quoted, len(words) >= MIN_WORDS, interaction)
+    full = len(words) >= MIN_WORDS and _ENDED.search(text) is not None  # a subheading has no full stop
+    return Salience(position, figures, days, places, background, opinion, quoted, full, interaction, named)
 
 
 def _without_dateline(text: str) -> str:
@@ -154,34 +168,28 @@ def _without_dateline(text: str) -> str:
     return text[m.end() :]
 
 
-def _figures(text: str) -> set[str]:
-    return {m.group().replace(",", "") for m in _FIGURE.finditer(text)}
-
-
-def _same_figures(a: set[str], b: set[str]) -> bool:
-    """Two sentences state one thing when every figure of one (two or more) is a figure of the other."""
-    shared = a & b
-    return len(shared) >= 2 and (shared == a or shared == b)
-
-
 def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
-    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none)."""
+    """A third-person pronoun comes before the sentence's first named entity (or the sentence names none).
+
+    A name inside a compound modifier ("The Tollford-based company said ... its kettle") names no one: the
+    sentence still speaks of someone the reader has not met."""
     reading = analysis.readings.get(cite.article_id)
     first = len(text)
     if reading is not None:
         span = _text_of(analysis, cite)
-        names = [m.start - cite.start for m in reading.mentions if cite.start <= m.start < cite.end]
+        article = analysis.articles.get(cite.article_id)
+        source = article.text if article is not None else ""
+        mentions = [m for m in reading.mentions if cite.start <= m.start < cite.end and source[m.end : m.end + 1] != "-"]
+        names = [m.start - cite.start for m in mentions]
         if names and squash(span) == text:
             first = min(names)
         elif names:  # the candidate is another wording: find the first name by its surface form
-            at = [text.find(m.text) for m in reading.mentions if cite.start <= m.start < cite.end]
+            at = [text.find(m.text) for m in mentions]
             first = min((i for i in at if i >= 0), default=len(text))
+    written = next((m.start() for m in _CAPITALISED.finditer(text) if m.start() > 0 and m.group().lower() not in _NOT_A_NAME), None)
+    if written is not None:  # a name the reader missed, as written ("Appliance maker Orvane is recalling ... their")
+        first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
-
-
-def _same_event(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two sentences' events are one when their verbs share a lemma and they name two parties in common."""
-    return a[0] == b[0] and len(set(a[1:]) & set(b[1:])) >= 2
 
 
 def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, tuple[str, ...]]:
@@ -221,6 +229,58 @@ def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, t
     return titles_only, ()
 
 
+def _unaligned_leads(analysis: StoryAnalysis, cache: dict[str, list[int]]) -> list[Fact]:
+    """Each report's first :data:`OWN_LEAD` body sentences the comparison aligned with no other report's, as facts of
+    their own: a later report's lead often tells a development no one else has reported yet, with its figures next."""
+    cited = {(c.article_id, c.start) for f in analysis.facts for c in f.citations}
+    out = []
+    for aid in analysis.story.article_ids:
+        article = analysis.articles.get(aid)
+        if article is None:
+            continue
+        reading = analysis.readings.get(aid)
+        bounds = sentence_bounds(article, reading)
+        if aid not in cache:
+            cache[aid] = _body_sentence_ends(article.text, bounds)
+        ends = set(cache[aid][:OWN_LEAD])
+        origin = analysis.origins.get(aid, aid)
+        for start, end in bounds:
+            if end not in ends or (aid, start) in cited:
+                continue
+            cite = Citation(aid, start, end, article.outlet)
+            out.append(Fact(f"lead:{aid}:{start}", analysis.story.id, "event", article.text[start:end], "single-source",
+                            article_ids=(aid,), origins=(origin,), citations=(cite,)))  # fmt: skip
+    return out
+
+
+def _more_support(
+    text: str, cites: Sequence[Citation], analysis: StoryAnalysis, checker: CitationChecker, words: set[str]
+) -> tuple[Citation, ...]:
+    """Sentences of the other origins' reports that state ``text`` too, though the comparison aligned them
+    elsewhere: each carries every name, number and date of it (the checker, word for word) and
+    :data:`SUPPORT_SHARE` of its content words. A sentence is cited to every origin that supports it."""
+    cited = {analysis.origins.get(c.article_id, c.article_id) for c in cites}
+    out: list[Citation] = []
+    for aid in analysis.story.article_ids:
+        article = analysis.articles.get(aid)
+        if article is None or analysis.origins.get(aid, aid) in cited:
+            continue
+        for start, end in sentence_bounds(article, analysis.readings.get(aid)):
+            if len(words & content(article.text[start:end])) < SUPPORT_SHARE * max(1, len(words)):
+                continue
+            cite = Citation(aid, start, end, article.outlet)
+            if not checker.problems(BriefSentence(text, (cite,), "account")):  # as the finished brief is checked
+                out.append(cite)
+                break
+    return tuple(out)
+
+
+def _named(who: Sequence[str]) -> bool:
+    """A template's subject is a name: it opens with a capital that is not a determiner ("The rocket", "A van")."""
+    first = (who[0].split() or [""])[0] if who else ""
+    return first[:1].isupper() and first.lower() not in _DETERMINERS
+
+
 def _text_of(analysis: StoryAnalysis, cite: Citation) -> str:
     article = analysis.articles.get(cite.article_id)
     return article.text[cite.start : cite.end] if article else ""
@@ -250,11 +310,6 @@ def _substantive(text: str) -> bool:
     return len(_WORD.findall(text)) >= MIN_WORDS
 
 
-def content(text: str) -> set[str]:
-    """Content words (5-letter stems) of a text."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
-
-
 class AccountWriter:
     """Writes the account of an analysed story (see the module docstring)."""
 
@@ -262,7 +317,16 @@ class AccountWriter:
         self.max_sentences = max_sentences
 
     def write(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[BriefSentence]:
-        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c[:9])
+        candidates = sorted(self._candidates(analysis, checker), key=lambda c: c.rank)
+        leads = article_leads(candidates)
+        opening, developed = choose_opening(
+            candidates, analysis.articles, leads, can_open=lambda c: not _needs_antecedent(c.text, c.own, analysis)
+        )
+        first: list[Candidate] = []
+        if opening is not None:  # the account opens with one article lead; the others tell the event again
+            figures = development_figures(opening, candidates) if developed else None
+            first = [opening] + ([figures] if figures is not None else [])
+            candidates = first + [c for c in candidates if c not in first and (c.own.article_id, c.own.start) not in leads]
         several = analysis.independent_origins >= 2
         out: list[BriefSentence] = []
         used: set[tuple[str, int]] = set()
@@ -270,27 +334,30 @@ class AccountWriter:
         told: set[str] = set()  # facts already told, in one outlet's words or another's
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
         told_figures: list[set[str]] = []
-        for *_rank, text, cites, fact in candidates:
+        told_texts: list[str] = []
+        for cand in candidates:
+            text, cites, fact = cand.text, cand.cites, cand.fact
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
                 break
             if fact.id in told:
                 continue
             keys = {(c.article_id, c.start) for c in cites}
             words = content(text)
-            if keys & used or any(len(words & s) >= REPEAT_SHARE * max(1, min(len(words), len(s))) for s in seen):
+            if keys & used or repeats_words(words, seen):
                 continue
             event = self._events.get(text, ())
-            if event and any(_same_event(event, e) for e in events):
+            if event and any(same_event(event, e) for e in events):
                 continue  # the same verb between the same parties: another outlet's words for an event already told
-            if not out and _needs_antecedent(text, cites[0], analysis):
+            if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
             figures = _figures(text)
-            if any(_same_figures(figures, f) for f in told_figures):
+            if any(same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
+            if any(retells(text, words, t, w) for t, w in zip(told_texts, seen)):
+                continue  # the event again with its figure and its party ("Ms Roe resigned ... 3.8 million grant")
             others = self._disagreement(text, fact, cites, analysis, checker)
-            supported = len({analysis.origins.get(c.article_id, c.article_id) for c in cites})
-            carried = len({c.article_id for c in cites})
-            if several and out and supported < 2 and carried < 2 and not others and -_rank[1] < 2:
+            stating = -cand.rank[1]
+            if several and out and cand not in first and cand.supported < 2 and cand.carried < 2 and not others and stating < 2:
                 continue  # beyond the lead, a multi-origin story's account states what several origins (or the
                 # copies of one: a wire report other outlets ran) report
             used |= keys
@@ -298,41 +365,26 @@ class AccountWriter:
             if event:
                 events.add(event)
             told_figures.append(figures)
+            told_texts.append(text)
             seen.append(words)
-            out.append(BriefSentence(text, cites, "account"))
-            out += self._corroboration(text, supported, candidates, used)
+            out.append(BriefSentence(text, cites + _more_support(text, cites, analysis, checker, words), "account"))
             out += others
         return out
 
-    @staticmethod
-    def _corroboration(text: str, supported: int, candidates: Sequence[tuple], used: set[tuple[str, int]]) -> list[BriefSentence]:
-        """The templated core of a sentence ("Kestrel is recalling kettles.") when more origins support it.
-
-        A lead told in one outlet's words is often carried by others in their own; the comparison's slot fact
-        (who, did what, where, when) states what they share, cited to each of them.
-        """
-        words = content(text)
-        for *_rank, slot_text, cites, fact in candidates:
-            if fact.kind != "slot" or {(c.article_id, c.start) for c in cites} <= used:
-                continue
-            origins = {c.article_id for c in cites}
-            if len(origins) > supported and content(slot_text) <= words:
-                used |= {(c.article_id, c.start) for c in cites}
-                return [BriefSentence(slot_text, cites, "account")]
-        return []
-
-    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[tuple]:
+    def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[Candidate]:
         """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
         origins that state the event, the origins whose spans support the wording, importance, position."""
         out = []
         order = {aid: n for n, aid in enumerate(analysis.story.article_ids)}
         leads: dict[str, list[int]] = {}
         self._events: dict[str, tuple[str, ...]] = {}  # a candidate's event between two parties, by its text
-        for fact in analysis.facts:
+        for fact in (*analysis.facts, *_unaligned_leads(analysis, leads)):
             if fact.kind not in ("event", "slot") or not fact.citations:
                 continue
             if fact.kind == "slot" and not (fact.where or fact.when or any(_WORD.search(w) and w.lower() not in _PRONOUNS for w in fact.what)):
                 continue  # "X called it.": a template with nothing but a name and a verb says nothing
+            if fact.kind == "slot" and not _named(fact.who):
+                continue  # "A white van found burning.": a subject that is no name is often a clause cut short
             # the origins that state this event: those whose sentence the comparison aligned with it, agreeing
             # or not (a contested figure is still the same event)
             stating = set(fact.origins) | {analysis.origins.get(c.article_id, c.article_id) for c in fact.citations}
@@ -361,7 +413,8 @@ class AccountWriter:
                 carried = len({c.article_id for c in cites})  # copies carry a lead further: the story's main event
                 rank = (lead, -several, minority, -importance, -len(supported), -carried, sal.position,
                         order.get(own.article_id, 0), own.start)  # fmt: skip
-                out.append((*rank, text, cites, fact))
+                out.append(Candidate(rank, text, cites, fact, own, sal.position, importance, len(supported), carried, minority,
+                                     sal.figures, sal.named))
         return out
 
     def _supporting(
@@ -381,6 +434,7 @@ class AccountWriter:
         Wednesday”."); a count is written in words, so the checker never asks a span for it.
         """
         own = {c.article_id for c in cites}
+        own_outlets = {analysis.articles[a].outlet for a in own if a in analysis.articles} - {None, ""}
         sides: dict[frozenset[str], tuple[list[str], list[Citation]]] = {}
         stated = text.lower()
         for conflict in _conflicts_of(fact, analysis.conflicts):
@@ -391,8 +445,10 @@ class AccountWriter:
                 continue  # the conflict is about something this sentence does not say
             for value in conflict.values:
                 phrase = _whole_hedge(_value_phrase(squash(value.text), value.value), value.citations, analysis)
-                if own & set(value.article_ids) or not value.citations or not phrase or phrase.lower() in stated:
+                if own & set(value.article_ids) or not value.citations or not phrase or _plain(phrase) in stated:
                     continue  # the sentence's own side, or a value it already states in the same words
+                if own_outlets & {analysis.articles[a].outlet for a in value.article_ids if a in analysis.articles}:
+                    continue  # the same outlet's other report: an earlier day's news, not another outlet's account
                 if not re.search(r"[A-Za-z]", phrase) and conflict.subject.startswith("number: "):
                     phrase = f"{phrase} {conflict.subject.split(': ', 1)[1]}".strip()  # "23" -> "23 injured"
                 phrases, side_cites = sides.setdefault(frozenset(value.article_ids), ([], []))
@@ -411,6 +467,11 @@ class AccountWriter:
             if keep:
                 out.append(BriefSentence(line, keep, "account"))
         return out
+
+
+def _plain(phrase: str) -> str:
+    """A value as the sentence would state it: lower case, without a possessive ("Portugal's" -> "portugal")."""
+    return re.sub(r"['’]s\b", "", phrase.lower())
 
 
 def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:

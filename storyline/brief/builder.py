@@ -10,10 +10,12 @@ full, and an unsupported sentence makes generation fail with a :class:`~storylin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..lang.words import FUNCTION_WORDS
 from ..records import Brief, BriefItem, BriefSentence, BriefSource, Citation, Conflict, Fact, QuoteGroup
 from .account import MAX_ACCOUNT, AccountWriter, salience
 from .checker import CitationChecker, check_brief
@@ -42,7 +44,7 @@ class BriefBuilder:
         timeline = self._timeline(analysis)
         brief = Brief(
             story_id=analysis.story.id,
-            title=analysis.story.title or _first_title(analysis),
+            title=_title(analysis, account),
             account=tuple(account),
             key_facts=tuple(key_facts),
             conflicts=tuple(conflicts),
@@ -158,7 +160,7 @@ def _first_title(analysis: StoryAnalysis) -> str:
         a = analysis.articles.get(aid)
         if a and a.title:
             return a.title
-    return analysis.story.id
+    return ""
 
 
 def build_brief(analysis: StoryAnalysis, **options: Any) -> Brief:
@@ -169,6 +171,59 @@ def build_brief(analysis: StoryAnalysis, **options: Any) -> Brief:
 
 
 def _subject(subject: str) -> str:
-    """What a conflict is about, as the comparison names it ("title of Hugo Ferrant"), in one short line."""
+    """What a conflict is about, in one short line that ends on a whole word.
+
+    The comparison names a conflict "<what>: <the sentence or quotation it is in>" ("location: The Sable Star,
+    operated by ..., struck rocks near ...", "wording of Eli Varn: All the passengers ..."). The brief keeps
+    what is contested and who said it; the sentence's asides between commas are left out and the rest is cut at a
+    word boundary after :data:`SUBJECT_WORDS` words, so the line names the event instead of clipping a sentence
+    (the values below it give each outlet's words in full).
+    """
     text = " ".join(subject.split())
-    return text if len(text) <= 90 else text[:88].rstrip() + "…"
+    label, sep, rest = text.partition(": ")
+    if not sep or len(label) > SUBJECT_LABEL_CHARS:
+        label, sep, rest = text.partition(" “")  # "who said “...”"
+        if not sep or len(label) > SUBJECT_LABEL_CHARS:
+            return _short(text)
+    if label.startswith("wording of ") or not rest:
+        return label  # the versions below give the quotation
+    core = _short(_ASIDE.sub("", rest.strip("“”\" ")))
+    if len(core.split()) < SENTENCE_WORDS and sep == ": ":
+        return f"{label}: {core}"  # a short name of what is counted ("number: injured")
+    return f"{label}: “{core}”" if sep == ": " else f"{label} “{core}”"
+
+
+# How many words of a sentence name a conflict's event (a clause: who did what, where).
+SUBJECT_WORDS = 9
+# Fewer words than this after the label name what is counted, not a sentence to quote.
+SENTENCE_WORDS = 4
+# A label longer than this before ": " is part of the sentence, not the comparison's name for the slot.
+SUBJECT_LABEL_CHARS = 40
+# An aside between commas ("The Sable Star, operated by Fen Ferries, struck ...") or brackets.
+_ASIDE = re.compile(r",[^,]{1,80},(?=\s)|\s*\([^()]*\)")
+
+
+def _short(text: str) -> str:
+    """The first :data:`SUBJECT_WORDS` words, ending on a content word ("near Marrow Bay…", not "near Marrow Bay in…")."""
+    cut = text.rstrip().endswith("…")  # the comparison clipped it already
+    words = text.rstrip(" …").split()
+    if len(words) <= SUBJECT_WORDS and not cut:
+        return text.rstrip(" ,;:")
+    words = words[:SUBJECT_WORDS]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:.") + "…"
+
+
+def _title(analysis: StoryAnalysis, account: Sequence[BriefSentence]) -> str:
+    """The story's title; when it has none, or only an identifier or an outlet's name (reports without a
+    headline), a member's headline, else the start of the account's opening sentence."""
+    title = " ".join((analysis.story.title or "").split())
+    ids = {analysis.story.id, *analysis.story.article_ids}
+    outlets = {a.outlet for a in analysis.articles.values() if a.outlet}  # a report's label without its headline
+    if title and title not in ids and title not in outlets:
+        return title
+    first = _first_title(analysis)
+    if first and first not in ids:
+        return first
+    return _short(account[0].text) if account else analysis.story.id

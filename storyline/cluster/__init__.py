@@ -23,6 +23,10 @@ it re-clusters their articles by average link over a learned same-event probabil
 (:class:`PairModel`: text, words, names, numbers, the years the texts name, shared nearest neighbours, event days
 and places) and maps the groups back onto the existing stories.
 
+A later report that names an earlier report's day or month (the charge naming the shooting's date, the trial
+"the man accused of the robbery in March") is a follow-up of it (:mod:`storyline.cluster.followup`): the
+long gap between them does not count against them, unless its lead marks a repeat ("a second round of talks").
+
 Story ids are stable: the content hash of the founding article. A regroup keeps each id with the group holding
 most of its articles; a story that loses all of them redirects (``redirect_to``) to the story that took most.
 Analyst overrides (``merge A B``, ``split STORY ARTICLE...``) are applied with :meth:`StoryIndex.apply_override`

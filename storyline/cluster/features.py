@@ -32,15 +32,13 @@ class ArticleFeatures:
     years: tuple[int, ...] = ()  # years the text names, in order of first mention (same-kind events differ here)
     numbers: frozenset[str] = frozenset()  # other numbers in the text (tolls, magnitudes, ages, scores)
     event: EventKey = EventKey()  # which event: lead days, dateline country, sequence cue, identifying figures
+    named_days: frozenset[date] = frozenset()  # full dates the text names (a follow-up names its event's day)
+    named_months: frozenset[tuple[int, int]] = frozenset()  # (year, month) the text names ("in September 2010")
 
 
 _MONTHS = MONTHS  # one month table, shared with the date reader
 _MONTH = r"(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATES = [
-    re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"),
-]
+_ISO_DATE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2})(?:,\s*[A-Z][A-Za-z. ]{1,20})?,?\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]\s",
     re.M,
@@ -58,17 +56,93 @@ ENTITY_WORDS = 10_000  # entities are read from the title and this many words of
 LEAD_CHARS = 400  # dates and datelines this close to the start describe the event, not its background
 
 
+# One pass finds the month names; the words around each say which date it is: a full date ("June 24, 2005",
+# "24 June 2005"), a month ("in September 2010"), or, read as its latest occurrence up to the report's own day as
+# the date reader resolves them against the publication date, a month or a day without a year ("in September",
+# "on March 3").
+_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_AT = re.compile(_MONTH + r"(?![\w-])", re.I)  # no word start: a headline runs into "SEPTEMBER 19, 2013"
+_AFTER_DAY_YEAR = re.compile(r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_AFTER_YEAR = re.compile(r",?\s+(?P<y>(?:19|20)\d\d)\b")
+_AFTER_DAY = re.compile(r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.I)
+_AFTER_DIGIT = re.compile(r",?\s+\d")
+_BEFORE_DAY = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+$", re.I)
+_BEFORE_WORD = re.compile(r"\b(?:in|since|by|until|during|from|early|late|mid-?)\s+$", re.I)
+
+
+def _month_starts(text: str) -> list[int]:
+    """Where a month name may begin (a plain substring search: far cheaper than a regex over the whole text)."""
+    low = text.lower()
+    if len(low) != len(text):  # a few letters lower to two characters: offsets would drift
+        return [m.start() for m in re.finditer("|".join(_MONTH_PREFIXES), text, re.I)]
+    out = []
+    for prefix in _MONTH_PREFIXES:
+        at = low.find(prefix)
+        while at >= 0:
+            out.append(at)
+            at = low.find(prefix, at + 3)
+    return sorted(out)
+
+
+def _month_dates(text: str, anchor: date | None) -> list[tuple[int, int, int, int]]:
+    """(offset, year, month, day or 0) of every date ``text`` names with a month: full dates ("June 24, 2005",
+    "24 June 2005", "2005-06-24"), months ("in September 2010") and, with ``anchor``, those without a year."""
+    found: list[tuple[int, int, int, int]] = []
+    for start in _month_starts(text):
+        m = _MONTH_AT.match(text, start)
+        month = _MONTHS.get(m.group("m").lower()) if m else None
+        if m is None or not month:
+            continue
+        window = max(0, start - 16)
+        after, before = text[m.end() : m.end() + 24], text[window:start]
+        full = _AFTER_DAY_YEAR.match(after)
+        if full:
+            found.append((start, int(full["y"]), month, int(full["d"])))
+            continue
+        lead_day = _BEFORE_DAY.search(before)
+        year = _AFTER_YEAR.match(after)
+        if year:
+            if lead_day:
+                found.append((window + lead_day.start(), int(year["y"]), month, int(lead_day["d"])))
+            else:
+                found.append((start, int(year["y"]), month, 0))
+            continue
+        if anchor is None or (start and text[start - 1].isalnum()):  # without a year: a whole word only
+            continue
+        yearless = _AFTER_DAY.match(after)
+        if yearless:
+            day = int(yearless["d"])
+        elif _AFTER_DIGIT.match(after):
+            continue
+        elif lead_day:
+            day = int(lead_day["d"])
+        elif _BEFORE_WORD.search(before):
+            day = 0
+        else:
+            continue
+        found.append((start, anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1, month, day))
+    found.extend((m.start(), int(m["y"]), int(m["mo"]), int(m["d"])) for m in _ISO_DATE.finditer(text))
+    return found
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def named_dates(text: str, anchor: date | None = None) -> tuple[frozenset[date], frozenset[tuple[int, int]]]:
+    """The full dates and the (year, month) pairs ``text`` names (a full date names its month too); with the
+    report's own day as ``anchor``, also the months and days it names without a year."""
+    found = _month_dates(text, anchor)
+    days = {d for _, y, m, dd in found if dd and (d := _valid(y, m, dd)) is not None}
+    return frozenset(days), frozenset((y, m) for _, y, m, dd in found if 1 <= m <= 12 and (not dd or _valid(y, m, dd)))
+
+
 def _lead_day(text: str) -> date | None:
-    lead = text[:LEAD_CHARS]
-    found: list[tuple[int, date]] = []
-    for pattern in _DATES:
-        for m in pattern.finditer(lead):
-            g = m.groupdict()
-            try:
-                month = int(g["mo"]) if g.get("mo") else _MONTHS[g["m"].lower()]
-                found.append((m.start(), date(int(g["y"]), month, int(g["d"]))))
-            except (ValueError, KeyError):
-                continue
+    """The first full date in the lead."""
+    found = [(pos, d) for pos, y, m, dd in _month_dates(text[:LEAD_CHARS], None) if dd and (d := _valid(y, m, dd))]
     return min(found)[1] if found else None
 
 
@@ -125,7 +199,10 @@ def text_features(article: Article) -> ArticleFeatures:
         day = _lead_day(f"{article.title or ''}\n{text}")
         source = "lead" if day else ""
     full = f"{article.title or ''}\n{text}"
-    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(full), *years_and_numbers(full))
+    years, numbers = years_and_numbers(full)
+    days, months = named_dates(full, day)
+    return ArticleFeatures(frozenset(ents), frozenset(places), day, source, content_terms(full), years, numbers,
+                           named_days=days, named_months=months)  # fmt: skip
 
 
 def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
@@ -151,9 +228,12 @@ def reading_features(article: Article, reading: Reading) -> ArticleFeatures:
             day, source = lo + (hi - lo) / 2, "reading"
         else:
             day, source = fallback.day, fallback.day_source
+    named = {d.value for d in reading.dates if d.granularity == "day" and not d.relative}
+    months = {(d.value.year, d.value.month) for d in reading.dates if d.granularity in ("day", "month") and not d.relative}
     return ArticleFeatures(
-        frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms, fallback.years, fallback.numbers
-    )
+        frozenset(ents) or fallback.entities, frozenset(places), day, source, fallback.terms, fallback.years, fallback.numbers,
+        named_days=fallback.named_days | named, named_months=fallback.named_months | months,
+    )  # fmt: skip
 
 
 def features_for(article: Article, reading: Reading | None, gazetteer: Gazetteer | None = None) -> ArticleFeatures:

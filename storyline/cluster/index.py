@@ -17,6 +17,7 @@ from ..errors import Conflict, NotFound, StageError
 from ..records import Assignment, Story, content_id
 from .events import EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
+from .followup import refers_back
 from .regroup import RegroupMixin, _top
 from .settings import ClusterSettings
 
@@ -201,10 +202,15 @@ class StoryIndex(RegroupMixin):
 
         evidence: list[str] = []
         time_gap = same_days = 0.0
+        earlier = None  # the story's day this report names as a follow-up (:mod:`.followup`)
         if feats.day is not None and story.days:
             lo, hi = min(story.days), max(story.days)
             gap = max((lo - feats.day).days, (feats.day - hi).days, 0)
-            if gap > s.day_window:
+            if gap > s.day_window and feats.day > hi and (feats.named_days or feats.named_months):
+                earlier = next((d for d in sorted(set(story.days)) if refers_back(feats, d)), None)
+            if earlier is not None:
+                evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")
+            elif gap > s.day_window:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
             else:

@@ -20,6 +20,7 @@ import numpy as np
 from ..records import Assignment
 from .events import EVENT_DAYS_APART, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
+from .followup import follow_up_links
 from .settings import PAIR_EVIDENCE
 
 if TYPE_CHECKING:
@@ -97,8 +98,9 @@ class RegroupMixin:
     def _vocab_keys(self, columns: np.ndarray) -> list[str]:
         return [self._vocab_list[c][2:] for c in columns]
 
-    def same_event(self, ids: Sequence[str]) -> np.ndarray:
-        """Same-event probabilities of every pair of indexed articles ``ids`` (:class:`PairModel`)."""
+    def same_event(self, ids: Sequence[str], follow_up: np.ndarray | None = None) -> np.ndarray:
+        """Same-event probabilities of every pair of indexed articles ``ids`` (:class:`PairModel`); ``follow_up``:
+        their :func:`~storyline.cluster.followup.follow_up_links`, when the caller has them."""
         s, m = self.settings, self.settings.pair
         evidence = self.pair_evidence(ids)
         logit = np.full((len(ids), len(ids)), m.bias)
@@ -109,6 +111,8 @@ class RegroupMixin:
         gap = np.abs(days[:, None] - days[None, :])
         known = ~np.isnan(gap)
         far = np.clip((np.where(known, gap, 0) - s.day_window) / max(1, s.day_far - s.day_window), 0, 1)
+        follow_up = follow_up_links(feats) if follow_up is None else follow_up
+        far[follow_up] = 0.0  # a stage of the same event, reported later (:mod:`.followup`)
         logit += -m.far_days_penalty * far + m.same_days_bonus * (known & (np.where(known, gap, 1e9) <= s.same_days))
         has_place = np.array([bool(f.places) for f in feats])
         if has_place.any():
@@ -180,9 +184,11 @@ class RegroupMixin:
         members = sorted((a for sid in pool for a in self.stories[sid].members), key=self._label_of.__getitem__)
         if len(members) < 2:
             return set()
-        prob = self.same_event(members)
-        days = [self.features[a].day if a in self.features else None for a in members]
-        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9)
+        feats = [self.features.get(a, ArticleFeatures()) for a in members]
+        follow_up = follow_up_links(feats)
+        prob = self.same_event(members, follow_up)
+        days = [f.day for f in feats]
+        labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, follow_up)
         groups: dict[int, list[str]] = {}
         for aid, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(aid)
@@ -267,11 +273,14 @@ class RegroupMixin:
             self._changed.add(aid)
         return changed
 
-def _average_link(prob: np.ndarray, cut: float, days: Sequence[date | None], never_join_days: int) -> np.ndarray:
+def _average_link(
+    prob: np.ndarray, cut: float, days: Sequence[date | None], never_join_days: int, linked: np.ndarray | None = None
+) -> np.ndarray:
     """Average-link clustering over same-event probabilities: join the two groups with the highest mean
     probability between them while it reaches ``cut``. Two groups whose median known event days lie more than
     ``never_join_days`` apart are never joined: a time gap is evidence about the whole group, not only about
-    its dated pairs (the median, because a lead date is now and then a background date).
+    its dated pairs (the median, because a lead date is now and then a background date) -- unless a report of
+    one is a follow-up of a report of the other (``linked``, :func:`~storyline.cluster.followup.follow_up_links`).
     Returns one group label per row.
     """
     n = len(prob)
@@ -286,16 +295,17 @@ def _average_link(prob: np.ndarray, cut: float, days: Sequence[date | None], nev
     alive = np.ones(n, dtype=bool)
 
     dated = not np.isnan(median).all()
+    link = np.zeros((n, n), dtype=bool) if linked is None else linked.copy()
 
     def apart(i: int) -> np.ndarray:  # which groups lie more than never_join_days from group i
         if not dated or np.isnan(median[i]):
             return np.zeros(n, dtype=bool)
         with np.errstate(invalid="ignore"):
-            return np.abs(median - median[i]) > never_join_days  # NaN (undated) compares False
+            return (np.abs(median - median[i]) > never_join_days) & ~link[i]  # NaN (undated) compares False
 
     if dated:
         with np.errstate(invalid="ignore"):
-            mean[np.abs(median[:, None] - median[None, :]) > never_join_days] = -np.inf
+            mean[(np.abs(median[:, None] - median[None, :]) > never_join_days) & ~link] = -np.inf
     best = mean.argmax(axis=1)  # per row, the column of its highest mean (first on a tie, as a full argmax)
     top = mean[np.arange(n), best]
     while True:
@@ -310,6 +320,8 @@ def _average_link(prob: np.ndarray, cut: float, days: Sequence[date | None], nev
         known[i] = sorted(known[i] + known[j])
         median[i] = float(np.median(known[i])) if known[i] else np.nan
         label[label == j] = i
+        link[i] |= link[j]
+        link[:, i] = link[i]
         alive[j] = False
         mean[j, :] = mean[:, j] = -np.inf
         top[j] = -np.inf

@@ -51,8 +51,25 @@ def story_records(
     return out
 
 
+#: The longest story title made from a report's first sentence when no report has a headline (about a headline's
+#: length; a cut ends on a whole word and an ellipsis).
+LEDE_TITLE_CHARS = 90
+
+
+def lede_title(text: str, limit: int = LEDE_TITLE_CHARS) -> str:
+    """A title from a text's first sentence (its first line, up to the first full stop followed by a space)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    end = first.find(". ")
+    sentence = first[: end + 1] if end > 0 else first
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:-–— ")
+    return cut + "…"
+
+
 def _title(index: StoryIndex, story: _Story, articles: Mapping[str, Article]) -> str:
-    """The title of the member closest to the story centroid (the most typical report)."""
+    """The title of the member closest to the story centroid (the most typical report); when no member has a
+    title, the first sentence of its first report."""
     best, best_sim = None, -2.0
     if story.centroid is not None:
         for aid in story.members:
@@ -60,12 +77,13 @@ def _title(index: StoryIndex, story: _Story, articles: Mapping[str, Article]) ->
                 sim = float(np.dot(index.vector(aid), story.centroid))
                 if sim > best_sim:
                     best, best_sim = aid, sim
-    if best is None:
-        for aid in story.members:
-            if aid in articles:
-                return articles[aid].label
-        return story.id
-    return articles[best].title or articles[best].label
+    if best is not None:
+        return articles[best].title or articles[best].label
+    members = [articles[aid] for aid in story.members if aid in articles]
+    for title in [a.title for a in members] + [lede_title(a.text) for a in members]:  # any headline before a lede
+        if title:
+            return title
+    return story.id
 
 
 class ClusterStage:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -25,7 +27,7 @@ def quote_groups(
     reads: Mapping[str, Reading],
     ents: EntityIndex,
 ) -> list[QuoteGroup]:
-    quotes = [(aid, q) for aid in ids for q in reads[aid].quotes if q.text.strip()]
+    quotes = _statements([(aid, q) for aid in ids for q in reads[aid].quotes if q.text.strip()], arts)
     ctx.speaker_spans.update({
         (aid, q.start): (min(q.start, q.speaker_start), max(q.end, q.speaker_end))
         for aid, q in quotes
@@ -70,6 +72,18 @@ def quote_groups(
             ri, rj = find(i), find(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
+    # a word or two quoted alone ("textbook") joins the one statement of the same speaker holding it, once the
+    # statements are formed (so it never chains two of them)
+    alone = Counter(find(n) for n in range(len(quotes)))
+    for n in range(len(quotes)):
+        if len(toks[n]) >= SHORT_RUN or alone[find(n)] > 1 or not speakers[n]:
+            continue
+        holders = {
+            find(m) for m in range(len(quotes))
+            if quotes[m][0] != quotes[n][0] and _same_speaker(ents, speakers[m], speakers[n]) and _holds(toks[m], toks[n])
+        }  # fmt: skip
+        if len(holders) == 1:
+            parent[find(n)] = holders.pop()
     members: dict[int, list[int]] = defaultdict(list)
     for n in range(len(quotes)):
         members[find(n)].append(n)
@@ -98,7 +112,59 @@ def same_statement(ctx: StoryContext, a: list[str], b: list[str], sa: str | None
         return same_speaker and (edge or held)
     if containment >= 0.8 or ratio >= 0.6:
         return True
-    return same_speaker and ratio >= ctx.settings.quote_paraphrase and cosine >= ctx.settings.quote_cosine
+    alike = short >= PARAPHRASE_LENGTH * max(len(a), len(b))  # a rewording says it in about as many words
+    return same_speaker and alike and ratio >= ctx.settings.quote_paraphrase and cosine >= ctx.settings.quote_cosine
+
+
+def _same_speaker(ents: EntityIndex, a: str | None, b: str | None) -> bool:
+    """One speaker key, or two keys written with the same name (one person the model typed two ways)."""
+    return bool(a) and bool(b) and (a == b or _name_tokens(ents, a) == _name_tokens(ents, b))  # type: ignore[arg-type]
+
+
+def _holds(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return 0 < n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _statements(quotes: list[tuple[str, Any]], arts: Mapping[str, Article]) -> list[tuple[str, Any]]:
+    """Each quote, or the statements it strings together: a quote of several sentences that no other article
+    prints whole, two parts of which other articles quote apart (one outlet prints a statement's two sentences
+    as one quote, another as two quotes with words between them), is cut into those parts. A single part quoted
+    alone is only a cut of the quote."""
+    toks = [[w.lower() for w in _words(q.text)] for _, q in quotes]
+    out = []
+    for n, (aid, q) in enumerate(quotes):
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"\S.*?(?:[.!?](?=\s+[^a-z\s])|$)", q.text, re.DOTALL)]
+        words = [[w.lower() for w in _words(q.text[s:e])] for s, e in pieces]
+        others = [(bid, toks[m]) for m, (bid, _q) in enumerate(quotes) if bid != aid and toks[m]]
+        if len(pieces) < 2 or any(all(_matched(w, o) >= WHOLE * len(w) for w in words) for _b, o in others):
+            out.append((aid, q))  # a single sentence, or another article prints it whole
+            continue
+        quoted_alone: dict[tuple[int, int], set[str]] = defaultdict(set)  # run of sentences -> articles
+        for bid, o in others:
+            for i in range(len(pieces)):
+                for j in range(i + 1, len(pieces) + 1):
+                    run = [w for piece in words[i:j] for w in piece]
+                    m = _matched(run, o)
+                    if (i, j) != (0, len(pieces)) and m >= WHOLE * len(run) and m >= WHOLE * len(o):
+                        quoted_alone[(i, j)].add(bid)
+        # one part quoted alone is a cut of this quote, and so are two parts one outlet prints around "he said";
+        # two parts that outlets quote without each other are two statements
+        if not any(a[1] <= b[0] and quoted_alone[a] ^ quoted_alone[b] for a in quoted_alone for b in list(quoted_alone)):
+            out.append((aid, q))
+            continue
+        bounds = sorted({k for span in quoted_alone for k in span} | {0, len(pieces)})
+        text = arts[aid].text
+        split = []
+        for i, j in itertools.pairwise(bounds):
+            piece = q.text[pieces[i][0] : pieces[j - 1][1]]
+            at = text.find(piece, q.start, q.end)
+            if at < 0:
+                split = []
+                break
+            split.append((aid, dataclasses.replace(q, text=piece, start=at, end=at + len(piece))))
+        out.extend(split if len(split) > 1 else [(aid, q)])
+    return out
 
 
 def _group(
@@ -270,7 +336,12 @@ def _is_person(ents: EntityIndex, key: str) -> bool:
 SPEAKER_ORIGINS = 1
 
 # a quote of fewer than four words joins the same speaker's longer quote holding it word for word from this length
-SHORT_RUN = 3  # shorter runs ("maybe", "textbook") only join at an edge; fitted on newsdesk
+SHORT_RUN = 3  # shorter runs ("maybe", "textbook") only join at an edge, or the one statement holding them; newsdesk
+# a reworded quote has at least this share of the words of the other version (newsdesk: the one paraphrase join
+# below it was a different statement of the same speaker, 15 words against 34)
+PARAPHRASE_LENGTH = 0.6
+# a quote counts as printed whole, or a run of its sentences as quoted alone, when this share of the words match
+WHOLE = 0.8  # the scorer's and the grouping's containment bar
 # words of a partial quote's lead-in compared with the words its cut dropped ("should not have to | ...")
 LEAD_WORDS = 3  # = NEGATION_REACH: the reach of a negation over the kept words
 

@@ -8,6 +8,8 @@ forms are made here), irregular ones with every form. Words that are as often no
 
 from __future__ import annotations
 
+from .words import UPDATE_CUES
+
 _REGULAR = (
     "talk visit call phone host receive welcome greet sign negotiate discuss agree sue attack accuse arrest detain "
     "indict dismiss sack hire appoint nominate elect defeat endorse join invite summon confront criticize criticise "
@@ -39,3 +41,25 @@ INTERACTION_VERBS = frozenset(f for lemma in _REGULAR for f in _forms(lemma)) | 
 
 #: The lemma of each form ("met" -> "meet"): one event told twice in two tenses is still one event.
 LEMMA_OF = {f: lemma for lemma in _REGULAR for f in _forms(lemma)} | {f: group[0] for group in _IRREGULAR for f in group}
+
+#: Words a later report's lead uses to tell how the news moved on ("the toll rose to 11", "raised its offer",
+#: "widened the lead", "trimmed the margin"): the update cues of :mod:`.words` and the verbs of a gap or an
+#: offer changing; what makes a later lead the account's opening in a story reported over days. Left out: words as
+#: often figurative in a lead ("grew beyond recovery", "reached a deal", "a rising star", "updated its app").
+DEVELOPMENT_CUES = (UPDATE_CUES - {"grew", "grown", "rising", "reached", "updated"}) | frozenset(
+    "widened widening narrowed narrowing trimmed extended doubled tripled halved surged soared slipped lifted "
+    "sweetened".split()
+)
+
+#: How English news frames an event still to come ("is scheduled to visit", "is expected to meet", "will sign"):
+#: once a report tells that the event happened, that report leads.
+PROSPECTIVE = r"\b(?:(?:is|are|was|were)\s+(?:scheduled|expected|set|due|slated|poised|likely)\s+to|will|plans?\s+to|intends?\s+to)\b"
+
+#: How English news opens a context paragraph ("The visit comes as both sides try to mend ties", "came amid"):
+#: background to the event, not the event.
+CONTEXT = r"\b(?:comes?|came|coming)\s+(?:as|amid|amidst|at\s+a\s+time)\b"
+
+#: Words that open a sentence by pointing back at the one before ("However, tensions remain", "Meanwhile, ..."):
+#: out of their paragraph such sentences answer something the reader has not seen.
+LINKING_OPENERS = frozenset("however but yet still nonetheless nevertheless meanwhile moreover furthermore besides instead "
+                            "also and so thus hence".split())

@@ -94,3 +94,31 @@ CORRECTION_CUES = (
     "was corrected", "incorrectly stated", "incorrectly said", "incorrectly reported", "wrongly stated",
     "wrongly said", "wrongly reported", "correction:",
 )
+# words a phrase cut short must not end on ("struck rocks near Marrow Bay in…"): articles, prepositions,
+# conjunctions, auxiliaries and pronoun determiners
+FUNCTION_WORDS = STOP_WORDS | frozenset(
+    "into onto from near off over under after before during since until about against between among through "
+    "across as than but nor so yet if when while where whose whom are been being has have had do does did will "
+    "would can could may might shall should must its his her their our your my".split()
+)
+# verbs that report speech only with "it" as their object ("as she put it", "he puts it bluntly")
+SPEECH_WITH_IT = frozenset({"put", "puts", "putting"})
+# nouns for something said: the possessor of one is the speaker of the words quoted in or after it
+# ("the mayor's line about bridges that 'should never have closed'", "the judge's observation that ...")
+SPEECH_NOUNS = frozenset(
+    """line words remark remarks comment comments observation statement claim claims warning warnings message
+    quip retort reply answer response verdict description assessment phrase promise pledge vow assurance
+    admission insistence plea appeal complaint boast jibe catchphrase slogan mantra""".split()
+)
+# nouns for a person that are no title or job: the plain words news copy uses again for someone it has named
+# ("the lad says ...", "the pensioner said")
+PERSON_NOUNS = frozenset(
+    """man woman boy girl lad lass teenager youngster pensioner resident witness victim survivor""".split()
+)
+# kin: a person named by who they are to someone else ("his brother", "the victim's mother", "mum Maura");
+# never the person they are kin to
+KIN_NOUNS = frozenset(
+    """mum mom mother father dad son daughter brother sister wife husband widow widower fiance fiancee grandmother
+    grandfather gran grandma grandad granddad grandson granddaughter uncle aunt nephew niece cousin stepfather
+    stepmother stepson stepdaughter""".split()
+)

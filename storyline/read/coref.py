@@ -22,111 +22,22 @@ All of it works on plain spans and vectors, so the benchmark and a store-wide re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 import json
 import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelError
+from .coref_encoder import MiniLMSpanEncoder
 
-
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
-
-
-class MiniLMSpanEncoder:
-    """Contextual vectors of character spans, from all-MiniLM-L6-v2 (packaged weights, no download).
-
-    ``encode(contexts, spans)``: ``contexts[i]`` is the text around mention ``i`` (its sentence) and
-    ``spans[i]`` the mention's ``(start, end)`` inside that text. The result rows are unit length.
-    """
-
-    name = "all-MiniLM-L6-v2/span-mean"
-    dim = 384
-
-    def __init__(self, *, batch_size: int = 32, loader: Callable[[], Any] | None = None) -> None:
-        """``loader`` returns a loaded sentence-transformers MiniLM to share (e.g.
-        :meth:`storyline.embed.MiniLMEmbedder.sentence_transformer`); by default this encoder loads its own."""
-        self.batch_size = batch_size
-        self._loader = loader
-        self._model: Any = None
-        self._tokenizer: Any = None
-
-    def warm_up(self) -> None:
-        if self._model is not None:
-            return
-        from ..embed import load_minilm
-
-        st = (self._loader or load_minilm)()
-        self._model = st[0].auto_model.eval()
-        self._tokenizer = st[0].tokenizer
-
-    def encode(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        return self.encode_span_and_rest(contexts, spans)[0]
-
-    def encode_span_and_rest(self, contexts: Sequence[str], spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """Per mention, two unit vectors from one forward pass over its context: the mean of the word
-        pieces inside the span (the mention in context) and of those outside it (what the context says
-        around the mention; the name's own pieces left out, so two namesakes' sentences can differ)."""
-        if len(contexts) != len(spans):
-            raise ModelError("one span per context is needed", item=self.name)
-        if not contexts:
-            empty = np.zeros((0, self.dim), dtype=np.float32)
-            return empty, empty
-        self.warm_up()
-        import torch
-
-        # one forward pass per distinct context: a sentence with five mentions is read once
-        unique = list(dict.fromkeys(contexts))
-        where = {c: i for i, c in enumerate(unique)}
-        out = np.zeros((len(contexts), self.dim), dtype=np.float32)
-        rest = np.zeros((len(contexts), self.dim), dtype=np.float32)
-        wanted: dict[int, list[int]] = {}
-        for n, c in enumerate(contexts):
-            wanted.setdefault(where[c], []).append(n)
-        for b in range(0, len(unique), self.batch_size):
-            chunk = unique[b : b + self.batch_size]
-            enc = self._tokenizer(chunk, return_offsets_mapping=True, padding=True, truncation=True,
-                                  max_length=256, return_tensors="pt")
-            offsets = enc.pop("offset_mapping").numpy()
-            with torch.inference_mode():
-                hidden = self._model(**enc).last_hidden_state.numpy()
-            mask = enc["attention_mask"].numpy().astype(bool)
-            for k in range(len(chunk)):
-                offs = offsets[k]
-                words = mask[k] & (offs[:, 1] > offs[:, 0])
-                for n in wanted[b + k]:
-                    s, e = spans[n]
-                    inside = words & (offs[:, 0] < e) & (offs[:, 1] > s)
-                    outside = words & ~inside
-                    out[n] = (hidden[k][inside] if inside.any() else hidden[k][mask[k]]).mean(axis=0)
-                    rest[n] = (hidden[k][outside] if outside.any() else hidden[k][mask[k]]).mean(axis=0)
-        return _unit(out), _unit(rest)
-
-    def encode_whole(self, texts: Sequence[str]) -> np.ndarray:
-        """Each text on its own, mean of all its word pieces: the sentence-transformers vector of the
-        text (what :class:`storyline.embed.MiniLMEmbedder` gives), without loading the model twice."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        self.warm_up()
-        import torch
-
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for b in range(0, len(texts), self.batch_size):
-            enc = self._tokenizer(list(texts[b : b + self.batch_size]), padding=True, truncation=True, max_length=128,
-                                  return_tensors="pt")
-            with torch.inference_mode():
-                hidden = self._model(**enc).last_hidden_state.numpy()
-            mask = enc["attention_mask"].numpy().astype(np.float32)[..., None]
-            out[b : b + len(hidden)] = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
-        return _unit(out)
+# the span encoder lives in coref_encoder and the namesake linker in coref_namesakes (see __getattr__ below);
+# importers reach both here
+__all__ = ["KINDS", "PAIR_WEIGHTS", "MentionInfo", "MiniLMSpanEncoder", "TreePairModel", "feature_names", "pair_features",
+           "pair_probabilities", "pair_table", "resolve_mentions"]
 
 
 # ------------------------------------------------------------------ pairwise scoring and clustering
@@ -508,175 +419,10 @@ def resolve_mentions(mentions: Sequence[MentionInfo], vectors: np.ndarray, *, th
     return out
 
 
-# ------------------------------------------------------------------ store-wide use: which namesake is meant
+def __getattr__(name: str) -> Any:
+    """The namesake linker lives in :mod:`storyline.read.coref_namesakes`; importers reach it here too."""
+    if name in {"NamesakeLinker", "NameContext"}:
+        from . import coref_namesakes
 
-
-@dataclass(frozen=True, slots=True)
-class NameContext:
-    """One mention of a name in an article: its sentence and where the name sits in it."""
-
-    article_id: str
-    sentence: str
-    start: int  # of the name inside ``sentence``
-    end: int
-    sentence_index: int = 0
-
-
-def _entity_key(member: tuple[str, Any]) -> tuple[str, Any]:
-    """(article id, local entity key): what a namesake question is about, hashable."""
-    article_id, entity = member
-    return article_id, getattr(entity, "key", entity)
-
-
-class NamesakeLinker:
-    """Decides which of several people sharing a surname a lone "Mr. Dmitriev" of another article is.
-
-    The store-wide resolver (:func:`storyline.read.entities.resolve_entities`) joins a lone surname
-    to the only full-name person with that surname; with two or more ("Kirill Dmitriev" the fund
-    chief, "Ivan Dmitriev" the goalkeeper) it asks this linker, in two steps:
-
-    1. *can it be them?* Each side's mentions become :class:`MentionInfo` records (MiniLM vectors
-       of the mention in its sentence and of its own words) and the tree pair model scores every
-       lone-candidate pair; a candidate whose mean probability (average link, as in
-       :func:`resolve_mentions`) is under ``threshold`` is out.
-    2. *which one?* The name's vector in its sentence is mostly the name itself, so it cannot
-       tell two Dmitrievs apart; what was said around the name can. The mean of the sentence's
-       other word pieces (same forward pass) stands for that, and the remaining candidate whose sentences are closest to the
-       lone surname's wins if it beats the runner-up by ``margin`` in cosine; otherwise the
-       surname stays on its own (a wrong merge is worse than a missed one).
-
-    ``contexts(article_id, entity)`` gives the mentions of a local entity (at most ``per_entity``
-    of each side's are read). The model is loaded on the first ambiguous surname only, so a store
-    without namesakes pays nothing.
-
-    The store-wide refresh runs after every batch and asks the same questions again, so one linker
-    is meant to live as long as its runner (:meth:`rebind` points it at the current store's
-    contexts): decisions are remembered per (lone surname, candidates) and every MiniLM vector per
-    text, so a question already answered costs a dictionary lookup and a new one only encodes the
-    sentences it has not seen. Article ids are content hashes, so a remembered answer cannot go stale.
-    """
-
-    def __init__(self, contexts: Any, *, threshold: float = 0.4, margin: float = 0.03, per_entity: int = 6,
-                 model: TreePairModel | None = None, encoder: MiniLMSpanEncoder | None = None) -> None:
-        self.contexts = contexts
-        self.threshold = threshold
-        self.margin = margin
-        self.per_entity = per_entity
-        self._model = model
-        self._encoder = encoder
-        self.calls = 0  # questions asked
-        self.decided = 0  # questions that needed the models (the rest were remembered)
-        self._decisions: dict[tuple[Any, ...], int | None] = {}
-        self._span_vectors: dict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = {}  # (mention, rest)
-        self._whole_vectors: dict[str, np.ndarray] = {}
-
-    def rebind(self, contexts: Any) -> NamesakeLinker:
-        """Point the linker at a new ``contexts`` (the next refresh) keeping what it remembers."""
-        self.contexts = contexts
-        return self
-
-    def _span(self, contexts: Sequence[NameContext]) -> tuple[np.ndarray, np.ndarray]:
-        """The mentions' vectors in their sentences and their sentences' other words, one pass each."""
-        todo = list(dict.fromkeys((c.sentence, c.start, c.end) for c in contexts
-                                  if (c.sentence, c.start, c.end) not in self._span_vectors))
-        todo.sort(key=lambda t: len(t[0]))  # batches of like lengths: less padding to encode
-        if todo:
-            mention, rest = self._encoder.encode_span_and_rest([t[0] for t in todo], [(t[1], t[2]) for t in todo])
-            self._span_vectors.update(zip(todo, zip(mention, rest, strict=True), strict=True))
-        pairs = [self._span_vectors[(c.sentence, c.start, c.end)] for c in contexts]
-        return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
-
-    def _whole(self, texts: Sequence[str]) -> np.ndarray:
-        todo = sorted((t for t in dict.fromkeys(texts) if t not in self._whole_vectors), key=len)
-        if todo:
-            self._whole_vectors.update(zip(todo, self._encoder.encode_whole(todo), strict=True))
-        return np.stack([self._whole_vectors[t] for t in texts])
-
-    def _infos(self, group: Hashable, items: Sequence[NameContext], head: str) -> list[MentionInfo]:
-        return [MentionInfo(doc=c.article_id, sentence=c.sentence_index, kind="name", label="PERSON", head=head,
-                            surface=c.sentence[c.start : c.end].lower(), rule_cluster=group, start=c.start)
-                for c in items]
-
-    def __call__(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
-        self.calls += 1
-        key = self._key(lone, candidates)
-        if key not in self._decisions:
-            self._decisions[key] = self._decide(lone, candidates)
-        return self._decisions[key]
-
-    @staticmethod
-    def _key(lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> tuple[Any, ...]:
-        """The question: the lone surname and each candidate by its first member (article ids are
-        content hashes), so a candidate that gained articles since is still the same question."""
-        return _entity_key(lone), tuple(min(_entity_key(m) for m in members) for members in candidates)
-
-    def _sample(self, members: Sequence[tuple[str, Any]]) -> list[NameContext]:
-        """Up to ``per_entity`` mentions of a candidate, from its members in the order given (the
-        resolver puts those in the lone surname's story first); only as many articles are read as
-        that takes."""
-        out: list[NameContext] = []
-        for aid, ent in members:
-            out.extend(self.contexts(aid, ent))
-            if len(out) >= self.per_entity:
-                break
-        return out[: self.per_entity]
-
-    def _question(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]
-                  ) -> tuple[list[NameContext], list[list[NameContext]]]:
-        return list(self.contexts(*lone))[: self.per_entity], [self._sample(members) for members in candidates]
-
-    def prefetch(self, questions: Sequence[tuple[tuple[str, Any], Sequence[Sequence[tuple[str, Any]]]]]) -> None:
-        """Encode, in large batches, every text the new ones among ``questions`` will need.
-
-        :func:`storyline.read.entities.resolve_local_entities` hands over all its questions first;
-        encoding them together instead of one small batch per question is what keeps a store-wide
-        refresh of thousands of articles in seconds rather than minutes.
-        """
-        new = [q for q in questions if self._key(*q) not in self._decisions]
-        if not new:
-            return
-        load = getattr(self.contexts, "load", None)
-        if load is not None:  # read every article involved in one go
-            needed = set()
-            for (aid, _), candidates in new:
-                needed.add(aid)
-                for members in candidates:
-                    needed.update(a for a, _ in members[: self.per_entity])
-            load(sorted(needed))
-        contexts: list[NameContext] = []
-        for lone, candidates in new:
-            mine, theirs = self._question(lone, candidates)
-            contexts += mine + [c for items in theirs for c in items]
-        if not contexts:
-            return
-        self._encoder = self._encoder or MiniLMSpanEncoder()
-        self._span(contexts)
-        self._whole([c.sentence[c.start : c.end].lower() for c in contexts])
-
-    def _decide(self, lone: tuple[str, Any], candidates: Sequence[Sequence[tuple[str, Any]]]) -> int | None:
-        self.decided += 1
-        mine, theirs = self._question(lone, candidates)
-        if not mine or not all(theirs):
-            return None
-        head = mine[0].sentence[mine[0].start : mine[0].end].split()[-1].lower().strip(".,'’s")
-        infos = self._infos("lone", mine, head)
-        owner = [-1] * len(mine)
-        for k, items in enumerate(theirs):
-            infos += self._infos(("candidate", k), items, head)
-            owner += [k] * len(items)
-        contexts = [c for items in (mine, *theirs) for c in items]
-        self._encoder = self._encoder or MiniLMSpanEncoder()
-        self._model = self._model or TreePairModel.load()
-        vectors, said = self._span(contexts)
-        surfaces = self._whole([m.surface for m in infos])
-        prob = self._model.probabilities(infos, vectors, surfaces)
-        own = np.array(owner)
-        lone_said = _unit(said[own == -1].mean(axis=0, keepdims=True))[0]
-        able = [k for k in range(len(theirs)) if prob[np.ix_(own == -1, own == k)].mean() >= self.threshold]
-        closeness = {k: float(_unit(said[own == k].mean(axis=0, keepdims=True))[0] @ lone_said) for k in able}
-        ranked = sorted(able, key=lambda k: -closeness[k])
-        if not ranked:
-            return None
-        if len(ranked) > 1 and closeness[ranked[0]] - closeness[ranked[1]] < self.margin:
-            return None
-        return ranked[0]
+        return getattr(coref_namesakes, name)
+    raise AttributeError(name)

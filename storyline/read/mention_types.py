@@ -66,7 +66,7 @@ _LABEL = re.compile(r"^\s*:")
 _BRACKET_GLOSS = re.compile(r"\(\s*(?:formerly|previously|now|aka|or|also)?\s*$", re.I)
 _RENAMED = re.compile(r"\(\s*(?:formerly|previously)\s+$", re.I)  # "X (formerly Twitter)": things are renamed
 _AFTER_BRACKET_NOUN = re.compile(r"^\s*\)\s+(?!(?:is|was|are|were|has|had|have|will|said|says|and|or|but)\b)[a-z][a-z-]+\b")
-# a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Stockton")
+# a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Kirkby")
 _PLACE_PREP = r"\b(?:in|near|to|from|between|of|at|across|outside|around|into|via)\s+(?:the\s+)?"
 # earlier items of a list the preposition governs: "in Carlisle, Lancaster and Preston"
 _LIST_BEFORE = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*(?:,\s+|\s+and\s+))*"

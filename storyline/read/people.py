@@ -41,6 +41,9 @@ def _person_cue(text: str, m: Mention) -> bool:
     before = _word_before(text, m.start)
     if before in HONORIFICS or (before in ROLE_NOUNS and text[m.start - 1 : m.start] == " "):
         return True
+    role = re.search(r"\b([a-z][\w-]*),\s*$", text[max(0, m.start - 40) : m.start])
+    if role and role.group(1) in PERSONAL_NOUNS:  # "the EU's foreign policy chief, Ilse Darrow,"
+        return True
     after = text[m.end : m.end + 90]
     if re.match(r",\s+\d{1,3},", after):
         return True

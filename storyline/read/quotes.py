@@ -23,16 +23,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from ..lang.words import KIN_NOUNS, NAME_TITLES, PERSON_NOUNS
 from ..lang.words import QUOTE_CUE_VERBS as SPEECH_VERBS
 from ..records import Mention, Quote, Role
 from .entities import HONORIFICS, antecedent, sentence_index
+from .nominals import NounPhrases, Speaker
 from .people import LOCATIVE_PREPOSITIONS, ORG_NOUNS, PERSONAL_NOUNS, _word_before, relabel_people
 from .quote_marks import QuoteSpan, quote_kind, quote_text, scan_quotes
 from .roles import ROLE_NOUNS
 from .speaker_names import credit_after, full_name, unmarked_posts
-from .syntax import Span, Subject, Syntax
+from .syntax import Subject, Syntax
 
 _CUE = re.compile(rf"\b(?:according to|(?:{SPEECH_VERBS}))\b(?!\s+(?:for|on|off|up)\b)", re.I)
 _POST = re.compile(
@@ -52,29 +53,20 @@ _SENTENCE_WORDS = frozenset(
 )
 #: Words after which a name is an object, not the subject of its sentence.
 _GOVERNING = LOCATIVE_PREPOSITIONS | {"of", "by", "with", "for", "on", "into", "about", "over", "under", "against", "than"}
+#: Words that are no part of a name written before it (titles, role words, sentence openers).
+_NOT_IN_NAMES = HONORIFICS | NAME_TITLES | ROLE_NOUNS | _SENTENCE_WORDS
 _NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*\w(?:\s+(?:[A-Z][\w.'\u2019-]*\w|van|von|de|der|da|di|le|la))*\b")
 #: How many sentences back a pronoun speaker is looked for (the quote's own sentence, then this many before it).
 SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 #: How many parsed sentences back a pronoun speaker is looked for among main-clause subjects.
 PARSED_LOOKBACK = 4  # fitted on newsdesk
-#: How many parsed sentences back "the company" looks for an organisation that was a clause's subject.
-ORG_LOOKBACK = 8  # the window of the plain nearest-organisation look-up (entities.antecedent, window=8)
-_PERSONAL_NOUNS = PERSONAL_NOUNS
+_PERSONAL_NOUNS = PERSONAL_NOUNS | PERSON_NOUNS
 #: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "statement"})
 
 
 
 # ------------------------------------------------------------------ attribution
-
-
-@dataclass(frozen=True, slots=True)
-class Speaker:
-    key: str | None
-    start: int | None
-    end: int | None
-    cue: str | None
-    post: bool = False
 
 
 _sentence_index = sentence_index
@@ -86,7 +78,7 @@ def _paragraph(text: str, offset: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-class Attributor:
+class Attributor(NounPhrases):
     """Speaker lookup for one article: its mentions, sentences, roles and gender hints."""
 
     def __init__(
@@ -124,6 +116,10 @@ class Attributor:
                     nominals.append(Mention(nm.group(), nm.start(), nm.end(), "PERSON", key))
         self.mentions = sorted([*self.mentions, *nominals], key=lambda m: m.start)
         self._labels = {m.entity: m.label for m in self.mentions}
+        self.titles: dict[str, list[str]] = {}
+        for role in roles:
+            self.titles.setdefault(role.entity, []).append(role.title)
+        self._nations = {m.text for m in self.mentions if m.label == "NORP"}
         self._people: set[str] = set()  # keys the parse shows to be people (a role noun's apposition)
 
     # -- helpers
@@ -152,8 +148,8 @@ class Attributor:
         for m in self.mentions:
             if m.label == "PERSON" and m.entity.split()[-1] == last and m.start < start:
                 return m.entity
-        for m in self.mentions:
-            if m.start < end and start < m.end:
+        for m in self.mentions:  # a place the name is written inside ("Kirkby" of "Kirkby-on-Wyre Council") is not it
+            if m.start <= start and end <= m.end:
                 return m.entity
         return name
 
@@ -189,8 +185,30 @@ class Attributor:
         if labels.get(key) in {"GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"}:
             return None
         if len(words) == 1 and key == name:
-            return None  # a lone capitalised word the article never names elsewhere
+            tagged = self._mention_at(n_start) is not None
+            full = None if tagged else self._written_in_full(name)  # a name the model missed here
+            if full is None:
+                return None  # a lone capitalised word the article never names elsewhere
+            key = full
         return Speaker(key, n_start, n_end, None)
+
+    def _written_in_full(self, word: str) -> str | None:
+        """The one full name the article writes ending with ``word`` outside quotes, where the model tagged none
+        ("High Representative Ilse Darrow told ..." for a later "Darrow said"): capitalised words before it,
+        after any title or role word."""
+        found = set()
+        for m in re.finditer(rf"((?:\b[A-Z][\w'\u2019-]*\w[ \t]+){{1,4}}){re.escape(word)}\b", self.text):
+            if self._in_quote(m.start()) or _word_before(self.text, m.start()) == "the":
+                continue  # "the Fenmoor Courier" is no person's name
+            words = m.group(1).split()
+            cut = [i for i, w in enumerate(words) if w.lower() in _NOT_IN_NAMES or re.search(r"['\u2019]s$", w)]
+            words = words[cut[-1] + 1 :] if cut else words
+            if words:
+                found.add(" ".join([*words, word]))
+        if len(found) != 1:
+            return None
+        full = next(iter(found))
+        return next((m.entity for m in self.mentions if m.text == full), full)
 
     def speech_subject(self, k: int, before: int | None = None) -> Speaker | None:
         """The subject of the last speech verb of sentence ``k`` (outside quotes, before ``before``)."""
@@ -213,7 +231,7 @@ class Attributor:
         about its speaker), else the subject of a speech verb or the person a sentence opens with there, else
         :meth:`antecedent`. Only people: "he" is never an organisation or a place."""
         if self.syntax is not None:
-            for s, e, subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK):
+            for s, e, subjects in self.syntax.subjects_before(offset, PARSED_LOOKBACK, self._in_quote):
                 for subj in subjects:
                     if subj.pronoun or self._in_quote(subj.head.start):
                         continue
@@ -231,12 +249,17 @@ class Attributor:
                         if m.label == "PERSON" and self._gender_fits(m.entity, gender):
                             return Speaker(m.entity, m.start, m.end, None)
         idx = _sentence_index(self.sentences, offset)
-        for k in range(idx, max(-1, idx - SUBJECT_LOOKBACK - 1), -1):
+        prose = [k for k in range(idx - 1, -1, -1) if not self._quoted_sentence(k)][:SUBJECT_LOOKBACK]
+        for k in [idx, *prose]:  # quoted speech introduces no one: sentences inside quotes are not counted
             for find in (self.speech_subject, self.sentence_subject):
                 sp = find(k, offset if k == idx else None)
                 if sp and sp.key and self._is_person(sp.key) and self._gender_fits(sp.key, gender):
                     return sp
         return self.antecedent(offset, gender)
+
+    def _quoted_sentence(self, k: int) -> bool:
+        s, e = self.sentences[k]
+        return self._in_quote(s) and self._in_quote(max(s, e - 1))
 
     def _gender_fits(self, key: str, gender: str | None) -> bool:
         g = self.genders.get(key)
@@ -246,17 +269,6 @@ class Attributor:
         """A speaker key that names a person: typed PERSON in the article, or an untyped name of two words."""
         label = self._labels.get(key)
         return label == "PERSON" or key in self._people or (label is None and len(key.split()) >= 2)
-
-    def _mention_at(self, offset: int) -> Mention | None:
-        for m in self.mentions:
-            if m.start <= offset < m.end:
-                return m
-        return None
-
-    def _org_named(self, phrase: Span) -> Mention | None:
-        """An organisation the article tags elsewhere, written at ``phrase`` where the model did not tag it."""
-        name = re.sub(r"^(?:the|The)\s+", "", phrase.text)
-        return next((m for m in self.mentions if m.label == "ORG" and m.entity == name), None)
 
     def _from_subject(self, subj: Subject) -> Speaker | None:
         """The speaker a parsed subject stands for: a pronoun's referent, a named person (or the person in an
@@ -269,17 +281,19 @@ class Attributor:
             return Speaker(key, head.start, head.end, None) if key else None
         if subj.pronoun or self._in_quote(head.start):
             return None
+        word = head.text.lower()
         for a in subj.appositions:
             m = self._mention_at(a.end - 1)
-            if m and m.label == "PERSON":
+            if m and m.label == "PERSON" and word not in ORG_NOUNS:  # not "the campaign, Free Harbour,"
                 return Speaker(m.entity, m.start, m.end, None)
-            if a.tag in {"NNP", "NNPS"} and head.tag not in {"NNP", "NNPS"}:
-                named = self.name_before(a.start, a.end)  # "the chief, Annelies Vroemen,": a person whatever NER said
+            if a.tag in {"NNP", "NNPS"} and (word in _PERSONAL_NOUNS or word in KIN_NOUNS):
+                named = self.name_before(a.start, a.end)  # "the chief, Ilse Darrow,": a person whatever NER said
                 if named and named.key:
                     self._people.add(named.key)
                     return named
         m = self._mention_at(head.start)
-        if head.tag in {"NNP", "NNPS"} or (m is not None and head.text[:1].isupper()):
+        # a capitalised head is a name whatever its tag ("Tallis found '...'" tagged as a common noun)
+        if head.tag in {"NNP", "NNPS"} or (head.text[:1].isupper() and (m is not None or head.tag.startswith("NN"))):
             if m and m.label == "PERSON":
                 return Speaker(m.entity, m.start, m.end, None)
             if m and any(a.tag == "CD" or a.text.lower() in _PERSONAL_NOUNS for a in subj.appositions):
@@ -289,7 +303,6 @@ class Attributor:
             if named and named.key and (m is None or self._is_person(named.key)):
                 return named
             return Speaker(m.entity, m.start, m.end, None) if m else named
-        word = head.text.lower()
         if word in _PERSONAL_NOUNS:
             for n in subj.names:  # "founder and chief executive Jo Bloggs said"
                 named = self.name_before(subj.phrase.start, n.end)
@@ -297,6 +310,14 @@ class Attributor:
                     self._people.add(named.key)
                     return named
         if word in SPOKESPEOPLE:
+            for o in subj.owners:  # "a spokesperson for the Office for ...", "a spokesperson for the office"
+                m = self._mention_at(o.start)
+                if m and m.label in {"ORG", "GPE", "NORP"}:
+                    return Speaker(m.entity, m.start, m.end, None)
+                if o.text.lower() in ORG_NOUNS:
+                    sp = self._nominal(o.start, o.end)
+                    if sp:
+                        return sp
             for c in subj.compounds:
                 m = self._mention_at(c.start)
                 if m and m.label in {"ORG", "GPE", "NORP"}:
@@ -306,7 +327,7 @@ class Attributor:
                 named = self.name_before(subj.phrase.start, names[-1].end)
                 if named and named.key:
                     return named
-        if word in _PERSONAL_NOUNS or word in ORG_NOUNS:
+        if word in _PERSONAL_NOUNS or word in ORG_NOUNS or word in KIN_NOUNS:
             return self._nominal(subj.phrase.start, head.end)
         return None
 
@@ -352,7 +373,13 @@ class Attributor:
             head = window.lstrip()
             lead = start + len(window) - len(head)
             # "said Kestrel spokesperson Priya Okonta": the first person in the phrase after the cue
-            clause_end = lead + (re.search(r"[,.;:!?\n\u201c\u201d\"]|\s(?:who|which|and|but)\s|$", head).start())
+            stop = re.compile(r"[,.;:!?\n\u201c\u201d\"]|\s(?:who|which|and|but)\s|$")
+            first = stop.search(head)
+            clause_end = lead + first.start()
+            role = _WORD.findall(head[: first.start()].lower())[-1:]
+            if head[first.start() : first.start() + 1] == "," and role and role[0] in _PERSONAL_NOUNS:
+                # "according to the firm's chief technology officer, Jo Bloggs": the apposition names the one
+                clause_end = lead + stop.search(head, first.end()).start()
             for m in self.mentions:
                 if lead <= m.start < clause_end and m.label == "PERSON":
                     return Speaker(m.entity, m.start, m.end, None)
@@ -371,7 +398,7 @@ class Attributor:
             return None
         # before: the nearest person before the cue, else a pronoun, else an organisation
         people = [m for m in self._subjects(start, end) if m.label == "PERSON"]
-        pron = list(_PRONOUN.finditer(window))
+        pron = [p for p in _PRONOUN.finditer(window) if not self._in_quote(start + p.start())]
         last_person = people[-1] if people else None
         last_pron = pron[-1] if pron else None
         if last_pron and (last_person is None or start + last_pron.start() > last_person.end):
@@ -404,52 +431,6 @@ class Attributor:
             return nominal
         if orgs:
             return Speaker(orgs[-1].entity, orgs[-1].start, orgs[-1].end, None)
-        return None
-
-    def _nominal(self, start: int, end: int) -> Speaker | None:
-        """The one a definite noun phrase stands for: "the envoy" (the article's only envoy), "the
-        Portuguese minister" (the nearest person before it), "the company" / "a spokesperson for the
-        office" (the nearest organisation before it)."""
-        words = _WORD.findall(self.text[start:end].lower())
-        for w in words[::-1]:
-            owners = self.role_heads.get(w)
-            if owners and len(owners) == 1:
-                return Speaker(next(iter(owners)), start, end, None)
-        if not words:
-            return None
-        phrase = " ".join(words)
-        head = words[-1]
-        of = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([\w-]+)$", phrase)
-        if of and words[0] in ORG_NOUNS - _PERSONAL_NOUNS | {"spokesperson", "spokesman", "spokeswoman"}:
-            head = of.group(1)  # "a spokesperson for the office"
-        elif len(words) >= 3 and words[-2] in {"for", "of", "at"}:
-            head = words[-1]
-        if head in ORG_NOUNS and head not in {"spokesperson", "spokesman", "spokeswoman"}:
-            if self.syntax is not None:  # "the company": the organisation the copy has had speaking or acting
-                for _s, _e, subjects in self.syntax.subjects_before(start, ORG_LOOKBACK):
-                    for subj in subjects:
-                        m = self._mention_at(subj.head.start) or self._org_named(subj.phrase)
-                        if m and m.label == "ORG" and subj.head.tag in {"NNP", "NNPS"} and not self._in_quote(m.start):
-                            return Speaker(m.entity, start, end, None)
-            ant = antecedent(self.mentions, self.sentences, start, labels=frozenset({"ORG"}), skip=self._in_quote, window=8)
-            return Speaker(ant.entity, start, end, None) if ant else None
-        person_head = head in _PERSONAL_NOUNS or (head.endswith("s") is False and head in ROLE_NOUNS)
-        if person_head:
-            owners = self.role_heads.get(head) or set()
-            near = [m for m in self.mentions if m.end <= start and m.label == "PERSON" and not self._in_quote(m.start)]
-            if not owners:  # "the judge": the one person the article titled so ("Judge Helena Marchbank")
-                titled = {m.entity for m in near if _word_before(self.text, m.start) == head
-                          or m.text.lower().startswith(head + " ")}  # fmt: skip
-                owners = titled if len(titled) == 1 else owners
-            for m in reversed(near):
-                if not owners or m.entity in owners:
-                    return Speaker(m.entity, start, end, None)
-        return None
-
-    def _nominal_before(self, start: int, end: int) -> Speaker | None:
-        window = self.text[start:end]
-        for m in re.finditer(r"\b(?:the|The)\s+((?:[\w'\u2019-]+\s+){0,3}[\w'\u2019-]+)\s*$", window):
-            return self._nominal(start + m.start(1), start + m.end(1))
         return None
 
     # -- main entry

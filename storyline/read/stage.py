@@ -26,7 +26,7 @@ from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
 from .roles import find_roles
-from .syntax import load_parser, parse_windows, windows
+from .syntax import load_parser, paragraph_sentences, parse_windows, windows
 
 
 def read_article(
@@ -46,11 +46,15 @@ def read_article(
     body = [(ln.start, ln.end) for ln in lines if ln.zone == "body"]
     sentences = tuple(s for s in parsed.sentences if any(bs <= s[0] < be for bs, be in body)) or parsed.sentences
     roles = find_roles(text, mentions, sentences)
+    # speakers read sentences that end at paragraph breaks (a byline or a lead-in ending "said:" is no part of the
+    # paragraph after it)
+    clauses = tuple(s for s in paragraph_sentences(text, parsed.sentences) if any(bs <= s[0] < be for bs, be in body))
+    clauses = clauses or sentences
     parse = None
     if parser is not None:
         def parse(quotes):  # type: ignore[no-untyped-def]
-            return parse_windows(parser, text, windows(sentences, quotes))
-    quotes = find_quotes(text, sentences, mentions, roles, gender_hints(mentions), parse=parse)
+            return parse_windows(parser, text, windows(clauses, quotes))
+    quotes = find_quotes(text, clauses, mentions, roles, gender_hints(mentions), parse=parse)
     published: date | None = article.published.date() if article.published else None
     non_body = [(ln.start, ln.end) for ln in lines if ln.zone != "body"]
     expressions = find_expressions(text)

@@ -18,11 +18,11 @@ Spans are character offsets in the article; the speaker lookup maps them onto th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lang.words import SPEECH_WORDS
+from ..lang.words import SPEECH_NOUNS, SPEECH_WITH_IT, SPEECH_WORDS
 from .nlp import load_nlp
 
 PARSER_COMPONENTS = ("tok2vec", "tagger", "parser")
@@ -31,6 +31,13 @@ LOOKBACK_SENTENCES = 1  # newsdesk: 3 gave the same speakers for 80% of the text
 #: How many heads a quote's attachment climbs through reported clauses to reach its speech verb.
 MAX_CLIMB = 4  # "X said [that the firm wanted [Y to become ['the backbone']]]": three; fitted on newsdesk
 PRONOUNS = frozenset({"he", "she", "they"})
+#: Possessive pronouns as the pronoun they stand for ("his line that ..." -> he).
+POSSESSIVES = {"his": "he", "her": "she", "their": "they"}
+#: How many heads above a quote a noun for something said is looked for ("X's line about engineers who should
+#: not have to 'cross ...'": have -> engineers -> about -> line).
+MAX_NOUN_CLIMB = 4  # fitted on newsdesk (three steps in the longest case)
+#: Characters between a lead-in paragraph and the quote paragraph after it: a paragraph break, some spaces.
+PARAGRAPH_GAP = 4
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj", "advcl", "parataxis", "dep"})
 _COPULAS = frozenset({"be", "is", "was", "were", "are", "been", "being", "'s", "seem", "seemed", "seems"})
@@ -59,10 +66,12 @@ class Subject:
     appositions: tuple[Span, ...] = ()
     compounds: tuple[Span, ...] = ()
     names: tuple[Span, ...] = ()  # proper nouns conjoined with the head ("founder and chief executive Jo Bloggs")
+    owners: tuple[Span, ...] = ()  # what the head is "for", "of" or "at" ("a spokesperson for the office" -> office)
 
     @property
     def pronoun(self) -> str | None:
         word = self.head.text.lower()
+        word = POSSESSIVES.get(word, word) if self.head.tag == "PRP$" else word
         return word if word in PRONOUNS else None
 
 
@@ -107,15 +116,45 @@ class Syntax:
                 if verb.head is verb or verb.dep_ not in _CLAUSE_DEPS or inside(verb.head):
                     break
                 verb = verb.head
+            noun = _speech_noun(tok.head, inside)
+            if noun is not None:  # "X's line that '...'": the one the words belong to
+                owner = next(c for c in noun.children if c.dep_ == "poss")
+                return Frame(self._span(base, noun), self._subject_from(base, owner), True)
             first = tok.head
             if colon and first.tag_.startswith("VB") and first.text.lower() not in _COPULAS and first.i < tok.i:
                 return Frame(self._span(base, first), self._subject(base, first), False)
+        # the quote is the sentence's main clause and the speech verb hangs from it ("As the agency put it: '...'")
+        for tok in doc:
+            if not inside(tok) and inside(tok.head) and tok.dep_ in {"advcl", "parataxis"} and _is_speech(tok):
+                return Frame(self._span(base, tok), self._subject(base, tok), True)
+        return self._lead_in(base, doc, open_at)
+
+    def _lead_in(self, base: int, doc: Any, open_at: int) -> Frame | None:
+        """A quote opening its paragraph after a paragraph that ends with a colon ("X, chair of Y, said:"): the
+        speech verb of the lead-in's last sentence."""
+        if doc.text[: open_at - base].strip():
+            return None
+        before = [(b, d) for b, d in self.docs if b + len(d.text) <= open_at]
+        if not before:
+            return None
+        b, d = before[-1]
+        if not d.text.rstrip().endswith(":") or open_at - (b + len(d.text)) > PARAGRAPH_GAP:
+            return None
+        last = list(d.sents)[-1]
+        verb = last.root
+        if verb.tag_.startswith("VB") and _is_speech(verb):
+            return Frame(self._span(b, verb), self._subject(b, verb), True)
         return None
 
-    def subjects_before(self, offset: int, sentences: int) -> list[tuple[int, int, list[Subject]]]:
+    def subjects_before(
+        self, offset: int, sentences: int, quoted: Callable[[int], bool] | None = None
+    ) -> list[tuple[int, int, list[Subject]]]:
         """The parsed sentences before ``offset`` (the one holding it cut there), nearest first, at most
-        ``sentences``: each as ``(start, end, subjects of its main clauses in text order)``."""
+        ``sentences`` of them counted (a sentence ``quoted`` at its first and last character is listed but not
+        counted: quoted speech introduces no one): each as ``(start, end, subjects of its main clauses in text
+        order)``."""
         out: list[tuple[int, int, list[Subject]]] = []
+        counted = 0
         for base, doc in reversed(self.docs):
             if base >= offset:
                 continue
@@ -126,8 +165,18 @@ class Syntax:
                     self._subject_from(base, tok) for tok in sent
                     if base + tok.idx < offset and tok.dep_ in _SUBJECT_DEPS and tok.head.dep_ in {"ROOT", "conj"}
                 ]
-                out.append((base + sent.start_char, min(offset, base + sent.end_char), subjects))
-                if len(out) >= sentences:
+                # "..., the minister, X, who said on Monday that ...": the one a relative clause reports speaking
+                subjects += [
+                    self._subject_from(base, tok.head.head) for tok in sent
+                    if base + tok.idx < offset and tok.dep_ == "nsubj" and tok.lower_ in {"who", "that"}
+                    and tok.head.dep_ == "relcl" and _is_speech(tok.head) and tok.head.head.tag_.startswith("NN")
+                ]
+                start, end = base + sent.start_char, min(offset, base + sent.end_char)
+                if out and out[-1][0] - (base + sent.end_char) > PARAGRAPH_GAP:
+                    return out  # text left unparsed in between: the parse has no more of what came before
+                out.append((start, end, subjects))
+                counted += not (quoted is not None and quoted(start) and quoted(max(start, end - 1)))
+                if counted >= sentences:
                     return out
         return out
 
@@ -135,7 +184,7 @@ class Syntax:
         return Span(base + tok.idx, base + tok.idx + len(tok.text), tok.text, tok.tag_)
 
     def _phrase(self, base: int, tok: Any) -> Span:
-        """``tok`` with the compound words in front of it ("Annelies Vroemen" for the head "Vroemen")."""
+        """``tok`` with the compound words in front of it ("Ilse Darrow" for the head "Darrow")."""
         first = tok
         while first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].head.i >= first.i:
             first = first.doc[first.i - 1]
@@ -157,11 +206,15 @@ class Syntax:
         left = [c for c in head.lefts if c.dep_ in {"compound", "det", "amod", "poss", "nmod", "case"}]
         first = min([head, *(t for c in left for t in c.subtree)], key=lambda t: t.i)
         phrase_text = head.doc[first.i : head.i + 1]
-        appos = tuple(self._phrase(base, c) for c in head.children if c.dep_ == "appos")
+        appos = tuple(self._phrase(base, c) for c in head.children if c.dep_ == "appos" or _loose_apposition(c))
         compounds = tuple(self._span(base, c) for c in head.lefts if c.dep_ in {"compound", "poss"})
         names = tuple(
             self._span(base, t) for c in head.children if c.dep_ in {"conj", "appos"}
             for t in c.subtree if t.tag_ == "NNP" and t.dep_ not in {"compound", "poss", "pobj"}
+        )
+        owners = tuple(
+            self._phrase(base, g) for c in head.children if c.dep_ == "prep" and c.lower_ in {"for", "of", "at"}
+            for g in c.children if g.dep_ == "pobj"
         )
         return Subject(
             self._span(base, head),
@@ -169,15 +222,59 @@ class Syntax:
             appos,
             compounds,
             names,
+            owners,
         )
 
 
 def _is_speech(verb: Any) -> bool:
-    return verb.text.lower() in SPEECH_WORDS
+    word = verb.text.lower()
+    return word in SPEECH_WORDS or (word in SPEECH_WITH_IT and any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children))
+
+
+def _loose_apposition(tok: Any) -> bool:
+    """A name set off by commas that the parser hung as a modifier, not an apposition ("Our warden, Jo Bloggs,")."""
+    i = tok.i
+    first = i
+    while first > 0 and tok.doc[first - 1].dep_ == "compound" and tok.doc[first - 1].head.i == i:
+        first -= 1
+    return (
+        tok.dep_ == "npadvmod" and tok.tag_ == "NNP" and first > 0 and tok.doc[first - 1].text == ","
+        and i + 1 < len(tok.doc) and tok.doc[i + 1].text == ","
+    )
+
+
+def _speech_noun(tok: Any, inside: Any) -> Any | None:
+    """A noun for something said, outside the quote, with a possessor, at or above ``tok``: the quote's own noun
+    ("the judge's observation that ...") or the subject of a verb above it ("X's line was that '...'")."""
+    for _ in range(MAX_NOUN_CLIMB):
+        if inside(tok):
+            return None
+        candidates = [tok]
+        if tok.tag_.startswith("VB"):  # "X's line was that '...'", "the judge's remark that '...' will be read"
+            candidates += [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
+        for c in candidates:
+            if c.text.lower() in SPEECH_NOUNS and any(x.dep_ == "poss" for x in c.children):
+                return c
+        if tok.head is tok or (tok.tag_.startswith("VB") and _is_speech(tok)):
+            return None
+        tok = tok.head
+    return None
 
 
 def _colon_before(text: str, at: int) -> bool:
     return text[:at].rstrip().endswith(":")
+
+
+def paragraph_sentences(text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``sentences`` cut at paragraph breaks (the model's sentences may run over one), white space trimmed."""
+    out = []
+    for s, e in sentences:
+        for m in re.finditer(r"[^\n]+", text[s:e]):
+            piece = m.group()
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append((s + m.start() + lead, s + m.start() + len(piece.rstrip())))
+    return out
 
 
 def windows(sentences: Sequence[tuple[int, int]], quotes: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

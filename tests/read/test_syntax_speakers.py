@@ -106,3 +106,80 @@ def test_he_after_a_sentence_about_her_is_the_other_person_in_it(parser) -> None
         "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
     )
     assert speakers(parser, text, Tom_Rusk="PERSON", Jon_Marsh="PERSON") == ["Jon Marsh"]
+
+
+@pytest.mark.models
+def test_the_owner_of_words_said_is_their_speaker(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Talks ended late on Friday.\n\n"
+        "Brenna Toll's line that the port was \u201cnot for sale at any price\u201d drew applause.\n\n"
+        "Sentencing is set for May before Magistrate Ilse Varn, who remanded Voss in custody.\n\n"
+        "The magistrate's observation that Voss was \u201cthe only one who could have stopped it\u201d will be read "
+        "closely."
+    )
+    found = speakers(parser, text, Brenna_Toll="PERSON", Ilse_Varn="PERSON", Voss="PERSON")
+    assert found == ["Brenna Toll", "Ilse Varn"]
+
+
+@pytest.mark.models
+def test_as_one_put_it_and_a_spokesperson_for_an_organisation(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Harbour Safety Board said on Sunday that the wall had held.\n\n"
+        "Our warden in Kelso, Anwen Prys, put it best when I rang her at 3am: \u201cWe are not wardens any more. "
+        "We are just people who live here.\u201d\n\n"
+        "A spokesperson for the Coastal Standards Office said: \u201cWe are working with the board to make sure the "
+        "repairs are done quickly.\u201d"
+    )
+    found = speakers(parser, text, Harbour_Safety_Board="ORG", Anwen_Prys="PERSON", Coastal_Standards_Office="ORG")
+    assert found == ["Anwen Prys", "Coastal Standards Office"]
+
+
+@pytest.mark.models
+def test_lead_in_paragraph_ending_with_said(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Oren Vale, Managing Partner at Quarry Hill, said:\n\n"
+        "\u201cThis is our last offer. It is fair to everyone.\u201d\n\n"
+        "Ada Lorne, Chair of Fenwick, said:\n\n"
+        "\u201cThe board believes the offer recognises the value of the business.\u201d"
+    )
+    found = speakers(parser, text, Oren_Vale="PERSON", Quarry_Hill="ORG", Fenwick="ORG")
+    assert found == ["Oren Vale", "Ada Lorne"]
+
+
+@pytest.mark.models
+def test_a_relative_clause_that_reports_speaking_names_the_pronoun(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Yes campaign, Open Harbour, is led by the transport minister, Kjell Orvik, who said on Monday that "
+        "his side would accept the count.\n\n"
+        "\u201cIf the recount confirms it, we will accept it,\u201d he told local radio."
+    )
+    assert speakers(parser, text, Open_Harbour="ORG", Kjell_Orvik="PERSON") == ["Kjell Orvik"]
+
+
+@pytest.mark.models
+def test_a_surname_the_model_missed_is_the_full_name_written_before(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "\u201cWe are one vote away,\u201d EU envoy Liesel Vandam told a news conference.\n\n"
+        "Ministers met again on Tuesday.\n\n"
+        "\u201cEvery week we wait costs us,\u201d Vandam said."
+    )
+    assert speakers(parser, text) == ["Liesel Vandam", "Liesel Vandam"]
+
+
+@pytest.mark.models
+def test_a_nationality_rules_out_a_minister_of_another_nation(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tomas Reyna met Finnish Foreign Minister Aino Kallas in Helsinki on Tuesday.\n\n"
+        "\u201cWe are partners, not neighbours,\u201d the Chilean minister said."
+    )
+    found = speakers(parser, text, Tomas_Reyna="PERSON", Aino_Kallas="PERSON", Finnish="NORP", Chilean="NORP")
+    assert found == ["Tomas Reyna"]
+
+
+@pytest.mark.models
+def test_kin_is_never_the_person_they_are_kin_to(parser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Pavel Dorn, 19, scored the winner in extra time.\n\n"
+        "\u201cHe has not slept since the final whistle and neither have we,\u201d his brother said."
+    )
+    assert speakers(parser, text, Pavel_Dorn="PERSON") == [None]
