@@ -9,7 +9,7 @@ what they are about, read from the parse:
   12 people" count different things), or the subject of a figure that counts no noun ("the death toll rose to
   seven"); figures are compared in one scale and unit ("$4.2bn" / "$4.2 billion", "1,200-megawatt" / "1.2
   gigawatts") and up to rounding ("about 340,000"). A figure negated in its clause states nothing.
-- **places**: the word a prepositional place hangs on ("the footbridge in Mytholmroyd", "arrested at
+- **places**: the word a prepositional place hangs on ("the footbridge in Wendham", "arrested at
   Heathrow"), keyed by that noun, or by the verb with its subject; a place and a place containing it agree
   ("Rabat" / "Morocco", via the gazetteer).
 - **days**: the same for a day (``on Friday``), compared as resolved days, where a bare weekday agrees with a
@@ -54,7 +54,7 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
 
     The counted noun ("41 tankers", "81% of members" -> a part of the members); a noun any count takes ("people",
     "others") with the governing verb ("rescued 46 people"); the subject and verb of a figure that counts no noun
-    ("turnout rose to 74.3 percent") or of a share ("Ashgrove owns 8.9%" / "Ashgrove, which owns 9.8 per cent
+    ("turnout rose to 74.3 percent") or of a share ("Corvane owns 8.9%" / "Corvane, which owns 9.8 per cent
     of the company": a share is a share of whatever the outlet names after it).
     """
     if c.negated:
@@ -265,7 +265,7 @@ def _is_place(s: _Sentence, c: Claim, gaz: Gazetteer | None = None) -> bool:
     name = c.text.removeprefix("the ").removeprefix("The ")
     if gaz is not None and gaz.countries(name):
         return True
-    # the reader's entity model often takes a small town for an organisation ("the Caldene footbridge in Hebden
+    # the reader's entity model often takes a small town for an organisation ("the Millrace footbridge in Kelby
     # Bridge"); organisations are "at" or "of" something, not "in" or "near" it
     return c.prep in ("in", "near") or (c.prep == "of" and c.head in PLACE_NOUNS)
 

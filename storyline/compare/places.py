@@ -77,7 +77,7 @@ _DEMONYM_ENDINGS = ("ese", "ian", "ish", "ean", "ic", "ch")
 _STEM = 5
 
 
-# words that may follow a place without it qualifying them ("in Tunis on Friday", "in Hebden Bridge and Todmorden")
+# words that may follow a place without it qualifying them ("in Tunis on Friday", "in Kelby Bridge and Varnley")
 _FUNCTION_WORDS = STOP_WORDS | frozenset(
     "near after before during from over under into since until as while when where but than then late early "
     "last this next yesterday today tonight overnight itself".split()

@@ -3,7 +3,7 @@
 The reading stage runs spaCy with only ``senter`` and ``ner`` (fast, for every article). Comparison needs more
 for the few sentences it lines up across outlets: which noun a figure counts ("46 people", "six of its 12
 carriages"), which verb and subject it belongs to ("the death toll rose to seven"), and which word a place or a
-day is attached to ("the footbridge in Mytholmroyd", "Thursday's talks"). :class:`SyntaxReader` parses just
+day is attached to ("the footbridge in Wendham", "Thursday's talks"). :class:`SyntaxReader` parses just
 those sentences with the model's tagger, parser and lemmatizer and turns each into typed :class:`Claim` records.
 
 - The model is named in ``__init__`` and loaded in :meth:`SyntaxReader.warm_up` (or on first use); one reader is
@@ -149,7 +149,7 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
             (c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None
         )
     if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
-        subj = verb.head  # "Ashgrove, which owns 9.8%": the relative pronoun stands for the noun it follows
+        subj = verb.head  # "Corvane, which owns 9.8%": the relative pronoun stands for the noun it follows
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
     return (_scoped(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
@@ -305,8 +305,8 @@ def read_claims(doc: Any) -> list[Claim]:
         if kind == "time" and attach.lemma_.lower() in TIME_OF_DAY_NOUNS and attach.dep_ in ("pobj", "npadvmod"):
             # "in the early hours of Monday": the day is said of what the phrase dates, not of "hours"
             attach = attach.head.head if attach.dep_ == "pobj" else attach.head
-        # the name itself with the words of its name before it ("Gatwick Airport", "the port of Sfax" -> "Sfax"),
-        # not an apposition after it ("Mytholmroyd, a Victorian iron structure")
+        # the name itself with the words of its name before it ("Gatwick Airport", "the port of Brisa" -> "Brisa"),
+        # not an apposition after it ("Wendham, a Victorian iron structure")
         first = tok
         while first.i > 0 and doc[first.i - 1].head.i == tok.i and doc[first.i - 1].dep_ in ("compound", "amod", "det"):
             first = doc[first.i - 1]
@@ -350,7 +350,7 @@ def _in_ratio(tok: Any) -> bool:
 
 
 def _for(noun: Any) -> str | None:
-    """The common noun after "for" on a counted noun ("places for Moroccan seasonal workers" -> "worker")."""
+    """The common noun after "for" on a counted noun ("places for Chilean seasonal workers" -> "worker")."""
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "for":
             pobj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)

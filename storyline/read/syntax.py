@@ -195,7 +195,7 @@ class Syntax:
             for child in verb.children:
                 if child.dep_ in _SUBJECT_DEPS:
                     return self._subject_from(base, child)
-            # "... visited Todmorden and said", "..., declaring:": the subject of the verb it hangs from
+            # "... visited Varnley and said", "..., declaring:": the subject of the verb it hangs from
             if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head is not verb:
                 verb = verb.head
                 continue

@@ -110,8 +110,8 @@ def test_across_a_story_figures_are_compared_on_an_action_key_only():
 def test_a_share_is_compared_on_its_owner_whatever_the_whole_is_called():
     ctx, story = _ctx({"a": 5, "b": 5})
     sa, sb = _sent("a", 0, "x"), _sent("b", 1, "y")
-    claims = {0: (_figure("9.8 per cent of the company", 9.8, "of:company", "own", "ashgrove", unit="%"),),
-              1: (_figure("8.9%", 8.9, None, "own", "ashgrove", unit="%"),)}
+    claims = {0: (_figure("9.8 per cent of the company", 9.8, "of:company", "own", "corvane", unit="%"),),
+              1: (_figure("8.9%", 8.9, None, "own", "corvane", unit="%"),)}
     (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
     assert {v.value for v in c.values} == {"9.8", "8.9"}
 

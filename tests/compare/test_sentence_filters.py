@@ -9,11 +9,11 @@ from storyline.records import Article, Reading
 
 
 def test_a_printed_correction_is_no_sentence_to_compare():
-    text = ("Strode was convicted on four counts of fraud.\n\n"
-            "An earlier version of this article said Strode had been convicted on five counts.")
+    text = ("Pellow was convicted on four counts of fraud.\n\n"
+            "An earlier version of this article said Pellow had been convicted on five counts.")
     art = Article(id="a", text=text, outlet="A")
     sents = _sentences_of(art, Reading(article_id="a"), EntityIndex())
-    assert [s.text for s in sents] == ["Strode was convicted on four counts of fraud."]
+    assert [s.text for s in sents] == ["Pellow was convicted on four counts of fraud."]
 
 
 def test_a_place_that_qualifies_a_noun_is_no_location():
