@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -67,6 +68,7 @@ _DAY_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _verb_stem(word: str) -> str:
     """A crude lemma shared by a verb's forms ("arrived"/"arrives"/"arriving" -> "arriv")."""
     low = word.lower().replace("’", "'")
@@ -81,8 +83,9 @@ def _verb_stem(word: str) -> str:
     return low[:5]
 
 
-def _content_stems(text: str) -> set[str]:
-    """Five-letter stems of a text's content words (what a paraphrase must still carry)."""
+@functools.lru_cache(maxsize=1 << 12)
+def _content_stems(text: str) -> frozenset[str]:
+    """Five-letter stems of a text's content words (what a paraphrase must still carry); cached per text."""
     out = set()
     for w in _WORD.findall(text.replace("’", "'").lower()):
         w = w[:-2] if w.endswith("'s") else w
@@ -90,17 +93,19 @@ def _content_stems(text: str) -> set[str]:
             continue
         out.add(_verb_stem(w) if w not in _IRREGULAR else _IRREGULAR[w][:5])
         out.add(w[:5])
-    return out
+    return frozenset(out)
 
 
-def _stems_of(text: str) -> set[str]:
-    """Every word's stems, for looking up a clause's words in another outlet's sentence."""
+@functools.lru_cache(maxsize=1 << 14)
+def _stems_of(text: str) -> frozenset[str]:
+    """Every word's stems, for looking up a clause's words in another outlet's sentence. Cached per text: a
+    story's slot facts look each sentence up once per candidate clause and wording."""
     out = set()
     for w in _WORD.findall(text.replace("’", "'").lower()):
         w = w[:-2] if w.endswith("'s") else w
         out.add(w[:5])
         out.add(_verb_stem(w))
-    return out
+    return frozenset(out)
 
 
 def _word_stem_needed(word: str) -> str:

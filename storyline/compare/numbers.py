@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections import defaultdict
@@ -141,10 +142,17 @@ _NUM_WORDS = {w: n for w, n in SMALL_NUMBERS.items() if n <= 20}
 _NUM_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:['’-][A-Za-z]+)*")
 
 
-def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int]]:
+def _tokens_with_numbers(s: _Sentence) -> tuple[tuple[str, float | None, int, int], ...]:
     """(stem, number value or None, start, end) per word; numbers stem to '#' so they line up in a diff."""
-    out = []
-    for m in _NUM_TOKEN.finditer(s.text):
+    return _number_tokens(s.text, s.start)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _number_tokens(text: str, offset: int) -> tuple[tuple[str, float | None, int, int], ...]:
+    """:func:`_tokens_with_numbers` of a sentence's text at ``offset``, cached: a story's comparison diffs each
+    sentence against every sentence aligned with it and looks its figures up for every slot fact."""
+    out: list[tuple[str, float | None, int, int]] = []
+    for m in _NUM_TOKEN.finditer(text):
         tok = m.group()
         value: float | None = None
         if tok[0].isdigit():
@@ -155,15 +163,15 @@ def _tokens_with_numbers(s: _Sentence) -> list[tuple[str, float | None, int, int
         elif tok.lower() in _NUM_WORDS:
             value = float(_NUM_WORDS[tok.lower()])
         elif tok.lower() in SCALES and len(tok) > 2 and out and out[-1][1] is not None and out[-1][1] < 100 and (
-            s.text[out[-1][2] - s.start : out[-1][2] - s.start + 1].isalpha()
+            text[out[-1][2] - offset : out[-1][2] - offset + 1].isalpha()
         ):
             # "seven hundred", "two million": one figure, as "700" and "2,000,000" are
             stem, before, start, _ = out[-1]
-            out[-1] = (stem, before * SCALES[tok.lower()], start, s.start + m.end())
+            out[-1] = (stem, before * SCALES[tok.lower()], start, offset + m.end())  # type: ignore[operator]
             continue
         stem = "#" if value is not None else tok.lower()[:5]
-        out.append((stem, value, s.start + m.start(), s.start + m.end()))
-    return out
+        out.append((stem, value, offset + m.start(), offset + m.end()))
+    return tuple(out)
 
 
 def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:

@@ -132,21 +132,24 @@ def _statements(quotes: list[tuple[str, Any]], arts: Mapping[str, Article]) -> l
     as one quote, another as two quotes with words between them), is cut into those parts. A single part quoted
     alone is only a cut of the quote."""
     toks = [[w.lower() for w in _words(q.text)] for _, q in quotes]
+    words_of = [frozenset(t) for t in toks]
     out = []
     for n, (aid, q) in enumerate(quotes):
         pieces = [(m.start(), m.end()) for m in re.finditer(r"\S.*?(?:[.!?](?=\s+[^a-z\s])|$)", q.text, re.DOTALL)]
         words = [[w.lower() for w in _words(q.text[s:e])] for s, e in pieces]
-        others = [(bid, toks[m]) for m, (bid, _q) in enumerate(quotes) if bid != aid and toks[m]]
-        if len(pieces) < 2 or any(all(_matched(w, o) >= WHOLE * len(w) for w in words) for _b, o in others):
+        others = [(bid, toks[m], words_of[m]) for m, (bid, _q) in enumerate(quotes) if bid != aid and toks[m]]
+        if len(pieces) < 2 or any(all(_holds_share(w, o, ob) for w in words) for _b, o, ob in others):
             out.append((aid, q))  # a single sentence, or another article prints it whole
             continue
         quoted_alone: dict[tuple[int, int], set[str]] = defaultdict(set)  # run of sentences -> articles
-        for bid, o in others:
+        for bid, o, ob in others:
             for i in range(len(pieces)):
                 for j in range(i + 1, len(pieces) + 1):
+                    if (i, j) == (0, len(pieces)):
+                        continue
                     run = [w for piece in words[i:j] for w in piece]
-                    m = _matched(run, o)
-                    if (i, j) != (0, len(pieces)) and m >= WHOLE * len(run) and m >= WHOLE * len(o):
+                    bar = WHOLE * max(len(run), len(o))
+                    if sum(w in ob for w in run) >= bar and _matched(run, o) >= bar:
                         quoted_alone[(i, j)].add(bid)
         # one part quoted alone is a cut of this quote, and so are two parts one outlet prints around "he said";
         # two parts that outlets quote without each other are two statements
@@ -281,6 +284,15 @@ def _speaker_label(ents: EntityIndex, key: str) -> str:
 
 def _matched(a: list[str], b: list[str]) -> int:
     return sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+
+
+def _holds_share(a: list[str], b: list[str], b_words: frozenset[str]) -> bool:
+    """Whether ``b`` repeats ``WHOLE`` of ``a``'s words in order (``_matched``), tested first on how many of
+    ``a``'s words ``b`` has at all, a bound on it that costs no alignment: most pairs of quotes share few words."""
+    bar = WHOLE * len(a)
+    if sum(w in b_words for w in a) < bar:
+        return False
+    return _matched(a, b) >= bar
 
 
 def _changes(ref: list[str], words: list[str]) -> tuple[WordChange, ...]:

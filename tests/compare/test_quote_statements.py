@@ -87,3 +87,19 @@ class _Ctx:
     class settings:  # stands for StoryContext.settings
         quote_paraphrase = 0.3
         quote_cosine = 0.7
+
+
+def test_the_shared_word_bound_never_rejects_what_the_alignment_accepts() -> None:
+    import random
+
+    from storyline.compare.quotes import WHOLE, _holds_share, _matched
+
+    rng = random.Random(3)
+    vocab = "we are asking owners of the heater to stop using it and contact us for a refund".split()
+    for _ in range(400):
+        a = [rng.choice(vocab) for _ in range(rng.randint(0, 12))]
+        b = [rng.choice(vocab) for _ in range(rng.randint(1, 12))]
+        assert _holds_share(a, b, frozenset(b)) == (_matched(a, b) >= WHOLE * len(a))
+    # no shared word: rejected without aligning; every word in order: accepted
+    assert not _holds_share(["safety", "first"], ["refund", "now"], frozenset(["refund", "now"]))
+    assert _holds_share(["stop", "using", "it"], ["please", "stop", "using", "it"], frozenset(["please", "stop", "using", "it"]))
