@@ -161,7 +161,8 @@ class MiniLMEmbedder:
         self.warm_up()
         return self._model
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
+        """Unit rows; ``batch_size`` overrides the embedder's own for this call (the vectors do not change)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.warm_up()
@@ -177,7 +178,8 @@ class MiniLMEmbedder:
                     owners.append(n)
         with torch_threads(self.threads):
             vectors = self._model.encode(
-                pieces, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+                pieces, batch_size=batch_size or self.batch_size, convert_to_numpy=True, normalize_embeddings=True,
+                show_progress_bar=False,
             )
         if self.chunks == 1:
             return _normalise(vectors)

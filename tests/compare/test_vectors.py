@@ -80,3 +80,28 @@ def test_verbatim_copies_align_without_a_model_call():
     analyse_story(Story("s1", "footbridge", ("o1", "c1", "b1")), {"o1": origin, "c1": copy, "b1": other}, readings, {}, embedder)
     assert len(embedder.seen) == len(set(embedder.seen)) and any("ribbon" in t for t in embedder.seen)
     assert sum("opened the footbridge" in t for t in embedder.seen) == 1
+
+
+def test_sentences_are_embedded_in_the_comparison_batch_size_when_the_embedder_takes_one():
+    from storyline.compare.vectors import SENTENCE_BATCH, CachingEmbedder
+
+    class Batched(FakeEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.batches: list[int | None] = []
+
+        def encode(self, texts, *, batch_size=None):
+            self.batches.append(batch_size)
+            return super().encode(texts)
+
+    batched = Batched()
+    rows = SentenceVectors(batched).encode_texts("sentences", ["The ferry sank.", "Crews searched the bay."])
+    assert batched.batches == [SENTENCE_BATCH]
+    assert np.allclose(rows, FakeEmbedder().encode(["The ferry sank.", "Crews searched the bay."]))
+    # through the runner's cache too; an embedder without the option is called as before
+    inner = Batched()
+    SentenceVectors(CachingEmbedder(inner)).encode_texts("quotes", ["We will rebuild."])
+    assert inner.batches == [SENTENCE_BATCH]
+    plain = Counting()
+    SentenceVectors(CachingEmbedder(plain)).encode_texts("quotes", ["We will rebuild."])
+    assert plain.seen == ["We will rebuild."]
