@@ -143,13 +143,15 @@ def _statements(quotes: list[tuple[str, Any]], arts: Mapping[str, Article]) -> l
             continue
         quoted_alone: dict[tuple[int, int], set[str]] = defaultdict(set)  # run of sentences -> articles
         for bid, o, ob in others:
+            # per sentence, how many of its words the other quote has: a run's sum bounds what difflib matches
+            hits = [0, *itertools.accumulate(sum(w in ob for w in piece) for piece in words)]
+            sizes = [0, *itertools.accumulate(len(piece) for piece in words)]
             for i in range(len(pieces)):
                 for j in range(i + 1, len(pieces) + 1):
-                    if (i, j) == (0, len(pieces)):
+                    bar = WHOLE * max(sizes[j] - sizes[i], len(o))
+                    if (i, j) == (0, len(pieces)) or hits[j] - hits[i] < bar:
                         continue
-                    run = [w for piece in words[i:j] for w in piece]
-                    bar = WHOLE * max(len(run), len(o))
-                    if sum(w in ob for w in run) >= bar and _matched(run, o) >= bar:
+                    if _matched([w for piece in words[i:j] for w in piece], o) >= bar:
                         quoted_alone[(i, j)].add(bid)
         # one part quoted alone is a cut of this quote, and so are two parts one outlet prints around "he said";
         # two parts that outlets quote without each other are two statements

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -167,8 +168,9 @@ def _scoped(noun: Any) -> str:
     return phrase
 
 
-def _value(doc: Any, tok: Any) -> tuple[float | None, str | None, int, int]:
-    """The figure starting at ``tok`` read with its scale and unit, and its character span."""
+def _value(doc: Any, tok: Any, text: str) -> tuple[float | None, str | None, int, int]:
+    """The figure starting at ``tok`` read with its scale and unit, and its character span (``text``: the
+    sentence, ``doc.text``, which spaCy joins anew on every access)."""
     start = tok.idx
     before = doc[tok.i - 1] if tok.i > 0 else None
     if before is not None and before.text in ("$", "£", "€", "¥", "US$"):
@@ -179,13 +181,13 @@ def _value(doc: Any, tok: Any) -> tuple[float | None, str | None, int, int]:
         while first.i >= 2 and doc[first.i - 1].text == "-" and number_value(doc[first.i - 2].text) is not None:
             first = doc[first.i - 2]
         if first.i != tok.i:
-            value = words_value(doc.text[first.idx : tok.idx + len(tok.text)])
+            value = words_value(text[first.idx : tok.idx + len(tok.text)])
             if value is not None:
                 return value, None, first.idx, tok.idx + len(tok.text)
     m = _ORDINAL.match(tok.text)
     if m:
         return float(m.group(1)), None, start, tok.idx + len(tok.text)
-    found = read_quantity(doc.text[start : start + 40]) if tok.text[:1].isdigit() or start < tok.idx else None
+    found = read_quantity(text[start : start + 40]) if tok.text[:1].isdigit() or start < tok.idx else None
     if found is not None:
         return found.value, found.unit, start, start + len(found.text)
     value = number_value(tok.text)
@@ -242,6 +244,8 @@ def _modifiers(noun: Any) -> tuple[str, ...]:
 
 def read_claims(doc: Any) -> list[Claim]:
     """Number, place and time claims of one parsed sentence (a spaCy ``Doc``)."""
+    text = doc.text
+    offsets = [t.idx for t in doc]  # token i starts at offsets[i], in order
     out: list[Claim] = []
     used: set[int] = set()
     for tok in doc:
@@ -249,7 +253,7 @@ def read_claims(doc: Any) -> list[Claim]:
             continue
         if tok.dep_ in ("compound", "quantmod") and tok.head.like_num:
             continue  # "1.2" in "1.2 billion": read with the scale word it belongs to
-        value, unit, start, end = _value(doc, tok)
+        value, unit, start, end = _value(doc, tok, text)
         if value is None:
             continue
         if value.is_integer() and 1900 <= value <= 2100 and unit is None:
@@ -258,10 +262,10 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # "Furnace 2", "Pad 4": a number in a name
         if _in_ratio(tok):
             continue  # "one in three of the kettles": a proportion, not a count
-        if _CLOCK_AFTER.match(doc.text[end : end + 10]) or _CLOCK_AFTER.match(doc.text[tok.idx + len(tok.text) :][:10]):
-            used.update(t.i for t in doc if start <= t.idx < end)
+        if _CLOCK_AFTER.match(text[end : end + 10]) or _CLOCK_AFTER.match(text[tok.idx + len(tok.text) :][:10]):
+            used.update(range(bisect_left(offsets, start), bisect_left(offsets, end)))
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
-        used.update(t.i for t in doc if start <= t.idx < end)  # the figure's own tokens ("1.2", "billion")
+        used.update(range(bisect_left(offsets, start), bisect_left(offsets, end)))  # its tokens ("1.2", "billion")
         noun, counted = _counted(tok)
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if after is not None and after.tag_ in ("JJR", "RBR"):
@@ -282,7 +286,7 @@ def read_claims(doc: Any) -> list[Claim]:
         elif counted and counted.removeprefix("of:") in GENERIC_COUNTS and noun.i != tok.i:
             counted = ("of:" if counted.startswith("of:") else "") + _scoped(noun)
         out.append(Claim(
-            "number", doc.text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
+            "number", text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
             modifiers=_modifiers(noun) if noun.i != tok.i else (), negated=negated,
             beneficiary=_for(noun) if noun.i != tok.i else None,
@@ -315,7 +319,7 @@ def read_claims(doc: Any) -> list[Claim]:
             # "at 11pm on Saturday": one time, said of the verb the clock hangs on
             left, attach = min(left, attach.idx), attach.head.head if attach.dep_ == "pobj" else attach.head
         if kind == "time":
-            clock = _CLOCK_BEFORE.search(doc.text[max(0, left - 24) : left])
+            clock = _CLOCK_BEFORE.search(text[max(0, left - 24) : left])
             if clock:  # "at 11pm on Saturday": the day with its hour, as the outlet gives it
                 left = max(0, left - 24) + clock.start()
         verb = _verb_of(attach)
@@ -324,7 +328,7 @@ def read_claims(doc: Any) -> list[Claim]:
         if kind == "time" and attach.pos_ in ("VERB", "AUX") and head in EVENT_VERBS and obj:
             head = obj  # "will hold a parade on Friday", "there is a parade on Saturday": the day dates the parade
         out.append(Claim(
-            kind, doc.text[left:right], left, right, head=head,
+            kind, text[left:right], left, right, head=head,
             verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
             named=_named(attach), prep=prep,
         ))  # type: ignore[arg-type]  # fmt: skip
