@@ -39,8 +39,8 @@ How it works, per story:
 
 Cost: sentence and quote embeddings are the bulk of the work, so only sentences that can align are embedded
 (a named entity another article also names, or many shared words: :func:`_candidates`), only quote pairs a
-paraphrase test needs are embedded, and vectors are kept per article span in the store when one is given
-(:class:`SentenceVectors`).
+paraphrase test needs are embedded, in batches of :data:`.vectors.SENTENCE_BATCH` (a short batch pads less), and
+vectors are kept per article span in the store when one is given (:class:`SentenceVectors`).
 
 Modules: :mod:`.analysis` (orchestration, :class:`Comparer`), :mod:`.context` (per-story state and settings),
 :mod:`.origins`, :mod:`.entities`, :mod:`.sentences`, :mod:`.vectors` (embedding cache, blocking), :mod:`.align`,
