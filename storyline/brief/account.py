@@ -30,6 +30,7 @@ from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
+from .latest import latest_figures
 from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening, development_figures
 from .repeats import content, repeats_words, retells, same_event, same_figures
 from .repeats import figures as _figures
@@ -335,6 +336,7 @@ class AccountWriter:
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
         told_figures: list[set[str]] = []
         told_texts: list[str] = []
+        shown: set[str] = set()  # conflicts whose sides the account has told
         for cand in candidates:
             text, cites, fact = cand.text, cand.cites, cand.fact
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
@@ -350,6 +352,8 @@ class AccountWriter:
                 continue  # the same verb between the same parties: another outlet's words for an event already told
             if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
+            if any(c.id in shown for c in _inline_conflicts(fact, analysis, cand.own.article_id)):
+                continue  # a side of a disagreement the account has told: it would tell it again the other way round
             figures = _figures(text)
             if any(same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
@@ -369,7 +373,9 @@ class AccountWriter:
             seen.append(words)
             out.append(BriefSentence(text, cites + _more_support(text, cites, analysis, checker, words), "account"))
             out += others
-        return out
+            if others:
+                shown |= {c.id for c in _inline_conflicts(fact, analysis, cand.own.article_id)}
+        return latest_figures(out, analysis, checker)
 
     def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[Candidate]:
         """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
@@ -485,6 +491,12 @@ def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:
         if mine and max(mine) < max(n for n, _ in sizes):
             count += 1
     return count
+
+
+def _inline_conflicts(fact: Fact, analysis: StoryAnalysis, article_id: str) -> list[Conflict]:
+    """The conflicts told inline that ``fact`` is part of and the article gives a value of."""
+    return [c for c in _conflicts_of(fact, analysis.conflicts)
+            if c.kind in INLINE_KINDS and any(article_id in v.article_ids for v in c.values)]  # fmt: skip
 
 
 def _conflicts_of(fact: Fact, conflicts: Sequence[Conflict]) -> list[Conflict]:
