@@ -64,6 +64,8 @@ _PRONOUNS = frozenset("it them this that these those him her us me you something
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
+_PERSONAL = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
 # A capitalised word that is not part of a compound modifier ("Tollford-based"): a name as written.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
 _NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
@@ -191,6 +193,17 @@ def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> boo
     if written is not None:  # a name the reader missed, as written ("Appliance maker Orvane is recalling ... their")
         first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
+
+
+def _unnamed_person(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
+    """A personal pronoun outside quotation marks ("he", "her") in a sentence that names no person: in its report it
+    points back to someone an earlier sentence named, whom the account may never have named."""
+    if not _PERSONAL.search(_QUOTED_SPAN.sub(" ", text)):
+        return False
+    reading = analysis.readings.get(cite.article_id)
+    if reading is None:
+        return False
+    return not any(cite.start <= m.start < cite.end and m.label == "PERSON" for m in reading.mentions)
 
 
 def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, tuple[str, ...]]:
@@ -352,6 +365,8 @@ class AccountWriter:
                 continue  # the same verb between the same parties: another outlet's words for an event already told
             if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
+            if out and _unnamed_person(text, cand.own, analysis):
+                continue  # "her nomination" with no person named: she is someone the account has not met
             if any(c.id in shown for c in _inline_conflicts(fact, analysis, cand.own.article_id)):
                 continue  # a side of a disagreement the account has told: it would tell it again the other way round
             figures = _figures(text)
