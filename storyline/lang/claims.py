@@ -35,7 +35,7 @@ CLOCK_WORDS = frozenset("o'clock o’clock am pm a.m. p.m. gmt utc bst cet cest 
 # thing whichever of them an outlet uses
 LEVEL_VERBS = frozenset("be stand rise fall reach climb increase grow drop hit total remain jump edge top exceed "
                         "decline slip dip soar surge".split())
-# copulas whose adjective says what their subject is ("12 people are / remain unaccounted for")
+# copulas whose adjective says what their subject is ("nine people are / remain unaccounted for")
 STATE_VERBS = frozenset("be remain stay".split())
 # verbs whose object is the event a day dates ("hold a parade on Friday", "there is a vote on Sunday")
 EVENT_VERBS = frozenset("be have hold stage host".split())

@@ -2,7 +2,8 @@
 
 Outlets vary the verb for one event, so a claim keyed by its verb ("arrested at <airport>", "quit on <day>") would
 not meet the same claim told with a synonym. Each group below is a set of verb lemmas (phrasal verbs with their
-particle: "step down") that news copy uses interchangeably for one action; :func:`same_action` maps each to the
+particle: "step down"; the adjective of a state a copula gives: "unaccounted") that news copy uses interchangeably
+for one action; :func:`same_action` maps each to the
 group's first word. General English only; kept apart from the verbs that state a level ("rise", "stand"), carry
 no event ("be", "have"), report speech ("say") or host an event ("hold"), which the claim reader treats on their
 own (:mod:`.claims`, :mod:`.words`).

@@ -172,19 +172,23 @@ def test_verbs_naming_one_action_meet_and_show_the_outlets_words():
     assert {a for v in c.values for a in v.article_ids} == {"a", "b", "c"}
     # a different action at another place is no disagreement
     sd, cd = _at("b", 1, "born", "Brisa Airport", "bear", "jo marrable")
-    assert claim_conflicts(ctx, story, [sa, sd], {0: (ca,), 1: (cd,)}, ctx.articles, Gazetteer(), frozenset({"place"})) == []
+    found = claim_conflicts(ctx, story, [sa, sd], {0: (ca,), 1: (cd,)}, ctx.articles, Gazetteer(), frozenset({"place"}))
+    assert found == []
 
 
 def test_sentences_agreeing_on_one_count_are_compared_on_another():
     ctx, story = _ctx({"a": 5, "b": 5})
     sa = _sent("a", 0, "The ferry was carrying 812 passengers and 41 crew.")
     sb = _sent("b", 1, "The ferry sank last week with 821 passengers and 41 crew on board.")
-    claims = {0: (_figure("812 passengers", 812, "passenger", "carry", "ferry"), _figure("41 crew", 41, "crew", "carry", "ferry")),
-              1: (_figure("821 passengers", 821, "passenger", "sink", "ferry"), _figure("41 crew", 41, "crew", "sink", "ferry"))}
+    claims = {0: (_figure("812 passengers", 812, "passenger", "carry", "ferry"),
+                  _figure("41 crew", 41, "crew", "carry", "ferry")),
+              1: (_figure("821 passengers", 821, "passenger", "sink", "ferry"),
+                  _figure("41 crew", 41, "crew", "sink", "ferry"))}
     (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True)
     assert {v.value for v in c.values} == {"812", "821"}
     # without a figure they agree on, a noun alone across a story compares nothing
-    claims[1] = (_figure("821 passengers", 821, "passenger", "sink", "ferry"), _figure("44 crew", 44, "crew", "sink", "ferry"))
+    claims[1] = (_figure("821 passengers", 821, "passenger", "sink", "ferry"),
+                 _figure("44 crew", 44, "crew", "sink", "ferry"))
     assert claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True) == []
 
 
@@ -239,7 +243,8 @@ def test_one_actor_putting_one_figure_on_two_days_is_a_date_conflict_even_undate
     (c,) = [c for c in claim_conflicts(ctx, story, [sa, sb], claims, arts, kinds=frozenset({"number", "time"}),
                                        story_wide=True)
             if c.kind == "date"]
-    assert {v.text for v in c.values} == {"Thursday, Ruskin raised its offer to 512p", "Wednesday, Ruskin returned with 512p"}
+    assert {v.text for v in c.values} == {"Thursday, Ruskin raised its offer to 512p",
+                                          "Wednesday, Ruskin returned with 512p"}
     # a small figure ("two") is said of many acts: no date is compared on it
     claims[1] = (claims[1][0], Claim("number", "two", 35, 38, number=2, verb="return", subject="ruskin"))
     claims[0] = (claims[0][0], Claim("number", "two", 40, 43, number=2, verb="raise", subject="ruskin"))

@@ -114,12 +114,14 @@ def test_a_phrasal_verb_of_a_known_action_keeps_its_particle(reader):
 def test_a_copula_adjective_or_state_says_what_a_figure_counts(reader):
     (c,) = _numbers(reader, "Nine people are still unaccounted for.")
     assert (c.verb, c.subject) == ("unaccounted", "people")
-    found = {c.number: c.state for c in _numbers(reader, "Thirty remained in hospital, four of them in a critical condition.")}
+    text = "Thirty remained in hospital, four of them in a critical condition."
+    found = {c.number: c.state for c in _numbers(reader, text)}
     assert found == {30.0: "in hospital", 4.0: "in critical condition"}
 
 
 def test_an_ordinal_numbers_a_position_and_lends_its_noun_to_a_bare_one(reader):
-    found = {c.number: (c.counted, c.unit) for c in _numbers(reader, "Ana Brisk scored in the 12th minute and again in the 58th.")}
+    text = "Ana Brisk scored in the 12th minute and again in the 58th."
+    found = {c.number: (c.counted, c.unit) for c in _numbers(reader, text)}
     assert found == {12.0: ("ordinal minute", None), 58.0: ("ordinal minute", None)}
 
 
