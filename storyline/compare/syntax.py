@@ -143,10 +143,13 @@ def _lemma(verb: Any) -> str | None:
     return f"{lemma} {prt}" if prt and (lemma, prt) in PHRASAL else lemma
 
 
-def _state(verb: Any) -> Any:
-    """The adjective a copula gives its subject, standing for the verb ("nine people are still unaccounted for",
-    "remained missing"): what a figure of that subject counts; else the verb itself."""
+def _state(verb: Any, tok: Any, noun: Any) -> Any:
+    """The adjective a copula gives the figure it counts ("nine people are still unaccounted for", "remained
+    missing"), standing for the verb; else the verb itself (also when the figure is no subject of it: "turnout
+    was high at 74 percent")."""
     if verb is None or verb.lemma_.lower() not in STATE_VERBS:
+        return verb
+    if not any(h.dep_ == "nsubj" and h.head.i == verb.i for h in (tok, noun)):
         return verb
     return next((c for c in verb.children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")), verb)
 
@@ -325,7 +328,7 @@ def read_claims(doc: Any) -> list[Claim]:
         verb = _verb_of(noun)
         subject, obj, negated = _args(verb)
         state = _where_state(tok, noun, verb)
-        verb = _state(verb)
+        verb = _state(verb, tok, noun)
         if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
         if counted and counted.split()[-1] in CLOCK_WORDS:
