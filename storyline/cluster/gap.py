@@ -25,17 +25,17 @@ Chosen on train/dev only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Sequence
 
 import numpy as np
 
 from .features import ArticleFeatures
 
 
-def place_unnamed(places: Collection[str], names: Collection[str]) -> bool:
+def place_unnamed(places: Collection[str], *names: Container[str]) -> bool:
     """Whether a report has event ``places`` and the other report names none of them (``names``: its places and
-    entities, lower case)."""
-    return bool(places) and not any(p in names for p in places)
+    its entities, lower case)."""
+    return bool(places) and not any(p in group for p in places for group in names)
 
 
 def gap_counts(a: ArticleFeatures, b: ArticleFeatures) -> bool:
@@ -44,7 +44,7 @@ def gap_counts(a: ArticleFeatures, b: ArticleFeatures) -> bool:
         return True
     if a.event.repeat or b.event.repeat:
         return True
-    return place_unnamed(a.places, b.places | b.entities) or place_unnamed(b.places, a.places | a.entities)
+    return place_unnamed(a.places, b.places, b.entities) or place_unnamed(b.places, a.places, a.entities)
 
 
 def gap_count_links(feats: Sequence[ArticleFeatures]) -> np.ndarray:

@@ -212,7 +212,7 @@ class StoryIndex(RegroupMixin):
             if earlier is not None:
                 evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")
             elif gap > s.day_window and not self._gap_counts(feats, story):
-                evidence.append(f"{gap} days from the story's dates ({lo}..{hi}), read from the text, nothing else differs")
+                evidence.append(f"{gap} days from the story's dates ({lo}..{hi}); days from the text, nothing else differs")
             elif gap > s.day_window:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
@@ -249,9 +249,8 @@ class StoryIndex(RegroupMixin):
             return True
         if feats.event.repeat or story.event.repeat:
             return True
-        return place_unnamed(feats.places, story.places.keys() | story.entities.keys()) or place_unnamed(
-            story.places.keys(), feats.places | feats.entities
-        )
+        here, there = feats.places, story.places
+        return place_unnamed(here, there, story.entities) or place_unnamed(there, here, feats.entities)
 
     def candidates(self, vector: np.ndarray, feats: ArticleFeatures, *, exclude: str | None = None) -> list[Candidate]:
         """Scored candidate stories for an article vector, best first."""

@@ -275,6 +275,7 @@ class RegroupMixin:
             self._changed.add(aid)
         return changed
 
+
 def _gap_waived(feats: Sequence[ArticleFeatures]) -> np.ndarray:
     """n x n booleans: pairs whose long gap between days is no evidence of different events: one is a follow-up
     of the other (:mod:`.followup`), or nothing besides the gap says they differ (:mod:`.gap`)."""

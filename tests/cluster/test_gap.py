@@ -30,7 +30,8 @@ def test_what_corroborates_a_long_gap() -> None:
     assert gap_counts(outage, datelined) and gap_counts(datelined, outage)  # the outage's report never names Bravelle
     named = replace(outage, entities=outage.entities | {"bravelle"})
     assert not gap_counts(named, datelined)  # the other report names the place: the same place
-    assert place_unnamed({"bravelle"}, {"ostvik"}) and not place_unnamed(set(), {"ostvik"})
+    assert place_unnamed({"bravelle"}, {"ostvik"}, {"kessing"}) and not place_unnamed({"bravelle"}, set(), {"bravelle"})
+    assert not place_unnamed(set(), {"ostvik"})
     published = [_feats(x, BODY, published=datetime(2031, m, 16)) for x, m in (("p", 8), ("q", 10))]
     assert published[0].day_source == "published" and gap_counts(*published)  # publication days: a fact
     feats = [outage, repair, repeat, datelined, named, *published]
