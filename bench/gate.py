@@ -156,11 +156,12 @@ def _stories_speed() -> dict[str, Any]:
 
 
 ROWS += [
-    # ECB+ test B3 F1 floor 0.95; measured 0.955 (dev 0.995, with follow-ups) with the regroup consolidation
-    # (docs/benchmarks.md "Stories"). The test floor is the and has little margin: re-embedding with another
-    # embedder or a change in the pair model can move it by a point; dev is pinned a little under its figure.
-    Row("stories.ecb_test_b3_f1", 0.95, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
-    Row("stories.ecb_dev_b3_f1", 0.98, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
+    # ECB+ test B3 F1 floor 0.975; measured 0.982 (P 0.972 / R 0.991) with the gap rule, follow-ups and the regroup
+    # consolidation (docs/benchmarks.md "ECB+"). Re-embedding with another embedder or a change in the pair model can
+    # move it by a point, so the floor sits under the figure, above the 0.97; dev is pinned a little under its figure
+    # (1.000 since a gap between days read from the text needs other evidence, storyline/cluster/gap.py).
+    Row("stories.ecb_test_b3_f1", 0.975, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
+    Row("stories.ecb_dev_b3_f1", 0.99, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
     Row("stories.seeds_000_apart_from_001_004", 1, lambda: float(_stories_ecb()["seeds"]["ok"])),
     Row("stories.demo_all_stories_exact", 1, lambda: float(_stories_demo()["stories_all_exact"])),
     Row("stories.demo_copy_precision", 1.0, lambda: _stories_demo()["copies_precision"]),
