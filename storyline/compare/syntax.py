@@ -257,7 +257,7 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
             return nxt.head, _phrase(nxt.head)  # "the 1,400-strong workforce" counts the workforce
         break
     if _is_unit(head):
-        # "9.8% stake", "91 per cent of members", "a 1,200-megawatt cable", "an altitude of about 11 kilometres":
+        # "a 4.5% stake", "91 per cent of members", "a 300-megawatt plant", "a depth of about 8 kilometres":
         # the percent sign or measure is the unit; what is counted or measured is the noun it qualifies
         above = head.head
         if head.dep_ in ("compound", "amod", "nmod", "npadvmod") and above.pos_ in ("NOUN", "PROPN") and not above.like_num:

@@ -13,7 +13,7 @@ ANAPHORIC_COUNTS = frozenset("other others".split())
 PLACE_PREPOSITIONS = frozenset("in at near outside inside from of".split())
 # a day after these dates a claim ("on Friday")
 TIME_PREPOSITIONS = frozenset("on".split())
-# verbs that carry no event of their own: "the ship had 1,047 passengers" counts what "carried 1,047" does
+# verbs that carry no event of their own: "the ferry had 640 passengers" counts what "carried 640" does
 LIGHT_VERBS = frozenset("be have include involve".split())
 # words that make a place a rough region ("northern England", "the south of the country")
 VAGUE_PLACE_WORDS = frozenset(
