@@ -156,11 +156,12 @@ def _stories_speed() -> dict[str, Any]:
 
 
 ROWS += [
-    # ECB+ test B3 F1 floor 0.95; measured 0.955 (dev 0.995, with follow-ups) with the regroup consolidation
-    # (docs/benchmarks.md "Stories"). The test floor is the and has little margin: re-embedding with another
-    # embedder or a change in the pair model can move it by a point; dev is pinned a little under its figure.
-    Row("stories.ecb_test_b3_f1", 0.95, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
-    Row("stories.ecb_dev_b3_f1", 0.98, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
+    # ECB+ test B3 F1 floor 0.975; measured 0.982 (P 0.972 / R 0.991) with the gap rule, follow-ups and the regroup
+    # consolidation (docs/benchmarks.md "ECB+"). Re-embedding with another embedder or a change in the pair model can
+    # move it by a point, so the floor sits under the figure, above the 0.97; dev is pinned a little under its figure
+    # (1.000 since a gap between days read from the text needs other evidence, storyline/cluster/gap.py).
+    Row("stories.ecb_test_b3_f1", 0.975, lambda: _stories_ecb()["test"]["storyline"]["b3_f1"]),
+    Row("stories.ecb_dev_b3_f1", 0.99, lambda: _stories_ecb()["dev"]["storyline"]["b3_f1"]),
     Row("stories.seeds_000_apart_from_001_004", 1, lambda: float(_stories_ecb()["seeds"]["ok"])),
     Row("stories.demo_all_stories_exact", 1, lambda: float(_stories_demo()["stories_all_exact"])),
     Row("stories.demo_copy_precision", 1.0, lambda: _stories_demo()["copies_precision"]),
@@ -215,13 +216,13 @@ ROWS += [
     Row("newsdesk.copies_f1", 0.95, lambda: _newsdesk()["copies"]["f1"]),  # measured 0.964 (27 of 29, P 1.00)
     Row("newsdesk.quote_recall", 0.96, lambda: _newsdesk()["quotes"]["recall"]),  # measured 0.976 (445 of 456)
     Row("newsdesk.speaker_accuracy", 0.96, lambda: _newsdesk()["quotes"]["speaker_acc"]),  # measured 0.978
-    # measured end to end: conflicts R 0.772 (44 of 57), P 0.864 (66 reported), 6 of 119 non-conflicts alarmed,
-    # updates 10 of 15 as updates and 1 as conflicts (docs/benchmarks.md)
-    Row("newsdesk.conflict_recall", 0.74, lambda: _newsdesk()["conflicts"]["recall"]),
-    Row("newsdesk.conflict_precision", 0.83, lambda: _newsdesk()["conflicts"]["precision"]),
+    # measured end to end: conflicts R 0.860 (49 of 57), P 0.900 (70 reported), 6 of 119 non-conflicts alarmed,
+    # updates 12 of 15 as updates and 1 as conflicts (docs/benchmarks.md)
+    Row("newsdesk.conflict_recall", 0.84, lambda: _newsdesk()["conflicts"]["recall"]),
+    Row("newsdesk.conflict_precision", 0.87, lambda: _newsdesk()["conflicts"]["precision"]),
     Row("newsdesk.non_conflict_alarms", 6, lambda: _newsdesk()["conflicts"]["non_conflict_alarms"],
         higher_is_better=False),
-    Row("newsdesk.updates_as_updates", 10, lambda: _newsdesk()["conflicts"]["updates_as_updates"]),
+    Row("newsdesk.updates_as_updates", 12, lambda: _newsdesk()["conflicts"]["updates_as_updates"]),
     Row("newsdesk.updates_as_conflicts", 1, lambda: _newsdesk()["conflicts"]["updates_as_conflicts"],
         higher_is_better=False),
     Row("newsdesk.quote_group_f1", 0.96, lambda: _newsdesk()["quote_groups"]["pair_f1"]),  # measured 0.971
@@ -253,7 +254,7 @@ def _brief_row(name: str, ceiling: float, figures: Callable[[], dict[str, Any]],
 ROWS += [
     # newsdesk, 20 stories, 86 account sentences measured (fresh run and kept database alike): none failing the
     # checker, uncited or under-cited, none empty; 0 repeats (6 before), 1 lead without the day and 2 without the
-    # place a story's lead gives, 2 accounts with a superseded count, 0 conflict names that read as clipped
+    # place a story's lead gives, 0 accounts with a superseded count (2 before the latest-figure rule), 0 conflict names that read as clipped
     # sentences (37 before); ceilings a little above
     _brief_row("briefs.newsdesk_failing", 0, _briefs_newsdesk, "failing"),
     _brief_row("briefs.newsdesk_uncited", 0, _briefs_newsdesk, "uncited"),
@@ -262,7 +263,7 @@ ROWS += [
     _brief_row("briefs.newsdesk_repeats", 1, _briefs_newsdesk, "repeats"),
     _brief_row("briefs.newsdesk_lead_no_date", 2, _briefs_newsdesk, "lead_no_date"),
     _brief_row("briefs.newsdesk_lead_no_place", 3, _briefs_newsdesk, "lead_no_place"),
-    _brief_row("briefs.newsdesk_superseded", 3, _briefs_newsdesk, "superseded"),
+    _brief_row("briefs.newsdesk_superseded", 1, _briefs_newsdesk, "superseded"),
     _brief_row("briefs.newsdesk_untitled", 0, _briefs_newsdesk, "untitled"),
     _brief_row("briefs.newsdesk_clipped_subjects", 1, _briefs_newsdesk, "clipped_subjects"),
     _brief_row("briefs.demo_failing", 0, _briefs_demo, "failing"),

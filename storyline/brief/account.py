@@ -30,6 +30,7 @@ from ..read.layout import DATELINE, classify_line
 from ..records import BriefSentence, Citation, Conflict, Fact, Reading
 from .checker import CitationChecker
 from .inputs import StoryAnalysis, sentence_bounds, squash
+from .latest import latest_figures
 from .lead import LEAD_WINDOW, Candidate, article_leads, choose_opening, development_figures
 from .repeats import content, repeats_words, retells, same_event, same_figures
 from .repeats import figures as _figures
@@ -63,6 +64,8 @@ _PRONOUNS = frozenset("it them this that these those him her us me you something
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
 # ("Six of its 12 carriages came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
+_PERSONAL = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
 # A capitalised word that is not part of a compound modifier ("Tollford-based"): a name as written.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’]*\b(?!-)")
 _NOT_A_NAME = frozenset("i the a an he she it they his her its their this that these those".split())
@@ -190,6 +193,17 @@ def _needs_antecedent(text: str, cite: Citation, analysis: StoryAnalysis) -> boo
     if written is not None:  # a name the reader missed, as written ("Appliance maker Orvane is recalling ... their")
         first = min(first, written)
     return bool(_ANAPHORS.search(text[:first]))
+
+
+def _unnamed_person(text: str, cite: Citation, analysis: StoryAnalysis) -> bool:
+    """A personal pronoun outside quotation marks ("he", "her") in a sentence that names no person: in its report it
+    points back to someone an earlier sentence named, whom the account may never have named."""
+    if not _PERSONAL.search(_QUOTED_SPAN.sub(" ", text)):
+        return False
+    reading = analysis.readings.get(cite.article_id)
+    if reading is None:
+        return False
+    return not any(cite.start <= m.start < cite.end and m.label == "PERSON" for m in reading.mentions)
 
 
 def _parties(reading: Reading, start: int, end: int, span: str) -> tuple[bool, tuple[str, ...]]:
@@ -335,6 +349,7 @@ class AccountWriter:
         events: set[tuple[str, ...]] = set()  # who did what to whom, already told
         told_figures: list[set[str]] = []
         told_texts: list[str] = []
+        shown: set[str] = set()  # conflicts whose sides the account has told
         for cand in candidates:
             text, cites, fact = cand.text, cand.cites, cand.fact
             if len(seen) >= self.max_sentences:  # the other sides of a disagreement do not count
@@ -350,6 +365,10 @@ class AccountWriter:
                 continue  # the same verb between the same parties: another outlet's words for an event already told
             if not out and _needs_antecedent(text, cand.own, analysis):
                 continue  # the account's opening sentence must stand on its own
+            if out and _unnamed_person(text, cand.own, analysis):
+                continue  # "her nomination" with no person named: she is someone the account has not met
+            if any(c.id in shown for c in _inline_conflicts(fact, analysis, cand.own.article_id)):
+                continue  # a side of a disagreement the account has told: it would tell it again the other way round
             figures = _figures(text)
             if any(same_figures(figures, f) for f in told_figures):
                 continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
@@ -369,7 +388,9 @@ class AccountWriter:
             seen.append(words)
             out.append(BriefSentence(text, cites + _more_support(text, cites, analysis, checker, words), "account"))
             out += others
-        return out
+            if others:
+                shown |= {c.id for c in _inline_conflicts(fact, analysis, cand.own.article_id)}
+        return latest_figures(out, analysis, checker)
 
     def _candidates(self, analysis: StoryAnalysis, checker: CitationChecker) -> list[Candidate]:
         """Every aligned sentence in each outlet's own words, ranked: leads first, then by the independent
@@ -485,6 +506,12 @@ def _minority_values(fact: Fact, own: Citation, analysis: StoryAnalysis) -> int:
         if mine and max(mine) < max(n for n, _ in sizes):
             count += 1
     return count
+
+
+def _inline_conflicts(fact: Fact, analysis: StoryAnalysis, article_id: str) -> list[Conflict]:
+    """The conflicts told inline that ``fact`` is part of and the article gives a value of."""
+    return [c for c in _conflicts_of(fact, analysis.conflicts)
+            if c.kind in INLINE_KINDS and any(article_id in v.article_ids for v in c.values)]  # fmt: skip
 
 
 def _conflicts_of(fact: Fact, conflicts: Sequence[Conflict]) -> list[Conflict]:

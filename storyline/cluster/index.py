@@ -18,6 +18,7 @@ from ..records import Assignment, Story, content_id
 from .events import EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .followup import refers_back
+from .gap import place_unnamed
 from .regroup import RegroupMixin, _top
 from .settings import ClusterSettings
 
@@ -210,6 +211,8 @@ class StoryIndex(RegroupMixin):
                 earlier = next((d for d in sorted(set(story.days)) if refers_back(feats, d)), None)
             if earlier is not None:
                 evidence.append(f"a follow-up: {gap} days after the story's dates ({lo}..{hi}), names {earlier}")
+            elif gap > s.day_window and not self._gap_counts(feats, story):
+                evidence.append(f"{gap} days from the story's dates ({lo}..{hi}); days from the text, nothing else differs")
             elif gap > s.day_window:
                 time_gap = min(1.0, (gap - s.day_window) / max(1, s.day_far - s.day_window))
                 evidence.append(f"{gap} days from the story's dates ({lo}..{hi})")
@@ -238,6 +241,16 @@ class StoryIndex(RegroupMixin):
         return Candidate(
             story.id, score, cos_centroid, nearest, lexical, coverage, time_gap, same_days, place_term, tuple(closest[:3]), names, tuple(evidence)
         )
+
+    @staticmethod
+    def _gap_counts(feats: ArticleFeatures, story: _Story) -> bool:
+        """Whether a long gap between the article's day and the story's separates them (:mod:`.gap`)."""
+        if feats.day_source == "published" and story.event.published is not None:
+            return True
+        if feats.event.repeat or story.event.repeat:
+            return True
+        here, there = feats.places, story.places
+        return place_unnamed(here, there, story.entities) or place_unnamed(there, here, feats.entities)
 
     def candidates(self, vector: np.ndarray, feats: ArticleFeatures, *, exclude: str | None = None) -> list[Candidate]:
         """Scored candidate stories for an article vector, best first."""

@@ -21,6 +21,7 @@ from ..records import Assignment
 from .events import EVENT_DAYS_APART, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .followup import follow_up_links
+from .gap import gap_count_links
 from .settings import PAIR_EVIDENCE
 
 if TYPE_CHECKING:
@@ -100,7 +101,8 @@ class RegroupMixin:
 
     def same_event(self, ids: Sequence[str], follow_up: np.ndarray | None = None) -> np.ndarray:
         """Same-event probabilities of every pair of indexed articles ``ids`` (:class:`PairModel`); ``follow_up``:
-        their :func:`~storyline.cluster.followup.follow_up_links`, when the caller has them."""
+        the pairs whose long gap is no evidence (follow-ups, :mod:`.followup`, and gaps nothing else corroborates,
+        :mod:`.gap`), when the caller has them."""
         s, m = self.settings, self.settings.pair
         evidence = self.pair_evidence(ids)
         logit = np.full((len(ids), len(ids)), m.bias)
@@ -111,8 +113,8 @@ class RegroupMixin:
         gap = np.abs(days[:, None] - days[None, :])
         known = ~np.isnan(gap)
         far = np.clip((np.where(known, gap, 0) - s.day_window) / max(1, s.day_far - s.day_window), 0, 1)
-        follow_up = follow_up_links(feats) if follow_up is None else follow_up
-        far[follow_up] = 0.0  # a stage of the same event, reported later (:mod:`.followup`)
+        follow_up = _gap_waived(feats) if follow_up is None else follow_up
+        far[follow_up] = 0.0  # a stage of the same event reported later, or a gap nothing else corroborates
         logit += -m.far_days_penalty * far + m.same_days_bonus * (known & (np.where(known, gap, 1e9) <= s.same_days))
         has_place = np.array([bool(f.places) for f in feats])
         if has_place.any():
@@ -185,7 +187,7 @@ class RegroupMixin:
         if len(members) < 2:
             return set()
         feats = [self.features.get(a, ArticleFeatures()) for a in members]
-        follow_up = follow_up_links(feats)
+        follow_up = _gap_waived(feats)
         prob = self.same_event(members, follow_up)
         days = [f.day for f in feats]
         labels = _average_link(prob, self.settings.pair.cut, days, self.settings.pair.never_join_days or 10**9, follow_up)
@@ -272,6 +274,13 @@ class RegroupMixin:
             self.assignments[aid] = Assignment(aid, dst, was.score if was else 1.0, founder, reason)
             self._changed.add(aid)
         return changed
+
+
+def _gap_waived(feats: Sequence[ArticleFeatures]) -> np.ndarray:
+    """n x n booleans: pairs whose long gap between days is no evidence of different events: one is a follow-up
+    of the other (:mod:`.followup`), or nothing besides the gap says they differ (:mod:`.gap`)."""
+    return follow_up_links(feats) | ~gap_count_links(feats)
+
 
 def _average_link(
     prob: np.ndarray, cut: float, days: Sequence[date | None], never_join_days: int, linked: np.ndarray | None = None

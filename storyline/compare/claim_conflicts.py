@@ -26,20 +26,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ..lang.claims import (
     GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, TIME_OF_DAY_NOUNS, VAGUE_PLACE_WORDS,
 )
+from ..lang.calendar import WEEKDAYS
+from ..lang.verbs import same_action
 from ..lang.words import REPORTING_LEMMAS
 from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from ..records import Article, Conflict, Story
 from .conflicts import _day_key, days_agree, figure_conflict, make_conflict, names_day
+from .numbers import FIGURE_TOLERANCE, _fmt_number, numbers_agree
 from .context import StoryContext
 from .places import _place_key, _places_agree
 from .sentences import _Sentence
 from .syntax import Claim
 
 _Row = tuple[_Sentence, float, str, int, int]
+# units of a size (length, power, area): unlike a count, a share, a sum, a mass of goods or a span of time, the
+# size of a thing the parse names is compared across a story, and is a conflict, never an update
+SIZE_UNITS = frozenset({"m", "W", "m2"})
+# a figure this large names one act of one actor (a price, a sum): smaller ones ("two", "ten") are said of many;
+# set by hand, checked on newsdesk (one date conflict found, none false)
+DISTINCT_FIGURE = 100
+# a sentence anchors another (:func:`_with_anchored`) only when it counts at least this many different nouns: one
+# agreeing and one compared
+ANCHOR_KEYS = 2
 
 
 
@@ -72,14 +85,17 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
     if c.beneficiary and c.beneficiary not in GENERIC_COUNTS:
         # "6,000 places for seasonal workers" and "visas for 8,000 seasonal workers" count places for the workers
         out.append(("count", c.beneficiary, "", unit))
+    if c.state:
+        # the state it counts ("Nine are in a critical condition" / "four of them in a critical condition")
+        out.append(("state", "" if generic or not counted else counted, c.state, unit))
     if c.verb and c.verb in REPORTING_LEMMAS:
         return out  # "said 12": what was said is no count
-    verb = "" if c.verb in LIGHT_VERBS else (c.verb or "")
+    verb = "" if c.verb in LIGHT_VERBS else (same_action(c.verb) or "")
     if counted and generic and verb:
         out.append(("verb", counted, verb, unit))
     if c.subject and c.verb and (not counted or generic or unit == "%"):
         # with the noun counted, if any: "workers walked out for five days" is no count of workers
-        level = "be" if c.verb in LEVEL_VERBS else c.verb
+        level = "be" if c.verb in LEVEL_VERBS else same_action(c.verb)
         out.append(("subject", c.subject, level, unit, counted if generic else ""))
     return out
 
@@ -89,6 +105,8 @@ def _label(key: tuple[str, ...]) -> str:
         return key[1].replace("of:", "part of ")
     if key[0] == "verb":
         return f"{key[2]} {key[1]}".strip()
+    if key[0] == "state":
+        return f"{key[1]} {key[2]}".strip()
     return key[1]
 
 
@@ -100,7 +118,7 @@ def claim_conflicts(
     arts: Mapping[str, Article],
     gazetteer: Gazetteer | None = None,
     kinds: frozenset[str] = frozenset({"number", "place", "time"}),
-    number_keys: frozenset[str] = frozenset({"count", "verb", "subject"}),
+    number_keys: frozenset[str] = frozenset({"count", "verb", "subject", "state"}),
     *,
     named_only: bool = False,
     story_wide: bool = False,
@@ -115,45 +133,70 @@ def claim_conflicts(
     by_order = {s.order: s for s in sentences}
     number_items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]] = []
     places: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
-    times: dict[tuple[str, ...], list[tuple[_Sentence, Claim]]] = defaultdict(list)
+    times: dict[tuple[str, ...], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]  # (s, c[, shown span])
+    loose: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]] = []
     for order, found in claims.items():
         s = by_order[order]
         for c in found:
             if c.kind not in kinds:
                 continue
             if c.kind == "number":
-                keys = [k for k in _number_keys(c) if k[0] in number_keys and (not story_wide or _telling(k))]
-                if keys and not _inside_date(s, c):
-                    number_items.append((s, c, keys))
+                if _inside_date(s, c):
+                    continue
+                every = [k for k in _number_keys(c) if k[0] in number_keys]
+                number_items.append((s, c, [k for k in every if not story_wide or _telling(k)]))
+                if story_wide:
+                    loose.append((s, c, [k for k in every if k[0] == "count" and not k[1].startswith("whole:")]))
             elif c.negated or (c.verb in REPORTING_LEMMAS and c.head == c.verb):
                 continue
             elif c.kind == "place" and _is_place(s, c, gazetteer) and (not named_only or c.named):
                 places[("named", c.named) if named_only else _anchor(c)].append((s, c))
-            elif c.kind == "time" and (not story_wide or _telling_anchor(_anchor(c))):
-                times[_anchor(c)].append((s, c))
+            elif c.kind == "time":
+                if not story_wide or _telling_anchor(_anchor(c)):
+                    times[_anchor(c)].append((s, c))
+                if story_wide and c.head == c.verb and c.subject and c.subject not in PRONOUN_SUBJECTS:
+                    # "On Friday, Jo Ruskin returned with 512p" / "on Saturday, Ruskin raised it to 512p": one actor
+                    # putting one figure, on the day its verb is dated, is one act whatever the verb
+                    for f in found:
+                        if (f.kind == "number" and f.verb == c.verb and f.subject == c.subject and not f.negated
+                                and (f.number or 0) >= DISTINCT_FIGURE and not _inside_date(s, f)):
+                            shown = (min(c.start, f.start), max(c.end, f.end))  # the day and the figure, shown
+                            times[("figure", c.subject, _fmt_number(f.number))].append((s, c, *shown))  # type: ignore
+    if story_wide:
+        number_items = _with_anchored(ctx, number_items, loose)
     out: list[Conflict] = []
-    for key, items in _linked(number_items):
+    for key, items in _linked([item for item in number_items if item[2]]):
         per_article: dict[str, list[_Row]] = defaultdict(list)
         for s, c in items:
             per_article[s.article_id].append((s, c.number, c.text, s.start + c.start, s.start + c.end))  # type: ignore[arg-type]
         if len({ctx.origins[a] for a in per_article}) < 2:
             continue
         found = figure_conflict(ctx, story, None, _label(key), per_article, arts)
+        if found is not None and _size(key):
+            found = replace(found, update=False)  # the size of a thing is no running tally
         if found is not None:
             out.append(found)
+    if not story_wide and not named_only:
+        places, times = _resolve_pronouns(places), _resolve_pronouns(times)
     gaz = gazetteer or Gazetteer()
     for key, items in places.items():
-        rows = [(s, _place_key(c.text), c.text, s.start + c.start, s.start + c.end) for s, c in items]
+        rows = [(s, _place_key(c.text), *_said(s, c)) for s, c in items]
         conflict = _disagreement(ctx, story, "location", f"location: {_anchor_label(key)}", rows,
                                  lambda a, b: _places_agree(a, b) or _contains(gaz, a, b))
         if conflict is not None:
             out.append(conflict)
     for key, items in times.items():
         rows = []
-        for s, c in items:
+        for s, c, *span in items:
             d = _date_at(s, c)
+            start, end = span or (c.start, c.end)
+            shown = (s.text[start:end], s.start + start, s.start + end)
             if d is not None and d.granularity == "day" and names_day(d):
-                rows.append((s, _day_key(d), c.text, s.start + c.start, s.start + c.end))
+                rows.append((s, _day_key(d), *shown))
+            elif d is None and c.text.lower() in WEEKDAYS and ctx.articles[s.article_id].published is None:
+                # an undated report's "on Tuesday" resolves to no day but still names a weekday (see days_agree)
+                day = c.text.lower()
+                rows.append((s, f"{day}|{day}", *shown))
         conflict = _disagreement(ctx, story, "date", f"date: {_anchor_label(key)}", rows, days_agree)
         if conflict is not None:
             out.append(conflict)
@@ -191,9 +234,66 @@ def _linked(items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]]) -> list
     return out
 
 
+def _with_anchored(ctx: StoryContext, items: list, loose: list) -> list:  # type: ignore[type-arg]
+    """Figures of two sentences that did not align, joined on a noun they count when the two sentences also give
+    the same figure for another noun ("carrying 812 passengers and 41 crew" / "with 821 passengers and 41 crew on
+    board": the agreeing crew count shows both tell one manifest, so the passenger counts are compared).
+
+    Each joined figure gets a key of its own for that noun and that set of anchored sentences; across a whole
+    story a noun alone is never enough (:func:`_telling`).
+    """
+    per_sentence: dict[int, list[tuple[_Sentence, Claim, tuple[str, ...]]]] = defaultdict(list)
+    for s, c, keys in loose:
+        for k in keys:
+            per_sentence[s.order].append((s, c, k))
+    orders = [o for o, found in per_sentence.items() if len({k for *_, k in found}) >= ANCHOR_KEYS]
+    parent: dict[tuple[tuple[str, ...], int], tuple[tuple[str, ...], int]] = {}
+
+    def find(x: tuple[tuple[str, ...], int]) -> tuple[tuple[str, ...], int]:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(orders):
+        fa = per_sentence[a]
+        for b in orders[i + 1 :]:
+            fb = per_sentence[b]
+            if ctx.origins[fa[0][0].article_id] == ctx.origins[fb[0][0].article_id]:
+                continue
+            va: dict[tuple[str, ...], list[float]] = defaultdict(list)
+            vb: dict[tuple[str, ...], list[float]] = defaultdict(list)
+            for _s, c, k in fa:
+                va[k].append(c.number)  # type: ignore[arg-type]
+            for _s, c, k in fb:
+                vb[k].append(c.number)  # type: ignore[arg-type]
+            shared = va.keys() & vb.keys()
+            agreed = {k for k in shared if any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE)
+                                               for x in va[k] for y in vb[k])}
+            for k in shared:
+                if agreed - {k}:
+                    parent[find((k, b))] = find((k, a))
+    if not parent:
+        return items
+    extra: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for s, c, k in (row for found in per_sentence.values() for row in found):
+        if (k, s.order) in parent:
+            root = find((k, s.order))
+            extra[id(c)].append((*k, f"@{root[1]}"))
+    return [(s, c, keys + extra.get(id(c), [])) for s, c, keys in items]
+
+
+def _size(key: tuple[str, ...]) -> bool:
+    """A key measuring a thing the parse names ("a depth of 10 km", "a 90-metre tanker")."""
+    return key[0] == "count" and key[3] in SIZE_UNITS and not key[1].startswith(("of:", "whole:", "ordinal "))
+
+
 def _telling(key: tuple[str, ...]) -> bool:
     """A key that holds across a whole story: an action with what it is done to or by ("rescued people", "the
     river peaked"), not a noun alone ("votes", "kilograms" count many things in one story) nor a pronoun."""
+    if _size(key):
+        return True  # a thing has one size in a story, whoever measures it
+    if key[0] == "state":
+        return True  # "in a critical condition", "in hospital": a count of people in that state
     if not (key[0] in ("verb", "subject") and key[1] and key[2]) or key[1] in PRONOUN_SUBJECTS:
         return False
     # "turnout was 74.3 percent": a copula tells what is counted when its subject names the figure itself
@@ -229,11 +329,32 @@ def _disagreement(ctx: StoryContext, story: Story, kind: str, subject: str, rows
     return conflict
 
 
+def _said(s: _Sentence, c: Claim) -> tuple[str, int, int]:
+    """A place as the outlet tells it, with the verb it hangs on when that stands just before ("nabbed at X"):
+    outlets that name one action with different verbs are shown in their own words."""
+    start = c.said_from if c.said_from is not None and c.head == c.verb else c.start
+    return s.text[start : c.end], s.start + start, s.start + c.end
+
+
+def _resolve_pronouns(groups: dict[tuple[str, ...], list]) -> dict[tuple[str, ...], list]:  # type: ignore[type-arg]
+    """In sentences aligned as saying one thing, a verb whose subject is a pronoun ("he was arrested at X") has the
+    subject the other outlets name with that verb ("Jo Bloggs was arrested at Y"), when they name just one."""
+    out: dict[tuple[str, ...], list] = defaultdict(list)  # type: ignore[type-arg]
+    for key, items in groups.items():
+        target = key
+        if key[0] == "verb" and key[1] and (not key[2] or key[2] in PRONOUN_SUBJECTS):
+            named = {k for k in groups if k[0] == "verb" and k[1] == key[1] and k[2] and k[2] not in PRONOUN_SUBJECTS}
+            if len(named) == 1:
+                target = next(iter(named))
+        out[target].extend(items)
+    return out
+
+
 def _anchor(c: Claim) -> tuple[str, ...]:
     """The word a place or a day hangs on: a noun by itself, a verb with its subject."""
     if c.head and c.head != c.verb:
         return ("noun", c.head)
-    return ("verb", c.verb or "", c.subject or "")
+    return ("verb", same_action(c.verb) or "", c.subject or "")
 
 
 def _anchor_label(key: tuple[str, ...]) -> str:

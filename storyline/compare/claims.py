@@ -129,6 +129,10 @@ class _Clause:
     subject_text: str | None = None  # a common-noun subject as written ("A fire")
 
 
+# A second verb phrase joined to a clause: a conjunction, then an auxiliary or modal ("and will visit", "but has not
+# said"); a day after it is that verb's day.
+_SECOND_VERB = re.compile(r"\b(?:and|but|then)\s+(?:will|would|is|are|was|were|has|have|had|could|can|may|might|shall|should|plans|plan)\b", re.I)
+
 _NOT_NOUN_SUBJECTS = frozenset(
     "it he she they we i you this that these those there here which who what some many most all both each "
     "officials sources reports police authorities analysts experts critics residents people".split()
@@ -160,10 +164,14 @@ def sentence_clauses(sent: _Sentence, ents: EntityIndex) -> list[_Clause]:
             (_place_key(p.name), p.name) for p in sent.places if p.event_location or p.evidence in ("in-phrase", "dateline")
         )
     )
-    days = () if _CHANGE_VERBS.search(sent.text) else tuple(
-        dict.fromkeys(d.value for d in sent.dates if d.granularity == "day")
-    )  # fmt: skip
+    dated = [] if _CHANGE_VERBS.search(sent.text) else [d for d in sent.dates if d.granularity == "day"]
     out: list[_Clause] = []
+
+    def days_of(verb_end: int) -> tuple[date, ...]:
+        """The days of the clause whose verb ends at ``verb_end``: not those after a second verb phrase joined to
+        it ("has ordered an inquiry and will visit the island tomorrow": tomorrow is the visit's day)."""
+        keep = [d.value for d in dated if not _SECOND_VERB.search(sent.text[verb_end : max(verb_end, d.start - sent.start)])]
+        return tuple(dict.fromkeys(keep))
 
     def verb_at(j: int) -> tuple[int, int, bool] | None:
         """(first token, last token, passive) of a verb phrase starting at token j, else None."""
@@ -218,7 +226,7 @@ def sentence_clauses(sent: _Sentence, ents: EntityIndex) -> list[_Clause]:
             return None
         verb = sent.text[toks[first][1] : toks[last][2]]
         obj = () if passive else object_after(last)
-        out.append(_Clause(sent, key, article, verb, stem, passive or cut[0], obj, places, days, subject_text))
+        out.append(_Clause(sent, key, article, verb, stem, passive or cut[0], obj, places, days_of(toks[last][2]), subject_text))
         return last
 
     # a common-noun subject opening the sentence ("A fire tore through ...", "Dockworkers walked off ..."):
@@ -260,7 +268,7 @@ def sentence_clauses(sent: _Sentence, ents: EntityIndex) -> list[_Clause]:
         if before == "by" and i >= 2 and _looks_like_verb(toks[i - 2][0], after_aux=False, after_modal=False):
             main = toks[i - 2][0]
             if main.lower() not in _NO_ACTION:
-                out.append(_Clause(sent, key, False, main, _word_stem_needed(main), True, (), places, days))
+                out.append(_Clause(sent, key, False, main, _word_stem_needed(main), True, (), places, days_of(toks[i - 2][2])))
             continue
         # not after a preposition, and not the subject of a reported clause ("ruled that Norvale overcharged")
         if before in _SUBJECT_BLOCK or before in ("'s", "’s", "that", "whether", "if"):

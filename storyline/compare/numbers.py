@@ -10,7 +10,7 @@ from typing import Any
 
 from ..read.amounts import find_amounts
 from ..lang.numbers import SCALES, SMALL_NUMBERS, read_quantity
-from ..lang.words import STOP_WORDS
+from ..lang.words import LOWER_BOUNDS, STOP_WORDS
 from ..records import Amount, Article
 from .sentences import _Sentence
 from .text import _ARTICLES, _CHANGE_VERBS, _UPDATE_CUES, _WORD
@@ -94,15 +94,15 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
     for aid, rows in per_article.items():
         published = arts[aid].published
         if published is not None:
-            timed.append((published, [r[1] for r in rows], [r[0] for r in rows]))
+            timed.append((published, [r[1] for r in rows], rows))
         else:
             undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(s.text) or _PRESENT.search(s.text)
-                or _UPDATE_CUES.search(_paragraph(arts[s.article_id].text, s.start, s.end)) for s in sents)
-            for _, _, sents in timed]
+    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r)
+                or _UPDATE_CUES.search(_paragraph(arts[r[0].article_id].text, r[0].start, r[0].end)) for r in rows)
+            for _, _, rows in timed]
     # the later figure's own sentence writes it as a change ("the toll rose to 15"): an update even the same day
-    changed = [any(_CHANGE_VERBS.search(s.text) for s in sents) for _, _, sents in timed]
+    changed = [any(_CHANGE_VERBS.search(r[0].text) for r in rows) for _, _, rows in timed]
     disagreeing = 0
     later_cued = False
     for i, (t1, v1, _) in enumerate(timed):
@@ -111,7 +111,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
             if any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE) for x in v1 for y in v2):
                 continue
             disagreeing += 1
-            later_cued = later_cued or cued[j]
+            # a floor ("at least three") that a later report raises ("eight") is that figure moving on
+            later_cued = later_cued or cued[j] or (any(_floor(r) for r in timed[i][2]) and min(v2) > max(v1))
             if t2 <= t1 or (t2.date() == t1.date() and not changed[j]):
                 return False  # two different figures the same day are a conflict, unless the later says it changed
     if disagreeing == 0:
@@ -123,8 +124,30 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
 
 # "one in three of the kettles": the figure after "in" is a ratio's, not a count
 _RATIO_BEFORE = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+$", re.I)
-# a figure stated as the state at publication ("Sixteen people are in hospital")
+# a figure stated as the state at publication ("Thirty people are in hospital")
 _PRESENT = re.compile(r"\b(?:is|are)\b")
+# how far (characters) from a figure a present-tense "is"/"are" states that figure as the state now: its own clause
+# ("30 are still in hospital"), not a clause about something else ("divers are searching the hull ... after it
+# ran aground with 300 passengers"); set by hand, checked on newsdesk
+PRESENT_REACH = 30
+
+
+def _floor(row: tuple[Any, ...]) -> bool:
+    """The figure of a (sentence, value, text, start, end) row is written as a floor ("at least three")."""
+    s, start = row[0], row[3]
+    if not isinstance(start, int):
+        return False
+    before = " ".join(s.text[max(0, start - s.start - 20) : start - s.start].lower().split())
+    return before.endswith(LOWER_BOUNDS)
+
+
+def _present(row: tuple[Any, ...]) -> bool:
+    """The figure of a (sentence, value, text, start, end) row is written in the present tense next to it."""
+    s, start, end = row[0], row[3], row[4]
+    if not isinstance(start, int) or not isinstance(end, int):
+        return bool(_PRESENT.search(s.text))
+    at, to = start - s.start, end - s.start
+    return bool(_PRESENT.search(s.text[max(0, at - PRESENT_REACH) : to + PRESENT_REACH]))
 
 
 def _paragraph(text: str, start: int, end: int) -> str:

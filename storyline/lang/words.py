@@ -33,6 +33,8 @@ UPDATE_CUES = frozenset(
 # phrases that date a figure as the state at a later time ("as of this morning", "up from 41 on Tuesday")
 UPDATE_PHRASES = ("as of", "so far", "to date", "up from", "down from", "by late", "by the end of", "has now",
                   "have now", "had now")
+# words that make a figure a floor ("at least three people died"): a later, higher figure raises the floor
+LOWER_BOUNDS = ("at least", "more than", "upwards of", "a minimum of", "no fewer than")
 CHANGE_VERBS = frozenset("rose risen climbed increased grew grown jumped mounted fell fallen dropped raised revised lowered".split())
 # the words that hedge a figure ("about 340,000"): a hedged figure agrees with any figure it rounds to
 HEDGES = frozenset("about around roughly nearly almost approximately some over under more than fewer less".split())

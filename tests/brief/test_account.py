@@ -170,3 +170,17 @@ def test_the_account_of_a_report_leads_with_who_met_whom_not_with_titles():
     assert all("serves as" not in s.text for s in brief.account)
     checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
     assert all(checker.problems(s) == [] for s in brief.account)
+
+
+def test_a_pronoun_for_a_person_the_sentence_does_not_name_keeps_it_out_beyond_the_lead():
+    from storyline.brief.account import _unnamed_person
+
+    text = "Ines Varo said her party had named her. The assembly will vote on her nomination on Friday."
+    a = article("p-1", "Harrowby Echo", text, datetime(2026, 2, 3, tzinfo=UTC))
+    reading = ReadingBuilder(a).entity("Ines Varo", "PERSON").entity("The assembly", "ORG").build()
+    analysis = analyse_story(Story("s-p", "Vote", ("p-1",)), {"p-1": a}, {"p-1": reading}, {}, FakeEmbedder())
+    second = text.index("The assembly")
+    assert _unnamed_person(text[second:], Citation("p-1", second, len(text)), analysis)
+    assert not _unnamed_person(text[:second].strip(), Citation("p-1", 0, second), analysis)  # she is named there
+    quoted = 'The assembly said: "She will serve."'
+    assert not _unnamed_person(quoted, Citation("p-1", second, len(text)), analysis)  # inside the quotation

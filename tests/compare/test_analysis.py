@@ -301,6 +301,18 @@ def test_clauses_take_the_grammatical_subject_only():
     assert not [c for c in got if c[0] == "Norvale Water"]  # a reported clause is not stated as fact
 
 
+def test_a_clause_takes_the_day_of_its_own_verb_not_of_a_verb_joined_after_it():
+    from storyline.compare import _sentences_of, resolve_entities, sentence_clauses
+
+    text = "Mara Quell has ordered an inquiry and will visit Dunmere on Friday. Mara Quell opened the bridge on Monday."
+    a = article("c1", "Post", text, datetime(2026, 5, 4, 8, tzinfo=UTC))
+    reading = (ReadingBuilder(a).entity("Mara Quell", "PERSON").date("on Friday", date(2026, 5, 8))
+               .date("on Monday", date(2026, 5, 4)).build())  # fmt: skip
+    ents = resolve_entities({"c1": reading})
+    days = {c.verb: c.days for s in _sentences_of(a, reading, ents) for c in sentence_clauses(s, ents)}
+    assert days["has ordered"] == () and days["opened"] == (date(2026, 5, 4),)
+
+
 def test_sentence_vectors_are_kept_in_the_store_and_reused(tmp_path):
     from storyline.store import open_store
 

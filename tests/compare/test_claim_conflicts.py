@@ -148,3 +148,106 @@ def test_a_conflict_inside_an_update_is_that_update():
     other = conflict("o", False, ("5", ("e",)), ("9", ("f",)))
     kept, alias = _dedupe([toll, pair, other])
     assert [c.id for c in kept] == ["u", "o"] and alias["p"] == "u"
+
+
+def _at(aid: str, order: int, verb_text: str, name: str, verb: str, subject: str | None) -> tuple[_Sentence, Claim]:
+    text = f"Jo Marrable was {verb_text} at {name} in 2030"
+    at = text.index(name)
+    place = Place(name, at, at + len(name), name, True, "in-phrase")
+    claim = Claim("place", name, at, at + len(name), head=verb, verb=verb, subject=subject, prep="at",
+                  said_from=text.index(verb_text.split()[-1]))
+    return _sent(aid, order, text, places=[place]), claim
+
+
+def test_verbs_naming_one_action_meet_and_show_the_outlets_words():
+    ctx, story = _ctx({"a": 5, "b": 5, "c": 5})
+    sa, ca = _at("a", 0, "arrested", "Orlen Airport", "arrest", "jo marrable")
+    sb, cb = _at("b", 1, "swiftly nabbed", "Brisa Airport", "nab", "jo marrable")
+    (c,) = claim_conflicts(ctx, story, [sa, sb], {0: (ca,), 1: (cb,)}, ctx.articles, Gazetteer(), frozenset({"place"}))
+    assert {v.text for v in c.values} == {"arrested at Orlen Airport", "nabbed at Brisa Airport"}
+    # aligned sentences: "he was arrested at X" has the subject the other outlet names with that verb
+    sc, cc = _at("c", 2, "arrested", "Orlen Airport", "arrest", "he")
+    claims = {0: (ca,), 1: (cb,), 2: (cc,)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb, sc], claims, ctx.articles, Gazetteer(), frozenset({"place"}))
+    assert {a for v in c.values for a in v.article_ids} == {"a", "b", "c"}
+    # a different action at another place is no disagreement
+    sd, cd = _at("b", 1, "born", "Brisa Airport", "bear", "jo marrable")
+    found = claim_conflicts(ctx, story, [sa, sd], {0: (ca,), 1: (cd,)}, ctx.articles, Gazetteer(), frozenset({"place"}))
+    assert found == []
+
+
+def test_sentences_agreeing_on_one_count_are_compared_on_another():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    sa = _sent("a", 0, "The ferry was carrying 812 passengers and 41 crew.")
+    sb = _sent("b", 1, "The ferry sank last week with 821 passengers and 41 crew on board.")
+    claims = {0: (_figure("812 passengers", 812, "passenger", "carry", "ferry"),
+                  _figure("41 crew", 41, "crew", "carry", "ferry")),
+              1: (_figure("821 passengers", 821, "passenger", "sink", "ferry"),
+                  _figure("41 crew", 41, "crew", "sink", "ferry"))}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True)
+    assert {v.value for v in c.values} == {"812", "821"}
+    # without a figure they agree on, a noun alone across a story compares nothing
+    claims[1] = (_figure("821 passengers", 821, "passenger", "sink", "ferry"),
+                 _figure("44 crew", 44, "crew", "sink", "ferry"))
+    assert claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True) == []
+
+
+def test_a_count_of_people_in_one_state_is_compared_across_a_story():
+    ctx, story = _ctx({"a": 5, "b": 6})
+    sa = _sent("a", 0, "Nine are in a critical condition.")
+    sb = _sent("b", 1, "Thirty remained in hospital, four of them in a critical condition.")
+    claims = {0: (_figure("Nine", 9, None, "be", state="in critical condition"),),
+              1: (Claim("number", "four", 29, 33, number=4, verb="remain", state="in critical condition"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True)
+    assert {v.value for v in c.values} == {"9", "4"} and c.update  # a day later, and "remained" tells the state now
+
+
+def test_a_floor_raised_a_day_later_is_an_update():
+    ctx, story = _ctx({"a": 5, "b": 6})
+    sa, sb = _sent("a", 0, "At least three people were killed"), _sent("b", 1, "Nine people were killed")
+    claims = {0: (Claim("number", "three people", 9, 21, counted="people", number=3, verb="kill"),),
+              1: (_figure("Nine people", 9, "people", "kill"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert c.update
+    sa = _sent("a", 0, "Just three people were killed")
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert not c.update  # no floor, no cue: two accounts of one toll
+
+
+def test_the_size_of_a_thing_is_compared_across_a_story_and_is_no_update():
+    ctx, story = _ctx({"a": 5, "b": 6})
+    sa = _sent("a", 0, "The drone strayed at an altitude of about 3 kilometres")
+    sb = _sent("b", 1, "The drone had climbed to roughly 5 kilometres altitude")
+    claims = {0: (Claim("number", "3 kilometres", 42, 54, counted="altitude", number=3000, unit="m", verb="stray",
+                        subject="drone"),),
+              1: (Claim("number", "5 kilometres altitude", 33, 54, counted="altitude", number=5000, unit="m",
+                        verb="climb", subject="drone"),)}
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True)
+    assert {v.value for v in c.values} == {"3,000", "5,000"} and not c.update
+
+
+def test_one_actor_putting_one_figure_on_two_days_is_a_date_conflict_even_undated():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    from dataclasses import replace as _replace
+    arts = {**ctx.articles, "b": _replace(ctx.articles["b"], published=None)}
+    ctx = _replace(ctx, articles=arts)
+    ta, tb = "On Thursday, Ruskin raised its offer to 512p.", "On Wednesday, Ruskin returned with 512p."
+    day = DateRef("On Thursday", 0, 11, date(2026, 3, 5), "day", relative=True)
+    sa, sb = _sent("a", 0, ta, dates=[day]), _sent("b", 1, tb)
+    claims = {
+        0: (Claim("time", "Thursday", 3, 11, head="raise", verb="raise", subject="ruskin", prep="on"),
+            Claim("number", "512p", 40, 44, number=512, verb="raise", subject="ruskin")),
+        1: (Claim("time", "Wednesday", 3, 12, head="return", verb="return", subject="ruskin", prep="on"),
+            Claim("number", "512p", 35, 39, number=512, verb="return", subject="ruskin")),
+    }
+    (c,) = [c for c in claim_conflicts(ctx, story, [sa, sb], claims, arts, kinds=frozenset({"number", "time"}),
+                                       story_wide=True)
+            if c.kind == "date"]
+    assert {v.text for v in c.values} == {"Thursday, Ruskin raised its offer to 512p",
+                                          "Wednesday, Ruskin returned with 512p"}
+    # a small figure ("two") is said of many acts: no date is compared on it
+    claims[1] = (claims[1][0], Claim("number", "two", 35, 38, number=2, verb="return", subject="ruskin"))
+    claims[0] = (claims[0][0], Claim("number", "two", 40, 43, number=2, verb="raise", subject="ruskin"))
+    assert [c for c in claim_conflicts(ctx, story, [sa, sb], claims, arts, kinds=frozenset({"number", "time"}),
+                                       story_wide=True)
+            if c.kind == "date"] == []

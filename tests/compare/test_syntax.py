@@ -104,3 +104,35 @@ def test_a_named_day_is_a_time_even_after_of_or_as_a_possessive(reader):
 def test_a_day_with_its_hour_keeps_the_hour(reader):
     (c,) = [c for c in reader.claims(["The river peaked at 11pm on Sunday."])[0] if c.kind == "time"]
     assert c.text == "11pm on Sunday"
+
+
+def test_a_phrasal_verb_of_a_known_action_keeps_its_particle(reader):
+    claims = reader.claims(["The mayor stepped down in Orlen on Friday."])[0]
+    assert {c.verb for c in claims} == {"step down"}
+
+
+def test_a_copula_adjective_or_state_says_what_a_figure_counts(reader):
+    (c,) = _numbers(reader, "Nine people are still unaccounted for.")
+    assert (c.verb, c.subject) == ("unaccounted", "people")
+    text = "Thirty remained in hospital, four of them in a critical condition."
+    found = {c.number: c.state for c in _numbers(reader, text)}
+    assert found == {30.0: "in hospital", 4.0: "in critical condition"}
+
+
+def test_an_ordinal_numbers_a_position_and_lends_its_noun_to_a_bare_one(reader):
+    text = "Ana Brisk scored in the 12th minute and again in the 58th."
+    found = {c.number: (c.counted, c.unit) for c in _numbers(reader, text)}
+    assert found == {12.0: ("ordinal minute", None), 58.0: ("ordinal minute", None)}
+
+
+def test_a_counted_noun_keeps_its_kind_and_a_figure_is_no_subject(reader):
+    found = {c.number: c.counted for c in _numbers(reader, "He was convicted of two counts of theft.")}
+    assert found == {2.0: "count of theft"}
+    (c,) = _numbers(reader, "Around 9,000 were sold in Orlen.")
+    assert c.subject is None
+
+
+def test_a_place_after_its_verb_records_where_the_verb_opens(reader):
+    text = "Jo Marrable was swiftly nabbed at Orlen Airport."
+    (place,) = [c for c in reader.claims([text])[0] if c.kind == "place"]
+    assert text[place.said_from : place.end] == "nabbed at Orlen Airport"
