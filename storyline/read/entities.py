@@ -130,9 +130,9 @@ def _strip_title(text: str, start: int, end: int) -> int:
         if token in ROLE_NOUNS or token in MODIFIERS:
             cut = i
         elif i == 0 and len(w.group()) > 1 and w.group().isupper() and not words[1].group().isupper():
-            cut = i  # "ROOKIE Rory Delaney": a word in capitals before a name in mixed case is a headline tag
+            cut = i  # "ROOKIE Cal Dane": a word in capitals before a name in mixed case is a headline tag
         elif i == 0 and len(words) >= 3 and re.search(rf"\b{_NOUN_DETERMINERS}\s+{re.escape(token)}\b", text):
-            cut = i  # "Neighbour Pauline Crabtree": elsewhere the article writes "a neighbour", a common noun
+            cut = i  # "Neighbour Doreen Pilbeam": elsewhere the article writes "a neighbour", a common noun
     if cut is None:
         return start
     return start + words[cut + 1].start()
