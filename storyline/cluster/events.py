@@ -13,13 +13,13 @@ similarity cannot tell them apart. News writing says which event a report is abo
   that an ordinal counts in ("the second such accord she has struck this month") holds the earlier events of a
   sequence, not this one, and is left out;
 * the event's country, from the dateline ("OSLO, March 17 (WNA) -", "KELBY BRIDGE, England, Nov 6 -") with
-  containment through the gazetteer (:mod:`storyline.read.gazetteer`): Bergen lies in Norway, not in Sweden;
+  containment through the gazetteer (:mod:`storyline.read.gazetteer`): Oslo lies in Norway, not in Sweden;
 * a sequence cue: "a second storm", "the second round of talks", "for the third time": reports naming different
   places in one sequence are different events;
 * an identifying figure: an earthquake's magnitude, a flight number.
 
 :func:`event_conflict` compares two sets of these and says why they are different events, in words an analyst
-reads in the story's decisions ("event on 7 Mar 2031 in Bergen vs 17 Mar 2031 in Stockholm: different days").
+reads in the story's decisions ("event on 7 Mar 2031 in Oslo vs 17 Mar 2031 in Stockholm: different days").
 """
 
 from __future__ import annotations

