@@ -103,7 +103,7 @@ def same_statement(ctx: StoryContext, a: list[str], b: list[str], sa: str | None
     same_speaker = bool(sa) and sa == sb
     if short < 4:
         # one-word quotes ("maybe") only join the same speaker's quote they start or end or equal; a run of a few
-        # words ("the rocket exploded") the same speaker's quote that holds it word for word
+        # words ("the bridge collapsed") the same speaker's quote that holds it word for word
         longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
         edge = longer[: len(shorter)] == shorter or longer[-len(shorter) :] == shorter
         held = len(shorter) >= SHORT_RUN and any(
