@@ -227,12 +227,12 @@ def test_an_article_without_reading_still_aligns_on_its_text():
     ],
 )
 def test_titles_compare_employer_rank_and_job(title_a, title_b, contested):
-    text_a = f"Mira Holt, {title_a}, visited the docks on Monday."
-    text_b = f"Mira Holt, {title_b}, visited the docks on Monday."
+    text_a = f"Mira Holst, {title_a}, visited the docks on Monday."
+    text_b = f"Mira Holst, {title_b}, visited the docks on Monday."
     story, arts, reads, copies = _two_outlets(
         text_a, text_b,
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_a, former=title_a.startswith("former")),
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_b, former=title_b.startswith("former")),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_a, former=title_a.startswith("former")),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_b, former=title_b.startswith("former")),
     )  # fmt: skip
     analysis = _analyse(story, arts, reads, copies)
     titles = [c for c in analysis.conflicts if c.kind == "title"]
