@@ -31,7 +31,7 @@ IRREGULAR_PAST_VERBS = frozenset(
     drove flew grew knew threw""".split()
 )
 
-# Nouns for an organisation: a name in apposition to one ("Tarrowby Homes, a timber-frame builder") or
+# Nouns for an organisation: a name in apposition to one ("Tarrowby Homes, a timber-frame manufacturer") or
 # right after one ("Marlby firm Corvel Space", "engineering group Falcaro Systèmes") names an organisation.
 ORGANISATION_NOUNS = frozenset(
     """company firm group subsidiary manufacturer maker retailer stockist chain bank insurer lender carrier

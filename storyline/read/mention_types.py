@@ -48,7 +48,7 @@ _NOT_NOUN = frozenset(
 )
 _PAIRS = {"(": ")", "[": "]"}
 _ORG_NOUN = "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_NOUNS))) + ")(?:s|es)?"
-# "Tarrowby Homes, a timber-frame builder", "Pellam Stores, one of the biggest retailers", "X, which"
+# "Tarrowby Homes, a timber-frame manufacturer", "Pellam Stores, one of the biggest retailers", "X, which"
 # (the noun heads the apposition: "X, a party activist" and "X, a spokesman for the company" are people)
 _ORG_APPOSITION = re.compile(
     rf"^\s*,\s+(?:which\b|(?:a|an|the|one\s+of\s+the)\s+"

@@ -209,7 +209,7 @@ _APPOS_BEFORE = re.compile(
     r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=(?:[Ff]ormer\s+)?[A-Z][\w-]*['\u2019]s\s))"
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
-# "Aoife Garrahy, 51, a TD for Kerry, worked as an actuary at ...": a title given by the predicate
+# "Aoife Garrahy, 51, a TD for Kerry, worked as a lawyer at ...": a title given by the predicate
 _WORKED_AS = re.compile(
     r"(?:\s*,\s*[^,;.\u201c\u201d\"]{1,60}){0,2}\s*,?\s+(?:has\s+|had\s+|previously\s+|once\s+)?"
     r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
