@@ -19,7 +19,7 @@ FLOOD = (
     "Kellan Dross is the mayor of the river town. "
     "A flood in Harrowby forced 300 families from their homes on Monday, the regional council said. "
     "We should have raised the levee years ago. "
-    '"The water came up faster than anyone expected tonight," Dross said. '
+    '"The water came up quicker than we had ever seen tonight," Dross said. '
     "Water levels began to fall on Tuesday as crews cleared the drains."
 )
 
@@ -35,7 +35,7 @@ def _flood():
         .date("on Monday", date(2026, 2, 2))
         .date("on Tuesday", date(2026, 2, 3))
         .amount("300 families", 300, "families")
-        .quote("The water came up faster than anyone expected tonight,", "Kellan Dross", "Dross")
+        .quote("The water came up quicker than we had ever seen tonight,", "Kellan Dross", "Dross")
         .build()
     )
     return analyse_story(Story("s-flood", "Flood", ("f-1",)), {"f-1": a}, {"f-1": reading}, {}, FakeEmbedder())
@@ -47,14 +47,14 @@ def test_a_single_source_story_gets_its_news_lead_not_a_title_sentence_or_an_opi
     assert brief.account, "a story told by one outlet still gets its lead"
     assert brief.account[0].text.startswith("A flood in Harrowby forced 300 families from their homes on Monday")
     texts = " ".join(s.text for s in brief.account)
-    assert "is the mayor" not in texts and "should have" not in texts and "faster than anyone" not in texts
+    assert "is the mayor" not in texts and "should have" not in texts and "quicker than we had ever seen" not in texts
     checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
     assert all(checker.problems(s) == [] for s in brief.account)
     # key facts: the event first; background, opinion and the quotation after it
     facts = [i.sentence.text for i in brief.key_facts]
     assert facts[0].startswith("A flood in Harrowby") and facts[1].startswith("Water levels began to fall")
     assert set(facts[2:]) == {"Kellan Dross is the mayor of the river town.",
-                              '"The water came up faster than anyone expected tonight," Dross said.'}  # fmt: skip
+                              '"The water came up quicker than we had ever seen tonight," Dross said.'}  # fmt: skip
 
 
 def test_salience_tells_a_title_sentence_from_an_event_with_a_copula():
