@@ -41,7 +41,7 @@ ORGANISATION_NOUNS = frozenset(
     regulator watchdog institute university school hospital museum gallery venue pub restaurant hotel""".split()
 )
 
-# Letters after a name that make it a company's ("Varden Chemie NV", "Oxholme Freight plc").
+# Letters after a name that make it a company's ("Varden Chemicals NV", "Oxholme Freight plc").
 CORPORATE_SUFFIXES = frozenset("plc ltd limited inc llc llp nv bv ag sa gmbh corp co oy ab asa spa srl pty".split())
 
 # Nationality adjectives whose country name does not share its first five letters ("French" / "France"):
