@@ -37,7 +37,7 @@ def _word_before(text: str, start: int) -> str:
 def _person_cue(text: str, m: Mention) -> bool:
     """Local evidence that a name is a person's: a title or honorific right before it ("chair Philippa
     Corrigan", "Dr Alun Tregarth"), an age right after it ("Sofia Markaki, 52,"), or an apposition
-    naming a role ("Liesbet Van Roosen, Varden Chemicals's chief executive,")."""
+    naming a role ("Liesbet Van Roosen, Varden Chemicals' chief executive,")."""
     before = _word_before(text, m.start)
     if before in HONORIFICS or (before in ROLE_NOUNS and text[m.start - 1 : m.start] == " "):
         return True

@@ -156,7 +156,7 @@ class Attributor(NounPhrases):
     def name_before(self, start: int, end: int) -> Speaker | None:
         """The subject written right before a speech verb ending at ``end``: the run of capitalised words there
         ("Tarnby fisherman Dell Harker said" -> Dell Harker), skipping a comma-enclosed apposition
-        ("Liesbet Van Roosen, Varden Chemicals's chief executive, said"). Titles and honorifics in front of the
+        ("Liesbet Van Roosen, Varden Chemicals' chief executive, said"). Titles and honorifics in front of the
         name are dropped. This reads the name from its position, whatever label the model gave it."""
         window = self.text[start:end]
         stripped = window.rstrip()
@@ -416,7 +416,7 @@ class Attributor(NounPhrases):
             # ("Dmitriev, who met Witkoff last week, said ...")
             chosen = last_person
             for p in people[:-1]:
-                # "Liesbet Van Roosen, Varden Chemicals's chief executive, said": the apposition's names are not the speaker
+                # "Liesbet Van Roosen, Varden Chemicals' chief executive, said": the apposition's names are not the speaker
                 if re.fullmatch(r",[^,]{1,80},\s*", self.text[p.end : end]):
                     chosen = p
                     break
