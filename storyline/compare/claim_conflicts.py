@@ -66,9 +66,9 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
     """Every way the parse says what a figure counts, most telling first; two figures sharing one are compared.
 
     The counted noun ("37 trawlers", "81% of members" -> a part of the members); a noun any count takes ("people",
-    "others") with the governing verb ("rescued 46 people"); the subject and verb of a figure that counts no noun
-    ("turnout rose to 74.3 percent") or of a share ("Corvane owns 8.9%" / "Corvane, which owns 9.8 per cent
-    of the company": a share is a share of whatever the outlet names after it).
+    "others") with the governing verb ("rescued 38 people"); the subject and verb of a figure that counts no noun
+    ("turnout rose to 61.6 percent") or of a share ("Corvane owns 3.7%" / "Corvane, which holds 7.3 per cent
+    of the group": a share is a share of whatever the outlet names after it).
     """
     if c.negated:
         return []

@@ -351,8 +351,8 @@ NEGATION_REACH = 3
 
 
 def _lead_restores(text: str, start: int, kept: list[str], fuller: list[list[str]]) -> bool:
-    """A partial quote whose own lead-in carries the words the cut dropped right before it ("engineers who should
-    not have to 'cross the sea ...'"): the outlet kept the meaning outside the marks, so it is no truncation."""
+    """A partial quote whose own lead-in carries the words the cut dropped right before it ("nurses who should
+    not have to 'board a night coach ...'"): the outlet kept the meaning outside the marks, so it is no truncation."""
     lead = [w.lower() for w in _words(text[max(0, start - 120) : start])][-LEAD_WORDS:]
     for full in fuller:
         block = difflib.SequenceMatcher(None, full, kept, autojunk=False).find_longest_match(0, len(full), 0, len(kept))
@@ -371,9 +371,9 @@ def _cut_changes_meaning(group: QuoteGroup, cut: list[QuoteVersion]) -> bool:
     """A cut that changes what the speaker said: the kept words are a clause the dropped words governed.
 
     Read on the full version: the words dropped before the kept ones (in the same sentence) negate or embed
-    them ("We have no evidence that | the water is involved", "It would be wrong to say | the rocket exploded"),
+    them ("We have no evidence that | the water is involved", "It is wrong to claim | the bridge collapsed"),
     or the kept words open the quote and the dropped rest turns against them ("We respect the result | , but
-    we will ask for a recount"). An ordinary trim (a trailing sentence, a lead-in) is no conflict.
+    we will demand a second count"). An ordinary trim (a trailing sentence, a lead-in) is no conflict.
     """
     full = max(group.versions, key=lambda v: len(_words(v.text)))
     words = [w.lower() for w in _words(full.text)]
