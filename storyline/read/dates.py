@@ -294,7 +294,7 @@ def find_dates(
 
 
 #: How far before "five days later" the day it counts from may be written (characters): the sentence before.
-LATER_ANCHOR_CHARS = 300  # "... first reported the link on Feb. 9. X commissioned the review five days later."
+LATER_ANCHOR_CHARS = 300  # "... first reported the loan on Jan. 13. X ordered an audit six days later."
 
 
 def _counted_on(f: _Found, text: str, refs: list[DateRef], found: list[_Found]) -> tuple[date, str, bool] | None:

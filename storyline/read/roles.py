@@ -14,8 +14,8 @@ mentions, without a parser:
 
 Lower-case nouns compounded onto a role noun belong to the title ("former forestry minister",
 "chief operating officer"); an employer after the name joins a title written before it
-("Art crime expert X, of Interpol's works of art unit"); a predicate after "Name," ("spoke to",
-"heads the fund") and a list of further people ("the first officer and the officer of the watch
+("Heritage crime expert X, of Europol's cultural goods unit"); a predicate after "Name," ("spoke to",
+"heads the fund") and a list of further people ("the mate and the engineer on duty
 were released") are not appositions.
 
 A phrase counts as a role when its head is in :data:`ROLE_NOUNS` (a closed class in news
@@ -295,7 +295,7 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         if after:
             title = _CUT.sub("", after.group("title"))
             if " and " in title and _SUBJECT_LIST_VERB.search(title):
-                title = ""  # "X, the first officer and the officer of the watch were released": a list of people
+                title = ""  # "X, the mate and the engineer on duty were freed": a list of people
             title = _VERB_CUT.sub("", title)
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
             # "the ...", or a role among the first words: "president of X", "Brennard's safety

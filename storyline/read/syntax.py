@@ -1,7 +1,7 @@
 """Who said a quote, read from the dependency parse of the sentences around it.
 
 The reader's main spaCy pass has no parser (see :mod:`storyline.read.nlp`). Attribution is where syntax decides:
-in "Brynjarsson, a former minister who leads the No campaign, Free Harbour, told supporters ..." the one
+in "Brynjarsson, a former minister who heads the Leave camp, Free Harbour, told supporters ..." the one
 who told is the head of the subject, not the name nearest the verb. So a second, small pipeline (the same model's
 ``tok2vec``, ``tagger`` and ``parser``) parses only the sentences around quotation marks -- the quote's own
 sentences, one after them and a few before them for pronouns -- and this module answers two questions on it:
