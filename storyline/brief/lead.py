@@ -88,6 +88,13 @@ def choose_opening(
             and not c.minority and can_open(c)]  # fmt: skip
     if not pool:
         return None, False
+    # outlets telling one aligned event in their own words vouch for the event, whichever wording they support
+    # word for word: the wording with the most event content tells it (a wire lead's day, place and score, not a
+    # tabloid's "wrote his name into folklore" that the same outlets back)
+    backing: dict[str, int] = {}
+    for c in pool:
+        backing[c.fact.id] = max(backing.get(c.fact.id, 0), _support(c))
+    weight = {id(c): c.importance + backing[c.fact.id] + c.named - prospective(c.text) for c in pool}
     times = {aid: published_at(a) for aid, a in articles.items()}
     known = [t for t in times.values() if t is not None]
     if known:
@@ -100,12 +107,12 @@ def choose_opening(
         if later:
             day = max(_day(times[c.own.article_id]) for c in later)
             latest = [c for c in later if _day(times[c.own.article_id]) == day]
-            return min(latest, key=lambda c: (-_weight(c), c.rank)), True
+            return min(latest, key=lambda c: (-weight[id(c)], c.rank)), True
         # the first reports tell the event; a weekly's analysis days later is no lead
         early = [c for c in pool if (t := times.get(c.own.article_id)) is None or t - first <= FIRST_REPORTS_HOURS * 3600]
         pool = early or pool  # the first reports' leads may not be candidates (a headline, a caption)
     never = float("inf")  # an undated report comes after the dated ones
-    return min(pool, key=lambda c: (-_weight(c), times.get(c.own.article_id) or never, c.rank)), False
+    return min(pool, key=lambda c: (-weight[id(c)], times.get(c.own.article_id) or never, c.rank)), False
 
 
 def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> Candidate | None:
@@ -118,13 +125,12 @@ def development_figures(opening: Candidate, candidates: Sequence[Candidate]) -> 
     )  # fmt: skip
 
 
-def _weight(c: Candidate) -> int:
-    """Event content (figures, day, place) plus :data:`ORIGIN_WEIGHT` per further origin that supports the wording,
-    and one when copies carry it too: a lead several outlets vouch for outranks a single report's fuller one; one
-    more when it names who (a person or organisation: "Orvane is recalling", not "A Tollford company has
-    recalled"), one less when it tells the event as still to come."""
-    support = ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1)
-    return c.importance + support + c.named - prospective(c.text)
+def _support(c: Candidate) -> int:
+    """:data:`ORIGIN_WEIGHT` per further origin that supports the wording, and one when copies carry it too: a lead
+    several outlets vouch for outranks a single report's fuller one. With the event content (figures, day, place),
+    one more when it names who (a person or organisation: "Orvane is recalling", not "A Tollford company has
+    recalled") and one less when it tells the event as still to come, this weighs an opening."""
+    return ORIGIN_WEIGHT * (c.supported - 1) + min(c.carried - c.supported, 1)
 
 
 def prospective(text: str) -> bool:

@@ -174,3 +174,24 @@ def test_an_opening_is_found_when_no_first_report_has_a_lead_candidate():
     analysis = analyse_story(story, {"c-1": caption, "c-2": report}, {"c-1": r1, "c-2": r2}, {}, FakeEmbedder())
     brief = build_brief(analysis)  # the first report has no lead: the later one's opens, past the first window
     assert brief.account[0].text.startswith("A landslide in Varrow killed four people on Monday")
+
+
+def test_outlets_backing_one_event_let_its_fullest_wording_open_the_account():
+    from storyline.brief.lead import Candidate, choose_opening
+    from storyline.records import Article, Fact
+
+    fact = Fact("f-1", "s-1", "event", "x", "agreed")
+    t0 = datetime(2030, 5, 2, 21, tzinfo=UTC)
+    arts = {a: Article(id=a, text="x", published=t0) for a in ("w", "t1", "t2")}
+
+    def cand(aid: str, text: str, importance: int, supported: int) -> Candidate:
+        own = Citation(aid, 0, len(text))
+        return Candidate((0, aid), text, (own,), fact, own, 0, importance, supported, supported, 0)
+
+    wire = cand("w", "Ida Brenn scored twice on Friday in Corvale to win the final 2-1.", 4, 1)
+    tabloid = cand("t1", "Ida Brenn wrote her name into history.", 1, 3)
+    opening, _ = choose_opening([tabloid, wire], arts, {("w", 0), ("t1", 0)}, can_open=lambda c: True)
+    assert opening is wire  # the outlets behind the tabloid's wording back the same event; the wire tells it
+    other = replace(wire, fact=replace(fact, id="f-2"))  # a different event: the wording three outlets back leads
+    opening, _ = choose_opening([tabloid, other], arts, {("w", 0), ("t1", 0)}, can_open=lambda c: True)
+    assert opening is tabloid
