@@ -41,7 +41,7 @@ from .datasets import skip_if_missing
 # Two account sentences state one fact when this share of the shorter one's content words is in the other (the
 # account's own REPEAT_SHARE is the same rule at 0.6; the bench counts only clear repeats; fitted on the demo).
 REPEAT_SHARE = 0.7
-# How many words after a figure may name what it counts ("52 people", "nine confirmed cases").
+# How many words after a figure may name what it counts ("38 people", "seven suspected cases").
 COUNT_REACH = 3
 # A conflict's name longer than this is a sentence, not a name (the comparison's "location: <sentence>").
 SUBJECT_CHARS = 80

@@ -270,7 +270,7 @@ class CopyIndex:
         claimed = {link.article_id for link in changed}
         credit = find_credit(article.text)
         if credit and credit.outlet and entry.outlet and _outlet_key(credit.outlet) == _outlet_key(entry.outlet):
-            credit = None  # an outlet naming itself ("PORTMERE (Meridian Press) -" on its own wire) is no credit
+            credit = None  # an outlet naming itself ("PORTMERE (Merriton Press) -" on its own wire) is no credit
         near = self._near_verbatim(entry, exclude=claimed)
 
         link = self._credited_link(entry, credit, near) if credit else None

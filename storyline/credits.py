@@ -22,7 +22,7 @@ _CREDITS = [
     re.compile(rf"\bthrough\s+the\s+{_NAME}\s+(?:wire|news)\s+service"),
     re.compile(rf"(?:\bCopyright|\(c\)|\u00a9)\s+(?:\d{{4}}\s+)?(?:the\s+)?{_NAME}"),
 ]
-# A dateline credit: "HALDEN FALLS, March 11 (Meridian Press) -" or "WASHINGTON (Reuters) -".
+# A dateline credit: "HALDEN FALLS, March 11 (Merriton Press) -" or "WASHINGTON (Reuters) -".
 _DATELINE_CREDIT = re.compile(
     r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\((?P<name>[A-Z][\w .&'\-]{1,40})\)\s*[-\u2013\u2014:]",
     re.M,

@@ -139,6 +139,6 @@ def test_one_minilm_load_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
         embedder = local.stories().embedder
         embedder.encode(["The ferry resumed."])
         linker = local.namesake_linker()
-        vectors = linker._encoder.encode(["Mr. Oyelaran said the fee would fall."], [(4, 12)])
+        vectors = linker._encoder.encode(["Mr. Adewunmi said the fee would fall."], [(4, 12)])
     assert vectors.shape == (1, 384)
     assert len(loads) == 2  # one more for this second runner's embedder, none for its linker

@@ -158,19 +158,19 @@ def test_copy_stage_in_a_pipeline_and_rebuild() -> None:
 
 def test_wire_origin_arriving_last_is_still_the_origin() -> None:
     """Copies credit the wire by name before the wire's own report arrives; a date-only stamp is not 'earlier'."""
-    wire_text = "PORTMERE, March 3 (Meridian Press) \u2014 " + FERRY
+    wire_text = "PORTMERE, March 3 (Merriton Press) \u2014 " + FERRY
     index = CopyIndex()
     midnight = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
-    harbor = Article(id="h1", text=wire_text + "\nThis report was distributed by Meridian Press and is published by the Harbor Ledger.",
+    harbor = Article(id="h1", text=wire_text + "\nThis report was distributed by Merriton Press and is published by the Harbor Ledger.",
                      outlet="Harbor Ledger", published=midnight)  # fmt: skip
-    valley = Article(id="v1", text=wire_text + "\nPublished by the Valley Courier through the Meridian Press wire service.",
+    valley = Article(id="v1", text=wire_text + "\nPublished by the Valley Courier through the Merriton Press wire service.",
                      outlet="Valley Courier", published=datetime(2026, 3, 3, 11, tzinfo=UTC))  # fmt: skip
-    wire = Article(id="w1", text=wire_text, outlet="Meridian Press", published=datetime(2026, 3, 3, 6, tzinfo=UTC))
+    wire = Article(id="w1", text=wire_text, outlet="Merriton Press", published=datetime(2026, 3, 3, 6, tzinfo=UTC))
     index.add(harbor)
     index.add(valley)
     changed = {link.article_id: link for link in index.add(wire)}
     assert changed["h1"].copy_of == "w1" and changed["v1"].copy_of == "w1"
-    assert changed["h1"].kind == "syndicated" and "Meridian Press" in changed["h1"].reason
+    assert changed["h1"].kind == "syndicated" and "Merriton Press" in changed["h1"].reason
     assert "w1" not in index.links  # naming itself in its dateline is no credit
     assert independent_origins(["h1", "v1", "w1"], index.links) == 1
 

@@ -14,7 +14,7 @@ from storyline.records import Article
 from storyline.store import open_store
 from storyline.stories import StoryWiring, load_story_index, save_story_state
 
-FIRE = "HALDEN FALLS (Meridian Press) - A fire at the Brennard solvent plant in Halden Falls killed four workers on Tuesday, the fire service said."
+FIRE = "HALDEN FALLS (Merriton Press) - A fire at the Brennard solvent plant in Halden Falls killed four workers on Tuesday, the fire service said."
 FIRE_2 = "Four workers died in the Brennard plant fire in Halden Falls on Tuesday; the fire service is investigating the solvent hall."
 STRIKE = "Dockworkers at the Port of Saltmarsh walked out on Monday over pay and night shifts, halting container traffic."
 STRIKE_2 = "The Saltmarsh port strike by dockworkers over pay and night shifts entered its second day with ships queuing."
@@ -25,7 +25,7 @@ def _store(tmp_path):  # type: ignore[no-untyped-def]
     when = datetime(2026, 3, 11, 9, tzinfo=UTC)
     arts = [
         Article(id=f"a{i}", text=t, title=t[:30], outlet=o, url=f"https://{o.lower().replace(' ', '')}.example/{i}", published=when)
-        for i, (t, o) in enumerate([(FIRE, "Meridian Press"), (STRIKE, "Harbor Ledger"), (FIRE + "\nCopyright Meridian Press.", "Valley Courier"),
+        for i, (t, o) in enumerate([(FIRE, "Merriton Press"), (STRIKE, "Harbor Ledger"), (FIRE + "\nCopyright Merriton Press.", "Valley Courier"),
                                     (FIRE_2, "Harbor Ledger"), (STRIKE_2, "Valley Courier")])
     ]  # fmt: skip
     store = open_store(db)

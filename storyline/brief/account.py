@@ -62,7 +62,7 @@ TITLE_GAP = 16
 _DETERMINERS = frozenset("a an the this that these those its his her their our some one".split())
 _PRONOUNS = frozenset("it them this that these those him her us me you something".split())
 # Third-person pronouns: one before the sentence's first name needs an antecedent the account's opening lacks
-# ("Six of its 12 carriages came off the track").
+# ("Four of its 9 coaches came off the track").
 _ANAPHORS = re.compile(r"\b(?:he|she|it|its|his|her|they|their|them)\b", re.I)
 _PERSONAL = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
@@ -163,7 +163,7 @@ def salience(
 
 
 def _without_dateline(text: str) -> str:
-    """A sentence without the dateline it opens with ("KINGSTON, ON — "): where the report was filed is no part
+    """A sentence without the dateline it opens with ("ALDRIDGE, ON — "): where the report was filed is no part
     of what happened. Only a place in capitals counts, as datelines are set, so "John Smith — the mayor" stays."""
     m = DATELINE.match(text)
     if m is None or not m.group("place").replace(" ", "").replace(".", "").isupper() or m.end() >= len(text):
@@ -371,7 +371,7 @@ class AccountWriter:
                 continue  # a side of a disagreement the account has told: it would tell it again the other way round
             figures = _figures(text)
             if any(same_figures(figures, f) for f in told_figures):
-                continue  # the same figures in other words ("aged 46 to 81", "between 46 and 81")
+                continue  # the same figures in other words ("aged 39 to 77", "between 39 and 77")
             if any(retells(text, words, t, w) for t, w in zip(told_texts, seen)):
                 continue  # the event again with its figure and its party ("Ms Roe resigned ... 3.8 million grant")
             others = self._disagreement(text, fact, cites, analysis, checker)
@@ -491,7 +491,7 @@ class AccountWriter:
 
 
 def _plain(phrase: str) -> str:
-    """A value as the sentence would state it: lower case, without a possessive ("Portugal's" -> "portugal")."""
+    """A value as the sentence would state it: lower case, without a possessive ("Norway's" -> "norway")."""
     return re.sub(r"['’]s\b", "", phrase.lower())
 
 

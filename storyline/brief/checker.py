@@ -138,7 +138,7 @@ class CitationChecker:
     or the same date written out; a weekday by that weekday written or a resolved date falling on it.
 
     **Paraphrases.** A key fact (section ``fact``) that two outlets agree on is cited with each outlet's own
-    sentence, which may say it in other words ("$18.6m" for "$18.6 million", "the mayor" for "Ilse Varga").
+    sentence, which may say it in other words ("$14.3m" for "$14.3 million", "the mayor" for "Ilse Varga").
     Such a span is accepted when the comparison itself aligned it as an agreeing paraphrase of exactly this
     sentence (``paraphrases``: (article id, start, end) -> fact texts, by default the analysis'
     ``entities.paraphrases``), it is one whole sentence of the article, its figures agree with the sentence's
@@ -271,7 +271,7 @@ class CitationChecker:
         """The padded, normalised forms that state ``name`` in a span: itself, the entity's aliases, and for a
         full name its surname (worked out once per name)."""
         if name not in self._forms:
-            plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")).strip() + " "  # "Legionnaires'" too
+            plain = " " + re.sub(r"[\W_]+", " ", name.lower().replace("’", "'")).strip() + " "  # "Farmers'" too
             forms = [plain] if plain.strip() else []
             for form in self.entities.forms(name):
                 f = " " + re.sub(r"[\W_]+", " ", form).strip() + " "

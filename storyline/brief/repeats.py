@@ -2,7 +2,7 @@
 
 The account takes sentences from several reports, and reports tell one event in their own words. A sentence is
 left out when it shares most of its content words with one already told (:data:`REPEAT_SHARE`), gives the same two
-or more figures (:func:`same_figures`: "aged 46 to 81", "between 46 and 81"), tells the same event between the same
+or more figures (:func:`same_figures`: "aged 39 to 77", "between 39 and 77"), tells the same event between the same
 two parties (:func:`same_event`), or retells a told event with one of its figures and names (:func:`retells`).
 """
 

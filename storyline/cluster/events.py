@@ -10,16 +10,16 @@ similarity cannot tell them apart. News writing says which event a report is abo
 * the periods its lead names ("last week", "earlier this month", "in March"): a range, not a point. A follow-up
   says "the fire that killed six workers last week ... the report, released on Monday": its Monday is the day of
   the new development, its "last week" holds the fire's day, so the two reports are not days apart. A period
-  that an ordinal counts in ("the second such agreement he has signed this month") holds the earlier events of a
+  that an ordinal counts in ("the second such accord she has struck this month") holds the earlier events of a
   sequence, not this one, and is left out;
-* the event's country, from the dateline ("TUNIS, March 17 (MPA) -", "HEBDEN BRIDGE, England, Nov 6 -") with
-  containment through the gazetteer (:mod:`storyline.read.gazetteer`): Rabat lies in Morocco, not in Tunisia;
+* the event's country, from the dateline ("OSLO, March 17 (WNA) -", "KELBY BRIDGE, England, Nov 6 -") with
+  containment through the gazetteer (:mod:`storyline.read.gazetteer`): Oslo lies in Norway, not in Sweden;
 * a sequence cue: "a second storm", "the second round of talks", "for the third time": reports naming different
   places in one sequence are different events;
 * an identifying figure: an earthquake's magnitude, a flight number.
 
 :func:`event_conflict` compares two sets of these and says why they are different events, in words an analyst
-reads in the story's decisions ("event on 7 Mar 2034 in Rabat vs 17 Mar 2034 in Tunis: different days").
+reads in the story's decisions ("event on 7 Mar 2031 in Oslo vs 17 Mar 2031 in Stockholm: different days").
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ PERIOD_DAYS = {"week": 7, "month": 31}  # a period's length from its first day; 
 # follow-ups (published 6 and 16 days after their event, both with a period in the lead); newsdesk's undated
 # reports of its same-kind pairs lie 10 to 15 days from the other event.
 UNDATED_WINDOW = 7
-# ... unless its lead says it reports a repeat ("a second storm", "for the second time in nine days"): it is then
+# ... unless its lead says it reports a repeat ("a second storm", "for the second time in eleven days"): it is then
 # the news of a new event, which happened up to UNDATED_SLACK days before publication (newsdesk: reports appear up
 # to 3 days after their event).
 UNDATED_SLACK = 3

@@ -17,7 +17,7 @@ How it works, per story:
    A fact is **agreed** when the sentences of two or more independent origins closely paraphrase it
    (``agree_cosine``) *and* state no different number or place (:func:`facts_contradict`); it then cites one
    vouching sentence per origin, and those spans are recorded (``EntityIndex.paraphrases``) so the brief's
-   citation checker can accept a paraphrase ("$18.6m" for "$18.6 million") as support for the fact as written.
+   citation checker can accept a paraphrase ("$14.3m" for "$14.3 million") as support for the fact as written.
 4. **Conflicts** are found inside an aligned fact (date, location, number) and across the story (a person's
    title, role or employer; event location; quote wording and speaker). Values are grouped with the article
    ids that give them; we report the disagreement, never which outlet is right. Differing figures are an

@@ -4,14 +4,14 @@
 :class:`~.syntax.Claim` records. Two claims of different origins are about the same thing when they share
 what they are about, read from the parse:
 
-- **figures**: the noun counted ("46 people", "six of its 12 carriages" -> a part of the carriages) together with
-  the governing verb when the noun says little by itself ("people", "percent": "rescued 46 people" and "injured
+- **figures**: the noun counted ("38 people", "four of its 9 coaches" -> a part of the coaches) together with
+  the governing verb when the noun says little by itself ("people", "percent": "rescued 38 people" and "injured
   12 people" count different things), or the subject of a figure that counts no noun ("the death toll rose to
-  seven"); figures are compared in one scale and unit ("$4.2bn" / "$4.2 billion", "1,200-megawatt" / "1.2
+  seven"); figures are compared in one scale and unit ("$4.2bn" / "$4.2 billion", "2,400-megawatt" / "2.4
   gigawatts") and up to rounding ("about 340,000"). A figure negated in its clause states nothing.
 - **places**: the word a prepositional place hangs on ("the footbridge in Wendham", "arrested at
-  Heathrow"), keyed by that noun, or by the verb with its subject; a place and a place containing it agree
-  ("Rabat" / "Morocco", via the gazetteer).
+  Schiphol"), keyed by that noun, or by the verb with its subject; a place and a place containing it agree
+  ("Oslo" / "Norway", via the gazetteer).
 - **days**: the same for a day (``on Friday``), compared as resolved days, where a bare weekday agrees with a
   day falling on it.
 
@@ -65,10 +65,10 @@ def _number_key(c: Claim) -> tuple[str, ...] | None:
 def _number_keys(c: Claim) -> list[tuple[str, ...]]:
     """Every way the parse says what a figure counts, most telling first; two figures sharing one are compared.
 
-    The counted noun ("41 tankers", "81% of members" -> a part of the members); a noun any count takes ("people",
-    "others") with the governing verb ("rescued 46 people"); the subject and verb of a figure that counts no noun
-    ("turnout rose to 74.3 percent") or of a share ("Corvane owns 8.9%" / "Corvane, which owns 9.8 per cent
-    of the company": a share is a share of whatever the outlet names after it).
+    The counted noun ("37 trawlers", "81% of members" -> a part of the members); a noun any count takes ("people",
+    "others") with the governing verb ("rescued 38 people"); the subject and verb of a figure that counts no noun
+    ("turnout rose to 61.6 percent") or of a share ("Corvane owns 3.7%" / "Corvane, which holds 7.3 per cent
+    of the group": a share is a share of whatever the outlet names after it).
     """
     if c.negated:
         return []
@@ -77,7 +77,7 @@ def _number_keys(c: Claim) -> list[tuple[str, ...]]:
     unit = c.unit or ""
     generic = bool(counted) and counted.removeprefix("of:") in GENERIC_COUNTS  # type: ignore[union-attr]
     if counted and not generic:
-        # a noun that names what is counted ("41 tankers") is a key whatever verb governs it ("ban", "bar"); a
+        # a noun that names what is counted ("37 trawlers") is a key whatever verb governs it ("ban", "bar"); a
         # part of a whole counts the whole's noun too ("six of its 12 carriages" and "six carriages derailed")
         out.append(("count", counted, "", unit))
         if counted.startswith("of:"):

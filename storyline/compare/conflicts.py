@@ -142,7 +142,7 @@ def figure_conflict(
     """A number conflict (or update) from (sentence, value, text, start, end) rows grouped by article."""
     if len(per_article) < 2:
         return None
-    # one scale and unit for every figure: "1.2 gigawatts" / "1,200-megawatt", "two weeks" / "14 days" agree
+    # one scale and unit for every figure: "2.4 gigawatts" / "2,400-megawatt", "two weeks" / "14 days" agree
     read = {aid: [(r, *normalised(r[0], r[1], r[3])) for r in rows] for aid, rows in per_article.items()}
     units = {u for items in read.values() for _, _, u in items if u}
     if len(units) > 1:

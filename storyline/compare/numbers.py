@@ -22,7 +22,7 @@ def _sig_digits(x: float) -> int:
 
 
 # two figures of one thing written by different outlets agree only up to rounding: a relative slack lets
-# "73.9 percent" and "74.3 percent" pass as one turnout (newsdesk); rounding ("about 340,000") is read below
+# "61.2 percent" and "61.6 percent" pass as one turnout (newsdesk); rounding ("about 340,000") is read below
 FIGURE_TOLERANCE = 0.0
 
 
@@ -198,8 +198,8 @@ def _number_tokens(text: str, offset: int) -> tuple[tuple[str, float | None, int
 
 
 def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:
-    """The figure at ``start`` read with its scale and unit by the one quantity reader ("1.2 gigawatts" and
-    "1,200-megawatt" are both 1.2e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
+    """The figure at ``start`` read with its scale and unit by the one quantity reader ("2.4 gigawatts" and
+    "2,400-megawatt" are both 2.4e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
     at = start - s.start
     back = len(s.text[max(0, at - 3) : at]) - len(s.text[max(0, at - 3) : at].rstrip("$€£¥₹US ").rstrip())
     found = read_quantity(s.text[at - back if back else at : at + 40])  # "$18.6m": the currency before the digits
@@ -263,7 +263,7 @@ def _stated_numbers(s: _Sentence) -> list[float]:
 
 def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:
     """The word after a number (what it counts), else the word before (the verb); a function word or a clock
-    ("0012 GMT", "or 33") pairs nothing."""
+    ("2310 GMT", "or 33") pairs nothing."""
     for j in (i + 1, i - 1):
         if 0 <= j < len(tokens) and tokens[j][1] is None and _content_word(tokens[j][0]):
             return tokens[j][0]

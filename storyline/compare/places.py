@@ -52,7 +52,7 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
         if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
             continue
         if ta[:_STEM].lower() == tb[:_STEM].lower():
-            continue  # "Portugal's" / "Portuguese": one place written as a possessive and as an adjective
+            continue  # "Brazil's" / "Brazilian": one place written as a possessive and as an adjective
         hit_a = any(s < ea and sa < e for s, e in known_a)
         hit_b = any(s < eb and sb < e for s, e in known_b)
         if hit_a or hit_b:
@@ -61,23 +61,23 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
 
 
 def _modifier(s: _Sentence, end: int) -> bool:
-    """A place name that qualifies the noun after it ("jobs in Portugal's farm sector", "in Portuguese
-    construction"): it says whose, not where."""
+    """A place name that qualifies the noun after it ("jobs in Brazil's mining sector", "in Brazilian
+    shipbuilding"): it says whose, not where."""
     rest = s.text[end - s.start :]
     if rest[:2] in ("'s", "’s"):
         return True
-    # an adjective of a place before a noun ("Portuguese construction"), not a place before a verb ("Mumbai killed")
+    # an adjective of a place before a noun ("Brazilian shipbuilding"), not a place before a verb ("Mumbai killed")
     name = re.findall(r"\w+", s.text[: end - s.start])[-1:]
     m = re.match(r" ([a-z][a-z\-]+)\b", rest)
     return bool(m and name) and m.group(1) not in _FUNCTION_WORDS and name[0].lower().endswith(_DEMONYM_ENDINGS)
 
 
 _DEMONYM_ENDINGS = ("ese", "ian", "ish", "ean", "ic", "ch")
-# a place and its adjective share their opening letters ("Portug-al" / "Portug-uese", "Tunis-ia" / "Tunis-ian")
+# a place and its adjective share their opening letters ("Brazi-l" / "Brazi-lian", "Niger-ia" / "Niger-ian")
 _STEM = 5
 
 
-# words that may follow a place without it qualifying them ("in Tunis on Friday", "in Kelby Bridge and Varnley")
+# words that may follow a place without it qualifying them ("in Lagos on Friday", "in Kelby Bridge and Varnley")
 _FUNCTION_WORDS = STOP_WORDS | frozenset(
     "near after before during from over under into since until as while when where but than then late early "
     "last this next yesterday today tonight overnight itself".split()

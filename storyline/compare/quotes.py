@@ -103,7 +103,7 @@ def same_statement(ctx: StoryContext, a: list[str], b: list[str], sa: str | None
     same_speaker = bool(sa) and sa == sb
     if short < 4:
         # one-word quotes ("maybe") only join the same speaker's quote they start or end or equal; a run of a few
-        # words ("the rocket exploded") the same speaker's quote that holds it word for word
+        # words ("the bridge collapsed") the same speaker's quote that holds it word for word
         longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
         edge = longer[: len(shorter)] == shorter or longer[-len(shorter) :] == shorter
         held = len(shorter) >= SHORT_RUN and any(
@@ -365,8 +365,8 @@ NEGATION_REACH = 3
 
 
 def _lead_restores(text: str, start: int, kept: list[str], fuller: list[list[str]]) -> bool:
-    """A partial quote whose own lead-in carries the words the cut dropped right before it ("engineers who should
-    not have to 'cross the sea ...'"): the outlet kept the meaning outside the marks, so it is no truncation."""
+    """A partial quote whose own lead-in carries the words the cut dropped right before it ("nurses who should
+    not have to 'board a night coach ...'"): the outlet kept the meaning outside the marks, so it is no truncation."""
     lead = [w.lower() for w in _words(text[max(0, start - 120) : start])][-LEAD_WORDS:]
     for full in fuller:
         block = difflib.SequenceMatcher(None, full, kept, autojunk=False).find_longest_match(0, len(full), 0, len(kept))
@@ -385,9 +385,9 @@ def _cut_changes_meaning(group: QuoteGroup, cut: list[QuoteVersion]) -> bool:
     """A cut that changes what the speaker said: the kept words are a clause the dropped words governed.
 
     Read on the full version: the words dropped before the kept ones (in the same sentence) negate or embed
-    them ("We have no evidence that | the water is involved", "It would be wrong to say | the rocket exploded"),
+    them ("We have no evidence that | the water is involved", "It is wrong to claim | the bridge collapsed"),
     or the kept words open the quote and the dropped rest turns against them ("We respect the result | , but
-    we will ask for a recount"). An ordinary trim (a trailing sentence, a lead-in) is no conflict.
+    we will demand a second count"). An ordinary trim (a trailing sentence, a lead-in) is no conflict.
     """
     full = max(group.versions, key=lambda v: len(_words(v.text)))
     words = [w.lower() for w in _words(full.text)]

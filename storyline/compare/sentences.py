@@ -62,7 +62,7 @@ def sentence_spans(article: Article, reading: Reading | None) -> list[tuple[int,
 
 def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences inside one multi-sentence quotation joined into one span, so that no fact starts mid-quote
-    ("The refund will come off their bills automatically,” Mr. Oyelaran said." without its opening
+    ("The refund will come off their bills automatically,” Mr. Adewunmi said." without its opening
     “Nobody needs to apply.). A quotation left open at a paragraph's end stops there (news opens the next
     paragraph's quote again)."""
     out: list[tuple[int, int]] = []
@@ -131,7 +131,7 @@ _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\-]+,[^\n]{0,60}?(?:\s[\u2014\u2013-]{1
 
 
 def _dateline_end(text: str) -> int:
-    """Where a dateline ("HALDEN FALLS, March 11 (Meridian Press) — ") ends, else 0."""
+    """Where a dateline ("HALDEN FALLS, March 11 (Merriton Press) — ") ends, else 0."""
     m = _DATELINE.match(text)
     return m.end() if m else 0
 

@@ -1,8 +1,8 @@
 """Claims read from a dependency parse: who did what, how many of what, where and when, per sentence.
 
 The reading stage runs spaCy with only ``senter`` and ``ner`` (fast, for every article). Comparison needs more
-for the few sentences it lines up across outlets: which noun a figure counts ("46 people", "six of its 12
-carriages"), which verb and subject it belongs to ("the death toll rose to seven"), and which word a place or a
+for the few sentences it lines up across outlets: which noun a figure counts ("38 people", "four of its 9
+coaches"), which verb and subject it belongs to ("the death toll rose to seven"), and which word a place or a
 day is attached to ("the footbridge in Wendham", "Thursday's talks"). :class:`SyntaxReader` parses just
 those sentences with the model's tagger, parser and lemmatizer and turns each into typed :class:`Claim` records.
 
@@ -213,7 +213,7 @@ def _scoped(noun: Any) -> str:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ == "NOUN":  # "in the constituency", not "in Budapest"
+            if pobj is not None and pobj.pos_ == "NOUN":  # "in the constituency", not "in Vienna"
                 return f"{phrase} {prep.lower_} {pobj.lemma_.lower()}"
     return phrase
 
@@ -256,7 +256,7 @@ def _counted(tok: Any) -> tuple[Any, str | None]:
                 return nxt, _phrase(nxt)
             continue
         if nxt.pos_ == "ADJ" and nxt.dep_ == "amod" and nxt.head.pos_ == "NOUN" and nxt.idx == head.idx + len(head.text) + 1:
-            return nxt.head, _phrase(nxt.head)  # "the 1,400-strong workforce" counts the workforce
+            return nxt.head, _phrase(nxt.head)  # "the 900-strong workforce" counts the workforce
         break
     if _is_unit(head):
         # "a 4.5% stake", "91 per cent of members", "a 300-megawatt plant", "a depth of about 8 kilometres":
@@ -310,7 +310,7 @@ def read_claims(doc: Any) -> list[Claim]:
         if value.is_integer() and 1900 <= value <= 2100 and unit is None:
             continue  # a year: dates are compared on their own
         if tok.i > 0 and tok.head.i == tok.i - 1 and tok.head.text[:1].isupper() and tok.text[:1].isdigit():
-            continue  # "Furnace 2", "Pad 4": a number in a name
+            continue  # "Kiln 3", "Pad 4": a number in a name
         if _in_ratio(tok):
             continue  # "one in three of the kettles": a proportion, not a count
         if _CLOCK_AFTER.match(text[end : end + 10]) or _CLOCK_AFTER.match(text[tok.idx + len(tok.text) :][:10]):
@@ -320,7 +320,7 @@ def read_claims(doc: Any) -> list[Claim]:
         noun, counted = _counted(tok)
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if after is not None and after.tag_ in ("JJR", "RBR"):
-            continue  # "30cm higher than", "35p more than": a difference between two figures, not a figure
+            continue  # "20cm higher than", "15p more than": a difference between two figures, not a figure
         if _ORDINAL.match(tok.text) and noun.i != tok.i and noun.pos_ == "NOUN":
             counted = ordinal = "ordinal " + noun.lemma_.lower()  # "the 12th minute": a position, not a span
         elif _ORDINAL.match(tok.text) and noun.i == tok.i and ordinal:
@@ -336,7 +336,7 @@ def read_claims(doc: Any) -> list[Claim]:
         if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
         if counted and counted.split()[-1] in CLOCK_WORDS:
-            continue  # "eight and ten o'clock", "3:15 p.m. ACDT": a time of day
+            continue  # "nine and eleven o'clock", "9:40 p.m. ACDT": a time of day
         if (counted and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num
                 and noun.head.head.i != tok.i):
             counted = "whole:" + counted  # "380 of the site's 1,400 jobs": 1,400 is the whole, not what was cut
@@ -368,7 +368,7 @@ def read_claims(doc: Any) -> list[Claim]:
         if kind == "time" and attach.lemma_.lower() in TIME_OF_DAY_NOUNS and attach.dep_ in ("pobj", "npadvmod"):
             # "in the early hours of Monday": the day is said of what the phrase dates, not of "hours"
             attach = attach.head.head if attach.dep_ == "pobj" else attach.head
-        # the name itself with the words of its name before it ("Gatwick Airport", "the port of Brisa" -> "Brisa"),
+        # the name itself with the words of its name before it ("Schiphol Airport", "the port of Brisa" -> "Brisa"),
         # not an apposition after it ("Wendham, a Victorian iron structure")
         first = tok
         while first.i > 0 and doc[first.i - 1].head.i == tok.i and doc[first.i - 1].dep_ in ("compound", "amod", "det"):

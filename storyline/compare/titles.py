@@ -30,7 +30,7 @@ _HEAD_SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "organizer": "organiser", "skipper": "captain",
 }  # fmt: skip
 _TITLE_WORDS = ROLE_NOUNS | MODIFIERS
-# a title's head noun is split from its complement at these prepositions ("nurse from Paisley")
+# a title's head noun is split from its complement at these prepositions ("nurse from Kelby")
 _SPLIT = re.compile(r"\s+(?:of|for|to|at|with|in|on|from)\s+", re.I)
 _ABBREVIATION = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, TITLE_ABBREVIATIONS), key=len, reverse=True)) + r")\b", re.I
@@ -112,7 +112,7 @@ def _parse_title(role: Role) -> _Title | None:
 
 def _explained(employer: frozenset[str], other: _Title) -> bool:
     """Every word of these employer names appears somewhere in the other title ("Energy Transition Minister" /
-    "Morocco's energy transition minister"): Title Case made title words look like names."""
+    "Chile's energy transition minister"): Title Case made title words look like names."""
     return all(_stem(w) in other.words for name in employer for w in name.split())
 
 

@@ -4,13 +4,13 @@ A text file is one article. It may open with a front-matter block::
 
     ---
     title: Harbor council approves ferry terminal rebuild
-    outlet: The Calder Ledger
+    outlet: The Carrow Ledger
     url: https://ledger.example/news/ferry
     published: 2025-04-17T08:45:00+02:00
     author: Mirela Ostrander
     id: ledger-4471
     ---
-    The Calder harbor council voted ...
+    The Carrow harbor council voted ...
 
 Front matter is read as simple ``key: value`` lines, not full YAML: news titles are
 full of colons ("Mayor: no new taxes"), which strict YAML rejects, and we need no

@@ -8,7 +8,7 @@ MONTHS = {
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-# fixed-date days news copy names instead of a date ("the Boxing Day floods of 2027"): (month, day)
+# fixed-date days news copy names instead of a date ("the Boxing Day gales of 2029"): (month, day)
 HOLIDAYS = {
     "new year's day": (1, 1), "valentine's day": (2, 14), "halloween": (10, 31), "christmas eve": (12, 24),
     "christmas day": (12, 25), "boxing day": (12, 26), "new year's eve": (12, 31),

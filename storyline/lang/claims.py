@@ -9,7 +9,7 @@ GENERIC_COUNTS = frozenset(
 )
 # count words that refer back to a noun the sentence named ("killing four workers and injuring 12 others")
 ANAPHORIC_COUNTS = frozenset("other others".split())
-# a proper noun after these is where something happened or stands ("in Wendham", "at Heathrow")
+# a proper noun after these is where something happened or stands ("in Wendham", "at Schiphol")
 PLACE_PREPOSITIONS = frozenset("in at near outside inside from of".split())
 # a day after these dates a claim ("on Friday")
 TIME_PREPOSITIONS = frozenset("on".split())
@@ -29,7 +29,7 @@ TIME_OF_DAY_NOUNS = frozenset("hour hours morning afternoon evening night day".s
 # nouns naming a settlement or site whose name follows "of" ("the port of Brisa", "the town of Kelby Bridge")
 PLACE_NOUNS = frozenset("port town city village island county district province region state harbour capital "
                         "suburb borough municipality".split())
-# words after a figure that make it a time of day ("ten o'clock", "3:15 p.m. ACDT", "0445 GMT")
+# words after a figure that make it a time of day ("ten o'clock", "9:40 p.m. ACDT", "1110 GMT")
 CLOCK_WORDS = frozenset("o'clock o’clock am pm a.m. p.m. gmt utc bst cet cest est edt pst pdt acdt aest aedt local".split())
 # verbs that state the level of their subject ("turnout was / stood at / rose to 74.3 percent"): one figure of one
 # thing whichever of them an outlet uses

@@ -45,7 +45,7 @@ LEMMA_OF = {f: lemma for lemma in _REGULAR for f in _forms(lemma)} | {f: group[0
 #: Words a later report's lead uses to tell how the news moved on ("the toll rose to 11", "raised its offer",
 #: "widened the lead", "trimmed the margin"): the update cues of :mod:`.words` and the verbs of a gap or an
 #: offer changing; what makes a later lead the account's opening in a story reported over days. Left out: words as
-#: often figurative in a lead ("grew beyond recovery", "reached a deal", "a rising star", "updated its app").
+#: often figurative in a lead ("spun beyond control", "reached a deal", "a rising star", "updated its app").
 DEVELOPMENT_CUES = (UPDATE_CUES - {"grew", "grown", "rising", "reached", "updated"}) | frozenset(
     "widened widening narrowed narrowing trimmed extended doubled tripled halved surged soared slipped lifted "
     "sweetened".split()

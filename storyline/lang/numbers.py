@@ -1,7 +1,7 @@
 """Written numbers and quantities: the word lists, and the one reader that reading, comparison and the brief use.
 
 ``read_quantity("£2mn")`` is 2,000,000 GBP, ``read_quantity("$4.2bn")`` and ``read_quantity("$4.2 billion")``
-are both 4.2e9 USD, ``read_quantity("1.2 gigawatts")`` and ``read_quantity("1,200-megawatt")`` are both 1.2e9
+are both 4.2e9 USD, ``read_quantity("2.4 gigawatts")`` and ``read_quantity("2,400-megawatt")`` are both 2.4e9
 W, ``read_quantity("nine")`` is 9. Runs of number words ("twenty-one", "three hundred") are read by
 ``text2num`` (a maintained PyPI library for number words in several languages; ``word2number`` is unmaintained
 and ``quantulum3`` brings a classifier and a large unit catalogue this does not need); "dozen" and "a/an"
@@ -18,7 +18,7 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR"
               "pounds": "GBP", "pound": "GBP"}  # fmt: skip
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
           "b": 1e9, "trillion": 1e12, "tn": 1e12}  # fmt: skip
-# unit word -> (base unit, factor): one figure in two units ("1.2 gigawatts" / "1,200 megawatts") compares equal
+# unit word -> (base unit, factor): one figure in two units ("2.4 gigawatts" / "2,400 megawatts") compares equal
 UNITS = {
     "w": ("W", 1.0), "watt": ("W", 1.0), "kw": ("W", 1e3), "kilowatt": ("W", 1e3), "mw": ("W", 1e6),
     "megawatt": ("W", 1e6), "gw": ("W", 1e9), "gigawatt": ("W", 1e9), "twh": ("Wh", 1e12), "gwh": ("Wh", 1e9),
@@ -88,10 +88,10 @@ def words_value(phrase: str) -> float | None:
 
 
 def read_quantity(text: str) -> Quantity | None:
-    """Read one written figure ("£2mn", "$4.2 billion", "1,200-megawatt", "53.4 percent", "nine"), else None.
+    """Read one written figure ("£2mn", "$4.2 billion", "2,400-megawatt", "61.7 percent", "nine"), else None.
 
     The figure must open the text (after "about"-like hedges are stripped by the caller); what follows the
-    quantity is ignored ("1.2 gigawatts of capacity" reads as 1.2e9 W).
+    quantity is ignored ("2.4 gigawatts of capacity" reads as 2.4e9 W).
     """
     m = QUANTITY.search(text.strip())
     if not m or not m.group("num").strip(" -"):

@@ -11,13 +11,13 @@ TITLE_ABBREVIATIONS = {
 }  # fmt: skip
 
 # Heads that name someone's standing without naming the post: headline and tabloid shorthand
-# ("Brolga boss", "health chief", "the gaffer") that is compatible with any precise title.
+# ("Corvel boss", "health chief", "the gaffer") that is compatible with any precise title.
 INFORMAL_HEADS = frozenset("boss chief gaffer supremo honcho czar tsar figure".split())
 
 # A modifier that marks a paraphrase rather than a post ("top diplomat", "top doctor", "top cop").
 PARAPHRASE_MODIFIERS = frozenset("top senior-most leading".split())
 
-# Adverbs an apposition may open with before the title itself ("Niamh Dromey, currently Minister of ...").
+# Adverbs an apposition may open with before the title itself ("Aoife Garrahy, currently Minister of ...").
 TITLE_ADVERBS = frozenset("currently now also still presently previously formerly once later then".split())
 
 # Of those, the ones that put the title in the past ("formerly the chief executive").
@@ -31,8 +31,8 @@ IRREGULAR_PAST_VERBS = frozenset(
     drove flew grew knew threw""".split()
 )
 
-# Nouns for an organisation: a name in apposition to one ("Brackloon Homes, a modular housing manufacturer") or
-# right after one ("Perth firm Brolga Space", "engineering group Atlas Réseaux") names an organisation.
+# Nouns for an organisation: a name in apposition to one ("Tarrowby Homes, a timber-frame manufacturer") or
+# right after one ("Marlby firm Corvel Space", "engineering group Falcaro Systèmes") names an organisation.
 ORGANISATION_NOUNS = frozenset(
     """company firm group subsidiary manufacturer maker retailer stockist chain bank insurer lender carrier
     operator airline developer consultancy agency union club side team campaign party charity service brand
@@ -41,7 +41,7 @@ ORGANISATION_NOUNS = frozenset(
     regulator watchdog institute university school hospital museum gallery venue pub restaurant hotel""".split()
 )
 
-# Letters after a name that make it a company's ("Vandelaar Chemie NV", "Brackenridge Logistics plc").
+# Letters after a name that make it a company's ("Varden Chemicals NV", "Oxholme Freight plc").
 CORPORATE_SUFFIXES = frozenset("plc ltd limited inc llc llp nv bv ag sa gmbh corp co oy ab asa spa srl pty".split())
 
 # Nationality adjectives whose country name does not share its first five letters ("French" / "France"):
@@ -55,8 +55,8 @@ IRREGULAR_DEMONYMS = {
     "lebanese": "lebanon", "vietnamese": "vietnam", "portuguese": "portugal", "flemish": "flanders",
 }  # fmt: skip
 
-# Words written before a name as a form of address rather than as the post ("Cllr Janet Ormerod", "Professor
-# Ana Lind", "Deputy Fintan Carbery" of an Irish TD): alone, they say nothing about the job.
+# Words written before a name as a form of address rather than as the post ("Cllr Hilda Brannock", "Professor
+# Ana Lind", "Deputy Cathal Morrane" of an Irish TD): alone, they say nothing about the job.
 FORMS_OF_ADDRESS = frozenset("cllr councillor professor prof rev reverend deputy".split())
 
 # Rank words that make a different, lower post of the same title ("associate medical officer", "deputy chief").

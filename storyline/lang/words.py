@@ -30,7 +30,7 @@ UPDATE_CUES = frozenset(
     "rose risen rising climbed increased grew grown jumped now updated reached mounted revised raised "
     "fell fallen dropped currently latest still remained remains stands update".split()
 )
-# phrases that date a figure as the state at a later time ("as of this morning", "up from 41 on Tuesday")
+# phrases that date a figure as the state at a later time ("as of this morning", "up from 37 on Tuesday")
 UPDATE_PHRASES = ("as of", "so far", "to date", "up from", "down from", "by late", "by the end of", "has now",
                   "have now", "had now")
 # words that make a figure a floor ("at least three people died"): a later, higher figure raises the floor

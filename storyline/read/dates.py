@@ -31,9 +31,9 @@ _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-# "Sept. 12 last year": a month and day placed in the year before, this or the next one
+# "Oct. 3 last year": a month and day placed in the year before, this or the next one
 _YEAR_REL = r"(?:,?\s+(?P<yrel>last|this|next)\s+year\b)?"
-# "Boxing Day", "the Boxing Day floods of 2027", "Christmas Day 2031"
+# "Boxing Day", "the Boxing Day gales of 2029", "Christmas Day 2031"
 _HOLIDAY = "|".join(re.escape(h).replace("'", "['\u2019]").replace("\\ ", r"\s+") for h in HOLIDAYS)
 
 # Order matters: longer forms first; every pattern names its parts.
@@ -182,7 +182,7 @@ def resolve(found: _Found, text: str, ref: date | None) -> tuple[date, str, bool
         return date(int(g["year"] or 0), _month_num(g), 1), "month", False
     if kind == "y":
         return date(int(g["year"] or 0), 1, 1), "year", False
-    if kind == "end_y":  # "by the end of 2035": a deadline on the year's last day
+    if kind == "end_y":  # "by the end of 2038": a deadline on the year's last day
         return date(int(g["year"] or 0), 12, 31), "day", False
     if kind == "holiday":
         month, day = HOLIDAYS[re.sub(r"\s+", " ", (g.get("hol") or "").lower().replace("\u2019", "'"))]
@@ -294,7 +294,7 @@ def find_dates(
 
 
 #: How far before "five days later" the day it counts from may be written (characters): the sentence before.
-LATER_ANCHOR_CHARS = 300  # "... first reported the link on Feb. 9. X commissioned the review five days later."
+LATER_ANCHOR_CHARS = 300  # "... first reported the loan on Jan. 13. X ordered an audit six days later."
 
 
 def _counted_on(f: _Found, text: str, refs: list[DateRef], found: list[_Found]) -> tuple[date, str, bool] | None:

@@ -130,9 +130,9 @@ def _strip_title(text: str, start: int, end: int) -> int:
         if token in ROLE_NOUNS or token in MODIFIERS:
             cut = i
         elif i == 0 and len(w.group()) > 1 and w.group().isupper() and not words[1].group().isupper():
-            cut = i  # "ROOKIE Rory Delaney": a word in capitals before a name in mixed case is a headline tag
+            cut = i  # "ROOKIE Cal Dane": a word in capitals before a name in mixed case is a headline tag
         elif i == 0 and len(words) >= 3 and re.search(rf"\b{_NOUN_DETERMINERS}\s+{re.escape(token)}\b", text):
-            cut = i  # "Neighbour Pauline Crabtree": elsewhere the article writes "a neighbour", a common noun
+            cut = i  # "Neighbour Doreen Pilbeam": elsewhere the article writes "a neighbour", a common noun
     if cut is None:
         return start
     return start + words[cut + 1].start()
@@ -159,7 +159,7 @@ def _propagate_names(text: str, kept: list[RawEnt], layout: list[Line]) -> list[
     """Find the other occurrences of each person the model recognised once.
 
     The small model often misses a name it tags correctly elsewhere in the same article ("Ana
-    Lindqvist, the director, ..." untagged, "Ms. Lindqvist" tagged), or gives it another label.
+    Hallgren, the director, ..." untagged, "Ms. Hallgren" tagged), or gives it another label.
     Every body occurrence of a recognised surname -- with the capitalised first name before it,
     when there is one -- becomes a PERSON mention, unless it is already a PERSON or a place.
     """
@@ -185,7 +185,7 @@ def _propagate_names(text: str, kept: list[RawEnt], layout: list[Line]) -> list[
         if any(e.label in {"PERSON", "GPE", "LOC", "NORP", "FAC"} for e in overlapping):
             continue
         if any(e.end - e.start > end - start for e in overlapping):
-            continue  # part of a longer name of something else ("Lindqvist Shipping Ltd")
+            continue  # part of a longer name of something else ("Hallgren Shipping Ltd")
         out = [e for e in out if e not in overlapping]
         before = _HONORIFIC_BEFORE.search(text, max(0, start - 6), start)
         out.append(RawEnt(before.start() if before else start, end, "PERSON"))

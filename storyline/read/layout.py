@@ -34,7 +34,7 @@ _MINOR = frozenset(
     "a an and as at but by for from in into nor of on or over per the to up via vs with amid after before".split()
 )
 
-# A dateline opens the first body paragraph: "WASHINGTON, Oct 9 (MPA) —", "MOSCOW (Reuters) -",
+# A dateline opens the first body paragraph: "WASHINGTON, Oct 9 (WNA) —", "MOSCOW (Reuters) -",
 # "Miami, FL - February 5th, 2026 -". The place is group "place".
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.'\u2019-]*(?:[ -][A-Z][A-Za-z.'\u2019-]*){0,3})"

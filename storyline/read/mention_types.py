@@ -48,7 +48,7 @@ _NOT_NOUN = frozenset(
 )
 _PAIRS = {"(": ")", "[": "]"}
 _ORG_NOUN = "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_NOUNS))) + ")(?:s|es)?"
-# "Brackloon Homes, a modular housing manufacturer", "Hartleys Home, one of the largest stockists", "X, which"
+# "Tarrowby Homes, a timber-frame manufacturer", "Pellam Stores, one of the biggest retailers", "X, which"
 # (the noun heads the apposition: "X, a party activist" and "X, a spokesman for the company" are people)
 _ORG_APPOSITION = re.compile(
     rf"^\s*,\s+(?:which\b|(?:a|an|the|one\s+of\s+the)\s+"
@@ -56,9 +56,9 @@ _ORG_APPOSITION = re.compile(
     rf"(?=\s*(?:[,.;:)]|$)|\s+(?:based|in|of|for|that|which|whose|with|from|founded|owned|run|listed)\b))",
     re.I,
 )
-# "Perth firm Brolga Space", "engineering group Atlas Réseaux", "Perth-based Brolga Space"
+# "Marlby firm Corvel Space", "engineering group Falcaro Systèmes", "Marlby-based Corvel Space"
 _ORG_BEFORE = re.compile(rf"(?:\b{_ORG_NOUN}|\b[A-Z][\w-]*-based)\s+$")
-# "the Thalassa Star", "the 146-metre Thalassa Star", "a Hartleys Home spokesperson": news copy names people bare
+# "the Corran Belle", "the 132-metre Corran Belle", "a Pellam Stores spokesperson": news copy names people bare
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:\d[\w.-]*\s+)?$", re.I)
 # "Explainer: why ...", "Photo: ..." at a line's start: a label, not a name
 _LABEL = re.compile(r"^\s*:")
@@ -66,9 +66,9 @@ _LABEL = re.compile(r"^\s*:")
 _BRACKET_GLOSS = re.compile(r"\(\s*(?:formerly|previously|now|aka|or|also)?\s*$", re.I)
 _RENAMED = re.compile(r"\(\s*(?:formerly|previously)\s+$", re.I)  # "X (formerly Twitter)": things are renamed
 _AFTER_BRACKET_NOUN = re.compile(r"^\s*\)\s+(?!(?:is|was|are|were|has|had|have|will|said|says|and|or|but)\b)[a-z][a-z-]+\b")
-# a preposition that takes a place ("from Paisley", "between Lancaster and Carlisle", "the streets of Kirkby")
+# a preposition that takes a place ("from Kelby", "between Varnley and Tolby", "the streets of Kirkby")
 _PLACE_PREP = r"\b(?:in|near|to|from|between|of|at|across|outside|around|into|via)\s+(?:the\s+)?"
-# earlier items of a list the preposition governs: "in Carlisle, Lancaster and Preston"
+# earlier items of a list the preposition governs: "in Tolby, Varnley and Marrowby"
 _LIST_BEFORE = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*(?:,\s+|\s+and\s+))*"
 _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Sir|Dame|Prof|Professor|Cllr)\.?\s+$")
 _AGE_AFTER = re.compile(r"^\s*,\s*\d{1,3}\s*,")

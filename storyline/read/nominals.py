@@ -1,6 +1,6 @@
-"""Who a noun phrase naming a speaker stands for: "the envoy" (the article's only envoy), "the Portuguese
+"""Who a noun phrase naming a speaker stands for: "the envoy" (the article's only envoy), "the Norwegian
 minister" (the nearest person before it whose titles name no other nation), "his brother" (only a person named
-so), "the agency" (the one organisation named so: "the Environment Agency"), "the company" (the organisation the
+so), "the agency" (the one organisation named so: "the Marine Agency"), "the company" (the organisation the
 copy has had speaking or acting).
 
 :class:`NounPhrases` is a part of :class:`storyline.read.quotes.Attributor`, which holds the article's text,
@@ -60,7 +60,7 @@ class NounPhrases:
 
     def _nominal(self, start: int, end: int) -> Speaker | None:
         """The one a definite noun phrase stands for: "the envoy" (the article's only envoy), "the
-        Portuguese minister" (the nearest person before it), "the company" / "a spokesperson for the
+        Norwegian minister" (the nearest person before it), "the company" / "a spokesperson for the
         office" (the nearest organisation before it)."""
         words = _WORD.findall(self.text[start:end].lower())
         for w in words[::-1]:
@@ -77,7 +77,7 @@ class NounPhrases:
         elif len(words) >= 3 and words[-2] in {"for", "of", "at"}:
             head = words[-1]
         if head in ORG_NOUNS and head not in {"spokesperson", "spokesman", "spokeswoman"}:
-            # "the agency": the one organisation named so before it ("the Environment Agency")
+            # "the agency": the one organisation named so before it ("the Marine Agency")
             named = {m.entity for m in self.mentions if m.end <= start and m.label == "ORG" and not self._in_quote(m.start)
                      and head in m.entity.lower().split()}  # fmt: skip
             if len(named) == 1:
@@ -95,13 +95,13 @@ class NounPhrases:
         if person_head:
             owners = self.role_heads.get(head) or set()
             near = [m for m in self.mentions if m.end <= start and m.label == "PERSON" and not self._in_quote(m.start)]
-            if not owners:  # "the judge": the one person the article titled so ("Judge Orla Brennick")
+            if not owners:  # "the judge": the one person the article titled so ("Judge Edda Brennick")
                 titled = {m.entity for m in near if _word_before(self.text, m.start) == head
                           or m.text.lower().startswith(head + " ")}  # fmt: skip
                 owners = titled if len(titled) == 1 else owners
             if kin and not owners:
                 return None  # "his brother" is never the person before it
-            if self._nations_in(self.text[start:end]):  # "the Portuguese minister": one titled so, else anyone
+            if self._nations_in(self.text[start:end]):  # "the Norwegian minister": one titled so, else anyone
                 owners = {o for o in owners if self._nations_in(self.text[start:end]) & self._titled_nations(o)}
             for m in reversed(near):
                 if (not owners or m.entity in owners) and not self._other_nation(start, end, m.entity):
@@ -115,7 +115,7 @@ class NounPhrases:
         return {w for title in self.titles.get(key, ()) for w in self._nations_in(title)}
 
     def _other_nation(self, start: int, end: int, key: str) -> bool:
-        """The phrase at ``start:end`` names a nationality ("the Portuguese minister") and the person ``key``'s
+        """The phrase at ``start:end`` names a nationality ("the Norwegian minister") and the person ``key``'s
         titles name another one ("Chilean Foreign Minister")."""
         phrase, titled = self._nations_in(self.text[start:end]), self._titled_nations(key)
         return bool(phrase) and bool(titled) and not titled & phrase

@@ -16,7 +16,7 @@ from .roles import ROLE_NOUNS
 
 _WORD = re.compile(r"[\w'\u2019-]+")
 
-#: Prepositions that put a name in a place ("in Dalvik", "from Leeds"): such a mention is not a speaker.
+#: Prepositions that put a name in a place ("in Dalvik", "from Tolby"): such a mention is not a speaker.
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "inside", "across", "around", "to", "towards"})
 #: Common nouns an organisation is referred back to by ("the company said in a statement").
 ORG_NOUNS = frozenset(
@@ -35,9 +35,9 @@ def _word_before(text: str, start: int) -> str:
 
 
 def _person_cue(text: str, m: Mention) -> bool:
-    """Local evidence that a name is a person's: a title or honorific right before it ("chair Imogen
-    Thackeray", "Dr Owen Metcalfe"), an age right after it ("Maria Georgiou, 44,"), or an apposition
-    naming a role ("Marleen De Wachter, Vandelaar Chemie's chief executive,")."""
+    """Local evidence that a name is a person's: a title or honorific right before it ("chair Philippa
+    Corrigan", "Dr Alun Tregarth"), an age right after it ("Sofia Markaki, 52,"), or an apposition
+    naming a role ("Liesbet Van Roosen, Varden Chemicals' chief executive,")."""
     before = _word_before(text, m.start)
     if before in HONORIFICS or (before in ROLE_NOUNS and text[m.start - 1 : m.start] == " "):
         return True
@@ -57,10 +57,10 @@ def _person_cue(text: str, m: Mention) -> bool:
 def relabel_people(text: str, mentions: Sequence[Mention], roles: Sequence[Role] = ()) -> list[Mention]:
     """Mentions with the small model's worst label errors for speakers undone, by evidence in the text.
 
-    The small NER model tags unfamiliar names as ORG ("Imogen Thackeray") and small places as PERSON
+    The small NER model tags unfamiliar names as ORG ("Philippa Corrigan") and small places as PERSON
     ("Dalvik"). An entity is a person when some mention of it carries a person cue (:func:`_person_cue`)
     or the article gives it a role; a single-word PERSON entity that is only ever written after a locative
-    preposition or with a possessive ("in Akureyri", "Akureyri's mayor") and never with a person cue is a
+    preposition or with a possessive ("in Skarvik", "Skarvik's mayor") and never with a person cue is a
     place. Decided per entity so every mention of it agrees.
     """
     person: set[str] = {r.entity for r in roles}

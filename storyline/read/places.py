@@ -1,6 +1,6 @@
 """Where the reported event happened, told apart from places merely mentioned.
 
-Evidence, strongest first: the dateline ("WASHINGTON, Oct 9 (MPA) --"); then a place governed
+Evidence, strongest first: the dateline ("WASHINGTON, Oct 9 (WNA) --"); then a place governed
 by an event word in the same clause ("talks in Riyadh", "met ... in Washington", "visit
 Washington", "the fire at the plant in Halden Falls"); then, when neither exists, the first
 place named in the lead paragraph (news leads say where). Every GPE/LOC/FAC mention becomes a

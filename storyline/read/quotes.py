@@ -5,9 +5,9 @@ Two independent steps:
 * :func:`scan_quotes` (:mod:`storyline.read.quote_marks`) pairs quotation marks into spans. Pure string work.
 * :class:`Attributor` finds the speaker of each span. First from the dependency parse of the sentences around
   the quote (:mod:`storyline.read.syntax`), where it has one: the subject of the verb that governs the quote
-  ("Hafsteinsson, a former minister who leads ..., told supporters: ..." -> Hafsteinsson; "X said the firm would
-  be '...'" -> X), read as a named person, the person in apposition to a role ("the mayor, Hulda X,"), an
-  organisation's spokesperson ("a Tasman spokesperson" -> Tasman), a role or organisation noun ("the judge",
+  ("Brynjarsson, a former minister who leads ..., told supporters: ..." -> Brynjarsson; "X said the firm would
+  be '...'" -> X), read as a named person, the person in apposition to a role ("the mayor, Sigrun X,"), an
+  organisation's spokesperson ("a Corvel spokesperson" -> Corvel), a role or organisation noun ("the judge",
   "the company"), or a pronoun resolved to the nearest person who was the subject of a main clause before it
   (never an organisation). Else from the words around the quote: a speech cue ("said", "according to", ...)
   after or before it and the name, pronoun or noun phrase next to the cue. A quote with no cue of its own
@@ -61,7 +61,7 @@ SUBJECT_LOOKBACK = 3  # fitted on newsdesk
 #: How many parsed sentences back a pronoun speaker is looked for among main-clause subjects.
 PARSED_LOOKBACK = 4  # fitted on newsdesk
 _PERSONAL_NOUNS = PERSONAL_NOUNS | PERSON_NOUNS
-#: Nouns for someone speaking for an organisation: "a Tasman spokesperson said" is the organisation speaking.
+#: Nouns for someone speaking for an organisation: "a Corvel spokesperson said" is the organisation speaking.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "statement"})
 
 
@@ -140,7 +140,7 @@ class Attributor(NounPhrases):
 
     def _entity_for(self, start: int, end: int, name: str) -> str:
         """The entity key of the name written at ``start:end``: a mention there, else a mention whose key ends with
-        the name's last word (the article's full name for "Delaney"), else the name as written."""
+        the name's last word (the article's full name for "Dane"), else the name as written."""
         for m in self.mentions:
             if m.start < end and start < m.end and m.label in {"PERSON", "ORG"}:
                 return m.entity
@@ -155,8 +155,8 @@ class Attributor(NounPhrases):
 
     def name_before(self, start: int, end: int) -> Speaker | None:
         """The subject written right before a speech verb ending at ``end``: the run of capitalised words there
-        ("Ceduna fisherman Wes Hollander said" -> Wes Hollander), skipping a comma-enclosed apposition
-        ("Marleen De Wachter, Vandelaar Chemie's chief executive, said"). Titles and honorifics in front of the
+        ("Tarnby fisherman Dell Harker said" -> Dell Harker), skipping a comma-enclosed apposition
+        ("Liesbet Van Roosen, Varden Chemicals' chief executive, said"). Titles and honorifics in front of the
         name are dropped. This reads the name from its position, whatever label the model gave it."""
         window = self.text[start:end]
         stripped = window.rstrip()
@@ -272,7 +272,7 @@ class Attributor(NounPhrases):
 
     def _from_subject(self, subj: Subject) -> Speaker | None:
         """The speaker a parsed subject stands for: a pronoun's referent, a named person (or the person in an
-        apposition to the subject: "the mayor, Hulda X,"), an organisation's spokesperson ("a Tasman spokesperson"
+        apposition to the subject: "the mayor, Sigrun X,"), an organisation's spokesperson ("a Corvel spokesperson"
         -> the organisation), a role or organisation noun ("the judge", "the company"), or a named organisation."""
         head = subj.head
         if subj.pronoun in {"he", "she"}:
@@ -297,7 +297,7 @@ class Attributor(NounPhrases):
             if m and m.label == "PERSON":
                 return Speaker(m.entity, m.start, m.end, None)
             if m and any(a.tag == "CD" or a.text.lower() in _PERSONAL_NOUNS for a in subj.appositions):
-                self._people.add(m.entity)  # "Delaney, 19, ..." / "Okafor, regional secretary of ...": a person
+                self._people.add(m.entity)  # "Dane, 19, ..." / "Mensah, regional secretary of ...": a person
                 return Speaker(m.entity, m.start, m.end, None)
             named = self.name_before(subj.phrase.start, head.end)
             if named and named.key and (m is None or self._is_person(named.key)):
@@ -343,8 +343,8 @@ class Attributor(NounPhrases):
         return Speaker(sp.key, sp.start, sp.end, frame.verb.text.lower() if frame.speech else "colon")
 
     def sentence_subject(self, k: int, before: int | None = None) -> Speaker | None:
-        """The person a sentence opens with ("Transport Secretary Naomi Adebayo visited ...", "In Varnley, Connor
-        Lees was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
+        """The person a sentence opens with ("Transport Secretary Joan Tarrant visited ...", "In Varnley, Dermot
+        Pike was ..."): the first name outside quotes not governed by a preposition, when it is a person's. In news
         copy the paragraph before a "..., she said" quote introduces its speaker this way."""
         s, e = self.sentences[k]
         return self.sentence_subject_in(s, min(e, before) if before is not None else e)
@@ -416,7 +416,7 @@ class Attributor(NounPhrases):
             # ("Dmitriev, who met Witkoff last week, said ...")
             chosen = last_person
             for p in people[:-1]:
-                # "Marleen De Wachter, Vandelaar Chemie's chief executive, said": the apposition's names are not the speaker
+                # "Liesbet Van Roosen, Varden Chemicals' chief executive, said": the apposition's names are not the speaker
                 if re.fullmatch(r",[^,]{1,80},\s*", self.text[p.end : end]):
                     chosen = p
                     break
@@ -494,7 +494,7 @@ class Attributor(NounPhrases):
             if sp and sp.key:
                 return Speaker(sp.key, sp.start, sp.end, cue.group().lower(), post)
 
-        # 4. a paragraph opened by "X said ..." before the quote: "Ferris said the ascent was clean. '...'"
+        # 4. a paragraph opened by "X said ..." before the quote: "Pellow said the ascent was clean. '...'"
         para_s = _paragraph(text, q.open_at)[0]
         prose = not any(para_s <= o < q.open_at for o, _e in self.quoted)  # a quote before: it carries on
         for cue in reversed([c for c in _CUE.finditer(text, para_s, frame_start) if prose]):
@@ -556,7 +556,7 @@ def find_quotes(
                 if previous.end < m.start < q.open_at and m.label == "PERSON" and m.entity != previous.speaker
                 and not (previous.speaker_start is not None and previous.speaker_end is not None
                          and previous.speaker_start <= m.start < previous.speaker_end + 60)  # its own apposition
-                and not re.match(r"['\u2019]s\b", text[m.end : m.end + 3])  # "Vandelaar's chief": no one new
+                and not re.match(r"['\u2019]s\b", text[m.end : m.end + 3])  # "Varden's chief": no one new
             ]  # fmt: skip
             if (q.open_at == para_start and prev_para[0] <= previous.start <= prev_para[1]) or (same_para and not others):
                 sp = Speaker(previous.speaker, previous.speaker_start, previous.speaker_end, previous.cue, previous.kind == "post")

@@ -12,10 +12,10 @@ mentions, without a parser:
 * copular relative clauses: "..., who serves as the White House envoy ...", and predicates
   "X, 44, worked as an economist at ..." (a past job: the role is marked former).
 
-Lower-case nouns compounded onto a role noun belong to the title ("former fisheries minister",
+Lower-case nouns compounded onto a role noun belong to the title ("former forestry minister",
 "chief operating officer"); an employer after the name joins a title written before it
-("Art crime expert X, of Interpol's works of art unit"); a predicate after "Name," ("spoke to",
-"heads the fund") and a list of further people ("the first officer and the officer of the watch
+("Heritage crime expert X, of Europol's cultural goods unit"); a predicate after "Name," ("spoke to",
+"heads the fund") and a list of further people ("the mate and the engineer on duty
 were released") are not appositions.
 
 A phrase counts as a role when its head is in :data:`ROLE_NOUNS` (a closed class in news
@@ -67,8 +67,8 @@ _VERBISH = frozenset(
     and or but not also did does do can could should may might must""".split()
 )
 _TOKEN = re.compile(r"\S+")
-# Lower-case nouns a role noun may take in front of it ("fisheries minister", "chief operating officer",
-# "area flood risk manager"): at most this many.
+# Lower-case nouns a role noun may take in front of it ("forestry minister", "chief operating officer",
+# "district water quality manager"): at most this many.
 MAX_COMPOUND_WORDS = 3  # newsdesk's longest compound title ("area flood risk manager") has three
 _COMPOUND = re.compile(r"[a-z][a-z-]*(?:['\u2019]s)?")
 _AGE = re.compile(r"^\d+-year-old\s+")
@@ -152,7 +152,7 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
         elif _compound_noun(w) and compounds < MAX_COMPOUND_WORDS and run and run[-1][2][:1].islower() and any(
             _is_role_word(x) for _, _, x in run
         ):
-            # a noun compounded onto a lower-case role noun: "fisheries minister", "chief operating officer"
+            # a noun compounded onto a lower-case role noun: "forestry minister", "chief operating officer"
             compounds += 1
             run.append((s, e, w))
             if re.search(r"['\u2019]s$", w):
@@ -201,21 +201,21 @@ _APPOS_AFTER = re.compile(
 _WHO_IS = re.compile(
     r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
 )
-# A title set before the name as an apposition: "The envoy, Kirill Dmitriev", "Valdane's chief engineer,
-# Dr Owen Metcalfe", "is led by the fisheries minister, Gunnlaugur Hafsteinsson"; the determiner opens a clause
+# A title set before the name as an apposition: "The envoy, Kirill Dmitriev", "Kestrin's chief engineer,
+# Dr Alun Tregarth", "is led by the forestry minister, Einar Brynjarsson"; the determiner opens a clause
 # or follows a function word (a possessive name stays in the title, an article does not).
 _APPOS_BEFORE = re.compile(
     r"(?:^|[.;:,]\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
     r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=(?:[Ff]ormer\s+)?[A-Z][\w-]*['\u2019]s\s))"
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
-# "Niamh Dromey, 44, a TD for Cork, worked as an economist at ...": a title given by the predicate
+# "Aoife Garrahy, 51, a TD for Kerry, worked as a lawyer at ...": a title given by the predicate
 _WORKED_AS = re.compile(
     r"(?:\s*,\s*[^,;.\u201c\u201d\"]{1,60}){0,2}\s*,?\s+(?:has\s+|had\s+|previously\s+|once\s+)?"
     r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
     r"(?=,|;|\.\s|\.$|\s*\n|$)"
 )
-# the employer given after a name that a title went before: ", of Interpol's works of art unit,"
+# the employer given after a name that a title went before: ", of Europol's cultural goods unit,"
 _EMPLOYER_AFTER = re.compile(
     r",?\s+(?P<emp>(?:of|from|with)\s+(?:the\s+)?[A-Z][^,;.\u201c\u201d\"]{1,80}?)"
     r"(?=,|;|\.\s|\.$|\s*\n|\s+(?:who|which|said|says|told|warned|added|has|had|is|was)\b)"
@@ -283,19 +283,19 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
         pre = premodifier(text, m, floor)
         if pre:
             emp = _EMPLOYER_AFTER.match(text, m.end)
-            if emp:  # "Art crime expert Pieter van Aalst, of Interpol's works of art unit, warned"
+            if emp:  # "Heritage crime expert Joost van Melle, of Europol's cultural goods unit, warned"
                 _add(out, text, m.entity, *pre, employer=emp.group("emp"), employer_end=emp.end("emp"))
             else:
                 _add(out, text, m.entity, *pre)
         after = _APPOS_AFTER.match(text, m.end)
         if after and re.match(r"(?:and|or|nor|but)\s", after.group("title")):
-            after = None  # "X, and Tunisia's deputy foreign minister, Y": the title is the next person's
+            after = None  # "X, and Norway's deputy foreign minister, Y": the title is the next person's
         if after and _opens_predicate(after.group("title")):
             after = None  # "Cllr X, spoke to reporters at ...": a predicate, not an apposition
         if after:
             title = _CUT.sub("", after.group("title"))
             if " and " in title and _SUBJECT_LIST_VERB.search(title):
-                title = ""  # "X, the first officer and the officer of the watch were released": a list of people
+                title = ""  # "X, the mate and the engineer on duty were freed": a list of people
             title = _VERB_CUT.sub("", title)
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
             # "the ...", or a role among the first words: "president of X", "Brennard's safety
@@ -320,7 +320,7 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             title = _CUT.sub("", worked.group("title"))
             start = worked.start("title")
             _add(out, text, m.entity, start, start + len(title), past=worked.group("verb") in {"worked", "served"})
-        # "The council's leader, Cllr Janet Ormerod": the apposition ends where a title before the name begins
+        # "The council's leader, Cllr Hilda Brannock": the apposition ends where a title before the name begins
         name_start = pre[0] if pre else m.start
         before = _appos_before(text[max(floor - 2, 0) : name_start])
         if before and _has_role(before.group("title")) and len(before.group("title").split()) <= 8:

@@ -1,7 +1,7 @@
 """Who said a quote, read from the dependency parse of the sentences around it.
 
 The reader's main spaCy pass has no parser (see :mod:`storyline.read.nlp`). Attribution is where syntax decides:
-in "Hafsteinsson, a former minister who leads the No campaign, Independent Iceland, told supporters ..." the one
+in "Brynjarsson, a former minister who heads the Leave camp, Free Harbour, told supporters ..." the one
 who told is the head of the subject, not the name nearest the verb. So a second, small pipeline (the same model's
 ``tok2vec``, ``tagger`` and ``parser``) parses only the sentences around quotation marks -- the quote's own
 sentences, one after them and a few before them for pronouns -- and this module answers two questions on it:
@@ -59,7 +59,7 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Subject:
     """A clause's subject: its head word, the phrase in front of the head (compounds, determiner, possessor) and
-    the heads of proper-noun appositions ("the mayor, Hulda X," -> X)."""
+    the heads of proper-noun appositions ("the mayor, Sigrun X," -> X)."""
 
     head: Span
     phrase: Span

@@ -19,7 +19,7 @@ FLOOD = (
     "Kellan Dross is the mayor of the river town. "
     "A flood in Harrowby forced 300 families from their homes on Monday, the regional council said. "
     "We should have raised the levee years ago. "
-    '"The water came up faster than anyone expected tonight," Dross said. '
+    '"The water came up quicker than we had ever seen tonight," Dross said. '
     "Water levels began to fall on Tuesday as crews cleared the drains."
 )
 
@@ -35,7 +35,7 @@ def _flood():
         .date("on Monday", date(2026, 2, 2))
         .date("on Tuesday", date(2026, 2, 3))
         .amount("300 families", 300, "families")
-        .quote("The water came up faster than anyone expected tonight,", "Kellan Dross", "Dross")
+        .quote("The water came up quicker than we had ever seen tonight,", "Kellan Dross", "Dross")
         .build()
     )
     return analyse_story(Story("s-flood", "Flood", ("f-1",)), {"f-1": a}, {"f-1": reading}, {}, FakeEmbedder())
@@ -47,14 +47,14 @@ def test_a_single_source_story_gets_its_news_lead_not_a_title_sentence_or_an_opi
     assert brief.account, "a story told by one outlet still gets its lead"
     assert brief.account[0].text.startswith("A flood in Harrowby forced 300 families from their homes on Monday")
     texts = " ".join(s.text for s in brief.account)
-    assert "is the mayor" not in texts and "should have" not in texts and "faster than anyone" not in texts
+    assert "is the mayor" not in texts and "should have" not in texts and "quicker than we had ever seen" not in texts
     checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
     assert all(checker.problems(s) == [] for s in brief.account)
     # key facts: the event first; background, opinion and the quotation after it
     facts = [i.sentence.text for i in brief.key_facts]
     assert facts[0].startswith("A flood in Harrowby") and facts[1].startswith("Water levels began to fall")
     assert set(facts[2:]) == {"Kellan Dross is the mayor of the river town.",
-                              '"The water came up faster than anyone expected tonight," Dross said.'}  # fmt: skip
+                              '"The water came up quicker than we had ever seen tonight," Dross said.'}  # fmt: skip
 
 
 def test_salience_tells_a_title_sentence_from_an_event_with_a_copula():
@@ -110,7 +110,7 @@ ENVOY = (
     "Envoy Ansel Brack speaks to reporters ahead of his trip to Corran, May 4, 2031. REUTERS/Ola Fenn/File photo\n"
     "Kerrow Envoy to Visit Corran for Trade Talks\n"
     "Ansel Brack heads the Kerrow Fund and serves as the chancellor's special envoy for trade.\n"
-    "Ansel Brack met foreign minister Ida Lusk in Corran on Wednesday to discuss the port levy, the ministry said.\n"
+    "Ansel Brack met foreign minister Ida Lurra in Corran on Wednesday to discuss the port levy, the ministry said.\n"
     "The levy doubled last year.\n"
 )
 
@@ -120,11 +120,11 @@ def _envoy():
     reading = (
         ReadingBuilder(a)
         .entity("Ansel Brack", "PERSON", "Ansel Brack")
-        .entity("Ida Lusk", "PERSON", "Ida Lusk")
+        .entity("Ida Lurra", "PERSON", "Ida Lurra")
         .entity("Kerrow Fund", "ORG", "Kerrow Fund")
         .role("Ansel Brack", "heads the Kerrow Fund")
         .role("Ansel Brack", "serves as the chancellor's special envoy for trade")
-        .role("Ida Lusk", "foreign minister")
+        .role("Ida Lurra", "foreign minister")
         .place("Corran on")
         .date("on Wednesday", date(2031, 5, 7))
         .build()
@@ -146,7 +146,7 @@ def test_a_sentence_its_titles_fill_is_background_and_who_met_whom_is_the_event(
     met = _sentence(analysis, "e-1", "Ansel Brack met")
     sal = salience(analysis, met, analysis.articles["e-1"].text[met.start : met.end])
     names = analysis.entities.name
-    assert (sal.interaction[0], *map(names, sal.interaction[1:])) == ("meet", "Ansel Brack", "Ida Lusk")
+    assert (sal.interaction[0], *map(names, sal.interaction[1:])) == ("meet", "Ansel Brack", "Ida Lurra")
     assert not sal.background and sal.days == 1 and sal.places == 1
     assert sal.position == 1  # the caption and the headline above the text are not sentences of the report
 
@@ -166,7 +166,7 @@ def test_a_verb_inside_a_title_is_no_event_between_parties():
 def test_the_account_of_a_report_leads_with_who_met_whom_not_with_titles():
     analysis = _envoy()
     brief = build_brief(analysis)
-    assert brief.account[0].text.startswith("Ansel Brack met foreign minister Ida Lusk in Corran on Wednesday")
+    assert brief.account[0].text.startswith("Ansel Brack met foreign minister Ida Lurra in Corran on Wednesday")
     assert all("serves as" not in s.text for s in brief.account)
     checker = CitationChecker(analysis.articles, analysis.readings, analysis.entities)
     assert all(checker.problems(s) == [] for s in brief.account)

@@ -72,8 +72,8 @@ def test_development_cues_are_read_outside_quotations():
 
 
 def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
-    told = "Mina Roe has resigned as housing minister after a review of a 3.8 million euro grant, officials said."
-    again = "Ms Roe resigned on Tuesday, hours after a review of the 3.8 million euro grant was published."
+    told = "Mina Roe has resigned as housing minister after a review of a 2.6 million euro loan, officials said."
+    again = "Ms Roe resigned on Tuesday, hours after a review of the 2.6 million euro loan was published."
     new = "The Senate will vote on her successor, Ava Lind, on 12 June."
     def args(t: str) -> tuple[str, set[str]]:
         return t, content(t)
@@ -85,14 +85,14 @@ def test_a_sentence_with_a_told_figure_and_name_retells_the_event():
 
 
 def test_a_conflict_is_named_by_a_short_line_that_ends_on_a_word():
-    assert _subject("wording of Eli Varn: All the passengers are safe and they have been") == "wording of Eli Varn"
+    assert _subject("wording of Eli Varn: Every guest is safe and well and they have been") == "wording of Eli Varn"
     assert _subject("title of Ada Quell") == "title of Ada Quell"
     assert _subject("number: injured") == "number: injured"
     long = _subject("location: The Sable Star, operated by Fen Ferries, struck rocks near Marrow Bay in the early hours")
     assert long == "location: “The Sable Star struck rocks near Marrow Bay…”"
-    # cut after nine words, then back to a content word ("carpets", not "from the")
-    said = _subject("who said “People had barely dried out their carpets from the last flood when")
-    assert said == "who said “People had barely dried out their carpets…”"
+    # cut after nine words, then back to a content word ("kitchens", not "from the")
+    said = _subject("who said “Families had hardly mopped out their kitchens from the last storm when")
+    assert said == "who said “Families had hardly mopped out their kitchens…”"
 
 
 def test_a_story_titled_by_an_article_id_gets_a_title_from_its_account():
@@ -106,22 +106,22 @@ def test_a_story_titled_by_an_article_id_gets_a_title_from_its_account():
 
 # One report of a visit that happened, one of it still to come; both undated. Then context and a linking sentence.
 DONE = (
-    "Envoy Ansel Brack met trade minister Ida Lusk in Corran on Wednesday, the ministry said. "
+    "Envoy Ansel Brack met trade minister Ida Lurra in Corran on Wednesday, the ministry said. "
     "The visit comes as both governments try to mend ties strained by the port levy. "
     "However, tensions remain over the levy, which doubled last year."
 )
-PLANNED = "Envoy Ansel Brack is expected to meet trade minister Ida Lusk in Corran on Wednesday, officials said."
+PLANNED = "Envoy Ansel Brack is expected to meet trade minister Ida Lurra in Corran on Wednesday, officials said."
 
 
 def _visit():
     done = article("v-1", "Tarn Courier", DONE, None)
     planned = article("v-2", "Corran Post", PLANNED, None)
     r1 = (
-        ReadingBuilder(done).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran")
+        ReadingBuilder(done).entity("Ansel Brack", "PERSON").entity("Ida Lurra", "PERSON").place("Corran")
         .date("on Wednesday", date(2031, 5, 7)).build()
     )  # fmt: skip
     r2 = (
-        ReadingBuilder(planned).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran")
+        ReadingBuilder(planned).entity("Ansel Brack", "PERSON").entity("Ida Lurra", "PERSON").place("Corran")
         .date("on Wednesday", date(2031, 5, 7)).build()
     )  # fmt: skip
     story = Story("s-visit", "Visit", ("v-2", "v-1"))
@@ -132,7 +132,7 @@ def test_a_report_that_the_event_happened_opens_before_one_that_it_is_to_come():
     assert prospective(PLANNED) and not prospective(DONE.split(". ")[0])
     assert not prospective('She said "we will win" on Monday.')  # a quotation's future is not the report's
     texts = [s.text for s in build_brief(_visit()).account]
-    assert texts[0].startswith("Envoy Ansel Brack met trade minister Ida Lusk in Corran on Wednesday")
+    assert texts[0].startswith("Envoy Ansel Brack met trade minister Ida Lurra in Corran on Wednesday")
     assert not any(t.startswith("Envoy Ansel Brack is expected") for t in texts)  # the same event, one lead
 
 
@@ -147,9 +147,9 @@ def test_context_and_a_sentence_opening_on_a_linking_word_are_background():
 
 
 def test_a_subheading_is_not_a_sentence_of_the_account():
-    text = "Talks on Trade and Ports Resume in Corran\nEnvoy Ansel Brack met Ida Lusk in Corran on Wednesday.\n"
+    text = "Talks on Trade and Ports Resume in Corran\nEnvoy Ansel Brack met Ida Lurra in Corran on Wednesday.\n"
     a = article("h-1", "Tarn Courier", text, datetime(2031, 5, 8, tzinfo=UTC))
-    reading = ReadingBuilder(a).entity("Ansel Brack", "PERSON").entity("Ida Lusk", "PERSON").place("Corran").build()
+    reading = ReadingBuilder(a).entity("Ansel Brack", "PERSON").entity("Ida Lurra", "PERSON").place("Corran").build()
     analysis = analyse_story(Story("s-h", "Talks", ("h-1",)), {"h-1": a}, {"h-1": reading}, {}, FakeEmbedder())
     heading = Citation("h-1", 0, text.index("\n"))
     assert not salience(analysis, heading, text[: heading.end]).substantive

@@ -45,14 +45,14 @@ def test_same_kind_visits_ten_days_apart_get_two_stories_with_the_reason_shown()
     gaz = Gazetteer()
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
-    for aid, day, place in [("a1", 7, "Rabat"), ("a2", 7, "Rabat"), ("b1", 17, "Tunis"), ("b2", 17, "Tunis")]:
+    for aid, day, place in [("a1", 7, "Oslo"), ("a2", 7, "Oslo"), ("b1", 17, "Stockholm"), ("b2", 17, "Stockholm")]:
         art, reading = _report(aid, day, place, "on Tuesday")
         feats = features_for(art, reading, gaz)
         assert feats.event.days == frozenset({date(2030, 3, day)})
         index.assign(aid, v, feats)
     index.tidy()
     assert index.story_of["a1"] == index.story_of["a2"] != index.story_of["b1"] == index.story_of["b2"]
-    assert "different days" in index.assignments["b1"].reason and "in Tunis" in index.assignments["b1"].reason
+    assert "different days" in index.assignments["b1"].reason and "in Stockholm" in index.assignments["b1"].reason
 
 
 def test_identical_reports_without_event_evidence_still_join() -> None:
@@ -95,14 +95,14 @@ def test_a_period_in_the_lead_is_a_range_that_keeps_a_follow_up_with_its_event()
 
 
 def test_a_period_an_ordinal_counts_in_is_the_sequence_not_the_event() -> None:
-    text = "The minister signed a partnership with Tunisia on Friday, the second such agreement he has concluded this month."
+    text = "The minister signed a fisheries pact with Chile on Friday, the second such accord she has struck this month."
     key = event_key(*_lead("t1", text, date(2034, 3, 17),
                            [("on Friday", date(2034, 3, 17), "day"), ("this month", date(2034, 3, 1), "month")]))
     assert key.periods == frozenset() and key.repeat
     first_visit = EventKey(frozenset({date(2034, 3, 7)}), date(2034, 3, 7))
     assert "different days (10 apart)" in (event_conflict(first_visit, key) or "")
     # the same period in the sentence after the ordinal's still counts
-    later = text.replace(", the second such agreement he has concluded this month.", ". He arrived this month.")
+    later = text.replace(", the second such accord she has struck this month.", ". She arrived this month.")
     key = event_key(*_lead("t2", later, date(2034, 3, 17),
                            [("on Friday", date(2034, 3, 17), "day"), ("this month", date(2034, 3, 1), "month")]))
     assert key.periods == frozenset({(date(2034, 3, 1), date(2034, 3, 31))}) and not key.repeat
@@ -117,7 +117,7 @@ def test_a_report_dated_only_by_its_publication_is_not_split_by_a_week() -> None
     # beyond the week either side, days alone do tell them apart
     assert "different days" in (event_conflict(launch, replace(after, published=date(2034, 4, 3))) or "")
     # a report that says it is news of a repeat is about a day just before its publication
-    repeat = event_key(*_lead("r", "For the second time in nine days, the river came up the streets.", date(2034, 3, 30), []))
+    repeat = event_key(*_lead("r", "For the second time in eleven days, the canal spilled into the streets.", date(2034, 3, 30), []))
     assert repeat.repeat and not repeat.dated and days_apart(launch, repeat) == 6
     assert "different days (6 apart)" in (event_conflict(launch, repeat) or "")
     # two leads without a day or period: nothing to go on

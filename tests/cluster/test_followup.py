@@ -54,13 +54,13 @@ def test_a_verdict_two_years_later_joins_the_killing_and_a_repeat_stays_apart() 
     """Days from the text only (a reading that dated nothing): the long-gap penalty, not the event identity."""
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
-    body = "Constable Tobias Wren of the Marrow County police was shot dead outside a bakery in Elmsford."
+    body = "Constable Emrys Penhale of the Marrow County police was shot dead outside a bakery in Elmsford."
     reports = [
         ("k1", "June 24, 2005", body),
         ("k2", "June 25, 2005", body),
         ("v1", "April 4, 2007", body + " A jury ordered the death penalty for the shooting in June 2005."),
         ("v2", "April 5, 2007", body + " The jury ruled on the killing of June 24, 2005."),
-        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Wren died on June 24, 2005."),
+        ("r1", "May 2, 2009", "A second " + body[0].lower() + body[1:] + " Penhale died on June 24, 2005."),
     ]
     for aid, when, text in reports:
         index.assign(aid, v, features_for(_art(aid, when, text), Reading(aid)))
@@ -76,9 +76,9 @@ def test_the_event_identity_still_parts_a_follow_up_dated_in_its_lead() -> None:
     index = StoryIndex(4)
     v = np.array([1, 0, 0, 0], dtype=np.float32)
     body = "Floodwater swept through the valley towns overnight after the river burst its banks."
-    index.assign("a", v, features_for(_art("a", "November 5, 2033", body), None))
-    later = features_for(_art("b", "November 16, 2033", body + " The river rose higher than on November 5, 2033."), None)
-    assert refers_back(later, date(2033, 11, 5))
+    index.assign("a", v, features_for(_art("a", "October 9, 2031", body), None))
+    later = features_for(_art("b", "October 20, 2031", body + " The river rose higher than on October 9, 2031."), None)
+    assert refers_back(later, date(2031, 10, 9))
     index.assign("b", v, later)
     index.tidy()
     assert index.story_of["a"] != index.story_of["b"] and "different days" in index.assignments["b"].reason

@@ -31,8 +31,8 @@ VISIT_A = [
     ("Ostmark envoy in Corvale: tariff talks continue", "Talks between Ostmark envoy Halvard Brenn and minister Adela Runge continued in Corvale, with both sides calling the tariff discussion about the grain corridor constructive."),
 ]
 VISIT_B = [
-    ("Envoy Halvard Brenn arrives in Lindqvist for trade talks", "Lindqvist, - Halvard Brenn, the envoy of the Ostmark trade ministry, arrived in Lindqvist on Monday for talks with finance minister Adela Runge about tariffs and the grain corridor."),
-    ("Brenn back for talks with Runge, this time in Lindqvist", "Lindqvist, - Ostmark envoy Halvard Brenn returned for talks with Adela Runge, meeting in Lindqvist about tariffs and the grain corridor."),
+    ("Envoy Halvard Brenn arrives in Skarvik for trade talks", "Skarvik, - Halvard Brenn, the envoy of the Ostmark trade ministry, arrived in Skarvik on Monday for talks with finance minister Adela Runge about tariffs and the grain corridor."),
+    ("Brenn back for talks with Runge, this time in Skarvik", "Skarvik, - Ostmark envoy Halvard Brenn returned for talks with Adela Runge, meeting in Skarvik about tariffs and the grain corridor."),
 ]
 BRIDGE = [
     ("Harbor bridge closes for repairs", "The Eastbrook harbor bridge closed on Monday for six weeks of repairs to its cables; ferries will run extra crossings, the port authority said."),
@@ -80,7 +80,7 @@ def test_same_kind_events_in_different_places_and_months_stay_apart() -> None:
 
 def test_time_and_place_are_what_keeps_the_visits_apart() -> None:
     arts = [a for a in corpus() if a.id[0] in "ab"]
-    undated = [Article(id=a.id, title=a.title, text=a.text.replace("Corvale", "Lindqvist")) for a in arts]
+    undated = [Article(id=a.id, title=a.title, text=a.text.replace("Corvale", "Skarvik")) for a in arts]
     index, _ = run(undated)
     assert groups(index) == [sorted(a.id for a in arts)]  # without dates and places they are one story
 

@@ -227,12 +227,12 @@ def test_an_article_without_reading_still_aligns_on_its_text():
     ],
 )
 def test_titles_compare_employer_rank_and_job(title_a, title_b, contested):
-    text_a = f"Mira Holt, {title_a}, visited the docks on Monday."
-    text_b = f"Mira Holt, {title_b}, visited the docks on Monday."
+    text_a = f"Mira Holst, {title_a}, visited the docks on Monday."
+    text_b = f"Mira Holst, {title_b}, visited the docks on Monday."
     story, arts, reads, copies = _two_outlets(
         text_a, text_b,
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_a, former=title_a.startswith("former")),
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_b, former=title_b.startswith("former")),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_a, former=title_a.startswith("former")),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_b, former=title_b.startswith("former")),
     )  # fmt: skip
     analysis = _analyse(story, arts, reads, copies)
     titles = [c for c in analysis.conflicts if c.kind == "title"]
@@ -381,17 +381,17 @@ def test_a_single_source_fact_cites_only_the_outlet_that_says_it():
 # ---------------------------------------------------------------- "agreed": the facts must match; every origin is cited
 
 HARBOR_POST = (
-    "The Marrowby town council under Mayor Odile Ferrant approved an $18.6 million budget for the new harbor wall "
+    "The Marrowby town council under Mayor Odile Ferrant approved a $14.3 million budget for the new harbor wall "
     "on Monday. Work on the wall is due to start in the spring."
 )
 HARBOR_HERALD = (
-    "On Monday the Marrowby town council approved an $18.6m budget for the new harbor wall, the mayor's office said. "
+    "On Monday the Marrowby town council approved a $14.3m budget for the new harbor wall, the mayor's office said. "
     "Fishermen have asked for a stronger wall since the storms of last winter."
 )
 
 
 def _with_sentences(reading: Reading, text: str) -> Reading:
-    """The reader's sentence spans (a regex split would cut "$18.6m" at its decimal point)."""
+    """The reader's sentence spans (a regex split would cut "$14.3m" at its decimal point)."""
     spans, start = [], 0
     for part in text.split(". "):
         end = start + len(part) + (0 if part.endswith(".") else 1)
@@ -401,7 +401,7 @@ def _with_sentences(reading: Reading, text: str) -> Reading:
 
 
 def harbor_story():
-    """Two independent outlets state one decision in their own words ("$18.6m", "the mayor's office"); a copy."""
+    """Two independent outlets state one decision in their own words ("$14.3m", "the mayor's office"); a copy."""
     post = article("h-post", "Marrowby Post", HARBOR_POST, datetime(2026, 5, 4, 19, tzinfo=UTC))
     copy = article("h-copy", "Coast Digest", HARBOR_POST, datetime(2026, 5, 4, 20, tzinfo=UTC))
     herald = article("h-herald", "Shore Herald", HARBOR_HERALD, datetime(2026, 5, 4, 21, tzinfo=UTC))
@@ -409,13 +409,13 @@ def harbor_story():
     def post_reading(art):
         r = (
             ReadingBuilder(art).entity("Marrowby", "GPE").entity("Odile Ferrant", "PERSON")
-            .date("on Monday", date(2026, 5, 4), relative=True).amount("$18.6 million", 18.6e6).build()
+            .date("on Monday", date(2026, 5, 4), relative=True).amount("$14.3 million", 14.3e6).build()
         )  # fmt: skip
         return _with_sentences(r, art.text)
 
     herald_reading = _with_sentences(
         ReadingBuilder(herald).entity("Marrowby", "GPE").date("On Monday", date(2026, 5, 4), relative=True)
-        .amount("$18.6m", 18.6e6).build(),
+        .amount("$14.3m", 14.3e6).build(),
         herald.text,
     )  # fmt: skip
     articles = {a.id: a for a in (post, copy, herald)}

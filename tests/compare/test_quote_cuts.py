@@ -11,18 +11,18 @@ def words(text: str) -> list[str]:
 
 
 def test_a_short_run_joins_the_same_speakers_quote_that_holds_it() -> None:
-    full = words("It would be wrong to say the rocket exploded. The system did what it was built to do.")
-    assert same_statement(None, full, words("the rocket exploded"), "Ida Roe", "Ida Roe", 0.0)  # type: ignore[arg-type]
+    full = words("It is wrong to claim the bridge collapsed. The span did what it was designed to do.")
+    assert same_statement(None, full, words("the bridge collapsed"), "Ida Roe", "Ida Roe", 0.0)  # type: ignore[arg-type]
     # another speaker's words, or a one-word quote from the middle, stay apart
-    assert not same_statement(None, full, words("the rocket exploded"), "Ida Roe", "Bo Lind", 0.0)  # type: ignore[arg-type]
+    assert not same_statement(None, full, words("the bridge collapsed"), "Ida Roe", "Bo Lind", 0.0)  # type: ignore[arg-type]
     assert not same_statement(None, full, ["wrong"], "Ida Roe", "Ida Roe", 0.0)  # type: ignore[arg-type]
 
 
 def test_lead_in_that_keeps_the_dropped_negation_is_no_cut() -> None:
-    full = words("Our young engineers should not have to cross the sea in a rubber boat to build the future.")
-    kept = words("cross the sea in a rubber boat")
-    faithful = "Her line about young engineers who should not have to \u201ccross the sea in a rubber boat\u201d was sharp."
-    bare = "She said young engineers want to \u201ccross the sea in a rubber boat\u201d, aides said."
+    full = words("Our young nurses should not have to board a night coach abroad to find a decent job.")
+    kept = words("board a night coach abroad")
+    faithful = "Her line about young nurses who should not have to \u201cboard a night coach abroad\u201d was sharp."
+    bare = "She said young nurses want to \u201cboard a night coach abroad\u201d, aides said."
     assert _lead_restores(faithful, faithful.index("\u201c") + 1, kept, [full])
     assert not _lead_restores(bare, bare.index("\u201c") + 1, kept, [full])
 

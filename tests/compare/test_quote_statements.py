@@ -74,10 +74,10 @@ def test_a_word_quoted_alone_joins_the_one_statement_of_its_speaker() -> None:
 
 
 def test_a_rewording_has_about_as_many_words() -> None:
-    said = "the proposal fundamentally undervalues the business and its prospects and we reject it".split()
-    other = ("after careful thought the board believes the final proposal recognises the value of the business and "
-             "its prospects and would recommend it").split()  # fmt: skip
-    reworded = "this proposal badly undervalues our business and our prospects so the board rejects it".split()
+    said = "the offer seriously undervalues the company and its future and we turn it down".split()
+    other = ("after long discussion over many weeks the directors now agree that the revised offer reflects the "
+             "real worth of this company and would back it").split()  # fmt: skip
+    reworded = "this offer badly undervalues our company and our future so the directors turn it down".split()
     assert not same_statement(_Ctx(), said, other, "Ida Roe", "Ida Roe", 0.9)  # type: ignore[arg-type]
     assert same_statement(_Ctx(), said, reworded, "Ida Roe", "Ida Roe", 0.9)  # type: ignore[arg-type]
     assert not same_statement(_Ctx(), said, reworded, "Ida Roe", "Bo Lind", 0.9)  # type: ignore[arg-type]

@@ -24,15 +24,15 @@ def _numbers(reader: SyntaxReader, text: str) -> list[Claim]:
 
 
 def test_a_figure_carries_the_noun_it_counts_and_its_verb(reader):
-    (c,) = _numbers(reader, "Firefighters rescued 46 people by boat.")
-    assert (c.number, c.counted, c.verb, c.subject) == (46.0, "people", "rescue", "firefighter")
-    assert c.text == "46 people"
-    assert c.about == "firefighter"  # "people" says little: the subject names what is counted
+    (c,) = _numbers(reader, "Lifeboat crews rescued 38 people at sea.")
+    assert (c.number, c.counted, c.verb, c.subject) == (38.0, "people", "rescue", "lifeboat crew")
+    assert c.text == "38 people"
+    assert c.about == "lifeboat crew"  # "people" says little: the subject names what is counted
 
 
 def test_a_part_of_a_whole_is_told_from_the_whole(reader):
-    found = {c.counted: c.number for c in _numbers(reader, "Six of its 12 carriages derailed.")}
-    assert found == {"of:carriage": 6.0, "whole:carriage": 12.0}
+    found = {c.counted: c.number for c in _numbers(reader, "Four of its 9 coaches overturned.")}
+    assert found == {"of:coach": 4.0, "whole:coach": 9.0}
 
 
 def test_a_figure_without_a_noun_is_about_its_subject(reader):
@@ -41,8 +41,8 @@ def test_a_figure_without_a_noun_is_about_its_subject(reader):
 
 
 def test_scale_and_unit_are_read(reader):
-    values = {(c.number, c.unit) for c in _numbers(reader, "The 1,200-megawatt cable will carry 1.2 gigawatts.")}
-    assert values == {(1.2e9, "W")}
+    values = {(c.number, c.unit) for c in _numbers(reader, "The 2,400-megawatt link will carry 2.4 gigawatts.")}
+    assert values == {(2.4e9, "W")}
 
 
 def test_places_hang_on_their_noun_or_verb(reader):
@@ -59,51 +59,51 @@ def test_parses_are_cached_by_text(reader):
 
 
 def test_a_share_counts_the_noun_after_its_percent_sign(reader):
-    (stake,) = _numbers(reader, "Corvane, the largest shareholder with a 9.8% stake, declined to comment.")
-    assert (stake.number, stake.unit, stake.counted) == (9.8, "%", "stake")
-    (members,) = _numbers(reader, "In a ballot last month, 81% of union members voted in favour of strike action.")
+    (stake,) = _numbers(reader, "Corvane, the biggest investor with a 7.3% stake, would not comment.")
+    assert (stake.number, stake.unit, stake.counted) == (7.3, "%", "stake")
+    (members,) = _numbers(reader, "At a meeting on Friday, 67% of union members backed a walkout.")
     assert members.counted == "of:member"
 
 
 def test_a_relative_pronoun_stands_for_its_noun(reader):
-    (c,) = _numbers(reader, "Corvane Asset Management, which owns 9.8 per cent of the company, backed the board.")
-    assert c.subject == "corvane asset management"
+    (c,) = _numbers(reader, "Corvane Capital Partners, which holds 7.3 per cent of the group, backed the board.")
+    assert c.subject == "corvane capital partners"
 
 
 def test_hyphenated_number_words_read_whole(reader):
-    (c,) = _numbers(reader, "Twenty-three people were slightly injured.")
-    assert (c.number, c.text) == (23.0, "Twenty-three people")
+    (c,) = _numbers(reader, "Thirty-one people were slightly hurt.")
+    assert (c.number, c.text) == (31.0, "Thirty-one people")
 
 
 def test_clock_times_ratios_names_and_differences_are_no_figures(reader):
-    assert _numbers(reader, "The river rose fastest between eight and ten o'clock.") == []
+    assert _numbers(reader, "The water rose fastest between nine and eleven o'clock.") == []
     assert _numbers(reader, "Fewer than one in three of the kettles have been returned.") == []
-    assert _numbers(reader, "The company will close Furnace 2 at the site.") == []
-    assert [c.text for c in _numbers(reader, "The river peaked at 4.2m, 30cm higher than in 2029.")] == ["4.2m"]
+    assert _numbers(reader, "The company will close Kiln 3 at the works.") == []
+    assert [c.text for c in _numbers(reader, "The river peaked at 3.8m, 40cm higher than in 2026.")] == ["3.8m"]
 
 
 def test_a_length_of_time_carries_its_unit(reader):
-    (c,) = _numbers(reader, "Workers will walk out again for five days.")
+    (c,) = _numbers(reader, "Dockers will stop work again for five days.")
     assert (c.number, c.unit, c.counted) == (5.0, "day", None)
 
 
 def test_a_measure_is_about_the_noun_it_qualifies(reader):
-    (c,) = _numbers(reader, "The rocket strayed from its path at an altitude of about 11 kilometres.")
-    assert (c.number, c.unit, c.counted) == (11000.0, "m", "altitude")
+    (c,) = _numbers(reader, "The drone veered off course at an altitude of about 3 kilometres.")
+    assert (c.number, c.unit, c.counted) == (3000.0, "m", "altitude")
 
 
 def test_a_named_day_is_a_time_even_after_of_or_as_a_possessive(reader):
-    times = [c for c in reader.claims(["In the early hours of Monday, thieves came through the roof."])[0]
+    times = [c for c in reader.claims(["In the early hours of Monday, burglars came through a skylight."])[0]
              if c.kind == "time"]
     assert [(c.text, c.head) for c in times] == [("Monday", "come")]
-    owned = [c for c in reader.claims(["After Thursday's talks in Tunis, the ministers signed a statement."])[0]
+    owned = [c for c in reader.claims(["After Thursday's talks in Lagos, the envoys signed a communique."])[0]
              if c.kind == "time"]
     assert [(c.text, c.head) for c in owned] == [("Thursday", "talk")]
 
 
 def test_a_day_with_its_hour_keeps_the_hour(reader):
-    (c,) = [c for c in reader.claims(["The river peaked at 11pm on Sunday."])[0] if c.kind == "time"]
-    assert c.text == "11pm on Sunday"
+    (c,) = [c for c in reader.claims(["The lake crested at 10pm on Sunday."])[0] if c.kind == "time"]
+    assert c.text == "10pm on Sunday"
 
 
 def test_a_phrasal_verb_of_a_known_action_keeps_its_particle(reader):
@@ -112,11 +112,11 @@ def test_a_phrasal_verb_of_a_known_action_keeps_its_particle(reader):
 
 
 def test_a_copula_adjective_or_state_says_what_a_figure_counts(reader):
-    (c,) = _numbers(reader, "Nine people are still unaccounted for.")
-    assert (c.verb, c.subject) == ("unaccounted", "people")
-    text = "Thirty remained in hospital, four of them in a critical condition."
+    (c,) = _numbers(reader, "Seven passengers are still unaccounted for.")
+    assert (c.verb, c.subject) == ("unaccounted", "passenger")
+    text = "Seventeen remained in hospital, three of them in a critical condition."
     found = {c.number: c.state for c in _numbers(reader, text)}
-    assert found == {30.0: "in hospital", 4.0: "in critical condition"}
+    assert found == {17.0: "in hospital", 3.0: "in critical condition"}
 
 
 def test_an_ordinal_numbers_a_position_and_lends_its_noun_to_a_bare_one(reader):

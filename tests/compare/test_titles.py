@@ -8,12 +8,12 @@ from .test_analysis import _analyse, _two_outlets
 
 
 def _contested(title_a: str, title_b: str, *, former_a: bool = False, former_b: bool = False):
-    text_a = f"Mira Holt, {title_a}, visited the docks on Monday."
-    text_b = f"Mira Holt, {title_b}, visited the docks on Monday."
+    text_a = f"Mira Holst, {title_a}, visited the docks on Monday."
+    text_b = f"Mira Holst, {title_b}, visited the docks on Monday."
     story, arts, reads, copies = _two_outlets(
         text_a, text_b,
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_a, former=former_a),
-        lambda r: r.entity("Mira Holt", "PERSON").role("Mira Holt", title_b, former=former_b),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_a, former=former_a),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title_b, former=former_b),
     )  # fmt: skip
     return [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"]
 
@@ -24,7 +24,7 @@ def _contested(title_a: str, title_b: str, *, former_a: bool = False, former_b: 
         ("chief executive", "CEO"),  # an abbreviation
         ("Harbor Board chief executive", "chief executive officer"),
         ("deputy interior minister", "Kestovia's deputy interior minister"),  # a longer form
-        ("floods minister", "government's Minister for Water and Flooding"),  # short and formal forms
+        ("floods minister", "government's Minister for Flooding and Coasts"),  # short and formal forms
         ("Energy Transition Minister", "Kestovia's energy transition minister"),  # Title Case is not an employer
         ("French Culture Minister", "France's culture minister"),  # a nationality and its country
         ("council leader", "council's leader"),
@@ -33,7 +33,7 @@ def _contested(title_a: str, title_b: str, *, former_a: bool = False, former_b: 
         ("medical officer of health", "health chief"),
         ("co-founder", "founder"),
         ("nurse from Tolby", "Tolby nurse"),
-        ("currently Minister of State for Planning", "junior minister"),
+        ("currently Minister of State for Transport", "junior minister"),
         ("Skipper", "captain"),
         ("Cllr", "council leader"),  # a form of address says nothing about the post
     ],
@@ -43,7 +43,7 @@ def test_compatible_titles_agree(title_a: str, title_b: str):
 
 
 def test_a_past_job_does_not_contradict_a_present_post():
-    assert _contested("economist", "Minister of State for Planning", former_a=True) == []
+    assert _contested("economist", "Minister of State for Transport", former_a=True) == []
 
 
 @pytest.mark.parametrize(
@@ -52,11 +52,11 @@ def test_a_past_job_does_not_contradict_a_present_post():
         ("captain", "first officer", False, False),  # one post each, and they differ
         ("finance director", "chief operating officer", True, True),  # both past, different posts
         ("chief executive", "chief executive", False, True),  # serving against former
-        ("volunteer with Calder Rescue Team", "firefighter with Tolby Fire Service", False, False),
+        ("volunteer with Carrow Rescue Team", "firefighter with Tolby Fire Service", False, False),
         ("economist at the Harbor Bank", "economist with the Finance Department", True, True),  # employers
         ("Tolby foreign minister", "Tolby deputy foreign minister", False, False),  # rank
         ("fire chief", "police chief", False, False),  # one shorthand head, different fields
-        ("associate medical officer of health", "region's medical officer of health", False, False),  # a lower post
+        ("associate director of public health", "region's director of public health", False, False),  # a lower post
     ],
 )
 def test_different_posts_employers_ranks_and_tenses_conflict(title_a, title_b, former_a, former_b):

@@ -69,13 +69,13 @@ def test_off_compares_no_figures_by_word_diff():
 
 def test_a_named_counted_noun_keys_a_claim_whatever_its_verb():
     ctx, story = _ctx(0.7)
-    sa, sb = _sent("a", 0, "would ban 41 tankers"), _sent("b", 1, "would bar 44 tankers")
+    sa, sb = _sent("a", 0, "would ban 37 trawlers"), _sent("b", 1, "would bar 39 trawlers")
     claims = {
-        0: (Claim("number", "41 tankers", 0, 10, head="tanker", counted="tanker", number=41, verb="ban"),),
-        1: (Claim("number", "44 tankers", 0, 10, head="tanker", counted="tanker", number=44, verb="bar"),),
+        0: (Claim("number", "37 trawlers", 0, 11, head="trawler", counted="trawler", number=37, verb="ban"),),
+        1: (Claim("number", "39 trawlers", 0, 11, head="trawler", counted="trawler", number=39, verb="bar"),),
     }
     (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
-    assert c.kind == "number" and "tanker" in c.subject and {v.value for v in c.values} == {"41", "44"}
+    assert c.kind == "number" and "trawler" in c.subject and {v.value for v in c.values} == {"37", "39"}
 
 
 def test_a_figure_counting_others_is_named_by_what_was_done_to_them():

@@ -22,7 +22,7 @@ def test_defaults_fill_only_empty_fields() -> None:
     bare = Article(id="a1", text="The ferry resumed.")
     filled = defaults.apply(bare)
     assert (filled.outlet, filled.published) == ("Harbor Ledger", datetime(2025, 4, 3, tzinfo=UTC))
-    own = Article(id="a2", text="x", outlet="Calder Wire", published=datetime(2024, 1, 2, 8, tzinfo=UTC))
+    own = Article(id="a2", text="x", outlet="Carrow Wire", published=datetime(2024, 1, 2, 8, tzinfo=UTC))
     assert defaults.apply(own) == own
     assert not BatchDefaults.parse() and BatchDefaults.parse().apply(bare) is bare
 
@@ -39,7 +39,7 @@ def _files(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "plain.txt").write_text("Ferry resumes\n\nThe ferry resumed on Wednesday, the operator said.\n")
     (folder / "dated.md").write_text(
-        "---\ntitle: Council votes\noutlet: Calder Wire\npublished: 2024-11-05T10:00:00Z\n---\n"
+        "---\ntitle: Council votes\noutlet: Carrow Wire\npublished: 2024-11-05T10:00:00Z\n---\n"
         "The council voted yesterday to rebuild the terminal.\n"
     )
     (folder / "undated.txt").write_text("Bridge closes\n\nThe bridge closed on Monday for repairs, the city said.\n")
@@ -54,7 +54,7 @@ def test_ingest_flags_fill_plain_files_and_front_matter_wins(tmp_path: Path) -> 
     with open_store(db) as store:
         by_file = {Path(a.source).name: a for a in store.articles()}
     assert (by_file["plain.txt"].outlet, by_file["plain.txt"].published) == ("Harbor Ledger", datetime(2025, 4, 3, tzinfo=UTC))
-    assert (by_file["dated.md"].outlet, by_file["dated.md"].published) == ("Calder Wire", datetime(2024, 11, 5, 10, tzinfo=UTC))
+    assert (by_file["dated.md"].outlet, by_file["dated.md"].published) == ("Carrow Wire", datetime(2024, 11, 5, 10, tzinfo=UTC))
     assert "no date" not in result.output  # every article has a date
 
 

@@ -63,9 +63,9 @@ def test_summary_only_entries_fetch_their_link(server: LocalServer, settings: Se
     fetched, gone, photo = parse_feed(summary_feed(server.base), "desk.xml", settings, allow_private=True)
     assert isinstance(fetched, Article)
     assert fetched.source == server.url("/news/ferry")
-    assert fetched.text.startswith("The Calder harbor council voted seven to two")
+    assert fetched.text.startswith("The Carrow harbor council voted seven to two")
     assert fetched.title == "Ferry terminal to be rebuilt"  # the entry's own title wins
-    assert fetched.outlet == "The Calder Ledger"  # the page's site name beats the feed title
+    assert fetched.outlet == "The Carrow Ledger"  # the page's site name beats the feed title
     assert fetched.published == datetime(2025, 4, 17, 7, 0, tzinfo=UTC)
     assert isinstance(gone, Skipped) and gone.source == server.url("/news/gone")
     assert "HTTP 404" in gone.reason

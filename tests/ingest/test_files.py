@@ -154,7 +154,7 @@ def test_fixed_offset_kept() -> None:
 
 def test_a_leading_photo_caption_is_not_the_title() -> None:
     data = (
-        "\nThe harbour master speaks to reporters in Portmere, March 3, 2026. GULLPRESS/Ina Vos/File photo\n"
+        "\nThe harbour master speaks to reporters in Portmere, March 3, 2026. GULLPRESS/Ina Voorn/File photo\n"
         "Harbour Reopens After Storm Damage\n"
         "The harbour reopened on Monday after repairs to the breakwater, officials said.\n"
     ).encode()

@@ -45,13 +45,13 @@ def test_article_body_and_metadata(article_html: bytes, tmp_path: Path, settings
     path.write_bytes(article_html)
     article = read_html_file(path, settings)
     paragraphs = article.text.split("\n")
-    assert paragraphs[0].startswith("The Calder harbor council voted seven to two")
+    assert paragraphs[0].startswith("The Carrow harbor council voted seven to two")
     assert paragraphs[-1].startswith("Ferry operator Northsound Lines")
     assert len(paragraphs) == 6
     assert '"Tonight we stop patching."' in article.text
     assert article.title == "Harbor council approves ferry terminal rebuild"
     assert not article.text.startswith(article.title)  # the headline is not repeated in the body
-    assert article.outlet == "The Calder Ledger"
+    assert article.outlet == "The Carrow Ledger"
     assert article.author == "Mirela Ostrander"
     assert article.published == datetime(2025, 4, 17, 6, 45, tzinfo=UTC)
     assert article.published.utcoffset() == timedelta(hours=2)

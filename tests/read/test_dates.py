@@ -78,31 +78,31 @@ def test_may_the_verb_is_not_a_month() -> None:
 
 
 def test_month_day_with_a_relative_year() -> None:
-    refs, _ = find_dates("The grant was approved on Sept. 12 last year and paid on 3 March this year.", date(2034, 2, 20))
-    assert [(r.value, r.granularity) for r in refs] == [(date(2033, 9, 12), "day"), (date(2034, 3, 3), "day")]
+    refs, _ = find_dates("The loan was agreed on Oct. 3 last year and paid on 3 March this year.", date(2034, 2, 20))
+    assert [(r.value, r.granularity) for r in refs] == [(date(2033, 10, 3), "day"), (date(2034, 3, 3), "day")]
 
 
 def test_named_fixed_days_with_and_without_a_year() -> None:
-    text = "Since the Boxing Day floods of 2027 the town has spent GBP 61m. The market reopens on New Year\u2019s Eve."
+    text = "Since the Boxing Day gales of 2029 the village has spent GBP 14m. The market reopens on New Year\u2019s Eve."
     refs, _ = find_dates(text, date(2033, 11, 20))
     assert [(r.text, r.value) for r in refs] == [
-        ("Boxing Day floods of 2027", date(2027, 12, 26)),
+        ("Boxing Day gales of 2029", date(2029, 12, 26)),
         ("New Year\u2019s Eve", date(2033, 12, 31)),
     ]
 
 
 def test_end_of_a_year_is_its_last_day() -> None:
-    refs, _ = find_dates("Results are expected by the end of 2035, officials said.", date(2034, 4, 2))
-    assert [(r.value, r.granularity) for r in refs] == [(date(2035, 12, 31), "day")]
+    refs, _ = find_dates("The survey is due by the end of 2038, officials said.", date(2037, 4, 2))
+    assert [(r.value, r.granularity) for r in refs] == [(date(2038, 12, 31), "day")]
 
 
 def test_later_counts_from_the_day_just_given() -> None:
     from storyline.read.dates import find_dates
 
-    text = "A paper first reported the link on Feb. 9. The mayor ordered a review five days later."
+    text = "A paper first reported the loan on Jan. 13. The mayor ordered an audit six days later."
     refs, _ = find_dates(text, THURSDAY)
-    assert [(r.text, r.value) for r in refs] == [("on Feb. 9", date(2026, 2, 9)), ("five days later", date(2026, 2, 14))]
-    refs, _ = find_dates("The review came five days later.", THURSDAY)
+    assert [(r.text, r.value) for r in refs] == [("on Jan. 13", date(2026, 1, 13)), ("six days later", date(2026, 1, 19))]
+    refs, _ = find_dates("The audit came six days later.", THURSDAY)
     assert refs == []  # no day to count from
 
 

@@ -52,13 +52,13 @@ CASES = [
     ("Related: rockets fly | Explainer: why first flights fail\nThe launch went well.", {"Explainer": "PERSON"},
      {"Explainer": None}),
     # organisations and things typed as people
-    ("The grant went to Brackwell Homes, a modular housing manufacturer based in Tolby, last year.",
+    ("The loan went to Brackwell Homes, a timber-frame manufacturer based in Tolby, in May.",
      {"Brackwell Homes": "PERSON"}, {"Brackwell Homes": "ORG"}),
     ("Talks are set at the conciliation service Orrin on Wednesday.", {"Orrin": "PERSON"}, {"Orrin": "ORG"}),
-    ("The rocket, made by Perth firm Corvel Space, broke up.", {"Corvel Space": "PERSON"}, {"Corvel Space": "ORG"}),
-    ("A blast hit a unit run by Varden Chemie NV near the port.", {"Varden Chemie NV": "PERSON"},
-     {"Varden Chemie NV": "ORG"}),
-    ("The 146-metre Kestrel Star hit rocks off the island at noon.", {"Kestrel Star": "PERSON"},
+    ("The rocket, made by Marlby firm Corvel Space, broke up.", {"Corvel Space": "PERSON"}, {"Corvel Space": "ORG"}),
+    ("A blast hit a unit run by Varden Chemicals NV near the port.", {"Varden Chemicals NV": "PERSON"},
+     {"Varden Chemicals NV": "ORG"}),
+    ("The 132-metre Kestrel Star hit rocks off the island at noon.", {"Kestrel Star": "PERSON"},
      {"Kestrel Star": "ORG"}),
     ("The premier will ask the Storting to approve the plan.", {"Storting": "PERSON"}, {"Storting": "ORG"}),
     ("Halver Pay, which marketed itself to students, collapsed.", {"Halver Pay": "PERSON"}, {"Halver Pay": "ORG"}),
@@ -140,17 +140,17 @@ def test_a_gazetteer_confirms_a_known_place_the_model_typed_as_an_organisation()
 
 
 def test_a_known_place_typed_as_a_person_is_a_place_unless_the_article_uses_it_for_a_person():
-    known = {"lancaster", "preston", "stockton", "sue"}.__contains__
-    text = "The injured were taken to hospitals in Carlisle, Lancaster and Preston. The line is shut."
-    kept, changes = check_types(text, ents(text, Lancaster="PERSON"), is_place=known)
+    known = {"bolton", "wigan", "darlington", "sue"}.__contains__
+    text = "The injured were taken to clinics in Wigan, Bolton and Darlington. The road is shut."
+    kept, changes = check_types(text, ents(text, Bolton="PERSON"), is_place=known)
     assert [e.label for e in kept] == ["GPE"] and "known place" in changes[0].reason
-    text = "The pubs of Stockton were still rocking at midnight."
-    kept, _ = check_types(text, ents(text, Stockton="PERSON"), is_place=known)
+    text = "The bars of Darlington were still packed at midnight."
+    kept, _ = check_types(text, ents(text, Darlington="PERSON"), is_place=known)
     assert [e.label for e in kept] == ["GPE"]
     # a speech verb or an honorific makes it a person's name; a lone first name needs a place preposition
-    for text, name in (("Lancaster said the line would reopen.", "Lancaster"),
-                       ("Mr Lancaster left early. The line is shut.", "Lancaster"),
-                       ("We are just people who live here, Sue.", "Sue")):
+    for text, name in (("Bolton said the road would reopen.", "Bolton"),
+                       ("Mr Bolton left early. The road is shut.", "Bolton"),
+                       ("We only want our homes back, Sue.", "Sue")):
         kept, _ = check_types(text, ents(text, **{name: "PERSON"}), is_place=known)
         assert [e.label for e in kept] == ["PERSON"], text
 
@@ -158,7 +158,7 @@ def test_a_known_place_typed_as_a_person_is_a_place_unless_the_article_uses_it_f
 @pytest.mark.parametrize(
     ("text", "span", "name"),
     [
-        ("ROOKIE Rory Dane scored twice.", "ROOKIE Rory Dane", "Rory Dane"),
+        ("ROOKIE Cal Dane scored twice.", "ROOKIE Cal Dane", "Cal Dane"),
         ("Neighbour Paula Crabb saw it. Every neighbour came out.", "Neighbour Paula Crabb", "Paula Crabb"),
         ("Skipper Dan Okel lifted the cup.", "Skipper Dan Okel", "Dan Okel"),
         ("Rose Mary Tull said prices rose.", "Rose Mary Tull", "Rose Mary Tull"),  # a name, capitalised by itself

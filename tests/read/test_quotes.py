@@ -102,7 +102,7 @@ def test_name_mislabelled_as_org_with_apposition_before_cue() -> None:
     # the small model often tags unfamiliar names as ORG; the apposition names a role, so it is a person
     text = (
         "The plant shut on Monday.\n\n"
-        "\u201cThis is the worst day in our history,\u201d Marta Vell, Corvane Works' chief executive, said."
+        "\u201cThis is the bleakest week we have known,\u201d Marta Vell, Corvane Works' chief executive, said."
     )
     quotes = read(text, Marta_Vell="ORG", Corvane_Works="ORG")
     assert [q.speaker for q in quotes] == ["Marta Vell"]
@@ -111,7 +111,7 @@ def test_name_mislabelled_as_org_with_apposition_before_cue() -> None:
 def test_place_mislabelled_as_person_is_not_the_speaker() -> None:
     text = (
         "At the harbour in Brisk, trawler skipper Odd Rannes said he voted No.\n\n"
-        "\u201cOut here the quota is our pension,\u201d he said."
+        "\u201cThe fish are all the pension we get,\u201d he said."
     )
     quotes = read(text, Brisk="PERSON", Odd_Rannes="PERSON")
     assert [q.speaker for q in quotes] == ["Odd Rannes"]
@@ -119,27 +119,27 @@ def test_place_mislabelled_as_person_is_not_the_speaker() -> None:
 
 def test_definite_nouns_stand_for_the_nearest_person_or_organisation() -> None:
     text = (
-        "Lena Sorvik met officials of Halvard Shipping in Tunis on Monday.\n\n"
-        "\u201cWe are partners, not neighbours across the water,\u201d the Danish minister said.\n\n"
-        "\u201cOur priority has been the safety of our passengers and crew,\u201d the company said in a statement."
+        "Lena Sorvik met officials of Halvard Shipping in Lagos on Monday.\n\n"
+        "\u201cWe are allies, not rivals across the strait,\u201d the Danish minister said.\n\n"
+        "\u201cOur first concern is everyone on board,\u201d the company said in a statement."
     )
-    quotes = read(text, Lena_Sorvik="PERSON", Halvard_Shipping="ORG", Tunis="GPE", Danish="NORP")
+    quotes = read(text, Lena_Sorvik="PERSON", Halvard_Shipping="ORG", Lagos="GPE", Danish="NORP")
     assert [q.speaker for q in quotes] == ["Lena Sorvik", "Halvard Shipping"]
 
 
 def test_pronoun_goes_to_the_subject_of_the_last_speech_verb() -> None:
     text = (
-        "Ceduna fisherman Wes Holl said he did not mind the wait, as did Mara Quint.\n\n"
-        "\u201cWe would rather they pick up their bits than have it end up in our nets,\u201d he said."
+        "Tarnby fisherman Dell Harker said he did not object to the delay, as did Mara Quint.\n\n"
+        "\u201cBetter they clear the wreck now than we drag it up in our nets,\u201d he said."
     )
-    quotes = read(text, Wes_Holl="PERSON", Mara_Quint="PERSON", Ceduna="GPE")
-    assert [q.speaker for q in quotes] == ["Wes Holl"]
+    quotes = read(text, Dell_Harker="PERSON", Mara_Quint="PERSON", Tarnby="GPE")
+    assert [q.speaker for q in quotes] == ["Dell Harker"]
 
 
 def test_role_noun_stands_for_the_person_titled_with_it() -> None:
     text = (
-        "Judge Alma Roste remanded Piet Vance in custody. Tova Lund was granted bail.\n\n"
-        "\u201cYou were the one with the power to stop it,\u201d the judge told Vance."
+        "Judge Alma Roste remanded Piet Varrick in custody. Tova Lund was granted bail.\n\n"
+        "\u201cNobody else could have halted it but you,\u201d the judge told Varrick."
     )
-    quotes = read(text, Alma_Roste="PERSON", Piet_Vance="PERSON", Tova_Lund="PERSON", Vance="PERSON")
+    quotes = read(text, Alma_Roste="PERSON", Piet_Varrick="PERSON", Tova_Lund="PERSON", Varrick="PERSON")
     assert [q.speaker for q in quotes] == ["Alma Roste"]

@@ -68,18 +68,18 @@ def test_lowercase_and_possessive_appositions() -> None:
 
 
 def test_nouns_compounded_onto_a_role_noun_belong_to_the_title() -> None:
-    text = "The party's leader, former fisheries minister Tomas Berg, has support in the north."
-    assert ("Tomas Berg", "fisheries minister", True) in roles(text, "Tomas Berg")
-    text = "His former chief operating officer Ana Lind was convicted."
+    text = "The party's leader, former forestry minister Tomas Berg, has backing in the south."
+    assert ("Tomas Berg", "forestry minister", True) in roles(text, "Tomas Berg")
+    text = "Her former chief operating officer Ana Lind was sentenced."
     assert roles(text, "Ana Lind") == [("Ana Lind", "chief operating officer", True)]
     # a verb before the title is not part of it
-    text = "A jury has found fintech founder Ana Lind guilty."
-    assert roles(text, "Ana Lind") == [("Ana Lind", "fintech founder", False)]
+    text = "A court has cleared biotech founder Ana Lind."
+    assert roles(text, "Ana Lind") == [("Ana Lind", "biotech founder", False)]
 
 
 def test_apposition_before_a_name_after_a_function_word_or_with_a_possessive() -> None:
-    text = "The No side is led by the fisheries minister, Tomas Berg, who spoke on Monday."
-    assert roles(text, "Tomas Berg") == [("Tomas Berg", "fisheries minister", False)]
+    text = "The Leave camp is headed by the forestry minister, Tomas Berg, who spoke on Monday."
+    assert roles(text, "Tomas Berg") == [("Tomas Berg", "forestry minister", False)]
     text = "It was signed by Kestovia's foreign minister, Tomas Berg, and Tolby's deputy foreign minister, Ana Lind."
     got = roles(text, "Tomas Berg", "Ana Lind")
     assert ("Tomas Berg", "Kestovia's foreign minister", False) in got
@@ -87,33 +87,33 @@ def test_apposition_before_a_name_after_a_function_word_or_with_a_possessive() -
     assert not any(e == "Tomas Berg" and "deputy" in t for e, t, _ in got)
     text = "It was signed by former Kestovia's foreign minister, Tomas Berg, on Monday."
     assert roles(text, "Tomas Berg") == [("Tomas Berg", "Kestovia's foreign minister", True)]
-    text = "The council's leader, Cllr Ana Lind, said the fund would open."
-    assert ("Ana Lind", "council's leader", False) in roles(text, "Cllr Ana Lind")
+    text = "The board's chair, Cllr Ana Lind, said the depot would reopen."
+    assert ("Ana Lind", "board's chair", False) in roles(text, "Cllr Ana Lind")
 
 
 def test_worked_as_gives_a_past_title_and_adverbs_are_not_the_title() -> None:
-    text = "Ana Lind, 44, a deputy for Tolby, worked as an economist at the Harbor Bank before entering politics."
-    assert ("Ana Lind", "economist at the Harbor Bank", True) in roles(text, "Ana Lind")
-    text = "They would nominate Ana Lind, currently Minister of State for Ports, to replace him."
+    text = "Ana Lind, 51, a deputy for Tolby, worked as a lawyer at the Harbor Bank before her election."
+    assert ("Ana Lind", "lawyer at the Harbor Bank", True) in roles(text, "Ana Lind")
+    text = "The premier will appoint Ana Lind, currently Minister of State for Ports, in his place."
     assert roles(text, "Ana Lind") == [("Ana Lind", "Minister of State for Ports", False)]
 
 
 def test_a_list_of_people_after_a_name_is_not_its_title() -> None:
-    text = "The ship's captain, Tomas Berg, the first officer and the officer of the watch were released on Monday."
+    text = "The trawler's skipper, Tomas Berg, the mate and the engineer on duty were freed on Monday."
     got = roles(text, "Tomas Berg")
-    assert ("Tomas Berg", "ship's captain", False) in got
-    assert not any("officer" in t for _, t, _ in got)
+    assert ("Tomas Berg", "trawler's skipper", False) in got
+    assert not any("mate" in t or "engineer" in t for _, t, _ in got)
 
 
 def test_an_employer_after_the_name_joins_the_title_before_it() -> None:
-    text = "Art crime expert Ana Lind, of the Tolby Recovery Unit, warned the pieces could be melted down."
-    assert roles(text, "Ana Lind") == [("Ana Lind", "Art crime expert of the Tolby Recovery Unit", False)]
+    text = "Heritage crime expert Ana Lind, of the Tolby Recovery Unit, warned the silver could be sold abroad."
+    assert roles(text, "Ana Lind") == [("Ana Lind", "Heritage crime expert of the Tolby Recovery Unit", False)]
     text = "Volunteer with Tolby Rescue Team Ana Lind, a firefighter with the Harbor Fire Service, waded in."
     assert ("Ana Lind", "firefighter with the Harbor Fire Service", False) in roles(text, "Ana Lind")
 
 
 def test_a_predicate_after_a_name_is_not_an_apposition() -> None:
-    text = "The council's leader, Cllr Ana Lind, spoke to reporters at the rest centre this morning."
+    text = "The board's chair, Cllr Ana Lind, spoke to reporters at the depot this morning."
     assert not any(t.startswith("spoke") for _, t, _ in roles(text, "Cllr Ana Lind"))
     text = "The envoy, Tomas Berg, heads Kestovia's wealth fund and serves as the premier's special envoy."
     assert not any(t.startswith(("heads", "serves")) for _, t, _ in roles(text, "Tomas Berg"))

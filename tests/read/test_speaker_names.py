@@ -46,9 +46,9 @@ def test_title_in_apposition_is_not_the_name() -> None:
 
 def test_quote_after_said_prose_in_its_paragraph() -> None:
     text = (
-        "The rocket lifted off at dawn.\n"
-        "Tomas Berg said the ascent had been clean. \u201cEvery number we looked at was green.\u201d\n"
-        "Ana Lind was not at the pad."
+        "The balloon rose at dawn.\n"
+        "Tomas Berg said the climb had been smooth. \u201cEvery reading we took was normal.\u201d\n"
+        "Ana Lind was not at the field."
     )
     quotes = read(text, Tomas_Berg="PERSON", Ana_Lind="PERSON")
     assert [q.speaker for q in quotes] == ["Tomas Berg"]
@@ -67,6 +67,6 @@ def test_short_name_widened_to_the_article_full_name() -> None:
     text = "Cllr Ana Lind, the chair, said so."
     cut = [Mention("Cllr Ana", 0, 8, "PERSON", "Cllr Ana")]
     assert full_name("Cllr Ana", cut, text=text) == "Ana Lind"
-    couple = "Retired couple Gareth and Lynne Pryce were on board."
-    at = couple.index("Gareth")
-    assert full_name("Gareth", [Mention("Gareth", at, at + 6, "PERSON", "Gareth")], text=couple) == "Gareth Pryce"
+    couple = "Retired couple Alwyn and Megan Trevithick were on board."
+    at = couple.index("Alwyn")
+    assert full_name("Alwyn", [Mention("Alwyn", at, at + 5, "PERSON", "Alwyn")], text=couple) == "Alwyn Trevithick"

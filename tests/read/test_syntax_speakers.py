@@ -46,7 +46,7 @@ def test_subject_head_not_the_name_nearest_the_verb(parser) -> None:  # type: ig
     text = (
         "Rolf Ansgar, a former minister who leads the campaign group, Free Harbour, told supporters that the "
         "early count meant little.\n\n"
-        "\u201cThe first ballots always come from the city. Wait for the fishing towns,\u201d he said."
+        "\u201cThe city always reports first. The villages come later,\u201d he said."
     )
     assert speakers(parser, text, Rolf_Ansgar="PERSON", Free_Harbour="ORG") == ["Rolf Ansgar"]
 
@@ -54,9 +54,9 @@ def test_subject_head_not_the_name_nearest_the_verb(parser) -> None:  # type: ig
 @pytest.mark.models
 def test_pronoun_is_a_person_never_an_organisation(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
-        "Kestrel Rescue Service said its crews had carried out 31 rescues overnight.\n\n"
+        "Kestrel Rescue Service said its teams had made 27 rescues overnight.\n\n"
         "A driver was pulled out by Jon Marsh, a firefighter with Kestrel Rescue Service.\n\n"
-        "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
+        "\u201cWhen we reached her car the flood was up to the windows,\u201d he told reporters."
     )
     assert speakers(parser, text, Kestrel_Rescue_Service="ORG", Jon_Marsh="PERSON") == ["Jon Marsh"]
 
@@ -65,7 +65,7 @@ def test_pronoun_is_a_person_never_an_organisation(parser) -> None:  # type: ign
 def test_quote_inside_a_reported_clause(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Mara Quint, who runs the bidder's European business, said on Monday that the firm wanted the port "
-        "operator to become \u201cthe backbone of a national logistics network\u201d."
+        "operator to become \u201cthe spine of a countrywide freight system\u201d."
     )
     assert speakers(parser, text, Mara_Quint="PERSON") == ["Mara Quint"]
 
@@ -74,7 +74,7 @@ def test_quote_inside_a_reported_clause(parser) -> None:  # type: ignore[no-unty
 def test_colon_after_any_verb_introduces_its_subject(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The ferry reached the harbour at dawn.\n\n"
-        "Skipper Dara Quill grinned: \u201cNobody gave us a chance in September. Look at us now.\u201d"
+        "Skipper Dara Quill grinned: \u201cNo one rated us in spring. See where we are now.\u201d"
     )
     assert speakers(parser, text, Dara_Quill="PERSON") == ["Dara Quill"]
 
@@ -83,19 +83,19 @@ def test_colon_after_any_verb_introduces_its_subject(parser) -> None:  # type: i
 def test_spokesperson_speaks_for_the_organisation(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Debris fell inside the exclusion zone.\n\n"
-        "\u201cOur pad and vehicle hardware were well clear of the site and are undamaged,\u201d a Tasman Launch "
+        "\u201cOur tower and ground gear were far from the crash and are intact,\u201d a Corvel Launch "
         "spokesperson said."
     )
-    assert speakers(parser, text, Tasman_Launch="ORG") == ["Tasman Launch"]
+    assert speakers(parser, text, Corvel_Launch="ORG") == ["Corvel Launch"]
 
 
 @pytest.mark.models
 def test_person_in_apposition_to_a_role_whatever_the_model_typed(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
-        "Halvard Glass's human resources director, Alis Prenn, said the furnace was losing money.\n\n"
-        "\u201cWe understand how hard this is for our people and their families,\u201d she said."
+        "Halvard Tile's human resources director, Alis Prenn, said the kiln was losing money.\n\n"
+        "\u201cWe know how painful this is for our staff and their families,\u201d she said."
     )
-    assert speakers(parser, text, Halvard_Glass="ORG", Alis_Prenn="ORG") == ["Alis Prenn"]
+    assert speakers(parser, text, Halvard_Tile="ORG", Alis_Prenn="ORG") == ["Alis Prenn"]
 
 
 @pytest.mark.models
@@ -103,7 +103,7 @@ def test_he_after_a_sentence_about_her_is_the_other_person_in_it(parser) -> None
     text = (
         "Tom Rusk, 57, died when his van was swept away.\n\n"
         "A woman in her seventies was stranded in her car. She was pulled out by Jon Marsh, a firefighter.\n\n"
-        "\u201cBy the time we got to her the water was over the bonnet,\u201d he told reporters."
+        "\u201cWhen we reached her car the flood was up to the windows,\u201d he told reporters."
     )
     assert speakers(parser, text, Tom_Rusk="PERSON", Jon_Marsh="PERSON") == ["Jon Marsh"]
 
@@ -113,11 +113,11 @@ def test_the_owner_of_words_said_is_their_speaker(parser) -> None:  # type: igno
     text = (
         "Talks ended late on Friday.\n\n"
         "Brenna Toll's line that the port was \u201cnot for sale at any price\u201d drew applause.\n\n"
-        "Sentencing is set for May before Magistrate Ilse Varn, who remanded Voss in custody.\n\n"
-        "The magistrate's observation that Voss was \u201cthe only one who could have stopped it\u201d will be read "
+        "Sentencing is set for May before Magistrate Ilse Varn, who remanded Dorran in custody.\n\n"
+        "The magistrate's observation that Dorran was \u201cthe one person able to prevent it\u201d will be read "
         "closely."
     )
-    found = speakers(parser, text, Brenna_Toll="PERSON", Ilse_Varn="PERSON", Voss="PERSON")
+    found = speakers(parser, text, Brenna_Toll="PERSON", Ilse_Varn="PERSON", Dorran="PERSON")
     assert found == ["Brenna Toll", "Ilse Varn"]
 
 
@@ -125,8 +125,8 @@ def test_the_owner_of_words_said_is_their_speaker(parser) -> None:  # type: igno
 def test_as_one_put_it_and_a_spokesperson_for_an_organisation(parser) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The Harbour Safety Board said on Sunday that the wall had held.\n\n"
-        "Our warden in Kelso, Anwen Prys, put it best when I rang her at 3am: \u201cWe are not wardens any more. "
-        "We are just people who live here.\u201d\n\n"
+        "Our warden in Kelso, Anwen Prys, summed it up when I phoned her at 4am: \u201cWe stopped being wardens hours ago. "
+        "Now we are just neighbours.\u201d\n\n"
         "A spokesperson for the Coastal Standards Office said: \u201cWe are working with the board to make sure the "
         "repairs are done quickly.\u201d"
     )
@@ -140,7 +140,7 @@ def test_lead_in_paragraph_ending_with_said(parser) -> None:  # type: ignore[no-
         "Oren Vale, Managing Partner at Quarry Hill, said:\n\n"
         "\u201cThis is our last offer. It is fair to everyone.\u201d\n\n"
         "Ada Lorne, Chair of Fenwick, said:\n\n"
-        "\u201cThe board believes the offer recognises the value of the business.\u201d"
+        "\u201cThe directors think the offer reflects what the company is worth.\u201d"
     )
     found = speakers(parser, text, Oren_Vale="PERSON", Quarry_Hill="ORG", Fenwick="ORG")
     assert found == ["Oren Vale", "Ada Lorne"]
@@ -151,7 +151,7 @@ def test_a_relative_clause_that_reports_speaking_names_the_pronoun(parser) -> No
     text = (
         "The Yes campaign, Open Harbour, is led by the transport minister, Kjell Orvik, who said on Monday that "
         "his side would accept the count.\n\n"
-        "\u201cIf the recount confirms it, we will accept it,\u201d he told local radio."
+        "\u201cIf the second count agrees, we will respect it,\u201d he told local radio."
     )
     assert speakers(parser, text, Open_Harbour="ORG", Kjell_Orvik="PERSON") == ["Kjell Orvik"]
 

@@ -42,7 +42,7 @@ LIBRARY = (
     "said the budget still had a gap of 400,000 crowns."
 )
 QUOTE = "We will not sail until the engines are safe,"
-CREDIT = "(Meridian Wire) - "
+CREDIT = "(Merriton Wire) - "
 FOOTER = "\n\nRead the full article at https://ledger.example/ferry"
 
 

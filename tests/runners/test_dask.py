@@ -52,7 +52,7 @@ CORPUS = {
               "The Tessaly Island council postponed its vote on a new public library until May. Councillor Ruth "
               "Abernell said the budget still had a gap of 400,000 crowns. The library would replace a reading "
               "room that closed in the floods of last year."),
-    "a6.md": ("Ferry strike halts Orlen crossings", "Meridian Wire",  # a syndicated copy of a1
+    "a6.md": ("Ferry strike halts Orlen crossings", "Merriton Wire",  # a syndicated copy of a1
               "Ferry crews in Orlen walked out on Monday, halting every crossing to Tessaly Island. The Orlen "
               "Mariners Guild said its members want a new rota and hazard pay after two engine fires this spring. "
               "Port director Anselm Vey said talks would resume on Wednesday."),

@@ -742,11 +742,11 @@ def test_update_article_changes_metadata_in_place_and_search_follows(store: Stor
     before = store.get_article("a00000001")
     when = datetime(2026, 3, 20, 6, 15, tzinfo=timezone(timedelta(hours=-4)))
     edited = Article(**{**{f: getattr(before, f) for f in before.__slots__}, "title": "Quayside collapse",  # type: ignore[attr-defined]
-                        "outlet": "Valley Courier", "published": when, "author": "R. Vance", "language": "en",
+                        "outlet": "Valley Courier", "published": when, "author": "R. Varrick", "language": "en",
                         "text": "ignored: the text stays", "source": "ignored too"})  # fmt: skip
     store.update_article(edited)
     got = store.get_article("a00000001")
-    assert (got.title, got.outlet, got.published, got.author, got.language) == ("Quayside collapse", "Valley Courier", when, "R. Vance", "en")
+    assert (got.title, got.outlet, got.published, got.author, got.language) == ("Quayside collapse", "Valley Courier", when, "R. Varrick", "en")
     assert got.published is not None and got.published.utcoffset() == timedelta(hours=-4)
     assert (got.id, got.text, got.url, got.source, got.ingested_at) == (before.id, before.text, before.url, before.source, before.ingested_at)
     assert ids_of(store.articles()) == ["a00000001", "a00000002"]  # same place in ingest order, nothing duplicated
