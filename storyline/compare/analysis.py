@@ -132,10 +132,14 @@ class Comparer:
         conflicts.extend(q_conflicts)
         # a "disagreement" with one value (a speaker named alike in every version) is none at all
         conflicts, alias = _dedupe([c for c in conflicts if len(c.values) >= 2])
+        conflicts = sorted(conflicts, key=lambda c: _reading_order(c, ids))
         _attach_story_conflicts(facts, conflicts)
         # a fact is contested when one of its conflicts (not a mere update) is listed
         disputed = {c.id for c in conflicts if not c.update}
         facts = [_with_status(f, alias, disputed, ctx.close, origins) for f in facts]
+        listed = {c.id: n for n, c in enumerate(conflicts)}  # a fact's conflicts in the order the story lists them
+        facts = [replace(f, conflict_ids=tuple(sorted(f.conflict_ids, key=lambda i: listed.get(i, len(listed)))))
+                 for f in facts]  # fmt: skip
         for fact in facts:  # what the citation checker accepts as a paraphrase of an agreed sentence fact
             if fact.kind == "event" and fact.status == "agreed":
                 for c in fact.citations:
@@ -169,6 +173,14 @@ class Comparer:
             if len({s.article_id for s in members if s.order in claims}) >= 2:
                 out += claim_conflicts(ctx, story, members, claims, ctx.articles, self.gazetteer)
         return out
+
+
+def _reading_order(conflict: Conflict, ids: Sequence[str]) -> tuple:  # type: ignore[type-arg]
+    """Conflicts in the order a reader meets them (the story's articles in order, then the position in the text),
+    then by kind and subject: the same story always lists its conflicts alike, whatever order the checks found them."""
+    rank = {a: n for n, a in enumerate(ids)}
+    spans = [(rank.get(c.article_id, len(rank)), c.start) for v in conflict.values for c in v.citations]
+    return (min(spans, default=(len(rank), 0)), conflict.kind, conflict.subject, conflict.id)
 
 
 def analysis_tools() -> dict[str, Any]:

@@ -229,7 +229,7 @@ def _linked(items: list[tuple[_Sentence, Claim, list[tuple[str, ...]]]]) -> list
         for n in members:
             for key in items[n][2]:
                 counts[key] += 1
-        label = max(counts, key=lambda k: (counts[k], k[0] == "count"))
+        label = max(counts, key=lambda k: (counts[k], k[0] == "count", k))  # the key itself breaks a tie: no hash order
         out.append((label, [(items[n][0], items[n][1]) for n in members]))
     return out
 
