@@ -254,18 +254,17 @@ def _with_anchored(ctx: StoryContext, items: list, loose: list) -> list:  # type
             x = parent[x]
         return x
 
+    values: dict[int, dict[tuple[str, ...], list[float]]] = {}  # each sentence's figures by key, built once
+    for o in orders:
+        values[o] = defaultdict(list)
+        for _s, c, k in per_sentence[o]:
+            values[o][k].append(c.number)  # type: ignore[arg-type]
     for i, a in enumerate(orders):
-        fa = per_sentence[a]
+        fa, va = per_sentence[a], values[a]
         for b in orders[i + 1 :]:
-            fb = per_sentence[b]
+            fb, vb = per_sentence[b], values[b]
             if ctx.origins[fa[0][0].article_id] == ctx.origins[fb[0][0].article_id]:
                 continue
-            va: dict[tuple[str, ...], list[float]] = defaultdict(list)
-            vb: dict[tuple[str, ...], list[float]] = defaultdict(list)
-            for _s, c, k in fa:
-                va[k].append(c.number)  # type: ignore[arg-type]
-            for _s, c, k in fb:
-                vb[k].append(c.number)  # type: ignore[arg-type]
             shared = va.keys() & vb.keys()
             agreed = {k for k in shared if any(numbers_agree(x, y, tolerance=FIGURE_TOLERANCE)
                                                for x in va[k] for y in vb[k])}
