@@ -67,11 +67,11 @@ def _store_analyses(db: Path) -> list[Any]:
     """Analyse every live story of the SQLite database ``db`` with the current code."""
     from storyline.brief.inputs import analyse_story
     from storyline.compare import CachingEmbedder, analysis_tools
-    from storyline.embed import MiniLMEmbedder
+    from storyline.embed import MiniLMEmbedder, sentence_embedder
     from storyline.store.base import open_store
 
     store = open_store(f"sqlite:///{db}")
-    embedder = CachingEmbedder(MiniLMEmbedder())
+    embedder = CachingEmbedder(sentence_embedder(MiniLMEmbedder()))
     tools = analysis_tools()
     copies = list(store.copies())
     out = []

@@ -46,9 +46,9 @@ GT_PATH = ROOT / "storyline" / "demo" / "ground_truth.json"
 
 def _embedder(fake: bool) -> Any:
     from storyline.compare import CachingEmbedder
-    from storyline.embed import FakeEmbedder, MiniLMEmbedder
+    from storyline.embed import FakeEmbedder, MiniLMEmbedder, sentence_embedder
 
-    return CachingEmbedder(FakeEmbedder() if fake else MiniLMEmbedder())
+    return CachingEmbedder(FakeEmbedder() if fake else sentence_embedder(MiniLMEmbedder()))
 
 
 # ---------------------------------------------------------------- pipeline for the demo
@@ -508,9 +508,9 @@ def run_speed(args: argparse.Namespace) -> dict[str, Any]:
     pool = [Article(id=f"s-{d.doc_id}", text=d.text, outlet=f"Outlet {n % 17}", published=base + timedelta(hours=n))
             for n, d in enumerate(docs)]  # fmt: skip
     readings = dict(ReadStage(load_settings()).run(Batch(articles=tuple(pool))).readings)
-    from storyline.embed import FakeEmbedder, MiniLMEmbedder
+    from storyline.embed import FakeEmbedder, MiniLMEmbedder, sentence_embedder
 
-    embedder = FakeEmbedder() if args.fake else MiniLMEmbedder()
+    embedder = FakeEmbedder() if args.fake else sentence_embedder(MiniLMEmbedder())
     embedder.warm_up()
     by_id = {a.id: a for a in pool}
     tools = analysis_tools()

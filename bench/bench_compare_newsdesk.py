@@ -25,12 +25,12 @@ def reanalyse(db: Path) -> tuple[int, int, float]:
     """(stories analysed, briefs that failed their check, CPU seconds) for every live story of ``db``."""
     from storyline.brief import analyse_and_store
     from storyline.compare import CachingEmbedder, analysis_tools
-    from storyline.embed import MiniLMEmbedder
+    from storyline.embed import MiniLMEmbedder, sentence_embedder
     from storyline.errors import StorylineError
     from storyline.store.base import open_store
 
     store = open_store(f"sqlite:///{db}")
-    embedder = CachingEmbedder(MiniLMEmbedder())
+    embedder = CachingEmbedder(sentence_embedder(MiniLMEmbedder()))
     embedder.warm_up()
     tools = analysis_tools()
     began = time.process_time()

@@ -118,3 +118,35 @@ def test_torch_threads_are_limited_for_the_block_and_restored():
         assert torch.get_num_threads() == before
     with pytest.raises(ModelError):
         MiniLMEmbedder(threads=0)
+
+
+def test_precision_is_checked_and_named_so_stored_vectors_of_two_formats_never_mix() -> None:
+    from storyline.embed import resolve_precision, sentence_embedder
+
+    with pytest.raises(ModelError, match="precision"):
+        MiniLMEmbedder(precision="fp8")
+    fp32, bf16 = MiniLMEmbedder(), MiniLMEmbedder(precision="bf16")
+    assert fp32.precision == "fp32" and bf16.precision == "bf16"
+    assert bf16.name == fp32.name + "/bf16"
+    assert resolve_precision("auto") in ("fp32", "bf16")
+    twin = fp32.sibling(precision="bf16")
+    assert (twin.name, twin.words, twin.max_tokens, twin.threads) == (bf16.name, fp32.words, fp32.max_tokens, fp32.threads)
+    fake = FakeEmbedder()
+    assert sentence_embedder(fake) is fake  # a test's embedder is used as it is
+    assert isinstance(sentence_embedder(fp32), MiniLMEmbedder) and sentence_embedder(fp32) is not fp32
+
+
+@pytest.mark.models
+def test_bf16_sentence_vectors_share_the_model_and_stay_close_to_fp32() -> None:
+    fp32 = MiniLMEmbedder()
+    bf16 = fp32.sibling(precision="bf16")
+    texts = [
+        "Two dockers were hurt when a harbor crane fell over on Tuesday.",
+        "A crane collapsed at the container harbor, injuring two dock workers.",
+        "The council approved next year's library budget after a long debate.",
+    ]
+    a, b = fp32.encode(texts), bf16.encode(texts)
+    assert bf16._model is fp32._model  # one copy of the weights
+    assert b.dtype == np.float32 and b.shape == a.shape
+    np.testing.assert_allclose(np.linalg.norm(b, axis=1), 1.0, rtol=1e-4)
+    assert float(np.abs(a @ a.T - b @ b.T).max()) < 0.01  # cosines move by rounding only

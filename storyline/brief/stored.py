@@ -61,9 +61,9 @@ def brief_for(store: Store, story_ref: str, *, embedder: Any = None, refresh: bo
         if stored is not None:
             return stored
     if embedder is None:
-        from ..embed import MiniLMEmbedder
+        from ..embed import MiniLMEmbedder, sentence_embedder
 
-        embedder = MiniLMEmbedder()
+        embedder = sentence_embedder(MiniLMEmbedder())
     return analyse_and_store(store, story.id, embedder, **options)
 
 

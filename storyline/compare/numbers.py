@@ -197,6 +197,10 @@ def _number_tokens(text: str, offset: int) -> tuple[tuple[str, float | None, int
     return tuple(out)
 
 
+def _has_figure(tokens: tuple[tuple[str, float | None, int, int], ...]) -> bool:
+    return any(t[1] is not None for t in tokens)
+
+
 def normalised(s: _Sentence, value: float, start: int) -> tuple[float, str | None]:
     """The figure at ``start`` read with its scale and unit by the one quantity reader ("2.4 gigawatts" and
     "2,400-megawatt" are both 2.4e9 W, "two weeks" and "14 days" both 14 days, "£2mn" is 2e6 GBP)."""
@@ -228,6 +232,8 @@ def _number_pairs(
     for key in keyed_a.keys() & keyed_b.keys() if keyed else ():
         out.append((key, keyed_a[key] + keyed_b[key]))
     ta, tb = _tokens_with_numbers(a), _tokens_with_numbers(b)
+    if not (_has_figure(ta) and _has_figure(tb)):  # the diff pairs figures only: none on a side, nothing to pair
+        return out
     sm = difflib.SequenceMatcher(None, [t[0] for t in ta], [t[0] for t in tb], autojunk=False)
     for block in sm.get_matching_blocks():
         if block.size < min_block:

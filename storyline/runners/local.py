@@ -568,13 +568,13 @@ class LocalRunner:
         """The embedder briefs align sentences with, behind a cache kept for the runner's life."""
         if getattr(self, "_sentence_embedder", None) is None:
             from ..compare import CachingEmbedder
-            from ..embed import MiniLMEmbedder
+            from ..embed import MiniLMEmbedder, sentence_embedder
 
             # the story embedder (the same MiniLM settings) when it is one: its model is loaded once per process
             stories = self.stories().embedder
             base = self.embedder if self.embedder is not None else (
                 stories if isinstance(stories, MiniLMEmbedder) else MiniLMEmbedder(batch_size=self.settings.embed_batch_size))
-            self._sentence_embedder = CachingEmbedder(base)
+            self._sentence_embedder = CachingEmbedder(sentence_embedder(base))
         return self._sentence_embedder
 
 
