@@ -16,6 +16,7 @@ from .sentences import _Sentence
 from .text import _ARTICLES, _CHANGE_VERBS, _UPDATE_CUES, _WORD
 
 
+@functools.lru_cache(maxsize=4096)
 def _sig_digits(x: float) -> int:
     text = f"{abs(x):.6g}".replace(".", "").lstrip("0").split("e")[0]
     return max(1, len(text.rstrip("0")))
@@ -98,8 +99,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
         else:
             undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r)
-                or _UPDATE_CUES.search(_paragraph(arts[r[0].article_id].text, r[0].start, r[0].end)) for r in rows)
+    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r) or _cue_nearby(arts[r[0].article_id].text, r[0].start, r[0].end)
+                for r in rows)
             for _, _, rows in timed]
     # the later figure's own sentence writes it as a change ("the toll rose to 15"): an update even the same day
     changed = [any(_CHANGE_VERBS.search(r[0].text) for r in rows) for _, _, rows in timed]
@@ -148,6 +149,13 @@ def _present(row: tuple[Any, ...]) -> bool:
         return bool(_PRESENT.search(s.text))
     at, to = start - s.start, end - s.start
     return bool(_PRESENT.search(s.text[max(0, at - PRESENT_REACH) : to + PRESENT_REACH]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cue_nearby(text: str, start: int, end: int) -> bool:
+    """An update cue in the paragraph around ``text[start:end]``, cached: a story's figure keys ask it of the same
+    sentences many times."""
+    return bool(_UPDATE_CUES.search(_paragraph(text, start, end)))
 
 
 def _paragraph(text: str, start: int, end: int) -> str:
@@ -229,7 +237,7 @@ def _number_pairs(
             key = _counts_key(amount)
             if key and not _RATIO_BEFORE.search(s.text[max(0, amount.start - s.start - 16) : amount.start - s.start]):
                 keyed[key].append((s, amount.value, amount.text, amount.start, amount.end))
-    for key in keyed_a.keys() & keyed_b.keys() if keyed else ():
+    for key in sorted(keyed_a.keys() & keyed_b.keys()) if keyed else ():  # sorted: the same order in every run
         out.append((key, keyed_a[key] + keyed_b[key]))
     ta, tb = _tokens_with_numbers(a), _tokens_with_numbers(b)
     if not (_has_figure(ta) and _has_figure(tb)):  # the diff pairs figures only: none on a side, nothing to pair
@@ -261,10 +269,15 @@ def _stated_numbers(s: _Sentence) -> list[float]:
         v for _stem, v, start, _end in _tokens_with_numbers(s)
         if v is not None and not (v.is_integer() and 1900 <= v <= 2100) and not _inside_date(s, start)
     ]  # fmt: skip
-    skip = [(d.start - s.start, d.end - s.start) for d in s.dates]
-    out += [a.value for a in find_amounts(s.text, skip=skip)]
+    out += _amount_values(s.text, tuple((d.start - s.start, d.end - s.start) for d in s.dates))
     out += [a.value for a in s.amounts]
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _amount_values(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[float, ...]:
+    """The values of the amounts the reader's amount finder sees in ``text`` outside ``skip``, cached per text."""
+    return tuple(a.value for a in find_amounts(text, skip=list(skip)))
 
 
 def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:

@@ -39,10 +39,12 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
             (m.start, m.end) for m in s.mentions if m.label in ("GPE", "LOC", "FAC")
         ]
 
+    known_a, known_b = spans(a), spans(b)
+    if not (known_a or known_b):
+        return []  # no known place on either side: no swap can touch one (most aligned pairs; skips the diff)
     wa = [(m.group(), a.start + m.start(), a.start + m.end()) for m in re.finditer(r"[\w'.\-]+", a.text)]
     wb = [(m.group(), b.start + m.start(), b.start + m.end()) for m in re.finditer(r"[\w'.\-]+", b.text)]
     sm = difflib.SequenceMatcher(None, [w[0] for w in wa], [w[0] for w in wb], autojunk=False)
-    known_a, known_b = spans(a), spans(b)
     rows = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,29 +36,36 @@ class _Sentence:
 
 def sentence_spans(article: Article, reading: Reading | None) -> list[tuple[int, int]]:
     """The reading's sentences, or a regex split when the reader gave none."""
-    if reading is not None and reading.sentences:
-        spans = []
-        for s, e in reading.sentences:
+    given = tuple(map(tuple, reading.sentences)) if reading is not None and reading.sentences else ()
+    return list(_spans(article.text, given))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spans(text: str, given: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """:func:`sentence_spans` of one text, cached: a story's comparison and its brief ask for each article's
+    sentences several times."""
+    spans = []
+    if given:
+        for s, e in given:
             # a paragraph break always ends a sentence (some sources join paragraphs into one reader sentence)
-            for m in re.finditer(r"[^\n]+", article.text[s:e]):
+            for m in re.finditer(r"[^\n]+", text[s:e]):
                 a, b = s + m.start(), s + m.end()
-                while a < b and article.text[a].isspace():
+                while a < b and text[a].isspace():
                     a += 1
-                while b > a and article.text[b - 1].isspace():
+                while b > a and text[b - 1].isspace():
                     b -= 1
                 if b > a:
                     spans.append((a, b))
-        return _join_open_quotes(article.text, spans)
-    spans = []
-    for m in _SENT.finditer(article.text):
+        return tuple(_join_open_quotes(text, spans))
+    for m in _SENT.finditer(text):
         s, e = m.start(), m.end()
-        while s < e and article.text[s].isspace():
+        while s < e and text[s].isspace():
             s += 1
-        while e > s and article.text[e - 1].isspace():
+        while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
             spans.append((s, e))
-    return _join_open_quotes(article.text, spans)
+    return tuple(_join_open_quotes(text, spans))
 
 
 def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
