@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench gate clean
+.PHONY: demo test install gate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,9 +21,6 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-
-bench: $(STAMP)
-	$(BIN)/python -m bench.run_all
 
 gate: $(STAMP)
 	$(BIN)/python -m bench.gate
