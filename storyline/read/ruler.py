@@ -9,7 +9,7 @@ ruler cost 1.56 CPU ms a sentence, a third of the whole parse (tok2vec 1.26, par
 
 :class:`TokenRuler` takes the loaded ruler's own patterns and attributes (nothing is copied from the model by
 hand): single-token patterns of equal values (or ``IN`` lists) become tables keyed by the tested attributes; the
-few others (several tokens, ``REGEX``) stay in a small ``Matcher``. The matches are applied as the stock ruler
+few others (several tokens, ``REGEX``, ``NOT_IN``) stay in a small ``Matcher``. The matches are applied as the stock ruler
 applies them: all found on the unmodified document, then in pattern order, so a later pattern wins on a token.
 The result is the same document (``tests/read/test_ruler.py`` checks every token on real parses).
 
@@ -23,7 +23,6 @@ place 3.1 (the ruler alone 0.4 against 1.56), every token's tag, part of speech,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from itertools import product
 from typing import Any
 
@@ -123,10 +122,6 @@ class TokenRuler:
         for rule_id, i in self._matches(doc):
             set_token_attrs(doc[i], self.attrs[rule_id])
         return doc
-
-    def pipe(self, docs: Iterable[Any]) -> Iterable[Any]:
-        for doc in docs:
-            yield self(doc)
 
 
 class TokenLemmatizer:
