@@ -99,8 +99,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
         else:
             undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r) or _cue_nearby(arts[r[0].article_id].text, r[0].start, r[0].end)
-                for r in rows)
+    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r)
+                or _cue_nearby(arts[r[0].article_id].text, r[0].start, r[0].end) for r in rows)
             for _, _, rows in timed]
     # the later figure's own sentence writes it as a change ("the toll rose to 15"): an update even the same day
     changed = [any(_CHANGE_VERBS.search(r[0].text) for r in rows) for _, _, rows in timed]

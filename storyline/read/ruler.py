@@ -9,8 +9,8 @@ ruler cost 1.56 CPU ms a sentence, a third of the whole parse (tok2vec 1.26, par
 
 :class:`TokenRuler` takes the loaded ruler's own patterns and attributes (nothing is copied from the model by
 hand): single-token patterns of equal values (or ``IN`` lists) become tables keyed by the tested attributes; the
-few others (several tokens, ``REGEX``, ``NOT_IN``) stay in a small ``Matcher``. The matches are applied as the stock ruler
-applies them: all found on the unmodified document, then in pattern order, so a later pattern wins on a token.
+few others (several tokens, ``REGEX``, ``NOT_IN``) stay in a small ``Matcher``. The matches are applied as the stock
+ruler applies them: all found on the unmodified document, then in pattern order, so a later pattern wins on a token.
 The result is the same document (``tests/read/test_ruler.py`` checks every token on real parses).
 
 :class:`TokenLemmatizer` does the same for the rule lemmatizer (0.75 CPU ms a sentence): a lemma depends only on
