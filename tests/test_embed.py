@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from storyline.embed import EmbedStage, Embedder, FakeEmbedder, MiniLMEmbedder, article_text
+from storyline.embed import EmbedStage, Embedder, FakeEmbedder, MiniLMEmbedder, article_text, torch_threads
 from storyline.pipeline import Batch, Pipeline
 from storyline.errors import ModelError
 from storyline.records import Article
@@ -150,3 +150,14 @@ def test_bf16_sentence_vectors_share_the_model_and_stay_close_to_fp32() -> None:
     assert b.dtype == np.float32 and b.shape == a.shape
     np.testing.assert_allclose(np.linalg.norm(b, axis=1), 1.0, rtol=1e-4)
     assert float(np.abs(a @ a.T - b @ b.T).max()) < 0.01  # cosines move by rounding only
+    # the bfloat16 linear layers give exactly what autocast over the float32 model gives
+    import torch
+
+    with torch_threads(bf16.threads), torch.autocast("cpu", dtype=torch.bfloat16):  # threads: the same sums
+        autocast = fp32._model.encode(texts, batch_size=bf16.batch_size, normalize_embeddings=True)
+    np.testing.assert_allclose(b, np.asarray(autocast, dtype=np.float32), rtol=0, atol=1e-6)  # (normalised again)
+    # ... and the copy holds only the linear weights anew: embeddings and layer norms are the model's own
+    ours = {id(p) for p in fp32._model.parameters()}
+    fresh = [p for p in bf16._encoder.parameters() if id(p) not in ours]
+    assert fresh and all(p.dtype == torch.bfloat16 for p in fresh)
+    assert all(p.dim() <= 2 for p in fresh) and sum(p.numel() for p in fresh) < 0.6 * sum(p.numel() for p in fp32._model.parameters())
