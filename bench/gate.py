@@ -198,9 +198,10 @@ def _throughput_briefs() -> dict[str, Any]:
     return measure(synthetic_articles(300, copies=0.2), briefs="measure")
 
 
-#: Ceiling of the analysis-and-briefs CPU per article over the batches' (the models') from the same run: 1.05 and
-#: 1.10 in two runs on the idle benchmark machine with bfloat16 sentence vectors (docs/benchmarks.md; single runs
-#: vary by about 10 %; a CPU without native bfloat16 embeds them in fp32 and costs more). The issue's goal is 0.5.
+#: Ceiling of the analysis-and-briefs CPU per article over the batches' (the models') from the same run: 0.93 to
+#: 1.13 over five runs on the benchmark machine with bfloat16 sentence vectors (docs/benchmarks.md; the machine's
+#: speed swings and the two sides do not swing alike; a CPU without native bfloat16 embeds the sentences in fp32
+#: and costs more). The issue's goal is 0.5.
 BRIEFS_COST_CEILING = 1.3
 
 
