@@ -198,10 +198,10 @@ def _throughput_briefs() -> dict[str, Any]:
     return measure(synthetic_articles(300, copies=0.2), briefs="measure")
 
 
-#: Ceiling of the analysis-and-briefs CPU per article over the batches' (the models') from the same run: 0.93 to
-#: 1.13 over five runs, 1.21 in the gate's own, on the benchmark machine with bfloat16 sentence vectors
-#: (docs/benchmarks.md; the machine's speed swings and the two sides do not swing alike; a CPU without native
-#: bfloat16 embeds the sentences in fp32 and costs more). The issue's goal is 0.5.
+#: Ceiling of the analysis-and-briefs CPU per article over the batches' (the models') from the same run: 1.02 and
+#: 1.03, single runs 0.94 to 1.24, on the benchmark machine with bfloat16 sentence vectors (docs/benchmarks.md;
+#: the machine's speed swings and the two sides do not swing alike; a CPU without native bfloat16 embeds the
+#: sentences in fp32 and costs more). The issue's goal is 0.5.
 BRIEFS_COST_CEILING = 1.3
 
 

@@ -207,9 +207,10 @@ def measure(
             c1, w1 = _cpu_seconds(), _workers_cpu(dask)
             built, t_briefs = 0, 0.0
             brief_parts: dict[str, float] = {}
+            b0 = c1
             if briefs == "measure":
                 brief_parts = _time_brief_models(runner)
-                c1 = _cpu_seconds()  # the brief step's models are loaded before its clock, as the batches' are
+                b0 = _cpu_seconds()  # the brief step's models are loaded before its clock, as the batches' are
                 t0 = time.perf_counter()
                 if profiler:  # the profile covers the brief step too (analysis and briefs: most non-model time)
                     profiler.enable()
@@ -269,7 +270,7 @@ def measure(
         **figures,
     }
     if briefs == "measure":
-        brief_cpu = c2 - c1
+        brief_cpu = c2 - b0  # not c1: the batches' CPU ends at c1, before the brief step's models load
         rest = brief_cpu - sum(brief_parts.values())
         figures.update(
             briefs_built=built,
