@@ -108,7 +108,8 @@ class Comparer:
         origins = independent_origins(ids, arts, links)
         ents = resolve_entities(reads)
         ctx = StoryContext(
-            story, {i: arts[i] for i in ids}, reads, origins, ents, self.settings, self.vectors, syntax=self.syntax
+            story, {i: arts[i] for i in ids}, reads, origins, ents, self.settings, self.vectors, syntax=self.syntax,
+            gazetteer=self.gazetteer,
         )
 
         sentences = [s for i in ids for s in _sentences_of(arts[i], reads[i], ents)]

@@ -34,13 +34,13 @@ from ..lang.claims import (
 from ..lang.calendar import WEEKDAYS
 from ..lang.verbs import same_action
 from ..lang.words import REPORTING_LEMMAS
-from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
+from ..read.gazetteer import Gazetteer
 from ..records import Article, Conflict, Story
 from .conflicts import _day_key, days_agree, figure_conflict, make_conflict, names_day
 from .numbers import FIGURE_TOLERANCE, _fmt_number, numbers_agree
 from .context import StoryContext
-from .places import _place_key, _places_agree
-from .sentences import _Sentence
+from .places import _place_key, _places_agree, contains
+from .sentences import _Sentence, in_quotation
 from .syntax import Claim
 
 _Row = tuple[_Sentence, float, str, int, int]
@@ -152,6 +152,8 @@ def claim_conflicts(
             elif c.kind == "place" and _is_place(s, c, gazetteer) and (not named_only or c.named):
                 places[("named", c.named) if named_only else _anchor(c)].append((s, c))
             elif c.kind == "time":
+                if in_quotation(s, s.start + c.start):
+                    continue  # a speaker's day, dated from when they spoke
                 if not story_wide or _telling_anchor(_anchor(c)):
                     times[_anchor(c)].append((s, c))
                 if story_wide and c.head == c.verb and c.subject and c.subject not in PRONOUN_SUBJECTS:
@@ -182,7 +184,7 @@ def claim_conflicts(
     for key, items in places.items():
         rows = [(s, _place_key(c.text), *_said(s, c)) for s, c in items]
         conflict = _disagreement(ctx, story, "location", f"location: {_anchor_label(key)}", rows,
-                                 lambda a, b: _places_agree(a, b) or _contains(gaz, a, b))
+                                 lambda a, b: _places_agree(a, b) or contains(gaz, a, b))
         if conflict is not None:
             out.append(conflict)
     for key, items in times.items():
@@ -388,18 +390,3 @@ def _is_place(s: _Sentence, c: Claim, gaz: Gazetteer | None = None) -> bool:
     # the reader's entity model often takes a small town for an organisation ("the Millrace footbridge in Kelby
     # Bridge"); organisations are "at" or "of" something, not "in" or "near" it
     return c.prep in ("in", "near") or (c.prep == "of" and c.head in PLACE_NOUNS)
-
-
-def _country(gaz: Gazetteer, name: str) -> str | None:
-    """The country code ``name`` names when it is a country's own name (or everyday alias), else None."""
-    code = gaz.country(name)
-    folded = fold_place(name)
-    return code if code and (folded == fold_place(gaz.country_name(code)) or folded in COUNTRY_ALIASES) else None
-
-
-def _contains(gaz: Gazetteer, a: str, b: str) -> bool:
-    """One place lies in the other: a town and its country."""
-    ca, cb = _country(gaz, a), _country(gaz, b)
-    # a country and a place the gazetteer does not know (a county, a district) may well contain each other
-    return bool((ca and gaz.country(b) in (ca, None) and not gaz.countries(b) - {ca})
-                or (cb and gaz.country(a) in (cb, None) and not gaz.countries(a) - {cb}))

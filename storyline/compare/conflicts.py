@@ -11,8 +11,8 @@ from ..lang.calendar import MONTHS, WEEKDAYS
 from ..records import Article, Conflict, DateRef, FactValue, Story, content_id
 from .context import StoryContext
 from .numbers import FIGURE_TOLERANCE, _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
-from .places import _modifier, _place_key, _place_swaps, _places_agree
-from .sentences import _Sentence
+from .places import _modifier, _place_key, _place_swaps, _places_agree, contains
+from .sentences import _Sentence, in_quotation
 from .text import _CHANGE_VERBS, _clip
 from ..lang.claims import ANAPHORIC_COUNTS, GENERIC_COUNTS
 
@@ -43,7 +43,8 @@ def sentence_conflicts(
     def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         if _CHANGE_VERBS.search(s.text):
             return {}
-        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates if d.granularity == "day" and names_day(d)}
+        return {_day_key(d): (d.text, d.start, d.end) for d in s.dates
+                if d.granularity == "day" and names_day(d) and not in_quotation(s, d.start)}
 
     def where(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         return {
@@ -56,11 +57,21 @@ def sentence_conflicts(
         replace(c, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in c.values))
         for c in _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
     ]
-    out += _pairwise(ctx, story, fact_id, "location", f"location: {subject}", close, where, _places_agree)
+    gaz = ctx.gazetteer
+
+    def places_agree(a: str, b: str) -> bool:
+        """The same place, or a place the gazetteer knows to lie in the other ("Leeds" / "UK"). Places of aligned
+        sentences name the same spot, so a town the gazetteer does not know stays a different place from a
+        country (ECB+ dev perturbations: recall 0.88 with known towns only, 0.62 when any town may lie in it)."""
+        return _places_agree(a, b) or (gaz is not None and contains(gaz, a, b, known_only=True))
+
+    out += _pairwise(ctx, story, fact_id, "location", f"location: {subject}", close, where, places_agree)
     if not any(c.kind == "location" for c in out):
-        rows = [row for a, b in close for row in _place_swaps(a, b)]
+        swaps = [row for a, b in close for row in _place_swaps(a, b)]  # rows in pairs: one side, the other
+        rows = [row for x, y in zip(swaps[::2], swaps[1::2], strict=True) if not places_agree(x[1], y[1])
+                for row in (x, y)]
         if rows:
-            out.append(make_conflict(ctx, story, fact_id, "location", f"location: {subject}", rows, _places_agree))
+            out.append(make_conflict(ctx, story, fact_id, "location", f"location: {subject}", rows, places_agree))
 
     if ctx.settings.word_diff_figures == "off":
         return out

@@ -63,6 +63,7 @@ class StoryContext:
     close: dict[str, tuple[Citation, ...]] = field(default_factory=dict)
     speaker_spans: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
     syntax: Any = None  # SyntaxReader: parses the aligned sentences claims are read from (None: no parse)
+    gazetteer: Any = None  # Gazetteer: which place lies in which country (None: names compared as written)
 
     def cite(self, article_id: str, start: int, end: int) -> Citation:
         article = self.articles.get(article_id)

@@ -99,8 +99,8 @@ def _is_update(per_article: Mapping[str, list[tuple[Any, ...]]], arts: Mapping[s
         else:
             undated.append([r[1] for r in rows])
     timed.sort(key=lambda t: t[0])
-    cued = [any(_UPDATE_CUES.search(r[0].text) or _present(r)
-                or _cue_nearby(arts[r[0].article_id].text, r[0].start, r[0].end) for r in rows)
+    cued = [any(not _at_the_moment(r) and (_UPDATE_CUES.search(r[0].text) or _present(r)
+                or _cue_nearby(arts[r[0].article_id].text, r[0].start, r[0].end)) for r in rows)
             for _, _, rows in timed]
     # the later figure's own sentence writes it as a change ("the toll rose to 15"): an update even the same day
     changed = [any(_CHANGE_VERBS.search(r[0].text) for r in rows) for _, _, rows in timed]
@@ -131,6 +131,17 @@ _PRESENT = re.compile(r"\b(?:is|are)\b")
 # ("30 are still in hospital"), not a clause about something else ("divers are searching the hull ... after it
 # ran aground with 300 passengers"); set by hand, checked on newsdesk
 PRESENT_REACH = 30
+
+
+# a figure in a clause fixing the moment of the event ("when 37 workers were underground", "while 120 passengers
+# were on board"): a fact of that moment, which later reports cannot move on
+_AT_THE_MOMENT = re.compile(r"\b(?:when|while)\s+(?:about\s+|some\s+|around\s+|nearly\s+|almost\s+)?$", re.I)
+
+
+def _at_the_moment(row: tuple[Any, ...]) -> bool:
+    """The figure of a (sentence, value, text, start, end) row opens a "when"/"while" clause."""
+    s, start = row[0], row[3]
+    return isinstance(start, int) and bool(_AT_THE_MOMENT.search(s.text[max(0, start - s.start - 20) : start - s.start]))
 
 
 def _floor(row: tuple[Any, ...]) -> bool:

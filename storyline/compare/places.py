@@ -3,6 +3,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..read.gazetteer import COUNTRY_ALIASES, Gazetteer, fold_place
 from .sentences import _Sentence
 from ..lang.words import STOP_WORDS
 from .text import _ARTICLES, _norm_name
@@ -49,6 +50,13 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
             continue
+        # a sentence-initial article is capitalized but names nothing ("A Milan court" / "The court")
+        while i1 < i2 and wa[i1][0].lower() in _ARTICLES:
+            i1 += 1
+        while j1 < j2 and wb[j1][0].lower() in _ARTICLES:
+            j1 += 1
+        if i1 == i2 or j1 == j2:
+            continue
         sa, ea, sb, eb = wa[i1][1], wa[i2 - 1][2], wb[j1][1], wb[j2 - 1][2]
         ta, tb = a.text[sa - a.start : ea - a.start], b.text[sb - b.start : eb - b.start]
         if not (_CAP_RUN.match(ta) and _CAP_RUN.match(tb)):
@@ -84,3 +92,21 @@ _FUNCTION_WORDS = STOP_WORDS | frozenset(
     "near after before during from over under into since until as while when where but than then late early "
     "last this next yesterday today tonight overnight itself".split()
 )
+
+
+def _country(gaz: Gazetteer, name: str) -> str | None:
+    """The country code ``name`` names when it is a country's own name (or everyday alias), else None."""
+    code = gaz.country(name)
+    folded = fold_place(name)
+    return code if code and (folded == fold_place(gaz.country_name(code)) or folded in COUNTRY_ALIASES) else None
+
+
+def contains(gaz: Gazetteer, a: str, b: str, *, known_only: bool = False) -> bool:
+    """One place lies in the other: a town and its country. A country and a place the gazetteer does not know (a
+    county, a district) may well contain each other, unless ``known_only``: then the gazetteer must place it."""
+    ca, cb = _country(gaz, a), _country(gaz, b)
+    inside = (ca,) if known_only else (ca, None)
+    if ca and gaz.country(b) in inside and not gaz.countries(b) - {ca}:
+        return True
+    inside = (cb,) if known_only else (cb, None)
+    return bool(cb and gaz.country(a) in inside and not gaz.countries(a) - {cb})

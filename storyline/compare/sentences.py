@@ -86,6 +86,12 @@ def _quote_open(sentence: str) -> bool:
     return sentence.count("\u201c") > sentence.count("\u201d") or sentence.count('"') % 2 == 1
 
 
+def in_quotation(s: _Sentence, at: int) -> bool:
+    """Whether the article offset ``at`` lies inside a quotation of sentence ``s`` (a quotation mark is open
+    before it): a day a speaker names ("today", "on Tuesday") is dated from when they spoke, not from the report."""
+    return _quote_open(s.text[: max(0, at - s.start)])
+
+
 def sentence_bounds(article: Article, reading: Reading | None) -> list[tuple[int, int]]:
     """The spans sentence facts are made of (and cite): :func:`sentence_spans`, a leading dateline cut off.
 

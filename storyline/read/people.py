@@ -29,6 +29,10 @@ ORG_NOUNS = frozenset(
 PERSONAL_NOUNS = ROLE_NOUNS - ORG_NOUNS
 
 
+#: An age right before a name, at most one word between ("41-year-old Jo Bloggs", "the 19-year-old forward Jo").
+_AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+(?:[a-z][\w-]*\s+)?$")
+
+
 def _word_before(text: str, start: int) -> str:
     m = re.search(r"([\w.'\u2019-]+)\s*$", text[max(0, start - 40) : start])
     return m.group(1).rstrip(".").lower() if m else ""
@@ -43,6 +47,8 @@ def _person_cue(text: str, m: Mention) -> bool:
         return True
     role = re.search(r"\b([a-z][\w-]*),\s*$", text[max(0, m.start - 40) : m.start])
     if role and role.group(1) in PERSONAL_NOUNS:  # "the EU's foreign policy chief, Ilse Darrow,"
+        return True
+    if _AGE_BEFORE.search(text[max(0, m.start - 50) : m.start]):  # "the 19-year-old substitute Jo Bloggs"
         return True
     after = text[m.end : m.end + 90]
     if re.match(r",\s+\d{1,3},", after):

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from ..lang.calendar import MONTHS, WEEKDAYS
 from ..records import Mention, Place
 from .entities import fold
 from .layout import Dateline
@@ -48,6 +49,8 @@ _ORG_WORDS = re.compile(
     r"\b(?:Inc|Ltd|LLC|Corp|Company|Co|Group|Chemicals|Appliances|Court|Board|Union|Authority|Service|Council|"
     r"Ministry|Department|Agency|Bank|Fund|Party|Association|Alliance|Club|University|Hospital|Water|Press|News)\b"
 )
+# months written out and weekdays (not "Mar", "Jan": the opening of "Mar del Plata" and of names)
+CALENDAR_WORDS = frozenset(m for m in MONTHS if len(m) > 3 or m == "may") | frozenset(WEEKDAYS)
 _CAPS_AFTER_IN = re.compile(r"\b(?:in|at)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
 
 
@@ -64,6 +67,8 @@ def _untagged_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         covering = [x for x in mentions if x.start <= start < x.end]
         if any(x.label in PLACE_LABELS | {"PERSON"} for x in covering) or _ORG_WORDS.search(m.group(1)):
             continue
+        if m.group(1).split()[0].lower() in CALENDAR_WORDS:
+            continue  # "in March", "on Tuesday": a time, not a place
         left = text[max(text.rfind("\n", 0, start) + 1, start - 120) : start]
         left = re.split(r"[.;!?]\s", left)[-1]
         if not _EVENT_BEFORE.search(left):
@@ -72,7 +77,11 @@ def _untagged_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     return extra
 
 
-def find_places(text: str, mentions: Sequence[Mention], dateline: Dateline | None) -> list[Place]:
+def find_places(
+    text: str, mentions: Sequence[Mention], dateline: Dateline | None, *, persons: frozenset[str] = frozenset()
+) -> list[Place]:
+    """Every place mention, the event's flagged. ``persons``: entities the text shows to be people's, which the
+    lead's first place may not be (the model types an unfamiliar name "Jo Bloggs" as a place)."""
     places: list[Place] = []
     evidence: list[tuple[str, int]] = []  # (place entity, offset)
     for m in sorted([*mentions, *_untagged_places(text, mentions)], key=lambda x: x.start):
@@ -99,7 +108,7 @@ def find_places(text: str, mentions: Sequence[Mention], dateline: Dateline | Non
         chosen = max(counts, key=lambda n: (counts[n], -first[n]))
     else:
         lead = _lead_end(text)
-        in_lead = [p for p in places if p.start < lead]
+        in_lead = [p for p in places if p.start < lead and p.name not in persons]
         if in_lead:
             p0 = min(in_lead, key=lambda p: p.start)
             places = [p if p is not p0 else Place(p.text, p.start, p.end, p.name, evidence="lead") for p in places]

@@ -202,10 +202,11 @@ _WHO_IS = re.compile(
     r"\s*,?\s*who\s+(?:serves|served|is|was|works|worked)\s+(?:as\s+)?(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)(?=,|;|\.\s|\.$|\s*\n|$)"
 )
 # A title set before the name as an apposition: "The envoy, Kirill Dmitriev", "Kestrin's chief engineer,
-# Dr Alun Tregarth", "is led by the forestry minister, Einar Brynjarsson"; the determiner opens a clause
+# Dr Alun Tregarth", "is led by the forestry minister, Einar Brynjarsson", "...,” the firm's chief, Jo Bloggs,
+# told"; the determiner opens a clause
 # or follows a function word (a possessive name stays in the title, an article does not).
 _APPOS_BEFORE = re.compile(
-    r"(?:^|[.;:,]\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
+    r"(?:^|[.;:,][\"\u201d\u2019]?\s+|\n|\b(?:and|or|by|with|said|says|told|from|between|as|that|to|for|of)\s+)"
     r"(?:(?:The|the|A|a|An|an|His|Her|Their|Its|his|her|their|its)\s+|(?=(?:[Ff]ormer\s+)?[A-Z][\w-]*['\u2019]s\s))"
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )

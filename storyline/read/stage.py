@@ -25,6 +25,7 @@ from .place_names import Gazetteer as PlaceNames
 from .nlp import Parsed, load_nlp, parse
 from .places import find_places
 from .quotes import find_quotes
+from .people import relabel_people
 from .roles import find_roles
 from .syntax import load_parser, paragraph_sentences, parse_windows, windows
 
@@ -45,7 +46,10 @@ def read_article(
     entities, mentions = resolve_local(text, raw)
     body = [(ln.start, ln.end) for ln in lines if ln.zone == "body"]
     sentences = tuple(s for s in parsed.sentences if any(bs <= s[0] < be for bs, be in body)) or parsed.sentences
-    roles = find_roles(text, mentions, sentences)
+    # roles of every name the text shows to be a person's, whatever the small model typed it ("Chief executive
+    # Jo Bloggs" as an ORG): the same evidence the speakers use (:func:`.people.relabel_people`)
+    people = relabel_people(text, mentions)
+    roles = find_roles(text, people, sentences)
     # speakers read sentences that end at paragraph breaks (a byline or a lead-in ending "said:" is no part of the
     # paragraph after it)
     clauses = tuple(s for s in paragraph_sentences(text, parsed.sentences) if any(bs <= s[0] < be for bs, be in body))
@@ -60,7 +64,10 @@ def read_article(
     expressions = find_expressions(text)
     dates, window = find_dates(text, published, skip=non_body, infer_from=body, found=expressions)
     amounts = find_amounts(text, skip=[(f.start, f.end) for f in expressions] + non_body)
-    places = find_places(text, mentions, dateline)
+    # a name the model typed otherwise but the text shows to be a person's is not the place a lead without other
+    # evidence names first
+    persons = frozenset(p.entity for p, m in zip(people, mentions, strict=True) if p.label == "PERSON" != m.label)
+    places = find_places(text, mentions, dateline, persons=persons)
     return Reading(
         article_id=article.id,
         sentences=tuple(parsed.sentences),

@@ -71,3 +71,17 @@ def test_where_a_statement_was_made_is_evidence_but_a_later_in_is_not() -> None:
     other = "The minister said the fund would invest in Albrenia next year."
     places = find_places(other, [Mention("Albrenia", 43, 51, "GPE", "Albrenia")], None)
     assert places[0].evidence != "in-phrase"
+
+
+def test_a_month_after_in_is_no_place() -> None:
+    text = "The council held talks in March with residents and again in Portmere."
+    places = find_places(text, [], None)
+    assert [p.name for p in places] == ["Portmere"]
+
+
+def test_a_person_the_model_typed_as_a_place_is_not_the_leads_place() -> None:
+    text = "The 19-year-old Tomas Berg scored twice as Portmere won the final."
+    mentions = [Mention("Tomas Berg", 16, 26, "GPE", "Tomas Berg"), Mention("Portmere", 43, 51, "GPE", "Portmere")]
+    assert [p.name for p in find_places(text, mentions, None) if p.event_location] == ["Tomas Berg"]
+    places = find_places(text, mentions, None, persons=frozenset({"Tomas Berg"}))
+    assert [p.name for p in places if p.event_location] == ["Portmere"]

@@ -119,3 +119,8 @@ def test_a_predicate_after_a_name_is_not_an_apposition() -> None:
     assert not any(t.startswith(("heads", "serves")) for _, t, _ in roles(text, "Tomas Berg"))
     text = "Tomas Berg, chief of the river board, arrived."  # a noun first is an apposition
     assert roles(text, "Tomas Berg") == [("Tomas Berg", "chief of the river board", False)]
+
+
+def test_apposition_before_a_name_right_after_a_closing_quotation_mark() -> None:
+    text = "\u201cThe line will reopen by June,\u201d Kestovia\u2019s rail chief, Ana Lind, told reporters."
+    assert ("Ana Lind", "Kestovia\u2019s rail chief", False) in roles(text, "Ana Lind")
