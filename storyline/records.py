@@ -339,6 +339,15 @@ class TimelineEvent:
     citations: tuple[Citation, ...]
     earlier: bool = False  # before the story's first publication: an event the articles refer back to
 
+    @property
+    def when(self) -> str:
+        """The date as precisely as the text gives it: "2026-03-05", "2026-03", "2026"."""
+        if self.granularity == "year":
+            return f"{self.date.year:04d}"
+        if self.granularity == "month":
+            return self.date.strftime("%Y-%m")
+        return self.date.isoformat()
+
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:

@@ -125,7 +125,7 @@ class BriefBuilder:
     def _timeline(self, analysis: StoryAnalysis) -> list[BriefItem]:
         out = []
         for ev in analysis.timeline:
-            when = ev.date.isoformat() if ev.granularity == "day" else ev.date.strftime("%Y-%m")
+            when = ev.when
             text = f"{when}: {_tidy(ev.text)}" if ev.granularity == "day" else _tidy(ev.text)
             sentence = self._supported(text, ev.citations)
             if sentence is None:

@@ -311,8 +311,8 @@ def read_claims(doc: Any) -> list[Claim]:
     for tok in doc:
         if tok.i in used or not (tok.like_num or tok.text[:1].isdigit()):
             continue
-        if tok.dep_ in ("compound", "quantmod") and tok.head.like_num:
-            continue  # "1.2" in "1.2 billion": read with the scale word it belongs to
+        if tok.dep_ in ("compound", "quantmod") and tok.head.like_num and number_value(tok.head.text) is not None:
+            continue  # "twenty" in "twenty five": read with the number it belongs to ("1.2 billion" is read here)
         value, unit, start, end = _value(doc, tok, text)
         if value is None:
             continue

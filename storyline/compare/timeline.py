@@ -10,12 +10,13 @@ from .sentences import _sentence_around
 
 
 def timeline(ctx: StoryContext, ids: list[str], arts: Mapping[str, Article], reads: Mapping[str, Reading]) -> list[TimelineEvent]:
-    """One event per resolved date (day or month), with every article and sentence that dates it."""
+    """One event per resolved date (day, month or year: "in 2031", a background year, is a dated event too), with
+    every article and sentence that dates it."""
     first = min((arts[i].published.date() for i in ids if arts[i].published), default=None)
     by_day: dict[tuple[date, str], list[tuple[str, DateRef, tuple[int, int]]]] = defaultdict(list)
     for aid in ids:
         for d in reads[aid].dates:
-            if d.granularity not in ("day", "month"):
+            if d.granularity not in ("day", "month", "year"):
                 continue
             by_day[(d.value, d.granularity)].append((aid, d, _sentence_around(arts[aid], reads[aid], d.start, d.end)))
     events = []
@@ -25,13 +26,18 @@ def timeline(ctx: StoryContext, ids: list[str], arts: Mapping[str, Article], rea
         events.append(
             TimelineEvent(
                 day, gran, arts[aid].text[s:e], tuple(dict.fromkeys(a for a, _, _ in items)), cites,
-                earlier=bool(first and (day < first if gran == "day" else _month_end(day) < first)),
+                earlier=bool(first and _last_day(day, gran) < first),
             )
         )
     return events
 
 
 
-def _month_end(day: date) -> date:
-    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
+def _last_day(day: date, granularity: str) -> date:
+    """The last day of the day, month or year a date names."""
+    if granularity == "year":
+        return date(day.year, 12, 31)
+    if granularity == "month":
+        nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return date.fromordinal(nxt.toordinal() - 1)
+    return day

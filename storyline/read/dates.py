@@ -122,9 +122,19 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left + 1, min(right_candidates) if right_candidates else len(text)
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
+# a clause a date's own clause reports or qualifies: "announced in March that it would ...", "met on Friday with
+# officials who will ..."; a future tense there is that clause's, not the date's. Coordinated clauses stay ("is
+# holding sessions on Wednesday and Thursday, and will ...": newsdesk timeline 0.95 when they were cut, 0.96 kept)
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
+
+
+def _governing_clause(text: str, start: int, end: int) -> str:
+    """The words a date's tense is read from: its clause up to the date, and after it up to a subordinate
+    clause ("The firm announced in March that it would cut jobs": past)."""
     left, right = _clause_bounds(text, start, end)
-    return text[left:right]
+    after = text[end:right]
+    cut = _SUBORDINATE.search(after)
+    return text[left:end] + (after[: cut.start()] if cut else after)
 
 
 def _weekday(wd: int, ref: date, pre: str, ahead: bool) -> date:
@@ -194,8 +204,7 @@ def resolve(found: _Found, text: str, ref: date | None) -> tuple[date, str, bool
         return (near, "day", True) if near else None
     if ref is None:
         return None
-    clause = _clause_around(text, found.start, found.end)
-    ahead = _looks_ahead(clause)
+    ahead = _looks_ahead(_governing_clause(text, found.start, found.end))
     if kind in {"md", "dm"}:
         yrel = (g.get("yrel") or "").lower()
         if yrel:

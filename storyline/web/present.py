@@ -285,7 +285,7 @@ def timeline_chart(events: Sequence[TimelineEvent], *, width: int = 760, lane: i
     height = 50 + lane * len(lanes_end)
     axis_y = height - 28
     points = tuple(
-        TimelinePoint(x, axis_y - 14 - level * lane, e.date, e.date.isoformat(), _shorten(e.text, 200),
+        TimelinePoint(x, axis_y - 14 - level * lane, e.date, e.when, _shorten(e.text, 200),
                       e.article_ids, e.earlier)  # fmt: skip
         for x, level, e in placed
     )

@@ -113,3 +113,15 @@ def test_small_hours_of_an_overnight_report() -> None:
     assert [(r.text, r.value) for r in refs] == [("1am", THURSDAY)]
     refs, _ = find_dates("On Tuesday by 2am the river had reached the square.", THURSDAY)
     assert [r.value for r in refs] == [date(2026, 3, 17)]  # the weekday says the day
+
+
+def test_a_future_tense_in_a_reported_clause_does_not_move_the_date_ahead() -> None:
+    published = date(2035, 5, 8)
+
+    def month(text: str) -> date:
+        (found,), _ = find_dates(text, published)
+        return found.value
+
+    assert month("The firm announced in March that it would cut 320 jobs.") == date(2035, 3, 1)
+    assert month("The firm will open the plant in March.") == date(2036, 3, 1)
+    assert month("In March, the firm will open the plant.") == date(2036, 3, 1)
