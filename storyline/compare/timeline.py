@@ -16,8 +16,8 @@ def timeline(ctx: StoryContext, ids: list[str], arts: Mapping[str, Article], rea
     by_day: dict[tuple[date, str], list[tuple[str, DateRef, tuple[int, int]]]] = defaultdict(list)
     for aid in ids:
         for d in reads[aid].dates:
-            if d.granularity not in ("day", "month", "year") or (d.granularity == "year" and d.relative):
-                continue  # "this year", "last year": too loose to place an event on a timeline
+            if d.granularity not in ("day", "month", "year"):
+                continue
             by_day[(d.value, d.granularity)].append((aid, d, _sentence_around(arts[aid], reads[aid], d.start, d.end)))
     events = []
     for (day, gran), items in sorted(by_day.items(), key=lambda kv: (kv[0][0], kv[0][1] != "day")):

@@ -18,7 +18,6 @@ def test_days_months_and_years_are_events_each_with_its_precision():
         DateRef("in March", text.index("in March"), text.index("in March") + 8, date(2026, 3, 1), "month", True),
         DateRef("on Tuesday", text.index("on Tuesday"), text.index("on Tuesday") + 10, date(2026, 5, 5), "day", True),
         DateRef("this week", 0, 0, date(2026, 5, 4), "week", True),
-        DateRef("last year", 0, 0, date(2025, 1, 1), "year", True),
     )
     reading = Reading(article_id="a", dates=dates)
     story = Story("s", "story", ("a",))
