@@ -7,8 +7,8 @@ A fresh SQLite database; ``storyline ingest ../shared/datasets/newsdesk/articles
 scorer's one-line summary and saves the figures to ``bench/results/newsdesk.json`` (and the export beside it with
 ``--keep``). Skips with a clear message when the corpus or the scorer is absent.
 
-``--corpus NAME`` scores any corpus laid out like newsdesk (``articles.jsonl`` + ``truth.json``) under
-../shared/datasets.
+``--corpus NAME`` scores any corpus laid out like newsdesk (``articles.jsonl`` + ``truth.json``): a folder under
+../shared/datasets, or a path to a folder (the check corpora in ``bench/heldout/``, see its README).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def corpus_paths(name: str = "newsdesk") -> tuple[Path, Path, Path]:
     """(articles.jsonl, truth.json, score.py) of a corpus, or :class:`DatasetMissing`."""
-    folder = datasets_dir() / name
+    folder = Path(name) if "/" in name else datasets_dir() / name
     articles, truth = folder / "articles.jsonl", folder / "truth.json"
     scorer = shared_dir() / "eval" / "score.py"
     for path in (articles, truth, scorer):
@@ -49,7 +49,8 @@ def run(name: str = "newsdesk", keep: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        db, export = work / f"{name}.db", work / f"{name}-export.json"
+        base = Path(name).name
+        db, export = work / f"{base}.db", work / f"{base}-export.json"
         for stale in (db, export):
             stale.unlink(missing_ok=True)
         began = time.perf_counter()
@@ -73,14 +74,16 @@ def run(name: str = "newsdesk", keep: Path | None = None) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default="newsdesk", help="folder under ../shared/datasets (default newsdesk)")
+    parser.add_argument("--corpus", default="newsdesk",
+                        help="folder under ../shared/datasets (default newsdesk), or a path to a corpus folder")
     parser.add_argument("--keep", type=Path, help="keep the database and the export in this folder")
     args = parser.parse_args()
     figures = run(args.corpus, args.keep)
+    name = Path(args.corpus).name
     print(figures["summary"])
     print(f"ingest + processing: {figures['ingest_seconds']} s (exit {figures['ingest_exit']})")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{args.corpus}.json"
+    out = RESULTS / f"{name}.json"
     out.write_text(json.dumps(figures, indent=1))
     print(f"figures saved to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     return 0
