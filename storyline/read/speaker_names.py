@@ -71,14 +71,14 @@ def full_name(key: str, mentions: Sequence[Mention], roles: frozenset[str] = fro
     """The article's longest name of the person ``key`` names, when ``key`` is a single word or opens with a
     title: the one person entity whose words hold ``key``'s name words in a row and are more, else the name as
     the text writes it on (:func:`_written_out`). ``key`` itself when there is no such name or more than one
-    (two Delaneys)."""
+    (two Delaneys). A ``key`` the model typed as no person widens only to such a person entity ("Lagos" said,
+    after "Andrés Lagos Montt" was named)."""
     words = key.split()
     core = _core(words, roles)
     if len(core) == len(words) and len(words) > 1:
         return key
     labels = {m.entity: m.label for m in mentions}
-    if labels.get(key) not in {None, "PERSON"}:
-        return key
+    typed_otherwise = labels.get(key) not in {None, "PERSON"}  # a surname that is also a place ("Lagos")
     n = len(core)
     found = set()
     for entity, label in labels.items():
@@ -88,5 +88,7 @@ def full_name(key: str, mentions: Sequence[Mention], roles: frozenset[str] = fro
         if len(ew) > n and any(ew[i : i + n] == core for i in range(len(ew) - n + 1)):
             found.add(entity)
     if len(found) == 1:
-        return next(iter(found))
+        return next(iter(found))  # a speaker the model typed as a place or a firm is the one person so named
+    if typed_otherwise:
+        return key
     return (_written_out(text, key, core, mentions) if text and not found else None) or key
