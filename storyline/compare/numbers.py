@@ -133,7 +133,7 @@ _PRESENT = re.compile(r"\b(?:is|are)\b")
 PRESENT_REACH = 30
 
 
-# a figure in a clause fixing the moment of the event ("when 37 workers were underground", "while 120 passengers
+# a figure in a clause fixing the moment of the event ("when 52 passengers were aboard", "while 120 guests
 # were on board"): a fact of that moment, which later reports cannot move on
 _AT_THE_MOMENT = re.compile(r"\b(?:when|while)\s+(?:about\s+|some\s+|around\s+|nearly\s+|almost\s+)?$", re.I)
 

@@ -50,7 +50,7 @@ def _place_swaps(a: _Sentence, b: _Sentence) -> list[tuple[_Sentence, str, str, 
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
             continue
-        # a sentence-initial article is capitalized but names nothing ("A Milan court" / "The court")
+        # a sentence-initial article is capitalized but names nothing ("A Lyon court" / "The court")
         while i1 < i2 and wa[i1][0].lower() in _ARTICLES:
             i1 += 1
         while j1 < j2 and wb[j1][0].lower() in _ARTICLES:

@@ -71,14 +71,14 @@ def full_name(key: str, mentions: Sequence[Mention], roles: frozenset[str] = fro
     """The article's longest name of the person ``key`` names, when ``key`` is a single word or opens with a
     title: the one person entity whose words hold ``key``'s name words in a row and are more, else the name as
     the text writes it on (:func:`_written_out`). ``key`` itself when there is no such name or more than one
-    (two Delaneys). A ``key`` the model typed as no person widens only to such a person entity ("Lagos" said,
-    after "Andrés Lagos Montt" was named)."""
+    (two Delaneys). A ``key`` the model typed as no person widens only to such a person entity ("Paris" said,
+    after "Ana Paris Soto" was named)."""
     words = key.split()
     core = _core(words, roles)
     if len(core) == len(words) and len(words) > 1:
         return key
     labels = {m.entity: m.label for m in mentions}
-    typed_otherwise = labels.get(key) not in {None, "PERSON"}  # a surname that is also a place ("Lagos")
+    typed_otherwise = labels.get(key) not in {None, "PERSON"}  # a surname that is also a place ("Paris")
     n = len(core)
     found = set()
     for entity, label in labels.items():

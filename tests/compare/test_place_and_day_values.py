@@ -44,8 +44,8 @@ def _kinds(ctx: StoryContext, story: Story, a: _Sentence, b: _Sentence, kind: st
 
 
 def test_a_capitalized_article_is_no_place_in_a_swap():
-    a_text, b_text = "A Milan court on Thursday sentenced the founder.", "The court on Thursday sentenced the founder."
-    a = _sent("a", 0, a_text, places=[_place(a_text, "Milan", "mention")])
+    a_text, b_text = "A Lyon court on Thursday sentenced the founder.", "The court on Thursday sentenced the founder."
+    a = _sent("a", 0, a_text, places=[_place(a_text, "Lyon", "mention")])
     b = _sent("b", 1, b_text)
     assert _place_swaps(a, b) == []
 
@@ -62,19 +62,19 @@ def test_a_person_swapped_for_a_place_is_no_place():
 
 
 def test_a_town_and_its_country_agree_when_the_gazetteer_is_known():
-    a_text, b_text = "Dockers walked out in Rotterdam on Tuesday.", "Dockers walked out in the Netherlands on Tuesday."
-    a = _sent("a", 0, a_text, places=[_place(a_text, "Rotterdam")])
-    b = _sent("b", 1, b_text, places=[_place(b_text, "Netherlands")])
+    a_text, b_text = "Nurses walked out in Lyon on Tuesday.", "Nurses walked out in France on Tuesday."
+    a = _sent("a", 0, a_text, places=[_place(a_text, "Lyon")])
+    b = _sent("b", 1, b_text, places=[_place(b_text, "France")])
     ctx, story = _ctx(gazetteer=Gazetteer())
     assert _kinds(ctx, story, a, b, "location") == []
-    c_text = "Dockers walked out in Antwerp on Tuesday."
-    c = _sent("b", 1, c_text, places=[_place(c_text, "Antwerp")])
+    c_text = "Nurses walked out in Geneva on Tuesday."
+    c = _sent("b", 1, c_text, places=[_place(c_text, "Geneva")])
     assert len(_kinds(ctx, story, a, c, "location")) == 1
 
 
 def test_a_day_inside_a_quotation_is_not_compared():
-    a_text = 'The chief executive said: "Today closes a painful chapter."'
-    b_text = 'The chief executive said: "Today closes a painful chapter for us."'
+    a_text = 'The chief executive said: "Today we turn the page."'
+    b_text = 'The chief executive said: "Today we turn the page for good."'
     at_a, at_b = a_text.index("Today"), b_text.index("Today")
     a = _sent("a", 0, a_text, dates=[DateRef("Today", at_a, at_a + 5, date(2026, 3, 5))])
     b = _sent("b", 1, b_text, dates=[DateRef("Today", at_b, at_b + 5, date(2026, 3, 6))])
@@ -89,23 +89,23 @@ def test_a_day_inside_a_quotation_is_not_compared():
 
 
 def test_a_figure_fixed_at_the_moment_of_the_event_is_no_update():
-    early = "The tunnel collapsed at dawn, when 37 workers were underground."
-    later_text = "Six miners are still missing. The tunnel collapsed at dawn, when 47 workers were underground."
+    early = "The ferry sank at dawn, when 52 passengers were aboard."
+    later_text = "Six people are still missing. The ferry sank at dawn, when 62 passengers were aboard."
     arts = {
         "a": Article(id="a", text=early, outlet="A", published=datetime(2026, 3, 5, 9, tzinfo=UTC)),
         "b": Article(id="b", text=later_text, outlet="B", published=datetime(2026, 3, 7, 9, tzinfo=UTC)),
     }
     s_a = _Sentence("a", 0, len(early), early, [], set(), [], [], [], [])
-    start = later_text.index("The tunnel")
+    start = later_text.index("The ferry")
     s_b = _Sentence("b", start, len(later_text), later_text[start:], [], set(), [], [], [], [])
-    row_a = (s_a, 37.0, "37", early.index("37"), early.index("37") + 2)
-    row_b = (s_b, 47.0, "47", later_text.index("47"), later_text.index("47") + 2)
+    row_a = (s_a, 52.0, "52", early.index("52"), early.index("52") + 2)
+    row_b = (s_b, 62.0, "62", later_text.index("62"), later_text.index("62") + 2)
     assert _at_the_moment(row_a) and _at_the_moment(row_b)
     assert not _is_update({"a": [row_a], "b": [row_b]}, arts)
     # the same figures as a running count, the later one with its cue nearby, are an update
-    tally = "Six miners are still missing. In all, 47 workers were hurt."
+    tally = "Six people are still missing. In all, 62 passengers were hurt."
     arts["b"] = replace(arts["b"], text=tally)
     s_t = _Sentence("b", tally.index("In all"), len(tally), tally[tally.index("In all"):], [], set(), [], [], [], [])
-    row_t = (s_t, 47.0, "47", tally.index("47"), tally.index("47") + 2)
+    row_t = (s_t, 62.0, "62", tally.index("62"), tally.index("62") + 2)
     assert not _at_the_moment(row_t)
     assert _is_update({"a": [row_a], "b": [row_t]}, arts)

@@ -70,7 +70,7 @@ def test_short_name_widened_to_the_article_full_name() -> None:
     couple = "Retired couple Alwyn and Megan Trevithick were on board."
     at = couple.index("Alwyn")
     assert full_name("Alwyn", [Mention("Alwyn", at, at + 5, "PERSON", "Alwyn")], text=couple) == "Alwyn Trevithick"
-    # a surname the model took for a place: the one person so named ("Lagos" after "Andres Lagos Montt")
-    place = [m("Andres Lagos Montt", "Andres Lagos Montt"), m("Lagos", "Lagos", "GPE")]
-    assert full_name("Lagos", place) == "Andres Lagos Montt"
-    assert full_name("Lagos", [m("Lagos", "Lagos", "GPE")], text="Lagos said so.") == "Lagos"
+    # a surname the model took for a place: the one person so named ("Paris" after "Ana Paris Soto")
+    place = [m("Ana Paris Soto", "Ana Paris Soto"), m("Paris", "Paris", "GPE")]
+    assert full_name("Paris", place) == "Ana Paris Soto"
+    assert full_name("Paris", [m("Paris", "Paris", "GPE")], text="Paris said so.") == "Paris"
