@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..records import Assignment
-from .events import EVENT_DAYS_APART, EventKey, event_conflict, merge_keys
+from .events import EVENT_DAYS_APART, REPEAT_DAYS_APART, EventKey, event_conflict, merge_keys
 from .features import ArticleFeatures
 from .followup import follow_up_links
 from .gap import gap_count_links
@@ -377,6 +377,7 @@ def other_events(keys: Sequence[EventKey]) -> np.ndarray:
     codes = np.array([k.country or "" for k in keys])
     known = codes != ""
     out |= known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
+    out |= _repeats_after(keys)
     marked = [i for i, k in enumerate(keys) if k.sequence or k.figures]
     for x, i in enumerate(marked):
         for j in marked[x + 1 :]:
@@ -385,6 +386,17 @@ def other_events(keys: Sequence[EventKey]) -> np.ndarray:
                 out[i, j] = out[j, i] = True
     np.fill_diagonal(out, False)
     return out.astype(np.float64) if n else np.zeros((0, 0))
+
+
+def _repeats_after(keys: Sequence[EventKey]) -> np.ndarray:
+    """True where one report tells of a repeat beginning ``REPEAT_DAYS_APART`` or more days after the last day the
+    other (no repeat) knows of, either way round (the array form of that rule of :func:`event_conflict`)."""
+    nan = float("nan")
+    first = np.array([(k.first_lead_day() if k.repeat else None) or nan for k in keys], dtype=float)
+    last = np.array([(None if k.repeat else k.last_known_day()) or nan for k in keys], dtype=float)
+    with np.errstate(invalid="ignore"):
+        after = (first[:, None] - last[None, :]) >= REPEAT_DAYS_APART
+    return after | after.T
 
 
 def _cosines(rows: Sequence[Mapping[str, float]]) -> np.ndarray:

@@ -7,6 +7,8 @@ MONTHS = {
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
+# the short forms written with a full stop ("Jan.", "Sept."), which does not end a sentence
+ABBREVIATED_MONTHS = frozenset(m for m in MONTHS if len(m) <= 4) - {"may", "june", "july"}
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 # fixed-date days news copy names instead of a date ("the Boxing Day gales of 2029"): (month, day)
 HOLIDAYS = {

@@ -39,6 +39,13 @@ CHANGE_VERBS = frozenset("rose risen climbed increased grew grown jumped mounted
 # the words that hedge a figure ("about 340,000"): a hedged figure agrees with any figure it rounds to
 HEDGES = frozenset("about around roughly nearly almost approximately some over under more than fewer less".split())
 
+# verbs a timetable governs ("the strike, due to end on Wednesday"): "due to" before them looks ahead, where
+# "due to" before a noun gives a cause ("closed due to the storm")
+SCHEDULE_VERBS = frozenset(
+    "be begin start end finish run last close open resume reopen meet arrive leave depart land return sign vote "
+    "hold take expire conclude continue go".split()
+)
+
 ARTICLES = frozenset({"the", "a", "an"})
 STOP_WORDS = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
 

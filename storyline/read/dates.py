@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..lang.calendar import HOLIDAYS, MONTHS, WEEKDAYS
+from ..lang.calendar import ABBREVIATED_MONTHS, HOLIDAYS, MONTHS, WEEKDAYS
 from ..lang.numbers import SMALL_NUMBERS
+from ..lang.words import HONORIFICS, SCHEDULE_VERBS
 from ..records import DateRef
 
 # "three days ago": the number words of spans, from the one list; "a"/"an" is one, "several" has no value
@@ -63,7 +64,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|is|are|was|were)\s+(?:(?:also|then|now|still|reportedly|likely)\s+)?"
     r"(?:expected|scheduled|set|due|slated|poised|planning|planned|going)\s+to\b|\b(?:will|'ll)\b|\bplans?\s+to\b|"
-    r"\bupcoming\b|\bis\s+to\b|\bare\s+to\b|\bwould\b|\bpromised\s+to\b|\bintends?\s+to\b|\bhopes?\s+to\b",
+    r"\bupcoming\b|\bis\s+to\b|\bare\s+to\b|\bwould\b|\bpromised\s+to\b|\bintends?\s+to\b|\bhopes?\s+to\b|"
+    r"\b(?:expected|scheduled|set|due|slated)\s+to\s+(?:" + "|".join(sorted(SCHEDULE_VERBS)) + r")\b",
     re.I,
 )
 
@@ -115,11 +117,31 @@ def _looks_ahead(clause: str) -> bool:
     return bool(_FUTURE.search(clause))
 
 
+# a clause break: a new line, a semicolon, or a full stop followed by a capital, a digit or a quote; a full stop
+# closing "Mr.", "Jan." or an initial is not one, nor the one of "a.m."/"p.m." before a lower-case word or a day
+# ("is due to end at 6 a.m. on Wednesday", "at 6 a.m. Wednesday" are one clause)
+_BREAK = re.compile(r"\n|;\s|(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])")
+_NOT_A_STOP = re.compile(r"\b(?:(?-i:[A-Z])|" + "|".join(sorted(HONORIFICS | ABBREVIATED_MONTHS)) + r")\.$", re.I)
+_CLOCK_STOP = re.compile(r"\b[ap]\.m\.$", re.I)
+_DAY_AFTER_CLOCK = re.compile(r"\s*(?:" + "|".join(sorted(set(WEEKDAYS) | set(MONTHS))) + r")\b", re.I)
+
+
+def _breaks(text: str) -> list[int]:
+    out = []
+    for m in _BREAK.finditer(text):
+        before = text[max(0, m.start() - 6) : m.start()]
+        if _NOT_A_STOP.search(before) or _CLOCK_STOP.search(before) and _DAY_AFTER_CLOCK.match(text, m.end()):
+            continue
+        out.append(m.start())
+    return out
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding a match: back to the previous sentence break, on to the next."""
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("; ", 0, start))
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end), text.find("; ", end)) if i != -1]
-    return left + 1, min(right_candidates) if right_candidates else len(text)
+    breaks = _breaks(text)
+    left = max((b for b in breaks if b < start), default=-1)
+    right = min((b for b in breaks if b >= end), default=len(text))
+    return left + 1, right
 
 
 # a clause a date's own clause reports or qualifies: "announced in March that it would ...", "met on Friday with
@@ -128,13 +150,18 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 
 
+# a quotation in the clause speaks in its own tense ("'We will not give in,' she said on Monday": Monday is past)
+_QUOTED = re.compile(r"“[^”]*”?|^[^“]*”|\"[^\"]*\"")
+
+
 def _governing_clause(text: str, start: int, end: int) -> str:
     """The words a date's tense is read from: its clause up to the date, and after it up to a subordinate
     clause ("The firm announced in March that it would cut jobs": past)."""
     left, right = _clause_bounds(text, start, end)
     after = text[end:right]
     cut = _SUBORDINATE.search(after)
-    return text[left:end] + (after[: cut.start()] if cut else after)
+    clause = text[left:end] + (after[: cut.start()] if cut else after)
+    return _QUOTED.sub(lambda m: m.group() if m.start() <= end - left <= m.end() else " ", clause)
 
 
 def _weekday(wd: int, ref: date, pre: str, ahead: bool) -> date:

@@ -83,12 +83,12 @@ def test_a_period_in_the_lead_is_a_range_that_keeps_a_follow_up_with_its_event()
         [("last week", date(2026, 3, 9), "week"), ("on Monday", date(2026, 3, 16), "day")]))
     assert follow_up.periods == frozenset({(date(2026, 3, 9), date(2026, 3, 15))})
     assert days_apart(fire, follow_up) == 0 and event_conflict(fire, follow_up) is None
-    # "earlier this month" holds the whole month: a recall's follow-up two weeks on stays with it
+    # "earlier this month" holds the month up to publication: a recall's follow-up two weeks on stays with it
     month = event_key(*_lead("r2", "Few of the kettles recalled earlier this month have come back, the firm said on "
                                    "Thursday.", date(2026, 4, 24),
                              [("earlier this month", date(2026, 4, 1), "month"), ("on Thursday", date(2026, 4, 23), "day")]))
     recall = EventKey(frozenset({date(2026, 4, 7)}), date(2026, 4, 8))
-    assert month.periods == frozenset({(date(2026, 4, 1), date(2026, 4, 30))}) and event_conflict(recall, month) is None
+    assert month.periods == frozenset({(date(2026, 4, 1), date(2026, 4, 24))}) and event_conflict(recall, month) is None
     # without the period the Monday alone is five days from the first report's publication: another event
     assert "different days (5 apart)" in (event_conflict(fire, replace(follow_up, periods=frozenset())) or "")
     assert other_events([fire, follow_up, replace(follow_up, periods=frozenset())]).tolist() == [[0, 0, 1], [0, 0, 0], [1, 0, 0]]
@@ -105,7 +105,7 @@ def test_a_period_an_ordinal_counts_in_is_the_sequence_not_the_event() -> None:
     later = text.replace(", the second such accord she has struck this month.", ". She arrived this month.")
     key = event_key(*_lead("t2", later, date(2034, 3, 17),
                            [("on Friday", date(2034, 3, 17), "day"), ("this month", date(2034, 3, 1), "month")]))
-    assert key.periods == frozenset({(date(2034, 3, 1), date(2034, 3, 31))}) and not key.repeat
+    assert key.periods == frozenset({(date(2034, 3, 1), date(2034, 3, 17))}) and not key.repeat
 
 
 def test_a_report_dated_only_by_its_publication_is_not_split_by_a_week() -> None:
@@ -141,3 +141,21 @@ def test_a_follow_up_a_week_later_joins_the_story_of_its_event() -> None:
         index.assign(art.id, v, features_for(art, reading, None))
     index.tidy()
     assert index.story_of["f1"] == index.story_of["f2"] == index.story_of["f3"] != index.story_of["g1"]
+
+
+def test_a_repeat_whose_lead_days_begin_after_the_other_event_is_another_event() -> None:
+    # a first stoppage reported over three days, a second one told as "the second walkout" three days later
+    first = EventKey(frozenset({date(2034, 6, 5), date(2034, 6, 6)}), date(2034, 6, 5),
+                     periods=frozenset({(date(2034, 6, 5), date(2034, 6, 8))}))
+    second = EventKey(frozenset({date(2034, 6, 11)}), date(2034, 6, 11), repeat=True)
+    assert days_apart(first, second) == 3  # closer than the days rule needs
+    assert "a repeat reported 3 days after" in (event_conflict(first, second) or "")
+    assert "a repeat reported" in (event_conflict(second, first) or "")
+    # a report of the same event that also says "second" names no day after the others: no conflict
+    same = EventKey(frozenset({date(2034, 6, 6)}), date(2034, 6, 7), repeat=True)
+    assert event_conflict(first, same) is None
+    # two repeats, or a repeat with no lead day, are left to the other rules
+    assert event_conflict(replace(first, repeat=True), second) is None
+    assert event_conflict(first, replace(second, days=frozenset())) is None
+    keys = [first, second, same, replace(second, days=frozenset())]
+    assert other_events(keys).tolist() == [[bool(event_conflict(a, b)) and a is not b for b in keys] for a in keys]

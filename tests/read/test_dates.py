@@ -31,6 +31,17 @@ def one(text: str, published: date | None = THURSDAY):
         ("The port closed on March 18, 2024.", date(2024, 3, 18)),
         ("The port closed on Feb. 5th, 2026.", date(2026, 2, 5)),
         ("Three days ago the dock flooded.", date(2026, 3, 16)),
+        # a clock time's "a.m." does not end the clause that says the day lies ahead
+        ("The stoppage is due to end at 6 a.m. on Monday.", date(2026, 3, 23)),
+        ("The ferry strike, due to run until 9 p.m. on Monday, has begun.", date(2026, 3, 23)),
+        ("The talks, set to resume on Monday, stalled.", date(2026, 3, 23)),
+        # "due to" before a noun gives a cause, not a timetable
+        ("The pier closed on Monday due to the storm.", date(2026, 3, 16)),
+        # a quotation speaks in its own tense; a date inside one keeps it
+        ("\u201cWe will not give in,\u201d the union told members on Monday.", date(2026, 3, 16)),
+        ("\u201cWe will sail on Monday,\u201d the captain said.", date(2026, 3, 23)),
+        # a full stop before a capital still ends a sentence, after a clock time too
+        ("The crew will meet at 5 p.m. Officials said on Monday the ship had sailed.", date(2026, 3, 16)),
     ],
 )
 def test_day_resolution(sentence: str, expected: date) -> None:
