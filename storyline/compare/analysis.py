@@ -14,6 +14,7 @@ from .conflicts import _dedupe
 from .context import CompareSettings, StoryContext
 from .entities import EntityIndex, resolve_entities
 from .origins import independent_origins
+from .outliers import outlier_figures
 from .sentences import _published_key, _Sentence, _sentences_of
 from .syntax import SyntaxReader, texts_needing_parse
 from .quotes import quote_facts, quote_groups
@@ -164,6 +165,8 @@ class Comparer:
         # elsewhere): compared across the story on keys naming an action and what it is about
         out += claim_conflicts(ctx, story, need, parsed, ctx.articles, self.gazetteer,
                                frozenset({"number", "time"}), story_wide=True)
+        # a figure most origins agree on for a counted noun, and one origin gives otherwise, in any sentence
+        out += outlier_figures(ctx, story, need, parsed, ctx.articles)
         # claims are compared between sentences aligned as saying one thing: across the whole story a noun alone
         # ("votes", "kilograms", "customers") counts too many different things (newsdesk: precision 0.40)
         # where a named site stands holds across the story ("the Brennard Chemicals plant in Halden Falls")

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from ..lang.calendar import ABBREVIATED_MONTHS, HOLIDAYS, MONTHS, WEEKDAYS
 from ..lang.numbers import SMALL_NUMBERS
+from ..lang.titles import IRREGULAR_PAST_VERBS
 from ..lang.words import HONORIFICS, SCHEDULE_VERBS
 from ..records import DateRef
 
@@ -150,6 +151,11 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 
 
+# a subordinate clause a date stands in, opened before it: when a past verb follows the opener, the date is that
+# clause's and takes its tense, not the main clause's ("will play on Sunday after losing ... on Thursday" keeps
+# "Thursday" past only with a past verb: "after they lost on Thursday")
+_CLAUSE_OPENER = re.compile(r"\b(?:after|because|when|although|though|while|since|as|who|which|that)\s", re.I)
+_PAST_VERB = re.compile(r"\b(?:\w{2,}ed|" + "|".join(sorted(IRREGULAR_PAST_VERBS)) + r")\b", re.I)
 # a quotation in the clause speaks in its own tense ("'We will not give in,' she said on Monday": Monday is past)
 _QUOTED = re.compile(r"“[^”]*”?|^[^“]*”|\"[^\"]*\"")
 
@@ -160,6 +166,12 @@ def _governing_clause(text: str, start: int, end: int) -> str:
     left, right = _clause_bounds(text, start, end)
     after = text[end:right]
     cut = _SUBORDINATE.search(after)
+    opener = None
+    for opener in _CLAUSE_OPENER.finditer(text, left, start):
+        pass
+    if opener is not None and _PAST_VERB.search(text, opener.end(), start):
+        left = opener.start()  # "will have to win on Sunday after a late goal gave them the first leg on Thursday"
+        after = after.split(",", 1)[0]  # "The mayor, who visited on Monday, will return": the clause ends at a comma
     clause = text[left:end] + (after[: cut.start()] if cut else after)
     return _QUOTED.sub(lambda m: m.group() if m.start() <= end - left <= m.end() else " ", clause)
 

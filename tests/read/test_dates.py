@@ -40,6 +40,10 @@ def one(text: str, published: date | None = THURSDAY):
         # a quotation speaks in its own tense; a date inside one keeps it
         ("\u201cWe will not give in,\u201d the union told members on Monday.", date(2026, 3, 16)),
         ("\u201cWe will sail on Monday,\u201d the captain said.", date(2026, 3, 23)),
+        # a past subordinate clause keeps its day past whatever the main clause says
+        ("The team must win the next game after a late goal gave its rival the first match on Monday.", date(2026, 3, 16)),
+        ("The mayor, who visited the pier on Monday, will return.", date(2026, 3, 16)),
+        ("The talks will resume after the holiday on Monday.", date(2026, 3, 23)),
         # a full stop before a capital still ends a sentence, after a clock time too
         ("The crew will meet at 5 p.m. Officials said on Monday the ship had sailed.", date(2026, 3, 16)),
     ],

@@ -1,0 +1,105 @@
+"""A figure most outlets agree on and one outlet gives differently, wherever in their reports they give it.
+
+Independent reports of one event rarely word a figure's sentence alike ("a change it says will cut 320 jobs" /
+"a change that would cost 230 jobs"), so such sentences often do not align and their figures are not compared as
+one claim (:mod:`.claim_conflicts`). What makes the two comparable is the story itself: when every outlet that
+counts a thing ("jobs", "hours" of a strike, "tankers") gives one figure for it, and two or more independent
+origins give the same figure, that figure is the story's count of that thing, and an origin that gives one other
+figure for it states something else about the same thing.
+
+A noun some outlet counts twice with different figures ("31 donors after the first day, 44 by the close") counts
+several things in this story and is left alone, as is a generic noun ("people", "others") and a part of a whole
+("six of its 12 carriages": :mod:`.claim_conflicts` pairs those). The differing figure must lie within
+``MAX_RATIO`` of the agreed one: outlets that tell one figure differently disagree by a slip of a digit or an
+estimate, not by an order of magnitude ("3 victims were children" against "12 victims" counts another group).
+Whether two figures published days apart are an update is decided as for any figure
+(:func:`.conflicts.figure_conflict`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ..lang.claims import GENERIC_COUNTS
+from ..records import Article, Conflict, Story
+from .claim_conflicts import SIZE_UNITS, _inside_date
+from .conflicts import figure_conflict
+from .context import StoryContext
+from .numbers import FIGURE_TOLERANCE, normalised, numbers_agree
+from .sentences import _Sentence
+from .syntax import Claim
+
+# the largest ratio between an agreed figure and another outlet's figure for the same thing that is compared;
+# newsdesk's number conflicts differ by at most 1.39 ("46 people" / "64 people"); set a little above that
+MAX_RATIO = 1.5
+# independent origins that must give the same figure before another origin's figure is set against it
+MIN_AGREEING_ORIGINS = 2
+
+_Row = tuple[_Sentence, float, str, int, int]
+
+
+def outlier_figures(
+    ctx: StoryContext,
+    story: Story,
+    sentences: Sequence[_Sentence],
+    claims: Mapping[int, tuple[Claim, ...]],
+    arts: Mapping[str, Article],
+) -> list[Conflict]:
+    """Conflicts (or updates) where one origin's figure for a counted noun differs from the one others agree on."""
+    by_noun: dict[tuple[str, str | None], dict[str, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for s in sentences:
+        for c in claims.get(s.order, ()):
+            noun = _counted_noun(c)
+            if noun is None or _inside_date(s, c):
+                continue
+            value, unit = normalised(s, c.number, s.start + c.start)  # type: ignore[arg-type]
+            by_noun[(noun, unit)][s.article_id].append((s, value, c.text, s.start + c.start, s.start + c.end))
+    out = []
+    for (noun, unit), per_article in by_noun.items():
+        per_origin: dict[str, list[float]] = defaultdict(list)
+        for aid, rows in per_article.items():
+            per_origin[ctx.origins[aid]].extend(r[1] for r in rows)
+        if len(per_origin) < MIN_AGREEING_ORIGINS + 1 or not all(_one_figure(v) for v in per_origin.values()):
+            continue
+        agreed = _agreed_figure([v[0] for v in per_origin.values()])
+        if agreed is None:
+            continue
+        odd = [o for o, v in per_origin.items() if not numbers_agree(v[0], agreed, tolerance=FIGURE_TOLERANCE)]
+        if not odd or any(not _near(per_origin[o][0], agreed) for o in odd):
+            continue
+        found = figure_conflict(ctx, story, None, noun, per_article, arts)
+        if found is not None and unit in SIZE_UNITS:
+            found = replace(found, update=False)  # the size of a thing is no running tally
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _counted_noun(c: Claim) -> str | None:
+    """The specific noun a figure counts ("jobs", "tankers"), or None (generic, a part, negated, no noun)."""
+    noun = c.counted
+    if c.kind != "number" or c.negated or not noun or c.number is None or noun.startswith(("of:", "whole:")):
+        return None
+    return None if noun in GENERIC_COUNTS else noun
+
+
+def _one_figure(values: list[float]) -> bool:
+    """Whether an origin gives one figure for the noun (repeated, or rounded: "about 320" and "320" are one)."""
+    return all(numbers_agree(values[0], v, tolerance=FIGURE_TOLERANCE) for v in values[1:])
+
+
+def _agreed_figure(figures: list[float]) -> float | None:
+    """The figure at least ``MIN_AGREEING_ORIGINS`` origins give, when exactly one figure has that support."""
+    supported = []
+    for f in figures:
+        support = sum(numbers_agree(f, g, tolerance=FIGURE_TOLERANCE) for g in figures)
+        if support >= MIN_AGREEING_ORIGINS and not any(numbers_agree(f, s, tolerance=FIGURE_TOLERANCE) for s in supported):
+            supported.append(f)
+    return supported[0] if len(supported) == 1 else None
+
+
+def _near(value: float, agreed: float) -> bool:
+    low, high = sorted((abs(value), abs(agreed)))
+    return low > 0 and high / low <= MAX_RATIO
