@@ -51,7 +51,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the scorer's JSON figures")
     args = parser.parse_args()
     _, truth, scorer = corpus_paths(args.corpus)
-    db, export = args.dir / f"{args.corpus}.db", args.dir / f"{args.corpus}-export.json"
+    base = Path(args.corpus).name  # "bench/heldout/h1" keeps "h1.db", as bench_newsdesk --keep names it
+    db, export = args.dir / f"{base}.db", args.dir / f"{base}-export.json"
     stories, failed, cpu = reanalyse(db)
     exported = _cli("export", "--format", "json", "-o", str(export), "--db", str(db))
     if exported.returncode != 0:
