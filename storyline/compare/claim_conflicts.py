@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..lang.claims import (
-    GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS, TIME_OF_DAY_NOUNS, VAGUE_PLACE_WORDS,
+    GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, OCCURRENCE_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS,
+    TIME_OF_DAY_NOUNS, VAGUE_PLACE_WORDS,
 )
 from ..lang.calendar import WEEKDAYS
 from ..lang.verbs import same_action
@@ -156,6 +157,9 @@ def claim_conflicts(
                     continue  # a speaker's day, dated from when they spoke
                 if not story_wide or _telling_anchor(_anchor(c)):
                     times[_anchor(c)].append((s, c))
+                if story_wide:
+                    for key in _event_anchors(c):
+                        times[key].append((s, c))
                 if story_wide and c.head == c.verb and c.subject and c.subject not in PRONOUN_SUBJECTS:
                     # "On Friday, Jo Ruskin returned with 512p" / "on Saturday, Ruskin raised it to 512p": one actor
                     # putting one figure, on the day its verb is dated, is one act whatever the verb
@@ -356,6 +360,23 @@ def _anchor(c: Claim) -> tuple[str, ...]:
     if c.head and c.head != c.verb:
         return ("noun", c.head)
     return ("verb", same_action(c.verb) or "", c.subject or "")
+
+
+def _event_anchors(c: Claim) -> list[tuple[str, ...]]:
+    """Other words a day said of a verb is the day of, across a story: the verb with its object as with a subject
+    ("opened the conference on Tuesday" / "the conference opened on Wednesday"), and the subject of a verb of
+    occurring as the event noun it is ("the collapse happened on Tuesday" / "since the collapse on Monday"). A verb
+    alone is not its noun: "rose on Thursday" and "the rise" may be any of a story's rises."""
+    if not c.verb or c.head != c.verb or c.verb in REPORTING_LEMMAS:
+        return []
+    verb = same_action(c.verb) or c.verb
+    out: list[tuple[str, ...]] = []
+    if c.object and c.object not in PRONOUN_SUBJECTS and c.object != c.subject:
+        out.append(("verb", verb, c.object))
+    subject = c.subject or ""
+    if c.verb in OCCURRENCE_VERBS and subject and " " not in subject and subject not in GENERIC_COUNTS:
+        out.append(("noun", subject))
+    return [k for k in out if _telling_anchor(k)]
 
 
 def _anchor_label(key: tuple[str, ...]) -> str:

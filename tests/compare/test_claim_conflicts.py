@@ -251,3 +251,33 @@ def test_one_actor_putting_one_figure_on_two_days_is_a_date_conflict_even_undate
     assert [c for c in claim_conflicts(ctx, story, [sa, sb], claims, arts, kinds=frozenset({"number", "time"}),
                                        story_wide=True)
             if c.kind == "date"] == []
+
+
+def test_across_a_story_a_day_meets_its_event_as_object_and_as_the_subject_of_happening():
+    ctx, story = _ctx({"a": 5, "b": 5, "c": 5})
+
+    def said(aid: str, order: int, text: str, day: date, **claim) -> tuple[_Sentence, Claim]:
+        word = text.split(" on ")[1].rstrip(".")
+        at = text.index(word)
+        sent = _sent(aid, order, text, dates=[DateRef(word, at, at + len(word), day, "day", relative=True)])
+        return sent, Claim("time", word, at, at + len(word), prep="on", **claim)
+
+    def days(*pairs: tuple[_Sentence, Claim]) -> list[set[str]]:
+        found = claim_conflicts(ctx, story, [s for s, _ in pairs], {s.order: (c,) for s, c in pairs}, ctx.articles,
+                                kinds=frozenset({"time"}), story_wide=True)
+        return [{v.text for v in c.values} for c in found if c.kind == "date"]
+
+    opened = said("a", 0, "The minister opened the summit on Tuesday.", date(2026, 3, 3), head="open", verb="open",
+                  subject="minister", object="summit")
+    began = said("b", 1, "The summit opened on Wednesday.", date(2026, 3, 4), head="open", verb="open", subject="summit")
+    assert days(opened, began) == [{"Tuesday", "Wednesday"}]
+    # another thing opened on another day is another event
+    other = said("c", 2, "Police opened an inquiry on Wednesday.", date(2026, 3, 4), head="open", verb="open",
+                 subject="police", object="inquiry")
+    assert days(opened, other) == []
+    # "the collapse happened on Monday" is the day of the collapse another outlet dates with the noun
+    happened = said("a", 0, "The collapse happened on Monday.", date(2026, 3, 2), head="happen", verb="happen",
+                    subject="collapse")
+    since = said("b", 1, "Crews have dug since the collapse on Sunday.", date(2026, 3, 1), head="collapse",
+                 verb="dig", subject="crew")
+    assert days(happened, since) == [{"Monday", "Sunday"}]
