@@ -10,6 +10,7 @@ from ..lang.titles import (
     FORMS_OF_ADDRESS,
     INFORMAL_HEADS,
     IRREGULAR_DEMONYMS,
+    ORGANISATION_NOUNS,
     PARAPHRASE_MODIFIERS,
     TITLE_ABBREVIATIONS,
     TITLE_ADVERBS,
@@ -103,6 +104,10 @@ def _parse_title(role: Role) -> _Title | None:
     employer = set(_runs([w for w in mods if w.lower() not in _RANKS]))
     if len(parts) > 1:
         employer.update(_runs(_words(parts[1])))
+    # "Union leader" at the start of a sentence: a capitalised noun for an organisation, not the organisation's name
+    kinds = {e for e in employer if e in ORGANISATION_NOUNS}
+    employer -= kinds
+    modifiers |= {_stem(k) for k in kinds}
     former = role.former or "former" in ranks or text.lower().startswith("ex-")
     rest = [w.lower() for w in pre[:-1]] + ([w.lower() for w in _words(parts[1])] if len(parts) > 1 else [])
     words = frozenset(_stem(IRREGULAR_DEMONYMS.get(w, w)) for w in (x[:-2] if x.endswith("'s") else x for x in rest))
@@ -214,6 +219,7 @@ def title_conflicts(
                     involved[b] |= heads[b]
         fact_id = content_id(story.id, "role", person, prefix="f")
         cites, rows = [], []
+        parsed_of: dict[str, _Title] = {}
         for aid, items in per_article.items():
             for role, parsed in items:
                 s, e = _sentence_around(arts[aid], reads[aid], role.start, role.end)
@@ -223,8 +229,12 @@ def title_conflicts(
                     # "the ship's captain": the possessive points back to the employer; the post is the value
                     shown = re.sub(r"^[a-z][\w-]*['’]s\s+", "", role.title)
                     label = ("former " if role.former and "former" not in role.title.lower() else "") + shown
-                    rows.append((sent, " ".join(label.lower().split()), label, role.start, role.end))
-        found = [make_conflict(ctx, story, fact_id, "title", f"title of {name}", rows)] if involved else []
+                    key = " ".join(label.lower().split())
+                    parsed_of.setdefault(key, parsed)
+                    rows.append((sent, key, label, role.start, role.end))
+        # titles that agree ("head coach" / "coach") are one value of the conflict, not two
+        same_post = lambda x, y: parsed_of[x].head == parsed_of[y].head and _titles_agree(parsed_of[x], parsed_of[y])  # noqa: E731
+        found = [make_conflict(ctx, story, fact_id, "title", f"title of {name}", rows, same_post)] if involved else []
         conflicts.extend(found)
         titles = tuple(dict.fromkeys(r.title for items in per_article.values() for r, _ in items))
         facts.append(

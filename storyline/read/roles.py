@@ -147,7 +147,11 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
     compounds = 0
     for s, e, w in toks:
         cw = _clean_word(w)
-        if _is_role_word(w) or cw in MODIFIERS or cw in {"of", "for"} and run:
+        if run and run[-1][2] in {"and", "&"} and not (w[0].isupper() and cw not in _CAP_STOP):
+            break  # "and" joins two capitalised parts of one title ("Infrastructure and Water Management Minister")
+        if cw in {"and", "&"} and run and run[-1][2][:1].isupper():
+            run.append((s, e, w))
+        elif _is_role_word(w) or cw in MODIFIERS or cw in {"of", "for"} and run:
             run.append((s, e, w))
         elif _compound_noun(w) and compounds < MAX_COMPOUND_WORDS and run and run[-1][2][:1].islower() and any(
             _is_role_word(x) for _, _, x in run
@@ -163,7 +167,7 @@ def premodifier(text: str, mention: Mention, floor: int) -> tuple[int, int] | No
             run.append((s, e, w))
         else:
             break
-    while run and _clean_word(run[-1][2]) in {"of", "for"}:
+    while run and _clean_word(run[-1][2]) in {"of", "for", "and", "&"}:
         run.pop()
     # "envoy for former President Donald Trump": when the words nearest the name already hold a
     # role, an "of"/"for" further left starts someone else's title; in "Secretary of State X" the

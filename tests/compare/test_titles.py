@@ -36,6 +36,8 @@ def _contested(title_a: str, title_b: str, *, former_a: bool = False, former_b: 
         ("currently Minister of State for Transport", "junior minister"),
         ("Skipper", "captain"),
         ("Cllr", "council leader"),  # a form of address says nothing about the post
+        ("Union leader", "Dockhand leader"),  # a capitalised kind of organisation is no employer's name
+        ("Tolby head coach", "Tolby coach"),  # a more precise form of the same post
     ],
 )
 def test_compatible_titles_agree(title_a: str, title_b: str):
@@ -57,6 +59,7 @@ def test_a_past_job_does_not_contradict_a_present_post():
         ("Tolby foreign minister", "Tolby deputy foreign minister", False, False),  # rank
         ("fire chief", "police chief", False, False),  # one shorthand head, different fields
         ("associate director of public health", "region's director of public health", False, False),  # a lower post
+        ("union leader", "party leader", False, False),  # kinds of organisation still differ
     ],
 )
 def test_different_posts_employers_ranks_and_tenses_conflict(title_a, title_b, former_a, former_b):
@@ -68,3 +71,16 @@ def test_different_posts_employers_ranks_and_tenses_conflict(title_a, title_b, f
 def test_a_conflict_shows_the_post_without_a_pronoun_like_possessive():
     found = _contested("ship's captain", "ferry's first officer")
     assert {v.value for v in found[0].values} == {"captain", "first officer"}
+
+
+def test_titles_that_agree_are_one_value_of_a_conflict():
+    text_a = "Tolby head coach Mira Holst, who is also Tolby coach Mira Holst to some, spoke on Monday."
+    text_b = "Mira Holst, the club's sporting director, spoke on Monday."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", "Tolby head coach").role("Mira Holst", "Tolby coach"),
+        lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", "sporting director"),
+    )  # fmt: skip
+    (found,) = [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"]
+    assert len(found.values) == 2
+    assert {v.article_ids for v in found.values} == {("a1",), ("b1",)}

@@ -17,6 +17,11 @@ def test_premodifier_titles() -> None:
     assert roles("Portmere Harbour Minister Ana Lind spoke.", "Ana Lind") == [("Ana Lind", "Portmere Harbour Minister", False)]
     assert roles("He met former Mayor Tomas Berg there.", "Tomas Berg") == [("Tomas Berg", "Mayor", True)]
     assert roles("They called Secretary of Ports Ana Lind.", "Ana Lind") == [("Ana Lind", "Secretary of Ports", False)]
+    # "and" between two capitalised parts of one title keeps both; before a lower-case word it ends the title
+    assert roles("Fisheries and Coastal Affairs Minister Ana Lind spoke.", "Ana Lind") == [
+        ("Ana Lind", "Fisheries and Coastal Affairs Minister", False)]
+    assert roles("He praised the crews and Harbour Minister Ana Lind.", "Ana Lind") == [
+        ("Ana Lind", "Harbour Minister", False)]
 
 
 def test_head_of_construction() -> None:
