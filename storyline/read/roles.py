@@ -48,7 +48,8 @@ ROLE_NOUNS = frozenset(
     superintendent sheriff warden fund-manager master justice magistrate harbourmaster harbormaster firefighter
     inspector-general surgeon-general attorney-general solicitor-general volunteer organiser organizer
     investigator expert specialist barrister solicitor mp mep constable councillor cllr skipper goalkeeper keeper
-    hairdresser taoiseach""".split()
+    hairdresser taoiseach striker midfielder defender winger forward substitute referee umpire athlete sprinter
+    cyclist swimmer jockey batsman bowler quarterback pitcher""".split()
 )
 MODIFIERS = frozenset(
     """former then acting deputy special senior chief top foreign prime vice interim current outgoing incoming

@@ -129,3 +129,8 @@ def test_a_predicate_after_a_name_is_not_an_apposition() -> None:
 def test_apposition_before_a_name_right_after_a_closing_quotation_mark() -> None:
     text = "\u201cThe line will reopen by June,\u201d Kestovia\u2019s rail chief, Ana Lind, told reporters."
     assert ("Ana Lind", "Kestovia\u2019s rail chief", False) in roles(text, "Ana Lind")
+
+
+def test_positions_in_a_team_are_titles() -> None:
+    assert roles("Their striker Ola Berg scored twice.", "Ola Berg") == [("Ola Berg", "striker", False)]
+    assert roles("Ola Berg, the visiting goalkeeper, was booked.", "Ola Berg") == [("Ola Berg", "visiting goalkeeper", False)]
