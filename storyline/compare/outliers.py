@@ -4,10 +4,11 @@ Independent reports of one event rarely word a figure's sentence alike ("a chang
 "a change that would cost 230 jobs"), so such sentences often do not align and their figures are not compared as
 one claim (:mod:`.claim_conflicts`). What makes the two comparable is the story itself: when every outlet that
 counts a thing ("jobs", "hours" of a strike, "tankers") gives one figure for it, and two or more independent
-origins give the same figure, that figure is the story's count of that thing, and an origin that gives one other
-figure for it states something else about the same thing.
+origins give the same figure, that figure is the story's count of that thing, and a report that gives one other
+figure for it states something else about the same thing: an independent outlet, or a rewrite that changed the
+figure of the report it copies (a copy adds no support to its source's figure, but may depart from it).
 
-A noun some outlet counts twice with different figures ("31 donors after the first day, 44 by the close") counts
+A noun some report counts twice with different figures ("31 donors after the first day, 44 by the close") counts
 several things in this story and is left alone, as is a generic noun ("people", "others") and a part of a whole
 ("six of its 12 carriages": :mod:`.claim_conflicts` pairs those). The differing figure must lie within
 ``MAX_RATIO`` of the agreed one: outlets that tell one figure differently disagree by a slip of a digit or an
@@ -58,16 +59,14 @@ def outlier_figures(
             by_noun[(noun, unit)][s.article_id].append((s, value, c.text, s.start + c.start, s.start + c.end))
     out = []
     for (noun, unit), per_article in by_noun.items():
-        per_origin: dict[str, list[float]] = defaultdict(list)
-        for aid, rows in per_article.items():
-            per_origin[ctx.origins[aid]].extend(r[1] for r in rows)
-        if len(per_origin) < MIN_AGREEING_ORIGINS + 1 or not all(_one_figure(v) for v in per_origin.values()):
+        figures = {aid: [r[1] for r in rows] for aid, rows in per_article.items()}
+        if not all(_one_figure(v) for v in figures.values()):
             continue
-        agreed = _agreed_figure([v[0] for v in per_origin.values()])
+        agreed = _agreed_figure({aid: v[0] for aid, v in figures.items()}, ctx.origins)
         if agreed is None:
             continue
-        odd = [o for o, v in per_origin.items() if not numbers_agree(v[0], agreed, tolerance=FIGURE_TOLERANCE)]
-        if not odd or any(not _near(per_origin[o][0], agreed) for o in odd):
+        odd = [aid for aid, v in figures.items() if not numbers_agree(v[0], agreed, tolerance=FIGURE_TOLERANCE)]
+        if not odd or any(not _near(figures[aid][0], agreed) for aid in odd):
             continue
         found = figure_conflict(ctx, story, None, noun, per_article, arts)
         if found is not None and unit in SIZE_UNITS:
@@ -86,16 +85,17 @@ def _counted_noun(c: Claim) -> str | None:
 
 
 def _one_figure(values: list[float]) -> bool:
-    """Whether an origin gives one figure for the noun (repeated, or rounded: "about 320" and "320" are one)."""
+    """Whether an article gives one figure for the noun (repeated, or rounded: "about 320" and "320" are one)."""
     return all(numbers_agree(values[0], v, tolerance=FIGURE_TOLERANCE) for v in values[1:])
 
 
-def _agreed_figure(figures: list[float]) -> float | None:
-    """The figure at least ``MIN_AGREEING_ORIGINS`` origins give, when exactly one figure has that support."""
-    supported = []
-    for f in figures:
-        support = sum(numbers_agree(f, g, tolerance=FIGURE_TOLERANCE) for g in figures)
-        if support >= MIN_AGREEING_ORIGINS and not any(numbers_agree(f, s, tolerance=FIGURE_TOLERANCE) for s in supported):
+def _agreed_figure(figures: dict[str, float], origins: Mapping[str, str]) -> float | None:
+    """The figure articles of at least ``MIN_AGREEING_ORIGINS`` independent origins give, when exactly one figure
+    has that support (a copy repeating its source adds no support; a rewrite that changed it is set against it)."""
+    supported: list[float] = []
+    for f in figures.values():
+        support = {origins[aid] for aid, g in figures.items() if numbers_agree(f, g, tolerance=FIGURE_TOLERANCE)}
+        if len(support) >= MIN_AGREEING_ORIGINS and not any(numbers_agree(f, s, tolerance=FIGURE_TOLERANCE) for s in supported):
             supported.append(f)
     return supported[0] if len(supported) == 1 else None
 

@@ -58,6 +58,10 @@ def test_no_agreed_figure_a_noun_counted_twice_or_far_apart_is_no_conflict() -> 
     assert len(_found(base)) == 1
     # two sentences of one origin (a copy and its source) are one voice: nothing is agreed by two origins
     assert _found(base, {"a": "a", "b": "a", "c": "c"}) == []
+    # a rewrite departing from its source's figure is set against the figure two origins agree on
+    (rewrite,) = _found({**base, "c": "320 jobs would go.", "d": "230 jobs would be lost."},
+                        {"a": "a", "b": "b", "c": "c", "d": "a"})
+    assert {v.value: v.article_ids for v in rewrite.values} == {"320": ("a", "b", "c"), "230": ("d",)}
     # an outlet counting the noun twice ("31 donors after the first day, 44 by the close") counts several things
     assert _found({**base, "b": "320 jobs are at risk and 44 jobs went."}) == []
     # an order of magnitude away counts another group of the same thing; rounding agrees
