@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..lang.claims import (
-    GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, OCCURRENCE_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS,
+    CLOCK_WORDS, GENERIC_COUNTS, LEVEL_VERBS, LIGHT_VERBS, OCCURRENCE_VERBS, PLACE_NOUNS, PRONOUN_SUBJECTS,
     TIME_OF_DAY_NOUNS, VAGUE_PLACE_WORDS,
 )
 from ..lang.calendar import WEEKDAYS
@@ -356,8 +356,9 @@ def _resolve_pronouns(groups: dict[tuple[str, ...], list]) -> dict[tuple[str, ..
 
 
 def _anchor(c: Claim) -> tuple[str, ...]:
-    """The word a place or a day hangs on: a noun by itself, a verb with its subject."""
-    if c.head and c.head != c.verb:
+    """The word a place or a day hangs on: a noun by itself, a verb with its subject. A clock time is no noun of
+    its own ("began at 6 a.m. on Monday" / "ends at 6 a.m. on Wednesday": the verbs tell the two days apart)."""
+    if c.head and c.head != c.verb and c.head.lower() not in CLOCK_WORDS:
         return ("noun", c.head)
     return ("verb", same_action(c.verb) or "", c.subject or "")
 

@@ -13,7 +13,7 @@ from .context import StoryContext
 from .numbers import FIGURE_TOLERANCE, _fmt_number, _is_update, _num, _number_pairs, normalised, numbers_agree
 from .places import _modifier, _place_key, _place_swaps, _places_agree, contains
 from .sentences import _Sentence, in_quotation
-from .text import _CHANGE_VERBS, _clip
+from .text import _TALLY, _clip
 from ..lang.claims import ANAPHORIC_COUNTS, GENERIC_COUNTS
 
 # the word-diff's five-letter context stems that say nothing about what a figure counts ("people", "percent")
@@ -41,7 +41,7 @@ def sentence_conflicts(
     close = [(a, b) for a, b in pairs if ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine]
 
     def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
-        if _CHANGE_VERBS.search(s.text):
+        if _TALLY.search(s.text):
             return {}
         return {_day_key(d): (d.text, d.start, d.end) for d in s.dates
                 if d.granularity == "day" and names_day(d) and not in_quotation(s, d.start)}

@@ -12,7 +12,8 @@ A noun some report counts twice with different figures ("31 donors after the fir
 several things in this story and is left alone, as is a generic noun ("people", "others") and a part of a whole
 ("six of its 12 carriages": :mod:`.claim_conflicts` pairs those). The differing figure must lie within
 ``MAX_RATIO`` of the agreed one: outlets that tell one figure differently disagree by a slip of a digit or an
-estimate, not by an order of magnitude ("3 victims were children" against "12 victims" counts another group).
+estimate, not by an order of magnitude ("3 victims were children" against "12 victims" counts another group, and
+is left out of the comparison).
 Whether two figures published days apart are an update is decided as for any figure
 (:func:`.conflicts.figure_conflict`).
 """
@@ -66,9 +67,10 @@ def outlier_figures(
         if agreed is None:
             continue
         odd = [aid for aid, v in figures.items() if not numbers_agree(v[0], agreed, tolerance=FIGURE_TOLERANCE)]
-        if not odd or any(not _near(figures[aid][0], agreed) for aid in odd):
+        far = {aid for aid in odd if not _near(figures[aid][0], agreed)}  # another group of the thing counted
+        if len(far) == len(odd):
             continue
-        found = figure_conflict(ctx, story, None, noun, per_article, arts)
+        found = figure_conflict(ctx, story, None, noun, {a: r for a, r in per_article.items() if a not in far}, arts)
         if found is not None and unit in SIZE_UNITS:
             found = replace(found, update=False)  # the size of a thing is no running tally
         if found is not None:

@@ -18,6 +18,8 @@ _UPDATE_CUES = re.compile(
     r"\b(" + "|".join(sorted(UPDATE_CUES) + [p.replace(" ", r"\s+") for p in UPDATE_PHRASES]) + r")\b", re.I
 )
 _CHANGE_VERBS = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS)) + r")\b", re.I)
+# a sentence that gives a running tally as of a day ("pledges have reached $3.1bn, up from $2.7bn on Thursday")
+_TALLY = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS | {"reached", "reaching"})) + r"|up\s+from|down\s+from|so\s+far|to\s+date)\b", re.I)
 _VERB_STOP = STOP_WORDS
 
 

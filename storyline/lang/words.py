@@ -46,6 +46,12 @@ SCHEDULE_VERBS = frozenset(
     "hold take expire conclude continue go".split()
 )
 
+# labels an editor puts at the head of a paragraph ("Correction, October 19: ..."): no dateline's place
+EDITORIAL_LABELS = frozenset(
+    "correction clarification update updated editor's note breaking exclusive analysis opinion comment "
+    "explainer factbox live".split()
+)
+
 ARTICLES = frozenset({"the", "a", "an"})
 STOP_WORDS = frozenset("the a an of and or to in on at for by with who which that this is was were be".split())
 

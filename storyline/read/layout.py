@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..lang.words import EDITORIAL_LABELS
+
 Zone = Literal["body", "headline", "caption", "credit"]
 
 # Photo and agency credits ("REUTERS/Hamad I Mohammed/File photo", "(AP Photo/...)", "Getty Images").
@@ -124,8 +126,8 @@ def find_dateline(text: str, layout: list[Line]) -> Dateline | None:
     words = place.split()
     if not (place.isupper() or match.group("region") or match.group("date") or match.group("date2") or match.group("agency")):
         return None
-    if len(words) > 4 or any(w.lower() in _MINOR for w in words):
-        return None
+    if len(words) > 4 or any(w.lower() in _MINOR for w in words) or place.lower() in EDITORIAL_LABELS:
+        return None  # "Correction, October 19: ..." is an editor's note, not a dateline
     return Dateline(
         start=first.start,
         end=first.start + match.end(),

@@ -281,3 +281,17 @@ def test_across_a_story_a_day_meets_its_event_as_object_and_as_the_subject_of_ha
     since = said("b", 1, "Crews have dug since the collapse on Sunday.", date(2026, 3, 1), head="collapse",
                  verb="dig", subject="crew")
     assert days(happened, since) == [{"Monday", "Sunday"}]
+
+
+def test_a_clock_time_is_no_anchor_of_its_own():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    ta, tb = "The stoppage began at 6 a.m. on Monday.", "The stoppage ends at 6 a.m. on Wednesday."
+    sa = _sent("a", 0, ta, dates=[DateRef("on Monday", 29, 38, date(2026, 3, 2), "day", relative=True)])
+    sb = _sent("b", 1, tb, dates=[DateRef("on Wednesday", 28, 40, date(2026, 3, 4), "day", relative=True)])
+    claims = {0: (Claim("time", "Monday", 32, 38, head="a.m.", verb="begin", subject="stoppage", prep="on"),),
+              1: (Claim("time", "Wednesday", 31, 40, head="a.m.", verb="end", subject="stoppage", prep="on"),)}
+    assert claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles) == []
+    # the same verb on two days still differs
+    claims[1] = (Claim("time", "Wednesday", 31, 40, head="a.m.", verb="begin", subject="stoppage", prep="on"),)
+    (c,) = claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)
+    assert c.kind == "date"

@@ -88,6 +88,21 @@ def test_a_day_inside_a_quotation_is_not_compared():
     assert len(_kinds(ctx, story, a, b, "date")) == 1
 
 
+def test_a_running_tally_is_not_compared_on_its_day():
+    ctx, story = _ctx(days=(5, 9))
+
+    def day(aid: str, order: int, text: str, word: str, value: date) -> _Sentence:
+        at = text.index(word)
+        return _sent(aid, order, text, dates=[DateRef(word, at, at + len(word), value, "day", relative=True)])
+
+    a = day("a", 0, "Donors pledged $1.9 billion on Wednesday at the conference.", "on Wednesday", date(2026, 3, 4))
+    for text in ("Pledges have reached $3.1 billion on Monday at the conference.",
+                 "Pledges stood at $3.1 billion on Monday, up from $2.7 billion at the conference."):
+        assert _kinds(ctx, story, a, day("b", 1, text, "on Monday", date(2026, 3, 9)), "date") == []
+    b = day("b", 1, "Donors pledged $1.9 billion on Tuesday at the conference.", "on Tuesday", date(2026, 3, 3))
+    assert len(_kinds(ctx, story, a, b, "date")) == 1
+
+
 def test_a_figure_fixed_at_the_moment_of_the_event_is_no_update():
     early = "The ferry sank at dawn, when 52 passengers were aboard."
     later_text = "Six people are still missing. The ferry sank at dawn, when 62 passengers were aboard."

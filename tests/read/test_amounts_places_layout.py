@@ -38,6 +38,8 @@ def test_dateline() -> None:
     assert d is not None and d.place == "Portmere" and d.agency == "HLN"
     assert text[d.end :].startswith("The harbour")
     assert find_dateline("The harbour reopened - at last.\n", lines("The harbour reopened - at last.\n")) is None
+    note = "Correction, March 9: An earlier version gave the wrong date.\n"
+    assert find_dateline(note, lines(note)) is None  # an editor's note, not a place
 
 
 def test_event_location_versus_mentioned_place() -> None:

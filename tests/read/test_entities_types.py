@@ -62,6 +62,9 @@ CASES = [
      {"Kestrel Star": "ORG"}),
     ("The premier will ask the Storting to approve the plan.", {"Storting": "PERSON"}, {"Storting": "ORG"}),
     ("Halver Pay, which marketed itself to students, collapsed.", {"Halver Pay": "PERSON"}, {"Halver Pay": "ORG"}),
+    ("The ex-chief of frozen food company Brellow was jailed. Brellow has appealed; shares in Brellow fell.",
+     {"Brellow": "GPE"},
+     {"Brellow": "ORG"}),
     # negative cases: people named next to organisation words stay people
     ("Ana Lind, a spokeswoman for the company, said the unit was safe.", {"Ana Lind": "PERSON"},
      {"Ana Lind": "PERSON"}),
