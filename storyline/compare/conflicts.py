@@ -204,6 +204,11 @@ def make_conflict(
     return Conflict(cid, story.id, kind, subject, tuple(values), fact_id, update)  # type: ignore[arg-type]
 
 
+# kinds whose subject names the one thing disputed (a person's title or employer, a quotation's wording or speaker):
+# two of them between the same articles are two disputes, not one found twice
+_ONE_PER_SUBJECT = frozenset({"title", "employer", "quote_wording", "quote_speaker", "quote_truncation"})
+
+
 def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
     """One conflict per disagreement: sentence- and story-level checks, and different context words for the
     same figures, often find the same one. Same kind and same articles, or a number conflict with the same
@@ -218,6 +223,7 @@ def _dedupe(conflicts: list[Conflict]) -> tuple[list[Conflict], dict[str, str]]:
             (
                 n for n, k in enumerate(kept)
                 if k.kind == c.kind and k.update == c.update
+                and (c.kind not in _ONE_PER_SUBJECT or k.subject == c.subject)
                 and (parts == frozenset(frozenset(v.article_ids) for v in k.values)
                      or (c.kind == "number" and values == frozenset(v.value for v in k.values)))
             ),

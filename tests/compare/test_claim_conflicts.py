@@ -150,6 +150,22 @@ def test_a_conflict_inside_an_update_is_that_update():
     assert [c.id for c in kept] == ["u", "o"] and alias["p"] == "u"
 
 
+def test_two_peoples_title_conflicts_between_the_same_reports_stay_two():
+    from storyline.compare.conflicts import _dedupe
+    from storyline.records import Conflict, FactValue
+
+    def title(cid: str, person: str, a: str, b: str) -> Conflict:
+        return Conflict(cid, "s", "title", f"title of {person}", (FactValue(a, a, ("x",), ()), FactValue(b, b, ("y",), ())))
+
+    kept, _ = _dedupe([title("1", "Ana Lind", "director", "lead investigator"),
+                       title("2", "Ola Berg", "head of programme", "former head of programme")])
+    assert [c.id for c in kept] == ["1", "2"]
+    # one disagreement found twice (the same kind between the same reports) is still kept once
+    day = lambda cid: Conflict(cid, "s", "date", f"date: {cid}", (FactValue("mon", "Monday", ("x",), ()),  # noqa: E731
+                                                                   FactValue("tue", "Tuesday", ("y",), ())))
+    assert len(_dedupe([day("a"), day("b")])[0]) == 1
+
+
 def _at(aid: str, order: int, verb_text: str, name: str, verb: str, subject: str | None) -> tuple[_Sentence, Claim]:
     text = f"Jo Marrable was {verb_text} at {name} in 2030"
     at = text.index(name)
