@@ -19,7 +19,12 @@ _UPDATE_CUES = re.compile(
 )
 _CHANGE_VERBS = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS)) + r")\b", re.I)
 # a sentence that gives a running tally as of a day ("pledges have reached $3.1bn, up from $2.7bn on Thursday")
-_TALLY = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS | {"reached", "reaching"})) + r"|up\s+from|down\s+from|so\s+far|to\s+date)\b", re.I)
+# ("reached" only before a figure: "reached an agreement on Friday" dates an act)
+_TALLY = re.compile(
+    r"\b(?:" + "|".join(sorted(CHANGE_VERBS)) + r"|up\s+from|down\s+from|so\s+far|to\s+date)\b"
+    r"|\breach(?:ed|es)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?(?:US)?[$€£]?\d",
+    re.I,
+)
 _VERB_STOP = STOP_WORDS
 
 

@@ -101,6 +101,10 @@ def test_a_running_tally_is_not_compared_on_its_day():
         assert _kinds(ctx, story, a, day("b", 1, text, "on Monday", date(2026, 3, 9)), "date") == []
     b = day("b", 1, "Donors pledged $1.9 billion on Tuesday at the conference.", "on Tuesday", date(2026, 3, 3))
     assert len(_kinds(ctx, story, a, b, "date")) == 1
+    # "reaching" or "reached" without a figure is no tally
+    b = day("b", 1, "Reaching for cash, donors pledged $1.9 billion on Tuesday at the conference.", "on Tuesday",
+            date(2026, 3, 3))
+    assert len(_kinds(ctx, story, a, b, "date")) == 1
 
 
 def test_a_figure_fixed_at_the_moment_of_the_event_is_no_update():
