@@ -83,7 +83,16 @@ def _runs(words: Sequence[str]) -> list[str]:
     return out
 
 
+# "who heads/leads X" (:mod:`storyline.read.roles`): whoever leads X, whatever the post is called
+_LEADS = re.compile(r"^who\s+(?:now\s+|currently\s+)?(?:heads|leads|chairs|directs)\s+", re.I)
+
+
 def _parse_title(role: Role) -> _Title | None:
+    leads = _LEADS.match(role.title)
+    if leads:
+        what = role.title[leads.end() :]
+        words = frozenset(_stem(w.lower()) for w in _words(what))
+        return _Title("head", frozenset(), frozenset(_runs(_words(what))), frozenset(), role.former, True, words)
     text = _ABBREVIATION.sub(lambda m: TITLE_ABBREVIATIONS[m.group(1).lower()], role.title.replace("’", "'"))
     text = re.sub(r"\([^)]*\)", " ", text).strip()  # "(North West)": a gloss, not the title
     parts = _SPLIT.split(text, maxsplit=1)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..lang.titles import IRREGULAR_PAST_VERBS, PAST_ADVERBS, TITLE_ADVERBS
+from ..lang.titles import IRREGULAR_PAST_VERBS, ORGANISATION_NOUNS, PAST_ADVERBS, TITLE_ADVERBS
 from ..records import Mention, Role
 
 ROLE_NOUNS = frozenset(
@@ -216,6 +216,12 @@ _APPOS_BEFORE = re.compile(
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
 # "Aoife Garrahy, 51, a TD for Kerry, worked as a lawyer at ...": a title given by the predicate
+# "X, who heads rescue operations for the directorate,": a post told by a verb of leading (the title kept as written;
+# comparison reads it as the head of what follows, whatever that post is called)
+_WHO_HEADS = re.compile(
+    r"\s*,?\s*who\s+(?:now\s+|currently\s+)?(?P<verb>heads|leads|chairs|directs)\s+"
+    r"(?P<what>(?:the\s+|a\s+|an\s+|[A-Z][\w'\u2019&-]*\s+)?[^,;\u201c\u201d\"]{1,100}?)(?=,|;|\.\s|\.$|\s*\n|$)"
+)
 _WORKED_AS = re.compile(
     r"(?:\s*,\s*[^,;.\u201c\u201d\"]{1,60}){0,2}\s*,?\s+(?:has\s+|had\s+|previously\s+|once\s+)?"
     r"(?P<verb>worked|served|works|serves)\s+as\s+(?P<title>(?:the|a|an)\s[^,;\u201c\u201d\"]{1,120}?)"
@@ -303,10 +309,13 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             if " and " in title and _SUBJECT_LIST_VERB.search(title):
                 title = ""  # "X, the mate and the engineer on duty were freed": a list of people
             title = _VERB_CUT.sub("", title)
-            starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", title) is not None
+            # "then an internal auditor at X": the adverb is read past (``_add`` keeps its tense)
+            words = title.split()
+            core = " ".join(words[1:]) if words and words[0].lower() in TITLE_ADVERBS else title
+            starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", core) is not None
             # "the ...", or a role among the first words: "president of X", "Brennard's safety
             # director", "purchasing manager at Y" (not "Dmitriev, Putin and Trump")
-            if (starts_det or any(_is_role_word(w) for w in title.split()[:3])) and _has_role(title):
+            if (starts_det or any(_is_role_word(w) for w in core.split()[:3])) and _has_role(title):
                 base = after.start("title")
                 for part, off in _split_coordinated(title):
                     if _has_role(part):
@@ -321,6 +330,15 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             title = _CUT.sub("", who.group("title"))
             past = re.match(r"\s*,?\s*who\s+(?:worked|served)\b", who.group()) is not None
             _add(out, text, m.entity, who.start("title"), who.start("title") + len(title), past=past)
+        heads = None if who or governed else _WHO_HEADS.match(text, tail)
+        what = _CUT.sub("", heads.group("what")) if heads else ""
+        # what is led must be an organisation: a name, or a noun for one ("who leads the council"; not "the way")
+        if heads and what and not _VERB_CUT.search(what) and (
+            re.search(r"\b[A-Z]", what) or set(re.findall(r"[a-z]+", what.lower())) & ORGANISATION_NOUNS
+        ):
+            start = text.rfind("who", 0, heads.start("verb"))
+            end = heads.start("what") + len(what)
+            out.append(Role(entity=m.entity, title=text[start:end], start=start, end=end))
         worked = None if who else _WORKED_AS.match(text, tail)
         if worked and not governed and _has_role(worked.group("title")):
             title = _CUT.sub("", worked.group("title"))

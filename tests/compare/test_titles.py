@@ -38,6 +38,8 @@ def _contested(title_a: str, title_b: str, *, former_a: bool = False, former_b: 
         ("Cllr", "council leader"),  # a form of address says nothing about the post
         ("Union leader", "Dockhand leader"),  # a capitalised kind of organisation is no employer's name
         ("Tolby head coach", "Tolby coach"),  # a more precise form of the same post
+        ("who leads the Tolby Council", "council leader"),  # leading a body fits whatever its post is called
+        ("who heads the Tolby Rescue Unit", "president of the Tolby Rescue Unit"),
     ],
 )
 def test_compatible_titles_agree(title_a: str, title_b: str):
@@ -60,6 +62,7 @@ def test_a_past_job_does_not_contradict_a_present_post():
         ("fire chief", "police chief", False, False),  # one shorthand head, different fields
         ("associate director of public health", "region's director of public health", False, False),  # a lower post
         ("union leader", "party leader", False, False),  # kinds of organisation still differ
+        ("who heads the Tolby Rescue Unit", "head of Marlby Fire Service", False, False),  # another body
     ],
 )
 def test_different_posts_employers_ranks_and_tenses_conflict(title_a, title_b, former_a, former_b):
