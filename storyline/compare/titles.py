@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..lang.titles import (
     EXTRA_RANKS,
@@ -16,7 +16,7 @@ from ..lang.titles import (
     TITLE_ADVERBS,
 )
 from ..read.roles import MODIFIERS, ROLE_NOUNS
-from ..records import Article, Conflict, Fact, Reading, Role, Story, content_id
+from ..records import Article, Conflict, Fact, Mention, Reading, Role, Story, content_id
 from .conflicts import make_conflict
 from .context import StoryContext
 from .entities import EntityIndex
@@ -124,6 +124,28 @@ def _parse_title(role: Role) -> _Title | None:
     return _Title(head, modifiers, frozenset(employer), ranks - {"former", "co"}, former, informal, words)
 
 
+_POSSESSOR = re.compile(r"^(?P<who>[A-Z][\w-]*)['\u2019]s\s+")
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?]['\"\u2019\u201d]?\s+|\n\s*|[\"\u201c]\s*)$")
+
+
+def _as_read(role: Role, text: str, mentions: Sequence[Mention]) -> Role:
+    """The title with what is not the employer's name set aside: a person's possessive ("Holst's lawyer": whose
+    lawyer, not whose employee) and a word capitalised only because it opens the sentence ("Defence lawyer X
+    said"), when the reader found no name there and it is no title word ("Chief executive X" keeps "chief")."""
+    title = role.title
+    people = {w for m in mentions if m.label == "PERSON" for w in m.text.split()}
+    possessor = _POSSESSOR.match(title)
+    if possessor and possessor.group("who") in people:
+        title = title[possessor.end() :]
+    else:
+        first, _, rest = title.partition(" ")
+        opens = _SENTENCE_OPENS.search(text[max(0, role.start - 3) : role.start]) is not None
+        alone = rest[:1].islower()  # one capitalised word, not the first of a name ("Serious Fraud Office director")
+        if alone and opens and first.istitle() and _is_name_word(first) and not any(m.start == role.start for m in mentions):
+            title = rest  # a capitalised common word, not a name the reader found: neither employer nor post
+    return role if title == role.title else replace(role, title=title)
+
+
 def _explained(employer: frozenset[str], other: _Title) -> bool:
     """Every word of these employer names appears somewhere in the other title ("Energy Transition Minister" /
     "Chile's energy transition minister"): Title Case made title words look like names."""
@@ -199,7 +221,7 @@ def title_conflicts(
     names: dict[str, str | None] = {}
     for aid in ids:
         for role in reads[aid].roles:
-            parsed = _parse_title(role)
+            parsed = _parse_title(_as_read(role, arts[aid].text, reads[aid].mentions))
             if parsed:
                 # by the resolved entity's full name: a resolver that splits one name because the titles
                 # differ ("Queen Elizabeth" / "former Queen Elizabeth") must not hide that very difference

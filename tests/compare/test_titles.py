@@ -87,3 +87,14 @@ def test_titles_that_agree_are_one_value_of_a_conflict():
     (found,) = [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"]
     assert len(found.values) == 2
     assert {v.article_ids for v in found.values} == {("a1",), ("b1",)}
+
+
+def test_a_clients_possessive_and_a_sentences_capital_name_no_employer():
+    text_a = "The verdict was read. Mira Holst's lawyer, Ola Berg, said they would appeal."
+    text_b = "The verdict was read. Defence lawyer Ola Berg said they would appeal."
+    story, arts, reads, copies = _two_outlets(
+        text_a, text_b,
+        lambda r: r.entity("Mira Holst", "PERSON").entity("Ola Berg", "PERSON").role("Ola Berg", "Mira Holst's lawyer"),
+        lambda r: r.entity("Ola Berg", "PERSON").role("Ola Berg", "Defence lawyer"),
+    )  # fmt: skip
+    assert [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"] == []
