@@ -76,25 +76,27 @@ def test_a_conflict_shows_the_post_without_a_pronoun_like_possessive():
     assert {v.value for v in found[0].values} == {"captain", "first officer"}
 
 
+def _title_conflicts(text_a: str, text_b: str, build_a, build_b):
+    """Title conflicts between two outlets' reports built by hand."""
+    story, arts, reads, copies = _two_outlets(text_a, text_b, build_a, build_b)
+    return [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"]
+
+
 def test_titles_that_agree_are_one_value_of_a_conflict():
-    text_a = "Tolby head coach Mira Holst, who is also Tolby coach Mira Holst to some, spoke on Monday."
-    text_b = "Mira Holst, the club's sporting director, spoke on Monday."
-    story, arts, reads, copies = _two_outlets(
-        text_a, text_b,
+    (found,) = _title_conflicts(
+        "Tolby head coach Mira Holst, who is also Tolby coach Mira Holst to some, spoke on Monday.",
+        "Mira Holst, the club's sporting director, spoke on Monday.",
         lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", "Tolby head coach").role("Mira Holst", "Tolby coach"),
         lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", "sporting director"),
     )  # fmt: skip
-    (found,) = [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"]
     assert len(found.values) == 2
     assert {v.article_ids for v in found.values} == {("a1",), ("b1",)}
 
 
 def test_a_clients_possessive_and_a_sentences_capital_name_no_employer():
-    text_a = "The verdict was read. Mira Holst's lawyer, Ola Berg, said they would appeal."
-    text_b = "The verdict was read. Defence lawyer Ola Berg said they would appeal."
-    story, arts, reads, copies = _two_outlets(
-        text_a, text_b,
+    assert _title_conflicts(
+        "The verdict was read. Mira Holst's lawyer, Ola Berg, said they would appeal.",
+        "The verdict was read. Defence lawyer Ola Berg said they would appeal.",
         lambda r: r.entity("Mira Holst", "PERSON").entity("Ola Berg", "PERSON").role("Ola Berg", "Mira Holst's lawyer"),
         lambda r: r.entity("Ola Berg", "PERSON").role("Ola Berg", "Defence lawyer"),
-    )  # fmt: skip
-    assert [c for c in _analyse(story, arts, reads, copies).conflicts if c.kind == "title"] == []
+    ) == []  # fmt: skip
