@@ -88,6 +88,10 @@ _LEADS = re.compile(r"^who\s+(?:now\s+|currently\s+)?(?:heads|leads|chairs|direc
 
 
 def _parse_title(role: Role) -> _Title | None:
+    if re.match(r"(?:of|at)\s", role.title):  # "of the University of Tolby": an employer without a post
+        what = role.title.split(None, 1)[1]
+        return _Title("", frozenset(), frozenset(_runs(_words(what))), frozenset(), role.former, True,
+                      frozenset(_stem(w.lower()) for w in _words(what)))
     leads = _LEADS.match(role.title)
     if leads:
         what = role.title[leads.end() :]
@@ -188,6 +192,16 @@ def _different_jobs(a: Sequence[_Title], b: Sequence[_Title]) -> bool:
     return {t.former for t in a} == {t.former for t in b}
 
 
+def _other_employer(a: Sequence[tuple[Role, _Title]], b: Sequence[tuple[Role, _Title]]) -> bool:
+    """Where one article places a person only by an organisation ("Dr X, of the University of Y") and the other
+    names employers none of which is that one (nor explains it)."""
+    emp_a = frozenset().union(*(t.employer for _, t in a))
+    emp_b = frozenset().union(*(t.employer for _, t in b))
+    if not emp_a or not emp_b:
+        return False
+    return not any(_same_employer(x, y) for x in emp_a for y in emp_b)
+
+
 def _merge_titles(titles: Sequence[_Title]) -> _Title:
     """One article's titles for a person under one head word, read together."""
     return _Title(
@@ -248,6 +262,9 @@ def title_conflicts(
                 if not shared and _different_jobs([t for _, t in per_article[a]], [t for _, t in per_article[b]]):
                     involved[a] |= heads[a]
                     involved[b] |= heads[b]
+                if "" in heads[a] ^ heads[b] and _other_employer(per_article[a], per_article[b]):
+                    involved[a] |= {t.head for _, t in per_article[a] if t.employer}
+                    involved[b] |= {t.head for _, t in per_article[b] if t.employer}
         fact_id = content_id(story.id, "role", person, prefix="f")
         cites, rows = [], []
         parsed_of: dict[str, _Title] = {}

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..lang.titles import IRREGULAR_PAST_VERBS, ORGANISATION_NOUNS, PAST_ADVERBS, TITLE_ADVERBS
+from ..lang.titles import CORPORATE_SUFFIXES, IRREGULAR_PAST_VERBS, ORGANISATION_NOUNS, PAST_ADVERBS, TITLE_ADVERBS
 from ..records import Mention, Role
 
 ROLE_NOUNS = frozenset(
@@ -283,6 +283,15 @@ def _add(
     out.append(Role(entity=entity, title=title, start=start, end=end, former=former))
 
 
+def _affiliation(phrase: str) -> bool:
+    """"of the University of Tolby", "at Tolby Foods plc": an organisation named after "of"/"at", told by a noun
+    for one or a company's suffix (not a home town: "Ana Lind, of Tolby,")."""
+    if not re.match(r"(?:of|at)\s+(?:the\s+)?[A-Z]", phrase):
+        return False
+    words = {w.strip(".").lower() for w in phrase.split()}
+    return bool(words & (ORGANISATION_NOUNS | CORPORATE_SUFFIXES))
+
+
 def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]]) -> list[Role]:
     """Roles of every PERSON mention, de-duplicated by (person, title)."""
     out: list[Role] = []
@@ -320,6 +329,9 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
                 for part, off in _split_coordinated(title):
                     if _has_role(part):
                         _add(out, text, m.entity, base + off, base + off + len(part))
+            elif not pre and _affiliation(title):
+                # "Dr Ana Lind, of the University of Tolby, said": where she works, though no post is named
+                _add(out, text, m.entity, after.start("title"), after.start("title") + len(title))
             tail = after.end()
         else:
             tail = m.end

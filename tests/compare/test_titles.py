@@ -100,3 +100,13 @@ def test_a_clients_possessive_and_a_sentences_capital_name_no_employer():
         lambda r: r.entity("Mira Holst", "PERSON").entity("Ola Berg", "PERSON").role("Ola Berg", "Mira Holst's lawyer"),
         lambda r: r.entity("Ola Berg", "PERSON").role("Ola Berg", "Defence lawyer"),
     ) == []  # fmt: skip
+
+
+def test_an_organisation_a_person_is_of_meets_the_employer_of_a_post():
+    build = lambda title: lambda r: r.entity("Mira Holst", "PERSON").role("Mira Holst", title)  # noqa: E731
+    text = "Mira Holst, {}, said the trial worked."
+    (found,) = _title_conflicts(text.format("of the University of Tolby"), text.format("director of the Marlby Research Unit"),
+                                build("of the University of Tolby"), build("director of the Marlby Research Unit"))
+    assert {v.article_ids for v in found.values} == {("a1",), ("b1",)}
+    assert _title_conflicts(text.format("of the Marlby Research Unit"), text.format("director of the Marlby Research Unit"),
+                            build("of the Marlby Research Unit"), build("director of the Marlby Research Unit")) == []

@@ -145,3 +145,9 @@ def test_a_relative_clause_of_leading_an_organisation_gives_a_post() -> None:
     # an adverb before an apposition does not hide its role noun
     assert roles("It began when Ana Lind, then an internal auditor at Tolby Foods, wrote to the board.", "Ana Lind") == [
         ("Ana Lind", "internal auditor at Tolby Foods", False)]
+
+
+def test_an_organisation_after_of_is_where_a_person_works() -> None:
+    text = "\u201cIt works,\u201d said Dr Ana Lind, of the University of Tolby, who led the study."
+    assert roles(text, "Ana Lind") == [("Ana Lind", "of the University of Tolby", False)]
+    assert roles("Ana Lind, of Tolby, said the pier was safe.", "Ana Lind") == []  # a home town
