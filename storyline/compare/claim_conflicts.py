@@ -357,7 +357,7 @@ def _resolve_pronouns(groups: dict[tuple[str, ...], list]) -> dict[tuple[str, ..
 
 def _anchor(c: Claim) -> tuple[str, ...]:
     """The word a place or a day hangs on: a noun by itself, a verb with its subject. A clock time is no noun of
-    its own ("began at 6 a.m. on Monday" / "ends at 6 a.m. on Wednesday": the verbs tell the two days apart)."""
+    its own ("closed at 5 a.m. on Monday" / "reopens at 5 a.m. on Wednesday": the verbs tell the two days apart)."""
     if c.head and c.head != c.verb and c.head.lower() not in CLOCK_WORDS:
         return ("noun", c.head)
     return ("verb", same_action(c.verb) or "", c.subject or "")
@@ -365,8 +365,8 @@ def _anchor(c: Claim) -> tuple[str, ...]:
 
 def _event_anchors(c: Claim) -> list[tuple[str, ...]]:
     """Other words a day said of a verb is the day of, across a story: the verb with its object as with a subject
-    ("opened the conference on Tuesday" / "the conference opened on Wednesday"), and the subject of a verb of
-    occurring as the event noun it is ("the collapse happened on Tuesday" / "since the collapse on Monday"). A verb
+    ("opened the summit on Tuesday" / "the summit opened on Wednesday"), and the subject of a verb of
+    occurring as the event noun it is ("the landslide happened on Tuesday" / "since the landslide on Monday"). A verb
     alone is not its noun: "rose on Thursday" and "the rise" may be any of a story's rises."""
     if not c.verb or c.head != c.verb or c.verb in REPORTING_LEMMAS:
         return []

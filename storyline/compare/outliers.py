@@ -1,14 +1,14 @@
 """A figure most outlets agree on and one outlet gives differently, wherever in their reports they give it.
 
-Independent reports of one event rarely word a figure's sentence alike ("a change it says will cut 320 jobs" /
-"a change that would cost 230 jobs"), so such sentences often do not align and their figures are not compared as
+Independent reports of one event rarely word a figure's sentence alike ("a closure it says will cut 140 jobs" /
+"a closure that would cost 104 jobs"), so such sentences often do not align and their figures are not compared as
 one claim (:mod:`.claim_conflicts`). What makes the two comparable is the story itself: when every outlet that
-counts a thing ("jobs", "hours" of a strike, "tankers") gives one figure for it, and two or more independent
+counts a thing ("jobs", "hours" of a closure, "tankers") gives one figure for it, and two or more independent
 origins give the same figure, that figure is the story's count of that thing, and a report that gives one other
 figure for it states something else about the same thing: an independent outlet, or a rewrite that changed the
 figure of the report it copies (a copy adds no support to its source's figure, but may depart from it).
 
-A noun some report counts twice with different figures ("31 donors after the first day, 44 by the close") counts
+A noun some report counts twice with different figures ("12 bidders in the first round, 19 by the close") counts
 several things in this story and is left alone, as is a generic noun ("people", "others") and a part of a whole
 ("six of its 12 carriages": :mod:`.claim_conflicts` pairs those). The differing figure must lie within
 ``MAX_RATIO`` of the agreed one: outlets that tell one figure differently disagree by a slip of a digit or an
@@ -87,7 +87,7 @@ def _counted_noun(c: Claim) -> str | None:
 
 
 def _one_figure(values: list[float]) -> bool:
-    """Whether an article gives one figure for the noun (repeated, or rounded: "about 320" and "320" are one)."""
+    """Whether an article gives one figure for the noun (repeated, or rounded: "about 140" and "140" are one)."""
     return all(numbers_agree(values[0], v, tolerance=FIGURE_TOLERANCE) for v in values[1:])
 
 

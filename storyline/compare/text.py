@@ -18,7 +18,7 @@ _UPDATE_CUES = re.compile(
     r"\b(" + "|".join(sorted(UPDATE_CUES) + [p.replace(" ", r"\s+") for p in UPDATE_PHRASES]) + r")\b", re.I
 )
 _CHANGE_VERBS = re.compile(r"\b(" + "|".join(sorted(CHANGE_VERBS)) + r")\b", re.I)
-# a sentence that gives a running tally as of a day ("pledges have reached $3.1bn, up from $2.7bn on Thursday")
+# a sentence that gives a running tally as of a day ("bids have reached $840m, up from $610m on Thursday")
 # ("reached" only before a figure: "reached an agreement on Friday" dates an act)
 _TALLY = re.compile(
     r"\b(?:" + "|".join(sorted(CHANGE_VERBS)) + r"|up\s+from|down\s+from|so\s+far|to\s+date)\b"

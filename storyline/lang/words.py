@@ -39,14 +39,14 @@ CHANGE_VERBS = frozenset("rose risen climbed increased grew grown jumped mounted
 # the words that hedge a figure ("about 340,000"): a hedged figure agrees with any figure it rounds to
 HEDGES = frozenset("about around roughly nearly almost approximately some over under more than fewer less".split())
 
-# verbs a timetable governs ("the strike, due to end on Wednesday"): "due to" before them looks ahead, where
+# verbs a timetable governs ("the closure, due to end on Friday"): "due to" before them looks ahead, where
 # "due to" before a noun gives a cause ("closed due to the storm")
 SCHEDULE_VERBS = frozenset(
     "be begin start end finish run last close open resume reopen meet arrive leave depart land return sign vote "
     "hold take expire conclude continue go".split()
 )
 
-# labels an editor puts at the head of a paragraph ("Correction, October 19: ..."): no dateline's place
+# labels an editor puts at the head of a paragraph ("Correction, 4 March: ..."): no dateline's place
 EDITORIAL_LABELS = frozenset(
     "correction clarification update updated editor's note breaking exclusive analysis opinion comment "
     "explainer factbox live".split()

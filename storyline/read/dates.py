@@ -120,7 +120,7 @@ def _looks_ahead(clause: str) -> bool:
 
 # a clause break: a new line, a semicolon, or a full stop followed by a capital, a digit or a quote; a full stop
 # closing "Mr.", "Jan." or an initial is not one, nor the one of "a.m."/"p.m." before a lower-case word or a day
-# ("is due to end at 6 a.m. on Wednesday", "at 6 a.m. Wednesday" are one clause)
+# ("the ferry is due to sail at 5 a.m. on Friday", "at 5 a.m. Friday" are one clause)
 _BREAK = re.compile(r"\n|;\s|(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘'(]?[A-Z0-9])")
 _NOT_A_STOP = re.compile(r"\b(?:(?-i:[A-Z])|" + "|".join(sorted(HONORIFICS | ABBREVIATED_MONTHS)) + r")\.$", re.I)
 _CLOCK_STOP = re.compile(r"\b[ap]\.m\.$", re.I)
@@ -152,8 +152,8 @@ _SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 
 
 # a subordinate clause a date stands in, opened before it: when a past verb follows the opener, the date is that
-# clause's and takes its tense, not the main clause's ("will play on Sunday after losing ... on Thursday" keeps
-# "Thursday" past only with a past verb: "after they lost on Thursday")
+# clause's and takes its tense, not the main clause's ("will sail on Friday after it broke down on Monday" keeps
+# "Monday" past only with a past verb: "after it broke down on Monday")
 _CLAUSE_OPENER = re.compile(r"\b(?:after|because|when|although|though|while|since|as|who|which|that)\s", re.I)
 _PAST_VERB = re.compile(r"\b(?:\w{2,}ed|" + "|".join(sorted(IRREGULAR_PAST_VERBS)) + r")\b", re.I)
 # a quotation in the clause speaks in its own tense ("'We will not give in,' she said on Monday": Monday is past)
@@ -170,7 +170,7 @@ def _governing_clause(text: str, start: int, end: int) -> str:
     for opener in _CLAUSE_OPENER.finditer(text, left, start):
         pass
     if opener is not None and _PAST_VERB.search(text, opener.end(), start):
-        left = opener.start()  # "will have to win on Sunday after a late goal gave them the first leg on Thursday"
+        left = opener.start()  # "must sail on Friday after a storm kept it in port on Monday"
         after = after.split(",", 1)[0]  # "The mayor, who visited on Monday, will return": the clause ends at a comma
     clause = text[left:end] + (after[: cut.start()] if cut else after)
     return _QUOTED.sub(lambda m: m.group() if m.start() <= end - left <= m.end() else " ", clause)

@@ -127,7 +127,7 @@ def find_dateline(text: str, layout: list[Line]) -> Dateline | None:
     if not (place.isupper() or match.group("region") or match.group("date") or match.group("date2") or match.group("agency")):
         return None
     if len(words) > 4 or any(w.lower() in _MINOR for w in words) or place.lower() in EDITORIAL_LABELS:
-        return None  # "Correction, October 19: ..." is an editor's note, not a dateline
+        return None  # "Correction, 4 March: ..." is an editor's note, not a dateline
     return Dateline(
         start=first.start,
         end=first.start + match.end(),

@@ -57,7 +57,7 @@ _ORG_APPOSITION = re.compile(
     re.I,
 )
 # "Marlby firm Corvel Space", "engineering group Falcaro Systèmes", "Marlby-based Corvel Space"
-_FIRM_BEFORE = "named after a noun for an organisation in the article ('frozen food company X'), and no known place"
+_FIRM_BEFORE = "named after a noun for an organisation in the article ('garden tools company X'), and no known place"
 _ORG_BEFORE = re.compile(rf"(?:\b{_ORG_NOUN}|\b[A-Z][\w-]*-based)\s+$")
 # "the Corran Belle", "the 132-metre Corran Belle", "a Pellam Stores spokesperson": news copy names people bare
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:\d[\w.-]*\s+)?$", re.I)
@@ -151,7 +151,7 @@ def check_types(
             change(ent, new, reason)
         if new is not None:
             out.append(RawEnt(ent.start, ent.end, new))
-    # a one-word name the article puts right after a noun for an organisation ("frozen food company X") and no
+    # a one-word name the article puts right after a noun for an organisation ("garden tools company X") and no
     # gazetteer knows is an organisation's in every mention the model, or a rule above, took for a place ("shares
     # in X" elsewhere does not make a firm a place)
     firms = {fold(text[e.start : e.end]) for e in out if e.label in {"ORG", "GPE"} and _firm_named(text, e, is_place)}

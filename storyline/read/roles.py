@@ -216,7 +216,7 @@ _APPOS_BEFORE = re.compile(
     r"(?P<title>[^,;.\u201c\u201d\"]{2,60}?),\s*$"
 )
 # "Aoife Garrahy, 51, a TD for Kerry, worked as a lawyer at ...": a title given by the predicate
-# "X, who heads rescue operations for the directorate,": a post told by a verb of leading (the title kept as written;
+# "X, who heads flood defences for the river authority,": a post told by a verb of leading (the title kept as written;
 # comparison reads it as the head of what follows, whatever that post is called)
 _WHO_HEADS = re.compile(
     r"\s*,?\s*who\s+(?:now\s+|currently\s+)?(?P<verb>heads|leads|chairs|directs)\s+"
@@ -318,7 +318,7 @@ def find_roles(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple
             if " and " in title and _SUBJECT_LIST_VERB.search(title):
                 title = ""  # "X, the mate and the engineer on duty were freed": a list of people
             title = _VERB_CUT.sub("", title)
-            # "then an internal auditor at X": the adverb is read past (``_add`` keeps its tense)
+            # "then a forensic auditor at X": the adverb is read past (``_add`` keeps its tense)
             words = title.split()
             core = " ".join(words[1:]) if words and words[0].lower() in TITLE_ADVERBS else title
             starts_det = re.match(r"(?:the|a|an|The|A|An|[Ff]ormer)\s", core) is not None

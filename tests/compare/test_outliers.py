@@ -33,13 +33,13 @@ def _jobs(text: str, noun: str = "job", at: str | None = None, **kw) -> tuple[Cl
 
 
 def test_one_origin_against_a_figure_two_others_agree_on_is_a_conflict() -> None:
-    texts = {"a": (5, "320 jobs will go by 2038."), "b": (5, "320 jobs are at risk, the union said."),
-             "c": (5, "230 jobs would be lost under the plan.")}
+    texts = {"a": (5, "140 jobs will go."), "b": (5, "140 jobs are at risk, the union said."),
+             "c": (5, "104 jobs would be lost under the plan.")}
     ctx, story, sentences = _story(texts)
     claims = {n: _jobs(t) for n, (_d, t) in enumerate(texts.values())}
     (c,) = outlier_figures(ctx, story, sentences, claims, ctx.articles)
     assert c.kind == "number" and not c.update
-    assert {v.value: v.article_ids for v in c.values} == {"320": ("a", "b"), "230": ("c",)}
+    assert {v.value: v.article_ids for v in c.values} == {"140": ("a", "b"), "104": ("c",)}
 
 
 def _found(texts: dict[str, str], origins: dict[str, str] | None = None, noun: str = "job", **kw):
@@ -54,21 +54,21 @@ def _found(texts: dict[str, str], origins: dict[str, str] | None = None, noun: s
 
 
 def test_no_agreed_figure_a_noun_counted_twice_or_far_apart_is_no_conflict() -> None:
-    base = {"a": "320 jobs will go.", "b": "320 jobs are at risk.", "c": "230 jobs would be lost."}
+    base = {"a": "140 jobs will go.", "b": "140 jobs are at risk.", "c": "104 jobs would be lost."}
     assert len(_found(base)) == 1
     # two sentences of one origin (a copy and its source) are one voice: nothing is agreed by two origins
     assert _found(base, {"a": "a", "b": "a", "c": "c"}) == []
     # a rewrite departing from its source's figure is set against the figure two origins agree on
-    (rewrite,) = _found({**base, "c": "320 jobs would go.", "d": "230 jobs would be lost."},
+    (rewrite,) = _found({**base, "c": "140 jobs would go.", "d": "104 jobs would be lost."},
                         {"a": "a", "b": "b", "c": "c", "d": "a"})
-    assert {v.value: v.article_ids for v in rewrite.values} == {"320": ("a", "b", "c"), "230": ("d",)}
-    # an outlet counting the noun twice ("31 donors after the first day, 44 by the close") counts several things
-    assert _found({**base, "b": "320 jobs are at risk and 44 jobs went."}) == []
+    assert {v.value: v.article_ids for v in rewrite.values} == {"140": ("a", "b", "c"), "104": ("d",)}
+    # an outlet counting the noun twice ("12 bidders in the first round, 19 by the close") counts several things
+    assert _found({**base, "b": "140 jobs are at risk and 19 jobs went."}) == []
     # an order of magnitude away counts another group of the same thing, and is left out; rounding agrees
-    assert _found({**base, "c": "32 jobs would be lost."}) == []
-    (near,) = _found({**base, "d": "32 jobs would be lost."})
-    assert {v.value for v in near.values} == {"320", "230"}
-    assert _found({**base, "c": "325 jobs would be lost."}) == []
+    assert _found({**base, "c": "14 jobs would be lost."}) == []
+    (near,) = _found({**base, "d": "14 jobs would be lost."})
+    assert {v.value for v in near.values} == {"140", "104"}
+    assert _found({**base, "c": "141 jobs would be lost."}) == []
     # a generic noun and a negated figure say nothing
     assert _found(base, noun="people") == []
     assert _found(base, negated=True) == []

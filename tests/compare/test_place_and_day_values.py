@@ -95,14 +95,14 @@ def test_a_running_tally_is_not_compared_on_its_day():
         at = text.index(word)
         return _sent(aid, order, text, dates=[DateRef(word, at, at + len(word), value, "day", relative=True)])
 
-    a = day("a", 0, "Donors pledged $1.9 billion on Wednesday at the conference.", "on Wednesday", date(2026, 3, 4))
-    for text in ("Pledges have reached $3.1 billion on Monday at the conference.",
-                 "Pledges stood at $3.1 billion on Monday, up from $2.7 billion at the conference."):
+    a = day("a", 0, "Bidders offered $610 million on Wednesday at the auction.", "on Wednesday", date(2026, 3, 4))
+    for text in ("Bids have reached $840 million on Monday at the auction.",
+                 "Bids stood at $840 million on Monday, up from $700 million at the auction."):
         assert _kinds(ctx, story, a, day("b", 1, text, "on Monday", date(2026, 3, 9)), "date") == []
-    b = day("b", 1, "Donors pledged $1.9 billion on Tuesday at the conference.", "on Tuesday", date(2026, 3, 3))
+    b = day("b", 1, "Bidders offered $610 million on Tuesday at the auction.", "on Tuesday", date(2026, 3, 3))
     assert len(_kinds(ctx, story, a, b, "date")) == 1
     # "reaching" or "reached" without a figure is no tally
-    b = day("b", 1, "Reaching for cash, donors pledged $1.9 billion on Tuesday at the conference.", "on Tuesday",
+    b = day("b", 1, "Reaching for cash, bidders offered $610 million on Tuesday at the auction.", "on Tuesday",
             date(2026, 3, 3))
     assert len(_kinds(ctx, story, a, b, "date")) == 1
 

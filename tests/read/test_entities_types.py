@@ -62,7 +62,7 @@ CASES = [
      {"Kestrel Star": "ORG"}),
     ("The premier will ask the Storting to approve the plan.", {"Storting": "PERSON"}, {"Storting": "ORG"}),
     ("Halver Pay, which marketed itself to students, collapsed.", {"Halver Pay": "PERSON"}, {"Halver Pay": "ORG"}),
-    ("The ex-chief of frozen food company Brellow was jailed. Brellow has appealed; shares in Brellow fell.",
+    ("The ex-chief of garden tools company Brellow was jailed. Brellow has appealed; shares in Brellow fell.",
      {"Brellow": "GPE"},
      {"Brellow": "ORG"}),
     # negative cases: people named next to organisation words stay people

@@ -132,19 +132,19 @@ def test_apposition_before_a_name_right_after_a_closing_quotation_mark() -> None
 
 
 def test_positions_in_a_team_are_titles() -> None:
-    assert roles("Their striker Ola Berg scored twice.", "Ola Berg") == [("Ola Berg", "striker", False)]
+    assert roles("The visitors' striker Ola Berg scored twice.", "Ola Berg") == [("Ola Berg", "striker", False)]
     assert roles("Ola Berg, the visiting goalkeeper, was booked.", "Ola Berg") == [("Ola Berg", "visiting goalkeeper", False)]
 
 
 def test_a_relative_clause_of_leading_an_organisation_gives_a_post() -> None:
-    assert roles("Ana Lind, who heads rescue operations for the Harbour Safety Board, said crews were digging.",
-                 "Ana Lind") == [("Ana Lind", "who heads rescue operations for the Harbour Safety Board", False)]
+    assert roles("Ana Lind, who heads flood defences for the Harbour Safety Board, said crews were digging.",
+                 "Ana Lind") == [("Ana Lind", "who heads flood defences for the Harbour Safety Board", False)]
     assert roles("Ana Lind, who leads the council, said it would vote.", "Ana Lind") == [
         ("Ana Lind", "who leads the council", False)]
     assert roles("Ana Lind, who leads the way on reform, said it would vote.", "Ana Lind") == []
     # an adverb before an apposition does not hide its role noun
-    assert roles("It began when Ana Lind, then an internal auditor at Tolby Foods, wrote to the board.", "Ana Lind") == [
-        ("Ana Lind", "internal auditor at Tolby Foods", False)]
+    assert roles("It began when Ana Lind, then a forensic auditor at Tolby Foods, wrote to the board.", "Ana Lind") == [
+        ("Ana Lind", "forensic auditor at Tolby Foods", False)]
 
 
 def test_an_organisation_after_of_is_where_a_person_works() -> None:
