@@ -159,7 +159,36 @@ def check_types(
         if e.label == "GPE" and fold(text[e.start : e.end]) in firms:
             change(e, "ORG", _FIRM_BEFORE)
             out[n] = RawEnt(e.start, e.end, "ORG")
+    out = _people_inside_names(text, out, labels, change)
     return out, changes
+
+
+def _people_inside_names(
+    text: str, ents: list[RawEnt], labels: dict[str, set[str]], change: Callable[[RawEnt, str | None, str], None]
+) -> list[RawEnt]:
+    """A person's name the model swallowed into a longer name ("Minister of Harbour Affairs Ana Lind" typed as one
+    organisation): its last two capitalised words are a person's when the model types the last one alone as a
+    person somewhere and the article uses it as a person's (a speech verb after it, an honorific, an age); the
+    surname's own mentions follow."""
+    out = list(ents)
+    people: set[str] = set()
+    for n, e in enumerate(out):
+        words = list(re.finditer(r"\S+", text[e.start : e.end]))
+        if e.label == "PERSON" or len(words) < 3:
+            continue
+        first, last = words[-2].group(), words[-1].group()
+        if not (first.istitle() and last.istitle()) or {first.lower(), last.lower()} & (ORGANISATION_NOUNS | CORPORATE_SUFFIXES):
+            continue
+        if "PERSON" in labels.get(fold(last), set()) and _person_evidence(text, last):
+            span = RawEnt(e.start + words[-2].start(), e.end, "PERSON")
+            change(e, "PERSON", "a person's name at the end of a longer name: the article uses its last word as a person's")
+            out[n] = span
+            people.add(last)
+    for n, e in enumerate(out):
+        if e.label != "PERSON" and text[e.start : e.end] in people:
+            change(e, "PERSON", "the surname of a person the article names in full")
+            out[n] = RawEnt(e.start, e.end, "PERSON")
+    return out
 
 
 def _firm_named(text: str, e: RawEnt, is_place: Callable[[str], bool] | None) -> bool:

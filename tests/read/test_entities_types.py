@@ -172,3 +172,17 @@ def test_a_title_or_headline_tag_is_cut_from_the_front_of_a_name(text: str, span
     raw = ents(text, **{span.replace(" ", "_"): "PERSON"})
     kept = clean_mentions(text, raw, lines(text))
     assert [text[e.start : e.end] for e in kept if e.label == "PERSON"] == [name]
+
+
+def test_a_persons_name_swallowed_into_a_longer_name_is_cut_out():
+    text = "Minister of Harbour Affairs Ana Lind opened the talks. \u201cWe are ready,\u201d Lind said. Lind left at noon."
+    raw = ents(text, Minister_of_Harbour_Affairs_Ana_Lind="ORG", Lind="PERSON")
+    last = text.rindex("Lind")  # the model types the surname a person's once and a place's once
+    raw = [e if e.start != last else type(e)(e.start, e.end, "GPE") for e in raw]
+    kept, changes = check_types(text, raw)
+    assert {(text[e.start : e.end], e.label) for e in kept} == {("Ana Lind", "PERSON"), ("Lind", "PERSON")}
+    assert all(c.reason for c in changes)
+    # without the model ever typing the last word as a person, a long name stays what it was
+    raw = ents(text, Minister_of_Harbour_Affairs_Ana_Lind="ORG")
+    assert {(text[e.start : e.end], e.label) for e in check_types(text, raw)[0]} == {
+        ("Minister of Harbour Affairs Ana Lind", "ORG")}
