@@ -87,16 +87,19 @@ def _runs(words: Sequence[str]) -> list[str]:
 _LEADS = re.compile(r"^who\s+(?:now\s+|currently\s+)?(?:heads|leads|chairs|directs)\s+", re.I)
 
 
+def _loose_title(head: str, what: str, former: bool) -> _Title:
+    """A place at an organisation that names no precise post ("who leads X", "of X"): its names are the employer."""
+    words = _words(what)
+    return _Title(head, frozenset(), frozenset(_runs(words)), frozenset(), former, True,
+                  frozenset(_stem(w.lower()) for w in words))
+
+
 def _parse_title(role: Role) -> _Title | None:
     if re.match(r"(?:of|at)\s", role.title):  # "of the University of Tolby": an employer without a post
-        what = role.title.split(None, 1)[1]
-        return _Title("", frozenset(), frozenset(_runs(_words(what))), frozenset(), role.former, True,
-                      frozenset(_stem(w.lower()) for w in _words(what)))
+        return _loose_title("", role.title.split(None, 1)[1], role.former)
     leads = _LEADS.match(role.title)
     if leads:
-        what = role.title[leads.end() :]
-        words = frozenset(_stem(w.lower()) for w in _words(what))
-        return _Title("head", frozenset(), frozenset(_runs(_words(what))), frozenset(), role.former, True, words)
+        return _loose_title("head", role.title[leads.end() :], role.former)
     text = _ABBREVIATION.sub(lambda m: TITLE_ABBREVIATIONS[m.group(1).lower()], role.title.replace("’", "'"))
     text = re.sub(r"\([^)]*\)", " ", text).strip()  # "(North West)": a gloss, not the title
     parts = _SPLIT.split(text, maxsplit=1)
@@ -132,12 +135,12 @@ _POSSESSOR = re.compile(r"^(?P<who>[A-Z][\w-]*)['\u2019]s\s+")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?]['\"\u2019\u201d]?\s+|\n\s*|[\"\u201c]\s*)$")
 
 
-def _as_read(role: Role, text: str, mentions: Sequence[Mention]) -> Role:
+def _as_read(role: Role, text: str, mentions: Sequence[Mention], people: frozenset[str]) -> Role:
     """The title with what is not the employer's name set aside: a person's possessive ("Holst's lawyer": whose
     lawyer, not whose employee) and a word capitalised only because it opens the sentence ("Defence lawyer X
-    said"), when the reader found no name there and it is no title word ("Chief executive X" keeps "chief")."""
+    said"), when the reader found no name there and it is no title word ("Chief executive X" keeps "chief").
+    ``people``: the words of the names of people in the article."""
     title = role.title
-    people = {w for m in mentions if m.label == "PERSON" for w in m.text.split()}
     possessor = _POSSESSOR.match(title)
     if possessor and possessor.group("who") in people:
         title = title[possessor.end() :]
@@ -234,8 +237,10 @@ def title_conflicts(
     people: dict[str, dict[str, list[tuple[Role, _Title]]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str | None] = {}
     for aid in ids:
+        mentions = reads[aid].mentions
+        named = frozenset(w for m in mentions if m.label == "PERSON" for w in m.text.split())  # words of people's names
         for role in reads[aid].roles:
-            parsed = _parse_title(_as_read(role, arts[aid].text, reads[aid].mentions))
+            parsed = _parse_title(_as_read(role, arts[aid].text, mentions, named))
             if parsed:
                 # by the resolved entity's full name: a resolver that splits one name because the titles
                 # differ ("Queen Elizabeth" / "former Queen Elizabeth") must not hide that very difference

@@ -16,7 +16,9 @@ states; relative expressions are then resolved against the start of that window 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from ..lang.calendar import ABBREVIATED_MONTHS, HOLIDAYS, MONTHS, WEEKDAYS
@@ -127,22 +129,23 @@ _CLOCK_STOP = re.compile(r"\b[ap]\.m\.$", re.I)
 _DAY_AFTER_CLOCK = re.compile(r"\s*(?:" + "|".join(sorted(set(WEEKDAYS) | set(MONTHS))) + r")\b", re.I)
 
 
-def _breaks(text: str) -> list[int]:
+@lru_cache(maxsize=16)
+def _breaks(text: str) -> tuple[int, ...]:
+    """Offsets of the clause breaks in ``text``, found once per text (every date expression of it asks)."""
     out = []
     for m in _BREAK.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()]
         if _NOT_A_STOP.search(before) or _CLOCK_STOP.search(before) and _DAY_AFTER_CLOCK.match(text, m.end()):
             continue
         out.append(m.start())
-    return out
+    return tuple(out)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding a match: back to the previous sentence break, on to the next."""
     breaks = _breaks(text)
-    left = max((b for b in breaks if b < start), default=-1)
-    right = min((b for b in breaks if b >= end), default=len(text))
-    return left + 1, right
+    before, after = bisect_left(breaks, start), bisect_left(breaks, end)
+    return (breaks[before - 1] + 1 if before else 0), (breaks[after] if after < len(breaks) else len(text))
 
 
 # a clause a date's own clause reports or qualifies: "announced in March that it would ...", "met on Friday with
@@ -165,13 +168,11 @@ def _governing_clause(text: str, start: int, end: int) -> str:
     clause ("The firm announced in March that it would cut jobs": past)."""
     left, right = _clause_bounds(text, start, end)
     after = text[end:right]
-    cut = _SUBORDINATE.search(after)
-    opener = None
-    for opener in _CLAUSE_OPENER.finditer(text, left, start):
-        pass
-    if opener is not None and _PAST_VERB.search(text, opener.end(), start):
-        left = opener.start()  # "must sail on Friday after a storm kept it in port on Monday"
+    openers = list(_CLAUSE_OPENER.finditer(text, left, start))
+    if openers and _PAST_VERB.search(text, openers[-1].end(), start):
+        left = openers[-1].start()  # "must sail on Friday after a storm kept it in port on Monday"
         after = after.split(",", 1)[0]  # "The mayor, who visited on Monday, will return": the clause ends at a comma
+    cut = _SUBORDINATE.search(after)
     clause = text[left:end] + (after[: cut.start()] if cut else after)
     return _QUOTED.sub(lambda m: m.group() if m.start() <= end - left <= m.end() else " ", clause)
 
