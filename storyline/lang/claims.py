@@ -39,5 +39,8 @@ LEVEL_VERBS = frozenset("be stand rise fall reach climb increase grow drop hit t
 STATE_VERBS = frozenset("be remain stay".split())
 # verbs whose object is the event a day dates ("hold a parade on Friday", "there is a vote on Sunday")
 EVENT_VERBS = frozenset("be have hold stage host".split())
+# verbs whose object is the sum their subject is of ("the appeal seeks $4.5bn", "the bridge will cost $40m"): the
+# sum counts the subject as "an appeal for $4.5bn" and "a $4.5bn appeal" do
+SUM_VERBS = frozenset("seek cost need require total".split())
 # verbs whose subject is the event itself ("the landslide happened on Tuesday", "the vote took place on Friday")
 OCCURRENCE_VERBS = frozenset("happen occur take begin start end unfold".split())

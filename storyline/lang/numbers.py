@@ -17,6 +17,8 @@ from dataclasses import dataclass
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
               "¥": "JPY", "rs": "INR", "₹": "INR", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
               "pounds": "GBP", "pound": "GBP"}  # fmt: skip
+#: the units of a sum of money
+MONEY_UNITS = frozenset(CURRENCIES.values())
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
           "b": 1e9, "trillion": 1e12, "tn": 1e12}  # fmt: skip
 # unit word -> (base unit, factor): one figure in two units ("2.4 gigawatts" / "2,400 megawatts") compares equal

@@ -60,6 +60,9 @@ NEGATIONS = frozenset("no not never nobody nothing none neither nor cannot wrong
 EMBEDDERS = frozenset("that say says said whether if claim claims believe think".split())
 # the dropped rest of a quote that turns against its kept opening ("We respect the result | , but ...")
 CONTRASTS = frozenset("but although though however yet while whereas".split())
+# words that open a condition on the clause before them ("We will not intervene | unless both sides ask"): a quote
+# cut just before one states flatly what the speaker made conditional
+CONDITIONS = frozenset("unless if until except provided providing".split())
 
 # word forms of verbs that report what someone said, as a quote's governing verb in the dependency parse; wider
 # than SPEECH_VERBS (which is matched as text next to quotation marks): it adds verbs that frame a quote as their

@@ -33,3 +33,11 @@ def test_only_cuts_that_change_the_meaning_are_values() -> None:
     trim = QuoteVersion("a3", "We have no evidence that the water is involved", 5, 52, "Ida Roe", flags=("truncated",))
     group = QuoteGroup("g1", "s1", "Ida Roe", full.text, (full, denial, trim))
     assert _meaning_cuts(group, [denial, trim]) == [denial]
+
+
+def test_a_cut_that_drops_a_condition_changes_the_meaning() -> None:
+    full = QuoteVersion("a1", "We will not sign the deal unless the terms change. Talks go on.", 0, 63, "Ola Berg")
+    flat = QuoteVersion("a2", "We will not sign the deal", 0, 25, "Ola Berg", flags=("truncated",))
+    tail = QuoteVersion("a3", "We will not sign the deal unless the terms change.", 0, 50, "Ola Berg", flags=("truncated",))
+    group = QuoteGroup("g1", "s1", "Ola Berg", full.text, (full, flat, tail))
+    assert _meaning_cuts(group, [flat, tail]) == [flat]

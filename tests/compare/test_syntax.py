@@ -52,6 +52,15 @@ def test_an_amount_with_a_scale_word_is_one_figure(reader):
     assert (c.text, c.number, c.counted) == ("17 million people", 17e6, "people")
 
 
+def test_a_sum_without_a_noun_is_the_size_of_what_it_is_for(reader):
+    (c,) = _numbers(reader, "The agency launched an appeal for $5.4 billion.")
+    assert (c.number, c.unit, c.counted) == (5.4e9, "USD", "appeal")
+    (c,) = _numbers(reader, "The Marlby relief appeal seeks $4.5 billion.")
+    assert c.counted == "relief appeal"
+    (c,) = _numbers(reader, "Donors pledged $1.9 billion on Wednesday.")
+    assert c.counted is None  # a pledge's sum is the donors' act, known by its verb
+
+
 def test_places_hang_on_their_noun_or_verb(reader):
     claims = reader.claims(["The footbridge in Kelby Bridge was swept away."])[0]
     (place,) = [c for c in claims if c.kind == "place"]
