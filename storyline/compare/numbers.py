@@ -293,11 +293,18 @@ def _amount_values(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[float,
 
 def _context(tokens: list[tuple[str, float | None, int, int]], i: int) -> str | None:
     """The word after a number (what it counts), else the word before (the verb); a function word or a clock
-    ("2310 GMT", "or 33") pairs nothing."""
-    for j in (i + 1, i - 1):
+    ("2310 GMT", "or 33") pairs nothing. A scale word is part of the figure ("€36 million and", "£4.2 bn in"):
+    what it counts is the word after that."""
+    after = i + 1
+    while after < len(tokens) and tokens[after][0] in _SCALE_STEMS:
+        after += 1
+    for j in (after, i - 1):
         if 0 <= j < len(tokens) and tokens[j][1] is None and _content_word(tokens[j][0]):
             return tokens[j][0]
     return None
+
+
+_SCALE_STEMS = frozenset(w[:5] for w in SCALES)
 
 
 def _content_word(stem: str) -> bool:

@@ -322,6 +322,8 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # "Kiln 3", "Pad 4": a number in a name
         if _in_ratio(tok):
             continue  # "one in three of the kettles": a proportion, not a count
+        if tok.lower_ == "one" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+            continue  # "one of the largest donors": which kind a thing is, not a count
         if _CLOCK_AFTER.match(text[end : end + 10]) or _CLOCK_AFTER.match(text[tok.idx + len(tok.text) :][:10]):
             used.update(range(bisect_left(offsets, start), bisect_left(offsets, end)))
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
@@ -417,10 +419,10 @@ def read_claims(doc: Any) -> list[Claim]:
 
 
 def _sum_of(noun: Any, verb: Any) -> str | None:
-    """The thing a sum of money is the size of, when no noun follows the sum: "an appeal for $5.4bn", "the
-    appeal seeks $4.5bn" (a verb of :data:`SUM_VERBS` with the sum as its object) -> "appeal"."""
+    """The thing a sum of money is the size of, when no noun follows the sum: "an appeal for $5.4bn", "a fine of
+    €36m", "the appeal seeks $4.5bn" (a verb of :data:`SUM_VERBS` with the sum as its object) -> "appeal"."""
     owner = noun.head.head
-    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and owner.pos_ == "NOUN" and not owner.like_num:
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("for", "of") and owner.pos_ == "NOUN" and not owner.like_num:
         return _common_phrase(owner)
     if verb is not None and noun.dep_ == "dobj" and noun.head.i == verb.i and verb.lemma_.lower() in SUM_VERBS:
         subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN" and not c.like_num), None)

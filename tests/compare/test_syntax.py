@@ -59,6 +59,12 @@ def test_a_sum_without_a_noun_is_the_size_of_what_it_is_for(reader):
     assert c.counted == "relief appeal"
     (c,) = _numbers(reader, "Donors pledged $1.9 billion on Wednesday.")
     assert c.counted is None  # a pledge's sum is the donors' act, known by its verb
+    (c,) = _numbers(reader, "The court ordered the confiscation of €112 million.")
+    assert c.counted == "confiscation"
+
+
+def test_one_of_a_kind_is_no_count(reader):
+    assert [c.text for c in _numbers(reader, "It was one of the largest donors, with 47 others.")] == ["47 others"]
 
 
 def test_places_hang_on_their_noun_or_verb(reader):

@@ -11,6 +11,7 @@ import numpy as np
 from storyline.compare.claim_conflicts import claim_conflicts
 from storyline.compare.conflicts import sentence_conflicts
 from storyline.compare.context import CompareSettings, StoryContext
+from storyline.compare.numbers import _number_pairs
 from storyline.compare.sentences import _Sentence
 from storyline.compare.syntax import Claim
 from storyline.records import Article, Story
@@ -60,6 +61,13 @@ def test_a_context_word_naming_nothing_counted_pairs_no_conflict():
     a = "Officials at the plant said 12 people were hurt in the fire overnight."
     b = "Officials at the plant said 15 people were hurt in the fire overnight."
     assert _numbers(ctx, story, a, b) == []
+
+
+def test_a_scale_word_is_no_counted_word():
+    a = _sent("a", 0, "The firm was fined €4 million and must forfeit €9 million in all.")
+    b = _sent("b", 1, "The firm was fined €4 million and ordered to forfeit €9 million in all.")
+    keys = {key for key, _rows in _number_pairs(a, b, keyed=False)}
+    assert keys == {"word:fined", "word:forfe"}  # each sum by its verb, not both as "million"
 
 
 def test_off_compares_no_figures_by_word_diff():
