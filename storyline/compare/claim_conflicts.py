@@ -150,7 +150,7 @@ def claim_conflicts(
                     loose.append((s, c, [k for k in every if k[0] == "count" and not k[1].startswith("whole:")]))
             elif c.negated or (c.verb in REPORTING_LEMMAS and c.head == c.verb):
                 continue
-            elif c.kind == "place" and _is_place(s, c, gazetteer) and (not named_only or c.named):
+            elif c.kind == "place" and _is_place(s, c, gazetteer) and (not named_only or (c.named and c.prep != "from")):
                 places[("named", c.named) if named_only else _anchor(c)].append((s, c))
             elif c.kind == "time":
                 if in_quotation(s, s.start + c.start):
@@ -315,13 +315,15 @@ def _telling_anchor(key: tuple[str, ...]) -> bool:
 
 
 def _disagreement(ctx: StoryContext, story: Story, kind: str, subject: str, rows: list, agree) -> Conflict | None:  # type: ignore[no-untyped-def]
-    """A conflict when two origins give values with none in common (each origin's values taken together)."""
-    per_origin: dict[str, set[str]] = defaultdict(set)
+    """A conflict when two articles of different origins give values with none in common. Each article is its own
+    voice: a rewrite that changed the place or day of the report it copies is set against the others (as in
+    :mod:`.outliers`), though it adds no support to what its source says."""
+    per_article: dict[str, set[str]] = defaultdict(set)
     for s, value, *_ in rows:
-        per_origin[ctx.origins[s.article_id]].add(value)
-    keys = list(per_origin)
+        per_article[s.article_id].add(value)
+    keys = list(per_article)
     clash = any(
-        not any(agree(x, y) for x in per_origin[a] for y in per_origin[b])
+        ctx.origins[a] != ctx.origins[b] and not any(agree(x, y) for x in per_article[a] for y in per_article[b])
         for i, a in enumerate(keys) for b in keys[i + 1 :]
     )  # fmt: skip
     if not clash:

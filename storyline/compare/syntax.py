@@ -29,7 +29,7 @@ from ..lang.numbers import MONEY_UNITS, NUMBER_WORDS, UNITS, number_value, read_
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.verbs import PHRASAL
 from ..lang.claims import (
-    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, STATE_VERBS, SUM_VERBS, TIME_OF_DAY_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, REGION_NOUNS, SITE_VERBS, STATE_VERBS, SUM_VERBS, TIME_OF_DAY_NOUNS,
     TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
@@ -196,9 +196,8 @@ def _verb_of(tok: Any) -> Any:
     return None
 
 
-def _args(verb: Any) -> tuple[str | None, str | None, bool]:
-    if verb is None:
-        return None, None, False
+def _subject_of(verb: Any) -> Any:
+    """The token a verb is said of: its subject, a coordinated verb's subject, a relative clause's noun."""
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
     if subj is None and verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "acl"):
         # "X walked off and stayed out": the coordinated verb shares the subject; a relative clause its noun
@@ -208,6 +207,13 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
         )
     if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
         subj = verb.head  # "Corvane, which owns 9.8%": the relative pronoun stands for the noun it follows
+    return subj
+
+
+def _args(verb: Any) -> tuple[str | None, str | None, bool]:
+    if verb is None:
+        return None, None, False
+    subj = _subject_of(verb)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
     if subj is not None and subj.like_num:
@@ -292,8 +298,17 @@ def _named(noun: Any) -> str | None:
     """The proper-noun words naming a common noun ("Brennard Chemicals" in "the Brennard Chemicals plant")."""
     if noun.pos_ != "NOUN":
         return None
-    parts = [c.text.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    parts = [w.text.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+             for w in c.subtree if w.pos_ == "PROPN"]  # "Cerro Pardo": "Cerro" hangs on "Pardo"
     return " ".join(parts) or None
+
+
+def _named_sited(verb: Any) -> str | None:
+    """The name of what a verb of standing places ("the Cerro Pardo mine lies in", "which is located in")."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in SITE_VERBS:
+        return None
+    subj = _subject_of(verb)
+    return _named(subj) if subj is not None else None
 
 
 def _modifiers(noun: Any) -> tuple[str, ...]:
@@ -372,7 +387,7 @@ def read_claims(doc: Any) -> list[Claim]:
         calendar = tok.lower_ in WEEKDAYS or tok.lower_.rstrip(".") in MONTHS
         if calendar and (prep in TIME_PREPOSITIONS or prep in PLACE_PREPOSITIONS):
             kind = "time"  # "on Friday", "in the early hours of Monday": a named day is never a place
-        elif prep in PLACE_PREPOSITIONS and tok.pos_ == "PROPN":
+        elif prep in PLACE_PREPOSITIONS and (tok.pos_ == "PROPN" or _named_region(tok)):
             kind = "place"
         elif prep in TIME_PREPOSITIONS and (tok.ent_type_ in ("DATE", "TIME") or tok.pos_ == "PROPN"):
             kind = "time"
@@ -402,7 +417,7 @@ def read_claims(doc: Any) -> list[Claim]:
         out.append(Claim(
             kind, text[left:right], left, right, head=head,
             verb=_lemma(verb), subject=subject, object=obj, negated=negated,
-            named=_named(attach), prep=prep,
+            named=_named(attach) or _named_sited(attach), prep=prep,
             said_from=attach.idx if attach.pos_ == "VERB" and 0 < tok.head.i - attach.i <= VERB_REACH else None,
         ))  # type: ignore[arg-type]  # fmt: skip
     for tok in doc:
@@ -436,6 +451,14 @@ def _common_phrase(noun: Any) -> str:
     outlets name a thing's owner differently ("the UN's appeal", "the UN appeal", "an appeal")."""
     parts = [c.lemma_.lower() for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and not _is_unit(c)]
     return " ".join([*parts, noun.lemma_.lower()])
+
+
+def _named_region(tok: Any) -> bool:
+    """A region named by the proper noun before its common noun ("in Chile's Antofagasta region", "the Kelby
+    district"): a place as much as a proper name is."""
+    return tok.lemma_.lower() in REGION_NOUNS and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 for c in tok.lefts
+    )
 
 
 def _in_ratio(tok: Any) -> bool:

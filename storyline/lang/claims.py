@@ -18,8 +18,12 @@ LIGHT_VERBS = frozenset("be have include involve".split())
 # words that make a place a rough region ("northern England", "the south of the country")
 VAGUE_PLACE_WORDS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast southwest "
-    "north-east north-west south-east south-west region area coast".split()
+    "north-east north-west south-east south-west area coast".split()
 )
+# verbs that say where a thing stands ("the mine lies in", "which is located in"): the place is the thing's
+SITE_VERBS = frozenset("lie locate situate sit stand base".split())
+# nouns of a bounded region a proper noun names ("the Antofagasta region", "Kelby district"): a place, not a rough one
+REGION_NOUNS = frozenset("region province district county state prefecture municipality governorate".split())
 # words that give a figure's unit, not what it counts ("a 9.8% stake" counts a stake, "81% of members" members)
 UNIT_NOUNS = frozenset("% percent cent per percentage point points".split())
 # pronouns that stand for a noun named elsewhere: a subject that says nothing by itself

@@ -81,6 +81,25 @@ def test_places_on_the_same_noun_conflict_unless_one_contains_the_other():
     assert c.kind == "location" and {v.value for v in c.values} == {"oslo", "stockholm"}
 
 
+def test_a_rewrite_that_changed_its_sources_place_is_set_against_the_others():
+    from dataclasses import replace
+
+    ctx, story = _ctx({"a": 5, "b": 5, "c": 6})
+    ctx = replace(ctx, origins={"a": "a", "b": "b", "c": "b"})  # c rewrites b
+    def s(aid, order, name):
+        text = "The Tolby mine lies in the " + name
+        return _sent(aid, order, text)
+    mk = lambda n: (Claim("place", n, 27, 27 + len(n), head="lie", verb="lie", named="tolby", prep="in"),)
+    sents = [s("a", 0, "Marlby region"), s("b", 1, "Marlby region"), s("c", 2, "Kelby region")]
+    claims = {0: mk("Marlby region"), 1: mk("Marlby region"), 2: mk("Kelby region")}
+    (c,) = claim_conflicts(ctx, story, sents, claims, ctx.articles, Gazetteer(), frozenset({"place"}), named_only=True)
+    assert {v.value: v.article_ids for v in c.values} == {"marlby region": ("a", "b"), "kelby region": ("c",)}
+    # a copy never disagrees with its own source alone
+    claims = {1: mk("Marlby region"), 2: mk("Kelby region")}
+    assert claim_conflicts(ctx, story, sents[1:], claims, ctx.articles, Gazetteer(), frozenset({"place"}),
+                           named_only=True) == []
+
+
 def test_the_same_day_written_two_ways_is_no_conflict_but_another_day_is():
     ctx, story = _ctx({"a": 5, "b": 5, "c": 5})
     def s(aid, order, text, day, rel):

@@ -67,6 +67,12 @@ def test_one_of_a_kind_is_no_count(reader):
     assert [c.text for c in _numbers(reader, "It was one of the largest donors, with 47 others.")] == ["47 others"]
 
 
+def test_a_named_region_is_a_place_and_a_sited_thing_names_its_place(reader):
+    claims = reader.claims(["The Tolby Hill mine, which is located in the Marlby region, lies 40 km from Kelby."])[0]
+    places = {c.text: (c.named, c.prep) for c in claims if c.kind == "place"}
+    assert places["the Marlby region"] == ("tolby hill", "in")
+
+
 def test_places_hang_on_their_noun_or_verb(reader):
     claims = reader.claims(["The footbridge in Kelby Bridge was swept away."])[0]
     (place,) = [c for c in claims if c.kind == "place"]
