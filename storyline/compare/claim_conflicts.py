@@ -402,6 +402,9 @@ def _is_place(s: _Sentence, c: Claim, gaz: Gazetteer | None = None) -> bool:
     at, end = s.start + c.start, s.start + c.end
     if any(d.start < end and at < d.end for d in s.dates) or set(c.text.lower().split()) & VAGUE_PLACE_WORDS:
         return False  # a date, or a region only roughly bounded ("northern England") that contradicts nothing
+    if c.prep == "compound":
+        # "a Milan court": only a town or country the gazetteer knows ("the Midlands firm" names a rough region)
+        return gaz is not None and bool(gaz.countries(c.text))
     if any(p.start < end and at < p.end for p in s.places) or any(
         m.start < end and at < m.end and m.label in ("GPE", "LOC", "FAC") for m in s.mentions
     ):

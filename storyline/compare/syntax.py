@@ -421,6 +421,19 @@ def read_claims(doc: Any) -> list[Claim]:
             said_from=attach.idx if attach.pos_ == "VERB" and 0 < tok.head.i - attach.i <= VERB_REACH else None,
         ))  # type: ignore[arg-type]  # fmt: skip
     for tok in doc:
+        # "a Milan court", "the Kelby office": a town's name before a common noun places that noun in it, as "the
+        # court in Milan" does; prep "compound": only a name the reader or the gazetteer knows as a place counts
+        # (an organisation's name is no place: :func:`.claim_conflicts._is_place`)
+        if (tok.dep_ == "compound" and tok.pos_ == "PROPN" and tok.head.pos_ == "NOUN" and tok.head.i == tok.i + 1
+                and not any(c.dep_ == "prep" and c.lower_ in ("in", "at") for c in tok.head.children)):
+            noun = tok.head
+            verb = _verb_of(noun)
+            subject, obj, negated = _args(verb)
+            out.append(Claim(
+                "place", tok.text, tok.idx, tok.idx + len(tok.text), head=_common_phrase(noun), verb=_lemma(verb),
+                subject=subject, object=obj, negated=negated, prep="compound",
+            ))  # fmt: skip
+    for tok in doc:
         # "after Thursday's talks": a named day that owns a noun dates that noun
         if tok.dep_ == "poss" and tok.lower_ in WEEKDAYS and tok.head.pos_ == "NOUN":
             noun = tok.head

@@ -100,6 +100,18 @@ def test_a_rewrite_that_changed_its_sources_place_is_set_against_the_others():
                            named_only=True) == []
 
 
+def test_a_name_before_a_noun_is_a_place_only_when_the_gazetteer_knows_it():
+    ctx, story = _ctx({"a": 5, "b": 5})
+    sa, sb = _sent("a", 0, "A Milan court sentenced him"), _sent("b", 1, "The court in Turin sentenced him")
+    named = lambda n: (Claim("place", n, 2, 2 + len(n), head="court", verb="sentence", prep="compound"),)
+    inside = (Claim("place", "Turin", 13, 18, head="court", verb="sentence", prep="in"),)
+    gaz = Gazetteer()
+    (c,) = claim_conflicts(ctx, story, [sa, sb], {0: named("Milan"), 1: inside}, ctx.articles, gaz)
+    assert {v.value for v in c.values} == {"milan", "turin"}
+    sa = _sent("a", 0, "A Tolbyshire court sentenced him")  # a name no gazetteer knows: maybe the firm's, not a town
+    assert claim_conflicts(ctx, story, [sa, sb], {0: named("Tolbyshire"), 1: inside}, ctx.articles, gaz) == []
+
+
 def test_the_same_day_written_two_ways_is_no_conflict_but_another_day_is():
     ctx, story = _ctx({"a": 5, "b": 5, "c": 5})
     def s(aid, order, text, day, rel):

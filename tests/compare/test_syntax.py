@@ -73,6 +73,12 @@ def test_a_named_region_is_a_place_and_a_sited_thing_names_its_place(reader):
     assert places["the Marlby region"] == ("tolby hill", "in")
 
 
+def test_a_town_name_before_a_common_noun_places_it(reader):
+    claims = reader.claims(["A Milan court sentenced him to four years."])[0]
+    (place,) = [c for c in claims if c.kind == "place"]
+    assert (place.text, place.head, place.prep) == ("Milan", "court", "compound")
+
+
 def test_places_hang_on_their_noun_or_verb(reader):
     claims = reader.claims(["The footbridge in Kelby Bridge was swept away."])[0]
     (place,) = [c for c in claims if c.kind == "place"]
