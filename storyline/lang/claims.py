@@ -20,6 +20,9 @@ VAGUE_PLACE_WORDS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast southwest "
     "north-east north-west south-east south-west area coast".split()
 )
+# words a span of time measures a distance to ("two years after the scandal", "three days ago", "a week
+# later"): how long before or after something else, not a figure of the event
+TIME_DISTANCE_WORDS = frozenset("after before ago later earlier since".split())
 # verbs that say where a thing stands ("the mine lies in", "which is located in"): the place is the thing's
 SITE_VERBS = frozenset("lie locate situate sit stand base".split())
 # nouns of a bounded region a proper noun names ("the Antofagasta region", "Kelby district"): a place, not a rough one

@@ -63,6 +63,12 @@ def test_a_sum_without_a_noun_is_the_size_of_what_it_is_for(reader):
     assert c.counted == "confiscation"
 
 
+def test_a_distance_in_time_is_no_count(reader):
+    found = [c.text for c in _numbers(reader, "He was jailed for four years, more than two years after the fraud.")]
+    assert found == ["four years"]
+    assert _numbers(reader, "The plant closed three years ago and reopened two weeks later.") == []
+
+
 def test_one_of_a_kind_is_no_count(reader):
     assert [c.text for c in _numbers(reader, "It was one of the largest donors, with 47 others.")] == ["47 others"]
 
