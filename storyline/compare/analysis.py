@@ -111,6 +111,7 @@ class Comparer:
         ctx = StoryContext(
             story, {i: arts[i] for i in ids}, reads, origins, ents, self.settings, self.vectors, syntax=self.syntax,
             gazetteer=self.gazetteer,
+            rewritten=frozenset(a for a, link in links.items() if a in arts and link.kind in ("rewrite", "partial")),
         )
 
         sentences = [s for i in ids for s in _sentences_of(arts[i], reads[i], ents)]

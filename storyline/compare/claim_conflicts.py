@@ -316,14 +316,16 @@ def _telling_anchor(key: tuple[str, ...]) -> bool:
 
 def _disagreement(ctx: StoryContext, story: Story, kind: str, subject: str, rows: list, agree) -> Conflict | None:  # type: ignore[no-untyped-def]
     """A conflict when two articles of different origins give values with none in common. Each article is its own
-    voice: a rewrite that changed the place or day of the report it copies is set against the others (as in
-    :mod:`.outliers`), though it adds no support to what its source says."""
+    voice: a rewrite that changed the place or day of the report it copies is set against the others, its source
+    too (as in :mod:`.outliers`), though it adds no support to what its source says; a verbatim copy is its
+    source's voice."""
     per_article: dict[str, set[str]] = defaultdict(set)
     for s, value, *_ in rows:
         per_article[s.article_id].add(value)
     keys = list(per_article)
     clash = any(
-        ctx.origins[a] != ctx.origins[b] and not any(agree(x, y) for x in per_article[a] for y in per_article[b])
+        (ctx.origins[a] != ctx.origins[b] or a in ctx.rewritten or b in ctx.rewritten)
+        and not any(agree(x, y) for x in per_article[a] for y in per_article[b])
         for i, a in enumerate(keys) for b in keys[i + 1 :]
     )  # fmt: skip
     if not clash:

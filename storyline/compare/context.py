@@ -64,6 +64,9 @@ class StoryContext:
     speaker_spans: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
     syntax: Any = None  # SyntaxReader: parses the aligned sentences claims are read from (None: no parse)
     gazetteer: Any = None  # Gazetteer: which place lies in which country (None: names compared as written)
+    # articles that rewrite (or copy in part) another of the story in their own words: one origin, but what they
+    # changed is theirs (a place or day a rewrite changed is set against its source)
+    rewritten: frozenset[str] = frozenset()
 
     def cite(self, article_id: str, start: int, end: int) -> Citation:
         article = self.articles.get(article_id)

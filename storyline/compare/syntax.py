@@ -214,7 +214,8 @@ def _args(verb: Any) -> tuple[str | None, str | None, bool]:
     if verb is None:
         return None, None, False
     subj = _subject_of(verb)
-    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+    # an object, or what a verb makes its subject ("named him captain"); not an adjective ("was made public")
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ != "ADJ"), None)
     negated = any(c.dep_ == "neg" for c in verb.children)
     if subj is not None and subj.like_num:
         subj = None  # "9,000 were sold": the figure itself says nothing of what it is about

@@ -154,9 +154,22 @@ class TokenLemmatizer:
             if found is None:
                 if len(self._lemmas) >= self.max_lemmas:
                     self._lemmas.clear()
-                found = self._lemmas[key] = doc.vocab.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                found = self._lemmas[key] = doc.vocab.strings.add(_best_lemma(doc[i], self.lemmatizer.lemmatize(doc[i])))
             lemmas[i] = found
             changed = True
         if changed:
             doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+
+def _best_lemma(token: Any, candidates: list[str]) -> str:
+    """The lemma among spaCy's rule candidates. The rule lemmatizer puts the last rule's dictionary word first,
+    so a verb that is also a shorter dictionary word loses its "e" ("staged" -> "stag", "fined" -> "fin"); where
+    it offers several, a verb takes the one lemminflect (a dictionary of English inflections, offline) gives."""
+    if len(candidates) > 1 and token.pos_ in ("VERB", "AUX"):
+        from lemminflect import getLemma
+
+        for lemma in getLemma(token.text.lower(), upos="VERB"):
+            if lemma in candidates:
+                return lemma
+    return candidates[0]

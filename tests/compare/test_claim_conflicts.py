@@ -94,10 +94,14 @@ def test_a_rewrite_that_changed_its_sources_place_is_set_against_the_others():
     claims = {0: mk("Marlby region"), 1: mk("Marlby region"), 2: mk("Kelby region")}
     (c,) = claim_conflicts(ctx, story, sents, claims, ctx.articles, Gazetteer(), frozenset({"place"}), named_only=True)
     assert {v.value: v.article_ids for v in c.values} == {"marlby region": ("a", "b"), "kelby region": ("c",)}
-    # a copy never disagrees with its own source alone
+    # a verbatim copy never disagrees with its own source alone; a rewrite that changed it does
     claims = {1: mk("Marlby region"), 2: mk("Kelby region")}
     assert claim_conflicts(ctx, story, sents[1:], claims, ctx.articles, Gazetteer(), frozenset({"place"}),
                            named_only=True) == []
+    ctx = replace(ctx, rewritten=frozenset({"c"}))
+    (c,) = claim_conflicts(ctx, story, sents[1:], claims, ctx.articles, Gazetteer(), frozenset({"place"}),
+                           named_only=True)
+    assert {v.value: v.article_ids for v in c.values} == {"marlby region": ("b",), "kelby region": ("c",)}
 
 
 def test_a_name_before_a_noun_is_a_place_only_when_the_gazetteer_knows_it():

@@ -63,6 +63,11 @@ def test_a_sum_without_a_noun_is_the_size_of_what_it_is_for(reader):
     assert c.counted == "confiscation"
 
 
+def test_an_adjective_a_verb_makes_is_no_object(reader):
+    (c,) = [c for c in reader.claims(["The outbreak was made public on Tuesday."])[0] if c.kind == "time"]
+    assert (c.verb, c.subject, c.object) == ("make", "outbreak", None)
+
+
 def test_a_distance_in_time_is_no_count(reader):
     found = [c.text for c in _numbers(reader, "He was jailed for four years, more than two years after the fraud.")]
     assert found == ["four years"]
