@@ -56,7 +56,7 @@ def _spans(text: str, given: tuple[tuple[int, int], ...]) -> tuple[tuple[int, in
                     b -= 1
                 if b > a:
                     spans.append((a, b))
-        return tuple(_join_open_quotes(text, spans))
+        return tuple(_join_open_quotes(text, _join_split_abbreviations(text, spans)))
     for m in _SENT.finditer(text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
@@ -66,6 +66,19 @@ def _spans(text: str, given: tuple[tuple[int, int], ...]) -> tuple[tuple[int, in
         if e > s:
             spans.append((s, e))
     return tuple(_join_open_quotes(text, spans))
+
+
+def _join_split_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sentence the reader cut after an abbreviation's full stop ("found burning shortly after 5 a.m. | in
+    Vénissieux", "Mr. | Lind") joined again: in news copy a sentence never opens with a lower-case letter, so one
+    that does, in the same paragraph, continues the sentence before it."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and text[s].islower() and text[out[-1][1] - 1] == "." and "\n" not in text[out[-1][1] : s]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storyline.compare.entities import EntityIndex
 from storyline.compare.places import _modifier
-from storyline.compare.sentences import _Sentence, _sentences_of
+from storyline.compare.sentences import _Sentence, _sentences_of, sentence_spans
 from storyline.records import Article, Reading
 
 
@@ -24,3 +24,11 @@ def test_a_place_that_qualifies_a_noun_is_no_location():
     assert _modifier(s, s.text.index("Brazil") + len("Brazil"))
     assert _modifier(s, s.text.index("Brazilian") + len("Brazilian"))
     assert not _modifier(s, s.text.index("Lagos") + len("Lagos"))
+
+
+def test_a_sentence_cut_after_an_abbreviation_is_joined_again():
+    text = "A van was found burning after 5 a.m. in Marlby, police said. It was empty.\n\nmore below."
+    cut = ((0, 36), (37, 60), (61, 74), (76, 87))  # the reader's cut after "a.m."; a paragraph of its own after
+    art = Article(id="a", text=text)
+    reading = Reading(article_id="a", sentences=cut)
+    assert sentence_spans(art, reading) == [(0, 60), (61, 74), (76, 87)]
