@@ -15,6 +15,7 @@ from .places import _modifier, _place_key, _place_swaps, _places_agree, contains
 from .sentences import _Sentence, in_quotation
 from .text import _TALLY, _clip
 from ..lang.claims import ANAPHORIC_COUNTS, GENERIC_COUNTS
+from ..lang.words import REPORTING_LEMMAS
 
 # the word-diff's five-letter context stems that say nothing about what a figure counts ("people", "percent")
 _GENERIC_STEMS = frozenset(w[:5] for w in GENERIC_COUNTS - ANAPHORIC_COUNTS)
@@ -40,11 +41,16 @@ def sentence_conflicts(
     # a date or a place is compared only between sentences that say nearly the same thing
     close = [(a, b) for a, b in pairs if ctx.cos[a.order, b.order] >= ctx.settings.conflict_cosine]
 
-    def days(s: _Sentence) -> dict[str, tuple[str, int, int]]:
+    def days(s: _Sentence, said: bool = False) -> dict[str, tuple[str, int, int]]:
+        """The days a sentence names; ``said``: those of a verb of saying ("whose result was announced on Dec.
+        20"), else those of anything else ("a ballot that closed on 19 December"): a report's day is not the day
+        of what it reports, so the two are compared each with its own kind."""
         if _TALLY.search(s.text):
             return {}
+        reported = _said_days(ctx, s)
         return {_day_key(d): (d.text, d.start, d.end) for d in s.dates
-                if d.granularity == "day" and names_day(d) and not in_quotation(s, d.start)}
+                if d.granularity == "day" and names_day(d) and not in_quotation(s, d.start)
+                and ((d.start, d.end) in reported) == said}
 
     def where(s: _Sentence) -> dict[str, tuple[str, int, int]]:
         return {
@@ -53,10 +59,12 @@ def sentence_conflicts(
             if (p.event_location or p.evidence in ("dateline", "in-phrase")) and not _modifier(s, p.end)
         }
 
-    out += [
-        replace(c, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in c.values))
-        for c in _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close, days, days_agree)
-    ]
+    for said in (False, True):
+        out += [
+            replace(c, values=tuple(replace(v, value=v.value.partition("|")[0]) for v in c.values))
+            for c in _pairwise(ctx, story, fact_id, "date", f"date: {subject}", close,
+                               lambda s, said=said: days(s, said), days_agree)
+        ]
     gaz = ctx.gazetteer
 
     def places_agree(a: str, b: str) -> bool:
@@ -95,6 +103,16 @@ def sentence_conflicts(
         if conflict and (conflict.update or ctx.settings.word_diff_figures == "all" or key in close_found):
             out.append(conflict)
     return out
+
+
+def _said_days(ctx: StoryContext, s: _Sentence) -> set[tuple[int, int]]:
+    """Spans of the sentence's dates that date a verb of saying, read from the parse (none without one)."""
+    if ctx.syntax is None or not s.dates:
+        return set()
+    (claims,) = ctx.syntax.claims([s.text])
+    said = [(s.start + c.start, s.start + c.end) for c in claims
+            if c.kind == "time" and c.verb in REPORTING_LEMMAS and c.head == c.verb]
+    return {(d.start, d.end) for d in s.dates if any(a < d.end and d.start < b for a, b in said)}
 
 
 def _names_a_count(key: str) -> bool:

@@ -94,3 +94,31 @@ def test_a_figure_counting_others_is_named_by_what_was_done_to_them():
     row = (_sent("a", 0, text), "12", "injured 12 others", at, at + 2)
     assert _figure_label("other", [row]) == "injured others"
     assert _figure_label("injur", [row]) == "injur"  # a word that names the count stays as it is
+
+
+def test_a_day_of_saying_is_not_compared_with_the_day_of_what_was_said():
+    import pytest
+
+    from storyline.compare.syntax import SyntaxReader
+    from storyline.records import DateRef
+
+    reader = SyntaxReader()
+    try:
+        reader.warm_up()
+    except Exception as exc:  # the model package is missing on this machine
+        pytest.skip(str(exc))
+    ctx, story = _ctx(0.9)
+    ctx = replace(ctx, syntax=reader)
+
+    def sent(aid: str, order: int, text: str, day: int) -> _Sentence:
+        at = text.index(" on ") + 4
+        ref = DateRef(text[at:-1], at, len(text) - 1, datetime(2026, 3, day).date(), "day")
+        return _Sentence(aid, 0, len(text), text, [], set(), [], [ref], [], [], order)
+
+    closed = sent("a", 0, "Members backed a strike in a ballot that closed on 19 March.", 19)
+    announced = sent("b", 1, "Members backed a strike in a ballot whose result was announced on 20 March.", 20)
+    assert [c for c in sentence_conflicts(ctx, story, "f", [closed, announced], ctx.articles, closed)
+            if c.kind == "date"] == []
+    other = sent("b", 1, "Members backed a strike in a ballot that closed on 18 March.", 18)
+    (c,) = [c for c in sentence_conflicts(ctx, story, "f", [closed, other], ctx.articles, closed) if c.kind == "date"]
+    assert {v.value for v in c.values} == {"2026-03-19", "2026-03-18"}
