@@ -14,6 +14,7 @@ from .conflicts import _dedupe
 from .context import CompareSettings, StoryContext
 from .entities import EntityIndex, resolve_entities
 from .origins import independent_origins
+from .lead_days import lead_day_conflicts
 from .outliers import outlier_figures
 from .sentences import _published_key, _Sentence, _sentences_of
 from .syntax import SyntaxReader, texts_needing_parse
@@ -168,6 +169,8 @@ class Comparer:
                                frozenset({"number", "time"}), story_wide=True)
         # a figure most origins agree on for a counted noun, and one origin gives otherwise, in any sentence
         out += outlier_figures(ctx, story, need, parsed, ctx.articles)
+        # the day the leads agree the event fell on, and a lead that puts it earlier
+        out += lead_day_conflicts(ctx, story, need, parsed)
         # claims are compared between sentences aligned as saying one thing: across the whole story a noun alone
         # ("votes", "kilograms", "customers") counts too many different things (newsdesk: precision 0.40)
         # where a named site stands holds across the story ("the Brennard Chemicals plant in Halden Falls")
