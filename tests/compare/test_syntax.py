@@ -74,6 +74,15 @@ def test_a_distance_in_time_is_no_count(reader):
     assert _numbers(reader, "The plant closed three years ago and reopened two weeks later.") == []
 
 
+def test_a_bare_figure_counts_the_object_of_its_light_verb(reader):
+    found = {c.text: c.counted for c in _numbers(reader, "It had 31 complaints, four of which involved fires.")}
+    assert found["four"] == "fire"
+    (c,) = _numbers(reader, "Of the dead, three were children.")
+    assert c.counted == "child"
+    (c,) = _numbers(reader, "The toll was 12.")
+    assert c.counted is None and c.subject == "toll"  # the figure is what the subject is, not a count of it
+
+
 def test_one_of_a_kind_is_no_count(reader):
     assert [c.text for c in _numbers(reader, "It was one of the largest donors, with 47 others.")] == ["47 others"]
 
