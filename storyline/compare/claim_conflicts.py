@@ -177,6 +177,8 @@ def claim_conflicts(
             per_article[s.article_id].append((s, c.number, c.text, s.start + c.start, s.start + c.end))  # type: ignore[arg-type]
         if len({ctx.origins[a] for a in per_article}) < 2:
             continue
+        if story_wide and any(_several(rows) for rows in per_article.values()):
+            continue  # one report gives two figures for it across the story: it counts several things
         found = figure_conflict(ctx, story, None, _label(key), per_article, arts)
         if found is not None and _size(key):
             found = replace(found, update=False)  # the size of a thing is no running tally
@@ -285,6 +287,11 @@ def _with_anchored(ctx: StoryContext, items: list, loose: list) -> list:  # type
             root = find((k, s.order))
             extra[id(c)].append((*k, f"@{root[1]}"))
     return [(s, c, keys + extra.get(id(c), [])) for s, c, keys in items]
+
+
+def _several(rows: list[_Row]) -> bool:
+    """Whether one report's figures for a key disagree (beyond rounding)."""
+    return any(not numbers_agree(rows[0][1], r[1], tolerance=FIGURE_TOLERANCE) for r in rows[1:])
 
 
 def _size(key: tuple[str, ...]) -> bool:

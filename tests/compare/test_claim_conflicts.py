@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from storyline.compare.claim_conflicts import claim_conflicts
@@ -140,6 +141,18 @@ def test_across_a_story_figures_are_compared_on_an_action_key_only():
     claims = {0: (_figure("37 trawlers", 37, "trawler", "list"),), 1: (_figure("42 trawlers", 42, "trawler", "sanction"),)}
     assert claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles, story_wide=True) == []
     assert len(claim_conflicts(ctx, story, [sa, sb], claims, ctx.articles)) == 1
+
+
+def test_across_a_story_a_key_one_report_gives_two_figures_for_counts_several_things():
+    ctx, story = _ctx({"a": 5, "b": 5, "c": 5})
+    sa = _sent("a", 0, "The court jailed Ola Berg for four years and Mira Holst for three years")
+    sb, sc = _sent("b", 1, "Ola Berg was jailed for four years"), _sent("c", 2, "Mira Holst was jailed for three years")
+    four, three = _figure("four years", 4, "year", "jail", "court"), _figure("three years", 3, "year", "jail", "court")
+    claims = {0: (four, three), 1: (four,), 2: (three,)}
+    assert claim_conflicts(ctx, story, [sa, sb, sc], claims, ctx.articles, story_wide=True) == []
+    # without the report giving both, the two figures are one count told two ways
+    (c,) = claim_conflicts(ctx, story, [sb, sc], {1: (four,), 2: (three,)}, ctx.articles, story_wide=True)
+    assert {v.value for v in c.values} == {"4", "3"}
 
 
 def test_a_share_is_compared_on_its_owner_whatever_the_whole_is_called():
